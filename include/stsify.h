@@ -1,0 +1,72 @@
+/*
+ * stsify.h - the public API of libstsify, the library behind the stsify
+ * command.  Another program can embed the rewrite with it:
+ *
+ *   struct stsify_options opt = STSIFY_OPTIONS_INIT;
+ *   struct stsify_file f = { .path = "deploy.yaml", .in = buf, .inlen = len };
+ *   struct report rep = REPORT_INIT;            // see src/report.h
+ *   stsify_run(&opt, &f, 1, &rep);
+ *   if (f.status == STSIFY_CHANGED) use(f.out, f.outlen);
+ *   stsify_file_release(&f);
+ *   report_release(&rep);
+ *
+ * All files of one call form one set of resources: a PersistentVolumeClaim
+ * or Service in one file is matched with a Deployment in another.
+ */
+#ifndef STSIFY_H
+#define STSIFY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Exit codes of the command, documented in man/stsify.1. */
+enum stsify_exit {
+	STSIFY_EXIT_OK = 0,		/* done */
+	STSIFY_EXIT_CHANGES = 1,	/* --check found work to do */
+	STSIFY_EXIT_USAGE = 2,		/* bad command line */
+	STSIFY_EXIT_INPUT = 3,		/* some input could not be processed */
+};
+
+struct stsify_options {
+	const char *select;		/* pcre2: Deployment names to consider */
+	const char *exclude;		/* pcre2: Deployment names to leave alone */
+	const char *stateful_images;	/* pcre2: replaces the built-in pattern */
+	const char *storage_size;	/* for claims not in the input */
+	const char *storage_class;	/* idem; NULL: cluster default */
+	bool all;			/* convert every Deployment with a writable claim */
+	bool keep_access_modes;		/* keep ReadWriteMany in templates */
+	bool keep_max_unavailable;	/* keep rollingUpdate.maxUnavailable */
+};
+#define STSIFY_OPTIONS_INIT { NULL, NULL, NULL, "1Gi", NULL, false, false, false }
+
+enum stsify_status {
+	STSIFY_UNCHANGED = 0,	/* out is NULL: the input stays as it is */
+	STSIFY_CHANGED,		/* out holds the new bytes */
+	STSIFY_FAILED,		/* the input could not be processed; see the report */
+	STSIFY_SKIPPED,		/* not processed on purpose (e.g. a Helm template) */
+};
+
+struct stsify_file {
+	const char *path;	/* as shown in findings and diffs */
+	const char *in;		/* the original bytes (borrowed) */
+	size_t inlen;
+	char *out;		/* owned: freed by stsify_file_release() */
+	size_t outlen;
+	enum stsify_status status;
+};
+
+struct report;
+
+/* The built-in pattern of stateful images (pcre2). */
+extern const char stsify_stateful_images[];
+
+/*
+ * Plan and rewrite files[0..n) as one set of resources.  Findings are added
+ * to rep.  Returns 0, or -1 when an option is invalid (a finding says why;
+ * nothing was processed).
+ */
+int stsify_run(const struct stsify_options *opt, struct stsify_file *files, size_t n,
+	       struct report *rep);
+void stsify_file_release(struct stsify_file *f);
+
+#endif

@@ -1,0 +1,167 @@
+/*
+ * cli.c - filter, diff, write, check and list modes (see cli.h).
+ *
+ * Filter mode (no PATH, or "-"): the rewritten stream on stdout; an input
+ * that cannot be processed is passed through unchanged, so a pipeline never
+ * loses a byte, and the exit code says 3.  Otherwise every file named or
+ * found is one resource set; the outputs come in sorted path order.
+ */
+#include "cli.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "report.h"
+#include "udiff.h"
+#include "util.h"
+#include "walk.h"
+#include "writeout.h"
+
+static bool use_color(const struct cli *cli)
+{
+	const char *term = getenv("TERM");
+
+	if (cli->color >= 0)
+		return cli->color;
+	return isatty(2) && !getenv("NO_COLOR") && term && strcmp(term, "dumb");
+}
+
+static int finish(const struct cli *cli, struct report *rep, int code)
+{
+	report_print(rep, stderr, use_color(cli), cli->quiet ? SEV_WARNING : SEV_INFO);
+	report_release(rep);
+	if (fflush(stdout) || ferror(stdout) || fclose(stdout)) {
+		fprintf(stderr, "stsify: cannot write to stdout: %s\n", strerror(errno));
+		return STSIFY_EXIT_INPUT;
+	}
+	return code;
+}
+
+static int run_filter(struct cli *cli)
+{
+	struct report rep = REPORT_INIT;
+	struct stsify_file f = { .path = "<stdin>" };
+	char *buf;
+	size_t len;
+	int code = STSIFY_EXIT_OK;
+
+	if (cli->mode == MODE_WRITE || cli->mode == MODE_LIST) {
+		fprintf(stderr, "stsify: %s needs files to work on\n",
+			cli->mode == MODE_WRITE ? "--write" : "--list");
+		return STSIFY_EXIT_USAGE;
+	}
+	if (read_file("-", &buf, &len)) {
+		report_add_at(&rep, "<stdin>", 0, 0, SEV_ERROR, "read-error", "cannot read: %s",
+			      strerror(errno));
+		return finish(cli, &rep, STSIFY_EXIT_INPUT);
+	}
+	f.in = buf;
+	f.inlen = len;
+	if (stsify_run(&cli->opt, &f, 1, &rep)) {
+		free(buf);
+		return finish(cli, &rep, STSIFY_EXIT_USAGE);
+	}
+	if (cli->mode != MODE_CHECK) {
+		if (f.status == STSIFY_CHANGED)
+			write_all(stdout, f.out, f.outlen);
+		else
+			write_all(stdout, buf, len);
+	}
+	if (f.status == STSIFY_FAILED)
+		code = STSIFY_EXIT_INPUT;
+	else if (cli->mode == MODE_CHECK && f.status == STSIFY_CHANGED)
+		code = STSIFY_EXIT_CHANGES;
+	stsify_file_release(&f);
+	free(buf);
+	return finish(cli, &rep, code);
+}
+
+static int run_files(struct cli *cli)
+{
+	struct report rep = REPORT_INIT;
+	struct pathlist pl = { 0 };
+	struct stsify_file *files;
+	char **bufs;
+	size_t n = 0, changed = 0, failed = 0;
+	int bad = 0, code;
+
+	for (size_t i = 0; i < cli->noperand; i++) {
+		if (!strcmp(cli->operand[i], "-")) {
+			fputs("stsify: stdin (-) cannot be mixed with files\n", stderr);
+			pathlist_release(&pl);
+			return STSIFY_EXIT_USAGE;
+		}
+		bad += walk_operand(&pl, cli->operand[i], &rep);
+	}
+	pathlist_sort(&pl);
+	files = xcalloc(pl.n ? pl.n : 1, sizeof(*files));
+	bufs = xcalloc(pl.n ? pl.n : 1, sizeof(*bufs));
+	for (size_t i = 0; i < pl.n; i++) {
+		size_t len;
+
+		if (read_file(pl.path[i], &bufs[n], &len)) {
+			report_add_at(&rep, pl.path[i], 0, 0, SEV_ERROR, "read-error", "cannot read: %s",
+				      strerror(errno));
+			bad++;
+			continue;
+		}
+		files[n].path = pl.path[i];
+		files[n].in = bufs[n];
+		files[n].inlen = len;
+		n++;
+	}
+	if (stsify_run(&cli->opt, files, n, &rep)) {
+		code = STSIFY_EXIT_USAGE;
+		goto out;
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct stsify_file *f = &files[i];
+
+		if (f->status == STSIFY_FAILED)
+			failed++;
+		if (f->status != STSIFY_CHANGED)
+			continue;
+		changed++;
+		if (cli->mode == MODE_DIFF) {
+			struct strbuf sb = STRBUF_INIT;
+
+			udiff(&sb, f->path, f->in, f->inlen, f->out, f->outlen, 3);
+			write_all(stdout, sb.buf, sb.len);
+			strbuf_release(&sb);
+		} else if (cli->mode == MODE_LIST) {
+			printf("%s\n", f->path);
+		} else if (cli->mode == MODE_WRITE && write_atomic(f->path, f->out, f->outlen)) {
+			report_add_at(&rep, f->path, 0, 0, SEV_ERROR, "write-error",
+				      "cannot write (the file is unchanged): %s", strerror(errno));
+			failed++;
+		}
+	}
+	if (cli->verbose)
+		report_add_at(&rep, "stsify", 0, 0, SEV_INFO, "summary",
+			      "%zu files read, %zu %s, %zu could not be processed", n, changed,
+			      cli->mode == MODE_WRITE ? "rewritten" : "would change", failed + (size_t)bad);
+	if (failed || bad)
+		code = STSIFY_EXIT_INPUT;
+	else if (cli->mode == MODE_CHECK && changed)
+		code = STSIFY_EXIT_CHANGES;
+	else
+		code = STSIFY_EXIT_OK;
+out:
+	for (size_t i = 0; i < n; i++)
+		stsify_file_release(&files[i]);
+	for (size_t i = 0; i < n; i++)
+		free(bufs[i]);
+	free(bufs);
+	free(files);
+	pathlist_release(&pl);
+	return finish(cli, &rep, code);
+}
+
+int cli_run(struct cli *cli)
+{
+	if (!cli->noperand || (cli->noperand == 1 && !strcmp(cli->operand[0], "-")))
+		return run_filter(cli);
+	return run_files(cli);
+}

@@ -1,0 +1,28 @@
+/*
+ * lower.h - turn the plan's operations on one input into text edits.
+ *
+ * Removals take whole lines in block collections (a comment on the line of
+ * a removed entry goes with it; comments on lines of their own before and
+ * after stay) and the entry with its separator in flow collections.
+ * Insertions are rendered in the document's style (render.h) at the column
+ * of the mapping's keys, or in JSON style inside flow collections.
+ */
+#ifndef STSIFY_LOWER_H
+#define STSIFY_LOWER_H
+
+#include <stddef.h>
+
+struct edits;
+struct plan;
+struct source;
+struct ystream;
+
+/*
+ * Add the edits of input `in` to ed.  Returns 0, or -1 when an operation
+ * cannot be lowered safely: *bad_dep is then the Deployment plan to abandon
+ * and *why (malloc'd) says why.
+ */
+int lower_input(const struct plan *p, size_t in, const struct source *src,
+		const struct ystream *ys, struct edits *ed, size_t *bad_dep, char **why);
+
+#endif

@@ -1,0 +1,22 @@
+/*
+ * main.c - stsify: options -> run -> exit code.  Everything else lives in
+ * the pipeline modules (see DESIGN.md section 8 and src/run.c).
+ */
+#include <stdlib.h>
+
+#include "cli.h"
+#include "opts.h"
+
+int main(int argc, char **argv)
+{
+	struct cli cli;
+	int ret = opts_parse(&cli, argc, argv);
+
+	if (ret) {
+		free(cli.operand);
+		return ret > 0 ? STSIFY_EXIT_OK : STSIFY_EXIT_USAGE;
+	}
+	ret = cli_run(&cli);
+	free(cli.operand);
+	return ret;
+}

@@ -1,0 +1,45 @@
+/*
+ * opts.h - the command line: one sorted option table from which parsing,
+ * --help and the man-page test (tests/test_opts.c) all come.
+ */
+#ifndef STSIFY_OPTS_H
+#define STSIFY_OPTS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "stsify.h"
+
+enum cli_mode { MODE_DIFF, MODE_WRITE, MODE_CHECK, MODE_LIST };
+
+struct cli {
+	struct stsify_options opt;
+	enum cli_mode mode;
+	int color;		/* -1 auto, 0 never, 1 always */
+	bool quiet, verbose;
+	char **operand;		/* borrowed from argv */
+	size_t noperand;
+};
+
+enum opt_arg { ARG_NONE, ARG_REQUIRED };
+
+struct opt_def {
+	const char *name;	/* long name, without "--" */
+	char short_name;	/* 0: none */
+	enum opt_arg arg;
+	const char *argname;	/* for --help */
+	const char *help;
+};
+
+extern const struct opt_def opt_table[];
+extern const size_t opt_count;
+
+/*
+ * Parse argv into cli.  Returns 0 to run, 1 when --help or --version was
+ * printed (exit 0), -1 on a usage error (already reported on stderr).
+ */
+int opts_parse(struct cli *cli, int argc, char **argv);
+void opts_help(FILE *fp);
+
+#endif

@@ -1,0 +1,795 @@
+/*
+ * plan.c - decide, per Deployment, whether and how it becomes a StatefulSet
+ * (DESIGN.md sections 2-5; see plan.h).
+ *
+ * The decision table of section 2 is plan_deployment(); the field mapping
+ * of section 3 is convert(); the headless Service of section 4 is
+ * plan_service(); the references of section 5 are retarget().
+ */
+#include "plan.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "render.h"
+#include "report.h"
+#include "rindex.h"
+#include "rules.h"
+#include "source.h"
+#include "util.h"
+#include "ytree.h"
+
+struct pctx {
+	const struct stsify_options *opt;
+	const struct rules *ru;
+	const struct rindex *ri;
+	const struct plan_input *in;
+	struct report *rep;
+	struct plan *p;
+	size_t dep;		/* index of the current dplan */
+	const struct resource *res;
+};
+
+/* One pod volume backed by a writable claim. */
+struct claim_use {
+	const struct ynode *volume;	/* the item of template.spec.volumes */
+	const char *volname;
+	const struct ynode *claim;	/* the claimName scalar */
+	const struct resource *pvc;	/* NULL when not in the input */
+	bool rwx;
+};
+
+static const char *const deployment_apis[] = {
+	"apps/v1", "apps/v1beta1", "apps/v1beta2", "extensions/v1beta1",
+};
+
+static struct finding *note(struct pctx *c, const struct resource *r, const struct ynode *at,
+			    enum severity sev, const char *code, const char *fmt, ...)
+	ATTR_PRINTF(6, 7);
+
+static struct finding *note(struct pctx *c, const struct resource *r, const struct ynode *at,
+			    enum severity sev, const char *code, const char *fmt, ...)
+{
+	struct strbuf sb = STRBUF_INIT;
+	struct finding *f;
+	va_list ap;
+
+	va_start(ap, fmt);
+	strbuf_vaddf(&sb, fmt, ap);
+	va_end(ap);
+	f = report_add(c->rep, c->in[r->in].src, at ? at->start : r->node->start, sev, code, "%s",
+		       sb.buf);
+	finding_set_resource(f, r->kind, r->ns[0] ? r->ns : NULL, r->name);
+	strbuf_release(&sb);
+	return f;
+}
+
+static struct op *add_op(struct pctx *c, enum op_kind kind, const struct resource *r,
+			 const struct ynode *node)
+{
+	struct op *o;
+
+	ALLOC_GROW(c->p->op, c->p->nop + 1, c->p->aop);
+	o = &c->p->op[c->p->nop++];
+	memset(o, 0, sizeof(*o));
+	o->kind = kind;
+	o->in = r->in;
+	o->doc = r->doc;
+	o->node = node;
+	o->dep = c->dep;
+	return o;
+}
+
+static void set_scalar(struct pctx *c, const struct resource *r, const struct ynode *n,
+		       const char *value)
+{
+	add_op(c, OP_SET, r, n)->val = val_raw(value);
+}
+
+static bool is_removed(const struct plan *p, const struct ynode *n)
+{
+	for (size_t i = 0; i < p->nop; i++)
+		if (p->op[i].kind == OP_REMOVE && p->op[i].node == n)
+			return true;
+	return false;
+}
+
+/*
+ * Remove n (a map value, with its key, or a sequence item).  When that
+ * empties its parent collection, remove the parent instead, unless the
+ * parent is one of the `keep` nodes (the object, its spec...).
+ */
+static void remove_node(struct pctx *c, const struct resource *r, const struct ynode *n,
+			const struct ynode *const *keep)
+{
+	const struct ynode *parent = n->parent;
+	size_t removed = 0, total;
+
+	if (is_removed(c->p, n))
+		return;
+	add_op(c, OP_REMOVE, r, n);
+	if (!parent || !parent->parent)
+		return;
+	for (const struct ynode *const *k = keep; *k; k++)
+		if (*k == parent)
+			return;
+	total = ynode_count(parent);
+	for (size_t i = 0; i < parent->nkid; i++)
+		if ((parent->kind == YNODE_SEQ || (i & 1)) && is_removed(c->p, parent->kid[i]))
+			removed++;
+	if (removed < total)
+		return;
+	for (size_t i = 0; i < c->p->nop; i++)
+		if (c->p->op[i].kind == OP_REMOVE && c->p->op[i].node->parent == parent)
+			c->p->op[i].kind = OP_NONE;
+	remove_node(c, r, parent, keep);
+}
+
+static bool truthy(const struct ynode *n)
+{
+	return ynode_is(n, "true") || ynode_is(n, "True") || ynode_is(n, "TRUE");
+}
+
+/* Any alias, merge key or anchor inside n? */
+static bool has_alias(const struct ynode *n)
+{
+	if (!n)
+		return false;
+	if (n->kind == YNODE_ALIAS || n->anchored)
+		return true;
+	if (n->kind == YNODE_MAP)
+		for (size_t i = 0; i < n->nkid; i += 2)
+			if (ynode_is(n->kid[i], "<<") && n->kid[i]->style == YSTYLE_PLAIN)
+				return true;
+	for (size_t i = 0; i < n->nkid; i++)
+		if (has_alias(n->kid[i]))
+			return true;
+	return false;
+}
+
+/* Does some container of the pod mount (or attach) volume `name` writably? */
+static bool mounted_writable(const struct ynode *podspec, const char *name)
+{
+	static const char *const lists[] = { "containers", "initContainers" };
+	bool any = false, writable = false;
+
+	for (size_t l = 0; l < ARRAY_SIZE(lists); l++) {
+		const struct ynode *cs = ynode_get(podspec, lists[l]);
+
+		for (size_t i = 0; cs && cs->kind == YNODE_SEQ && i < cs->nkid; i++) {
+			const struct ynode *ms = ynode_get(cs->kid[i], "volumeMounts");
+			const struct ynode *ds = ynode_get(cs->kid[i], "volumeDevices");
+
+			for (size_t j = 0; ms && ms->kind == YNODE_SEQ && j < ms->nkid; j++) {
+				if (!ynode_is(ynode_get(ms->kid[j], "name"), name))
+					continue;
+				any = true;
+				if (!truthy(ynode_get(ms->kid[j], "readOnly")))
+					writable = true;
+			}
+			for (size_t j = 0; ds && ds->kind == YNODE_SEQ && j < ds->nkid; j++)
+				if (ynode_is(ynode_get(ds->kid[j], "name"), name))
+					any = writable = true;
+		}
+	}
+	return any && writable;
+}
+
+static bool has_mode(const struct ynode *modes, const char *mode)
+{
+	for (size_t i = 0; modes && modes->kind == YNODE_SEQ && i < modes->nkid; i++)
+		if (ynode_is(modes->kid[i], mode))
+			return true;
+	return false;
+}
+
+static const struct ynode *pvc_modes(const struct resource *pvc)
+{
+	return pvc ? ynode_path(pvc->node, "spec", "accessModes", NULL) : NULL;
+}
+
+/* The writable claims of the pod template; returns how many. */
+static size_t writable_claims(struct pctx *c, const struct resource *dep,
+			      const struct ynode *podspec, struct claim_use **out)
+{
+	const struct ynode *vols = ynode_get(podspec, "volumes");
+	struct claim_use *cu = NULL;
+	size_t n = 0, alloc = 0;
+
+	for (size_t i = 0; vols && vols->kind == YNODE_SEQ && i < vols->nkid; i++) {
+		const struct ynode *v = vols->kid[i];
+		const struct ynode *pvcn = ynode_get(v, "persistentVolumeClaim");
+		const struct ynode *claim = ynode_get(pvcn, "claimName");
+		const struct ynode *name = ynode_get(v, "name");
+		const struct resource *pvc;
+		const struct ynode *modes;
+
+		if (!ynode_is_scalar(claim) || !claim->tlen || !ynode_is_scalar(name) || !name->tlen)
+			continue;
+		if (truthy(ynode_get(pvcn, "readOnly")) || !mounted_writable(podspec, name->text))
+			continue;
+		pvc = rindex_find(c->ri, "PersistentVolumeClaim", dep->ns, claim->text);
+		modes = pvc_modes(pvc);
+		if (ynode_count(modes) && has_mode(modes, "ReadOnlyMany") &&
+		    !has_mode(modes, "ReadWriteOnce") && !has_mode(modes, "ReadWriteMany") &&
+		    !has_mode(modes, "ReadWriteOncePod"))
+			continue;
+		ALLOC_GROW(cu, n + 1, alloc);
+		cu[n].volume = v;
+		cu[n].volname = name->text;
+		cu[n].claim = claim;
+		cu[n].pvc = pvc;
+		cu[n].rwx = has_mode(modes, "ReadWriteMany");
+		n++;
+	}
+	*out = cu;
+	return n;
+}
+
+/* The largest replica count an autoscaler of the Deployment allows, and the
+ * autoscaler (HorizontalPodAutoscaler or KEDA ScaledObject), if any. */
+static long long autoscaled_max(struct pctx *c, const struct resource *dep,
+				const struct resource **by)
+{
+	long long best = -1;
+
+	*by = NULL;
+	for (size_t i = 0; i < c->ri->n; i++) {
+		const struct resource *r = &c->ri->r[i];
+		const struct ynode *ref = ynode_path(r->node, "spec", "scaleTargetRef", NULL);
+		const struct ynode *kind = ynode_get(ref, "kind");
+		long long max;
+
+		if (strcmp(r->ns, dep->ns) || !ynode_is(ynode_get(ref, "name"), dep->name))
+			continue;
+		if (!strcmp(r->kind, "HorizontalPodAutoscaler") && ynode_is(kind, "Deployment")) {
+			max = ynode_int(ynode_path(r->node, "spec", "maxReplicas", NULL));
+		} else if (!strcmp(r->kind, "ScaledObject") && (!kind || ynode_is(kind, "Deployment"))) {
+			const struct ynode *m = ynode_path(r->node, "spec", "maxReplicaCount", NULL);
+
+			max = m ? ynode_int(m) : 100;	/* KEDA's default */
+		} else {
+			continue;
+		}
+		if (max > best) {
+			best = max;
+			*by = r;
+		}
+	}
+	return best;
+}
+
+static const char *stateful_image(struct pctx *c, const struct ynode *podspec)
+{
+	const struct ynode *cs = ynode_get(podspec, "containers");
+
+	for (size_t i = 0; cs && cs->kind == YNODE_SEQ && i < cs->nkid; i++) {
+		const char *img = ynode_str(ynode_get(cs->kid[i], "image"));
+
+		if (img && rules_stateful_image(c->ru, img))
+			return img;
+	}
+	return NULL;
+}
+
+/* Are all pairs of selector (a map of scalars) among the labels? */
+static bool selects(const struct ynode *selector, const struct ynode *labels)
+{
+	if (!selector || selector->kind != YNODE_MAP || !selector->nkid)
+		return false;
+	for (size_t i = 0; i + 1 < selector->nkid; i += 2) {
+		const struct ynode *k = selector->kid[i], *v = selector->kid[i + 1];
+
+		if (!ynode_is_scalar(k) || !ynode_is_scalar(v) ||
+		    !ynode_is(ynode_get(labels, k->text), v->text))
+			return false;
+	}
+	return true;
+}
+
+static bool service_exists(struct pctx *c, const char *ns, const char *name)
+{
+	return rindex_find(c->ri, "Service", ns, name) != NULL;
+}
+
+/* ports of the new Service: each containerPort once, named when several. */
+static struct val *service_ports(const struct ynode *podspec)
+{
+	const struct ynode *cs = ynode_get(podspec, "containers");
+	struct val *ports = val_seq();
+
+	for (size_t i = 0; cs && cs->kind == YNODE_SEQ && i < cs->nkid; i++) {
+		const struct ynode *ps = ynode_get(cs->kid[i], "ports");
+
+		for (size_t j = 0; ps && ps->kind == YNODE_SEQ && j < ps->nkid; j++) {
+			const struct ynode *cp = ynode_get(ps->kid[j], "containerPort");
+			const char *proto = ynode_str(ynode_get(ps->kid[j], "protocol"));
+			const char *name = ynode_str(ynode_get(ps->kid[j], "name"));
+			bool dup = false;
+			struct val *p;
+
+			if (ynode_int(cp) <= 0)
+				continue;
+			if (!proto)
+				proto = "TCP";
+			for (size_t k = 0; k < ports->n; k++) {
+				struct val *q = ports->item[k];
+				const char *qp = val_get(q, "protocol") ? val_get(q, "protocol")->str : "TCP";
+
+				if (!strcmp(val_get(q, "port")->str, cp->text) && !strcmp(qp, proto))
+					dup = true;
+			}
+			if (dup)
+				continue;
+			p = val_map();
+			if (name && *name)
+				val_set(p, "name", val_str(name));
+			val_set(p, "port", val_raw(cp->text));
+			if (strcmp(proto, "TCP"))
+				val_set(p, "protocol", val_str(proto));
+			val_push(ports, p);
+		}
+	}
+	/* a Service with several ports must name each of them */
+	for (size_t k = 0; ports->n > 1 && k < ports->n; k++) {
+		struct val *q = ports->item[k];
+
+		if (!val_get(q, "name")) {
+			struct val *proto = val_get(q, "protocol");
+			char *nm = xasprintf("%s-%s", proto ? proto->str : "tcp", val_get(q, "port")->str);
+
+			for (char *s = nm; *s; s++)
+				if (*s >= 'A' && *s <= 'Z')
+					*s = (char)(*s - 'A' + 'a');
+			/* "name" first, as people write it */
+			val_insert(q, 0, "name", val_str(nm));
+			free(nm);
+		}
+	}
+	return ports;
+}
+
+static struct val *labels_val(const struct ynode *labels)
+{
+	struct val *v = val_map();
+
+	for (size_t i = 0; labels && labels->kind == YNODE_MAP && i + 1 < labels->nkid; i += 2)
+		if (ynode_is_scalar(labels->kid[i]))
+			val_set(v, labels->kid[i]->text, val_from_ynode(labels->kid[i + 1]));
+	return v;
+}
+
+/*
+ * The headless Service: reuse one that selects the pods, or add one after
+ * the StatefulSet (a new document, or a new item when the Deployment is an
+ * item of a List).  Returns the serviceName.
+ */
+static char *plan_service(struct pctx *c, const struct resource *dep, const struct ynode *podspec)
+{
+	const struct ynode *tlabels = ynode_path(dep->node, "spec", "template", "metadata", "labels", NULL);
+	const struct ynode *sel = ynode_path(dep->node, "spec", "selector", NULL);
+	const struct ynode *match = ynode_get(sel, "matchLabels");
+	struct strbuf name = STRBUF_INIT;
+	struct val *svc, *md, *spec, *ports;
+
+	for (size_t i = 0; i < c->ri->n; i++) {
+		const struct resource *r = &c->ri->r[i];
+
+		if (strcmp(r->kind, "Service") || strcmp(r->ns, dep->ns) ||
+		    !ynode_is(ynode_path(r->node, "spec", "clusterIP", NULL), "None") ||
+		    !selects(ynode_path(r->node, "spec", "selector", NULL), tlabels))
+			continue;
+		note(c, dep, ynode_get(dep->node, "kind"), SEV_INFO, "service-reused",
+		     "headless Service \"%s\" selects the pods of \"%s\": it becomes the serviceName",
+		     r->name, dep->name);
+		return xstrdup(r->name);
+	}
+	strbuf_addstr(&name, dep->name);
+	if (service_exists(c, dep->ns, name.buf))
+		strbuf_addstr(&name, "-headless");
+	for (int k = 2; service_exists(c, dep->ns, name.buf); k++) {
+		strbuf_reset(&name);
+		strbuf_addf(&name, "%s-headless-%d", dep->name, k);
+	}
+	if (!match || match->kind != YNODE_MAP || !match->nkid) {
+		match = tlabels;
+		if (sel)
+			note(c, dep, sel, SEV_WARNING, "service-selector",
+			     "selector of \"%s\" has no matchLabels: Service \"%s\" selects the pod template's labels",
+			     dep->name, name.buf);
+	}
+	svc = val_map();
+	val_set(svc, "apiVersion", val_str("v1"));
+	val_set(svc, "kind", val_str("Service"));
+	md = val_set(svc, "metadata", val_map());
+	val_set(md, "name", val_str(name.buf));
+	if (dep->ns[0])
+		val_set(md, "namespace", val_str(dep->ns));
+	val_set(md, "labels", labels_val(match));
+	spec = val_set(svc, "spec", val_map());
+	val_set(spec, "clusterIP", val_str("None"));
+	val_set(spec, "selector", labels_val(match));
+	ports = service_ports(podspec);
+	if (ports->n)
+		val_set(spec, "ports", ports);
+	else
+		val_free(ports);
+
+	if (dep->list_item) {
+		struct op *o = add_op(c, OP_INSERT_ITEM, dep, dep->list_item->parent);
+
+		o->after = dep->list_item;
+		o->val = svc;
+	} else if (dep->node->style == YSTYLE_FLOW) {
+		note(c, dep, ynode_get(dep->node, "kind"), SEV_WARNING, "service-not-added",
+		     "add a headless Service \"%s\" for StatefulSet \"%s\": stsify does not add documents to a JSON file",
+		     name.buf, dep->name);
+		val_free(svc);
+		return strbuf_detach(&name, NULL);
+	} else {
+		add_op(c, OP_ADD_DOC, dep, NULL)->val = svc;
+	}
+	note(c, dep, ynode_get(dep->node, "kind"), SEV_INFO, "service-added",
+	     "headless Service \"%s\" added for StatefulSet \"%s\"", name.buf, dep->name);
+	return strbuf_detach(&name, NULL);
+}
+
+/* One volumeClaimTemplate from the claim's manifest (or the defaults). */
+static struct val *claim_template(struct pctx *c, const struct resource *dep,
+				  const struct claim_use *cu, const char *sts)
+{
+	static const char *const keep[] = {
+		"accessModes", "storageClassName", "resources", "volumeMode", "dataSource", "dataSourceRef",
+	};
+	struct val *t = val_map(), *md, *spec;
+	const struct ynode *pspec = cu->pvc ? ynode_get(cu->pvc->node, "spec") : NULL;
+
+	md = val_set(t, "metadata", val_map());
+	val_set(md, "name", val_str(cu->volname));
+	spec = val_set(t, "spec", val_map());
+	if (!cu->pvc)
+		note(c, dep, cu->claim, SEV_WARNING, "claim-not-found",
+		     "claim \"%s\" is not in the input: template \"%s\" asks for %s%s%s",
+		     cu->claim->text, cu->volname, c->opt->storage_size,
+		     c->opt->storage_class ? " of class " : "",
+		     c->opt->storage_class ? c->opt->storage_class : "");
+	for (size_t i = 0; pspec && pspec->kind == YNODE_MAP && i + 1 < pspec->nkid; i += 2) {
+		const struct ynode *k = pspec->kid[i], *v = pspec->kid[i + 1];
+		bool kept = false;
+
+		for (size_t j = 0; j < ARRAY_SIZE(keep); j++)
+			kept |= ynode_is(k, keep[j]);
+		if (ynode_is(k, "volumeName") || ynode_is(k, "selector")) {
+			note(c, cu->pvc, k, SEV_WARNING, "claim-binding",
+			     "%s of claim \"%s\" is dropped from template \"%s\": one volume cannot back every replica of \"%s\"",
+			     k->text, cu->claim->text, cu->volname, sts);
+			continue;
+		}
+		if (!kept)
+			continue;
+		if (ynode_is(k, "accessModes") && v->kind == YNODE_SEQ) {
+			struct val *modes = val_seq();
+
+			for (size_t j = 0; j < v->nkid; j++) {
+				const char *m = ynode_str(v->kid[j]);
+				bool dup = false;
+
+				if (!m)
+					continue;
+				if (!strcmp(m, "ReadWriteMany") && !c->opt->keep_access_modes) {
+					note(c, cu->pvc, v->kid[j], SEV_INFO, "access-mode",
+					     "template \"%s\" asks for ReadWriteOnce instead of ReadWriteMany: each replica of \"%s\" gets a volume of its own",
+					     cu->volname, sts);
+					m = "ReadWriteOnce";
+				}
+				for (size_t q = 0; q < modes->n; q++)
+					dup |= !strcmp(modes->item[q]->str, m);
+				if (!dup)
+					val_push(modes, val_str(m));
+			}
+			val_set(spec, "accessModes", modes);
+			continue;
+		}
+		val_set(spec, k->text, val_from_ynode(v));
+	}
+	if (!val_get(spec, "accessModes")) {
+		struct val *modes = val_seq();
+
+		val_push(modes, val_str("ReadWriteOnce"));
+		val_insert(spec, 0, "accessModes", modes);
+	}
+	if (!cu->pvc && c->opt->storage_class)
+		val_set(spec, "storageClassName", val_str(c->opt->storage_class));
+	if (!ynode_path(pspec, "resources", "requests", "storage", NULL)) {
+		struct val *res = val_get(spec, "resources"), *req;
+
+		if (!res || res->kind != VAL_MAP)
+			res = val_set(spec, "resources", val_map());
+		req = val_get(res, "requests");
+		if (!req || req->kind != VAL_MAP)
+			req = val_set(res, "requests", val_map());
+		val_set(req, "storage", val_str(c->opt->storage_size));
+	}
+	if (cu->rwx && c->opt->keep_access_modes)
+		note(c, dep, cu->claim, SEV_INFO, "access-mode",
+		     "template \"%s\" keeps ReadWriteMany, but each replica of \"%s\" still gets a volume of its own",
+		     cu->volname, sts);
+	return t;
+}
+
+/* HPA, VPA and KEDA ScaledObject references follow the Deployment. */
+static void retarget(struct pctx *c, const struct resource *dep)
+{
+	for (size_t i = 0; i < c->ri->n; i++) {
+		const struct resource *r = &c->ri->r[i];
+		const struct ynode *ref, *kind, *api;
+		bool keda = !strcmp(r->kind, "ScaledObject");
+
+		if (strcmp(r->ns, dep->ns))
+			continue;
+		if (!strcmp(r->kind, "HorizontalPodAutoscaler") || keda)
+			ref = ynode_path(r->node, "spec", "scaleTargetRef", NULL);
+		else if (!strcmp(r->kind, "VerticalPodAutoscaler"))
+			ref = ynode_path(r->node, "spec", "targetRef", NULL);
+		else
+			continue;
+		kind = ynode_get(ref, "kind");
+		if (!ynode_is(ynode_get(ref, "name"), dep->name) ||
+		    !(ynode_is(kind, "Deployment") || (keda && !kind)))
+			continue;
+		if (ref->kind != YNODE_MAP || has_alias(ref)) {
+			note(c, r, ref, SEV_WARNING, "unsupported-alias",
+			     "cannot retarget %s \"%s\" to StatefulSet \"%s\": change its target by hand",
+			     r->kind, r->name, dep->name);
+			continue;
+		}
+		if (kind) {
+			set_scalar(c, r, kind, "StatefulSet");
+		} else {
+			struct op *o = add_op(c, OP_INSERT_PAIR, r, ref);
+
+			o->where = INS_LAST;
+			o->key = xstrdup("kind");
+			o->val = val_str("StatefulSet");
+		}
+		api = ynode_get(ref, "apiVersion");
+		if (api && ynode_is_scalar(api) && !ynode_is(api, "apps/v1"))
+			set_scalar(c, r, api, "apps/v1");
+		note(c, r, kind ? kind : ref, SEV_INFO, "reference",
+		     "%s \"%s\" now targets StatefulSet \"%s\"", r->kind, r->name, dep->name);
+	}
+}
+
+static void drop(struct pctx *c, const struct resource *dep, const struct ynode *map,
+		 const char *key, const struct ynode *const *keep, const char *why)
+{
+	const struct ynode *v = ynode_get(map, key);
+
+	if (!v)
+		return;
+	remove_node(c, dep, v, keep);
+	note(c, dep, ynode_key_of(v), SEV_INFO, "dropped-field", "%s dropped from StatefulSet \"%s\": %s",
+	     key, dep->name, why);
+}
+
+/* The field mapping of DESIGN.md section 3. */
+static void convert(struct pctx *c, const struct resource *dep, struct claim_use *cu, size_t ncu)
+{
+	static const char *const server_set[] = {
+		"uid", "resourceVersion", "generation", "creationTimestamp", "managedFields", "selfLink",
+	};
+	const struct ynode *root = dep->node;
+	const struct ynode *spec = ynode_get(root, "spec"), *md = ynode_get(root, "metadata");
+	const struct ynode *tmpl = ynode_get(spec, "template"), *podspec = ynode_get(tmpl, "spec");
+	const struct ynode *strategy = ynode_get(spec, "strategy");
+	const struct ynode *replicas = ynode_get(spec, "replicas");
+	const struct ynode *keep[] = { root, spec, md, tmpl, podspec, NULL };
+	struct dplan *d = &c->p->d[c->dep];
+	struct val *vcts;
+	struct op *o;
+
+	set_scalar(c, dep, ynode_get(root, "kind"), "StatefulSet");
+	if (!ynode_is(ynode_get(root, "apiVersion"), "apps/v1")) {
+		set_scalar(c, dep, ynode_get(root, "apiVersion"), "apps/v1");
+		note(c, dep, ynode_get(root, "apiVersion"), SEV_INFO, "api-version",
+		     "apiVersion %s becomes apps/v1", dep->api);
+	}
+
+	/* serviceName right after replicas (or first), then a selector when
+	 * an old API version let the Deployment go without one */
+	d->service = plan_service(c, dep, podspec);
+	o = add_op(c, OP_INSERT_PAIR, dep, spec);
+	o->where = replicas ? INS_AFTER : INS_FIRST;
+	o->after = replicas ? ynode_key_of(replicas) : NULL;
+	o->key = xstrdup("serviceName");
+	o->val = val_str(d->service);
+	if (!ynode_get(spec, "selector")) {
+		struct val *sel = val_map();
+
+		val_set(sel, "matchLabels", labels_val(ynode_path(tmpl, "metadata", "labels", NULL)));
+		o = add_op(c, OP_INSERT_PAIR, dep, spec);
+		o->where = replicas ? INS_AFTER : INS_FIRST;
+		o->after = replicas ? ynode_key_of(replicas) : NULL;
+		o->key = xstrdup("selector");
+		o->val = sel;
+		note(c, dep, spec, SEV_INFO, "selector-synthesized",
+		     "StatefulSet \"%s\" gets selector.matchLabels from the pod template's labels", dep->name);
+	}
+
+	/* strategy -> updateStrategy */
+	if (strategy) {
+		const struct ynode *type = ynode_get(strategy, "type");
+		const struct ynode *ru = ynode_get(strategy, "rollingUpdate");
+		const struct ynode *skeep[] = { root, spec, md, tmpl, podspec, strategy, NULL };
+
+		if (ynode_is(type, "Recreate")) {
+			set_scalar(c, dep, type, "RollingUpdate");
+			note(c, dep, type, SEV_INFO, "update-strategy",
+			     "strategy Recreate becomes updateStrategy RollingUpdate: StatefulSets replace pods one at a time, highest ordinal first");
+			if (ru)
+				drop(c, dep, strategy, "rollingUpdate", skeep, "not allowed with Recreate");
+		} else if (ru) {
+			drop(c, dep, ru, "maxSurge", skeep, "StatefulSets do not surge");
+			if (!c->opt->keep_max_unavailable)
+				drop(c, dep, ru, "maxUnavailable", skeep,
+				     "it needs the MaxUnavailableStatefulSet feature gate (keep it with --keep-max-unavailable)");
+		}
+		set_scalar(c, dep, ynode_key_of(strategy), "updateStrategy");
+	}
+
+	drop(c, dep, spec, "progressDeadlineSeconds", keep, "StatefulSets have no progress deadline");
+	drop(c, dep, spec, "paused", keep, "StatefulSets cannot be paused");
+	drop(c, dep, root, "status", keep, "status is written by the cluster");
+	drop(c, dep, ynode_get(md, "annotations"), "deployment.kubernetes.io/revision", keep,
+	     "it is written by the Deployment controller");
+	for (size_t i = 0; i < ARRAY_SIZE(server_set); i++)
+		drop(c, dep, md, server_set[i], keep, "it is set by the API server");
+
+	/* the claims leave the pod template and come back as templates */
+	vcts = val_seq();
+	for (size_t i = 0; i < ncu; i++) {
+		remove_node(c, dep, cu[i].volume, keep);
+		val_push(vcts, claim_template(c, dep, &cu[i], dep->name));
+		note(c, cu[i].pvc ? cu[i].pvc : dep,
+		     cu[i].pvc ? ynode_path(cu[i].pvc->node, "metadata", "name", NULL) : cu[i].claim,
+		     SEV_WARNING, "data-migration",
+		     "copy the data of claim \"%s\" to claim \"%s-%s-0\" before StatefulSet \"%s\" starts: pod 0 adopts an existing claim of that name, otherwise it gets a new empty one; keep this claim until then (deleting its manifest from a GitOps repository prunes the claim and its data)",
+		     cu[i].claim->text, cu[i].volname, dep->name, dep->name);
+	}
+	o = add_op(c, OP_INSERT_PAIR, dep, spec);
+	o->where = INS_LAST;
+	o->key = xstrdup("volumeClaimTemplates");
+	o->val = vcts;
+	retarget(c, dep);
+}
+
+/* The decision table of DESIGN.md section 2. */
+static void plan_deployment(struct pctx *c, const struct resource *dep)
+{
+	const struct ynode *spec = ynode_get(dep->node, "spec");
+	const struct ynode *podspec = ynode_path(spec, "template", "spec", NULL);
+	const struct ynode *ann = ynode_path(dep->node, "metadata", "annotations", NULL);
+	const struct ynode *at;
+	const struct resource *scaler;
+	struct claim_use *cu = NULL;
+	size_t ncu, api_ok = 0;
+	long long replicas, max;
+	const char *img;
+	bool rwx = false, go = false;
+	struct dplan *d;
+
+	for (size_t i = 0; i < ARRAY_SIZE(deployment_apis); i++)
+		api_ok |= !strcmp(dep->api, deployment_apis[i]);
+	if (!api_ok || !spec || spec->kind != YNODE_MAP || !podspec || podspec->kind != YNODE_MAP)
+		return;
+	ncu = writable_claims(c, dep, podspec, &cu);
+	if (!ncu)
+		goto out;
+	for (size_t i = 0; i < ncu; i++)
+		rwx |= cu[i].rwx;
+	at = cu[0].claim;
+	replicas = ynode_get(spec, "replicas") ? ynode_int(ynode_get(spec, "replicas")) : 1;
+	max = autoscaled_max(c, dep, &scaler);
+	img = stateful_image(c, podspec);
+
+	if (truthy(ynode_get(ann, "stsify.dev/skip"))) {
+		note(c, dep, ynode_key_of(ynode_get(ann, "stsify.dev/skip")), SEV_INFO, "annotation",
+		     "Deployment \"%s\" is left alone: annotation stsify.dev/skip is \"true\"", dep->name);
+		goto out;
+	}
+	if (truthy(ynode_get(ann, "stsify.dev/convert"))) {
+		note(c, dep, ynode_key_of(ynode_get(ann, "stsify.dev/convert")), SEV_INFO, "annotation",
+		     "Deployment \"%s\" is converted: annotation stsify.dev/convert is \"true\"", dep->name);
+		go = true;
+	} else if (!rules_selected(c->ru, dep->name)) {
+		goto out;
+	} else if (rwx && !img && !c->opt->all) {
+		note(c, dep, at, SEV_WARNING, "shared-rwx",
+		     "claim \"%s\" is ReadWriteMany and shared by the replicas of Deployment \"%s\": left as it is (shared storage is often deliberate; convert it with --all or annotation stsify.dev/convert)",
+		     at->text, dep->name);
+		goto out;
+	} else if (replicas > 1 || max > 1) {
+		for (size_t i = 0; i < ncu; i++) {
+			if (replicas > 1)
+				note(c, dep, cu[i].claim, SEV_ERROR, "shared-pvc",
+				     "claim \"%s\" is shared by %lld replicas of Deployment \"%s\"",
+				     cu[i].claim->text, replicas, dep->name);
+			else
+				note(c, dep, cu[i].claim, SEV_ERROR, "shared-pvc",
+				     "claim \"%s\" is shared by up to %lld replicas of Deployment \"%s\" (%s \"%s\")",
+				     cu[i].claim->text, max, dep->name, scaler->kind, scaler->name);
+		}
+		go = true;
+	} else if (img || c->opt->all) {
+		if (img)
+			note(c, dep, at, SEV_WARNING, "stateful-deployment",
+			     "Deployment \"%s\" runs stateful image \"%s\" on claim \"%s\": a rollout starts the new pod before the old one stops",
+			     dep->name, img, at->text);
+		else
+			note(c, dep, at, SEV_WARNING, "stateful-deployment",
+			     "Deployment \"%s\" writes to claim \"%s\" (--all)", dep->name, at->text);
+		go = true;
+	} else {
+		note(c, dep, at, SEV_INFO, "single-replica-pvc",
+		     "Deployment \"%s\" has one replica on claim \"%s\": left as it is (convert it with --all or annotation stsify.dev/convert)",
+		     dep->name, at->text);
+	}
+	if (!go)
+		goto out;
+	if (has_alias(dep->node)) {
+		note(c, dep, ynode_get(dep->node, "kind"), SEV_WARNING, "unsupported-alias",
+		     "Deployment \"%s\" uses anchors, aliases or merge keys: left as it is, convert it by hand",
+		     dep->name);
+		goto out;
+	}
+	if (!ynode_get(spec, "selector") &&
+	    !ynode_count(ynode_path(spec, "template", "metadata", "labels", NULL))) {
+		note(c, dep, spec, SEV_WARNING, "no-selector",
+		     "Deployment \"%s\" has neither a selector nor pod template labels: left as it is",
+		     dep->name);
+		goto out;
+	}
+	ALLOC_GROW(c->p->d, c->p->nd + 1, c->p->ad);
+	c->dep = c->p->nd++;
+	d = &c->p->d[c->dep];
+	memset(d, 0, sizeof(*d));
+	d->dep = dep;
+	d->sts = xstrdup(dep->name);
+	convert(c, dep, cu, ncu);
+out:
+	free(cu);
+}
+
+void plan_build(struct plan *p, const struct stsify_options *opt, const struct rules *ru,
+		const struct rindex *ri, const struct plan_input *in, struct report *rep)
+{
+	struct pctx c = { .opt = opt, .ru = ru, .ri = ri, .in = in, .rep = rep, .p = p };
+
+	memset(p, 0, sizeof(*p));
+	for (size_t i = 0; i < ri->n; i++)
+		if (!strcmp(ri->r[i].kind, "Deployment") && !in[ri->r[i].in].skip)
+			plan_deployment(&c, &ri->r[i]);
+}
+
+void plan_abandon(struct plan *p, size_t dep)
+{
+	p->d[dep].failed = true;
+	for (size_t i = 0; i < p->nop; i++)
+		if (p->op[i].dep == dep)
+			p->op[i].kind = OP_NONE;
+}
+
+void plan_release(struct plan *p)
+{
+	for (size_t i = 0; i < p->nop; i++) {
+		free(p->op[i].key);
+		val_free(p->op[i].val);
+	}
+	for (size_t i = 0; i < p->nd; i++) {
+		free(p->d[i].sts);
+		free(p->d[i].service);
+	}
+	free(p->op);
+	free(p->d);
+	memset(p, 0, sizeof(*p));
+}

@@ -1,0 +1,141 @@
+/*
+ * report.c - collect and print findings (see report.h).
+ */
+#include "report.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "source.h"
+#include "ytree.h"
+
+static struct finding *add(struct report *r, const char *path, unsigned line, unsigned col,
+			   enum severity sev, const char *code, const char *fmt, va_list ap)
+{
+	struct strbuf sb = STRBUF_INIT;
+	struct finding *f;
+
+	ALLOC_GROW(r->f, r->n + 1, r->alloc);
+	f = &r->f[r->n];
+	memset(f, 0, sizeof(*f));
+	f->path = xstrdup(path);
+	f->line = line;
+	f->col = col;
+	f->sev = sev;
+	f->code = code;
+	f->order = r->n++;
+	strbuf_vaddf(&sb, fmt, ap);
+	f->msg = strbuf_detach(&sb, NULL);
+	return f;
+}
+
+struct finding *report_add(struct report *r, const struct source *src, size_t off,
+			   enum severity sev, const char *code, const char *fmt, ...)
+{
+	unsigned line = 0, col = 0;
+	struct finding *f;
+	va_list ap;
+
+	if (off != NOPOS)
+		source_linecol(src, off, &line, &col);
+	va_start(ap, fmt);
+	f = add(r, src->path, line, col, sev, code, fmt, ap);
+	va_end(ap);
+	return f;
+}
+
+struct finding *report_add_at(struct report *r, const char *path, unsigned line, unsigned col,
+			      enum severity sev, const char *code, const char *fmt, ...)
+{
+	struct finding *f;
+	va_list ap;
+
+	va_start(ap, fmt);
+	f = add(r, path, line, col, sev, code, fmt, ap);
+	va_end(ap);
+	return f;
+}
+
+void finding_set_resource(struct finding *f, const char *kind, const char *ns, const char *name)
+{
+	free(f->kind);
+	free(f->ns);
+	free(f->name);
+	f->kind = kind ? xstrdup(kind) : NULL;
+	f->ns = ns ? xstrdup(ns) : NULL;
+	f->name = name ? xstrdup(name) : NULL;
+}
+
+void report_release(struct report *r)
+{
+	for (size_t i = 0; i < r->n; i++) {
+		free(r->f[i].path);
+		free(r->f[i].msg);
+		free(r->f[i].kind);
+		free(r->f[i].ns);
+		free(r->f[i].name);
+	}
+	free(r->f);
+	memset(r, 0, sizeof(*r));
+}
+
+const char *severity_name(enum severity sev)
+{
+	switch (sev) {
+	case SEV_ERROR: return "error";
+	case SEV_WARNING: return "warning";
+	default: return "info";
+	}
+}
+
+static int cmp_finding(const void *a, const void *b)
+{
+	const struct finding *x = *(const struct finding *const *)a;
+	const struct finding *y = *(const struct finding *const *)b;
+	int c = strcmp(x->path, y->path);
+
+	if (c)
+		return c;
+	if (x->line != y->line)
+		return x->line < y->line ? -1 : 1;
+	if (x->col != y->col)
+		return x->col < y->col ? -1 : 1;
+	return x->order < y->order ? -1 : x->order > y->order;
+}
+
+void report_sorted(const struct report *r, const struct finding ***out)
+{
+	const struct finding **v = xmalloc((r->n ? r->n : 1) * sizeof(*v));
+
+	for (size_t i = 0; i < r->n; i++)
+		v[i] = &r->f[i];
+	qsort(v, r->n, sizeof(*v), cmp_finding);
+	*out = v;
+}
+
+void report_print(const struct report *r, FILE *fp, bool color, enum severity min)
+{
+	static const char *const sgr[] = { "\033[1;36m", "\033[1;35m", "\033[1;31m" };
+	const struct finding **v;
+
+	report_sorted(r, &v);
+	for (size_t i = 0; i < r->n; i++) {
+		const struct finding *f = v[i];
+
+		if (f->sev < min)
+			continue;
+		if (color)
+			fputs("\033[1m", fp);
+		if (f->line)
+			fprintf(fp, "%s:%u:%u:", f->path, f->line, f->col);
+		else
+			fprintf(fp, "%s:", f->path);
+		if (color)
+			fprintf(fp, "\033[0m %s%s:\033[0m", sgr[f->sev], severity_name(f->sev));
+		else
+			fprintf(fp, " %s:", severity_name(f->sev));
+		fprintf(fp, " %s [%s]\n", f->msg, f->code);
+	}
+	free(v);
+}

@@ -1,0 +1,60 @@
+/*
+ * report.h - findings: one diagnostic path for every front end.
+ *
+ * A finding is {path, line, col, severity, code, message, resource}.  The
+ * CLI prints it compiler-style on stderr:
+ *
+ *   apps/db/deploy.yaml:31:13: warning: claim "pg-data" is shared ... [shared-pvc]
+ *
+ * Messages follow git's style: lowercase, no final period, the problem
+ * first, names in double quotes.  Every code is listed in man/stsify.1.
+ */
+#ifndef STSIFY_REPORT_H
+#define STSIFY_REPORT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "util.h"
+
+struct source;
+
+enum severity { SEV_INFO, SEV_WARNING, SEV_ERROR };
+
+struct finding {
+	char *path;
+	unsigned line, col;		/* 1-based; 0 when not known */
+	enum severity sev;
+	const char *code;		/* static string, e.g. "shared-pvc" */
+	char *msg;
+	char *kind, *ns, *name;		/* the resource, or NULL */
+	size_t order;			/* insertion order, for stable sorting */
+};
+
+struct report {
+	struct finding *f;
+	size_t n, alloc;
+};
+#define REPORT_INIT { NULL, 0, 0 }
+
+/* Add a finding at byte offset off of src (NOPOS: no location).  The
+ * returned finding may be given a resource with finding_set_resource(). */
+struct finding *report_add(struct report *r, const struct source *src, size_t off,
+			   enum severity sev, const char *code, const char *fmt, ...)
+	ATTR_PRINTF(6, 7);
+/* Same, with an explicit path and line:col (for errors before a source exists). */
+struct finding *report_add_at(struct report *r, const char *path, unsigned line, unsigned col,
+			      enum severity sev, const char *code, const char *fmt, ...)
+	ATTR_PRINTF(7, 8);
+void finding_set_resource(struct finding *f, const char *kind, const char *ns, const char *name);
+void report_release(struct report *r);
+const char *severity_name(enum severity sev);
+
+/* The findings sorted by path, line, column and order of addition; the
+ * caller frees the array (not the findings). */
+void report_sorted(const struct report *r, const struct finding ***out);
+/* Print compiler-style, one a line; with color, severities are colored. */
+void report_print(const struct report *r, FILE *fp, bool color, enum severity min);
+
+#endif

@@ -1,0 +1,138 @@
+/*
+ * rules.c - pcre2 patterns of the conversion policy (see rules.h).
+ */
+#include "rules.h"
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+#include <string.h>
+
+#include "util.h"
+#include "ytree.h"
+
+/*
+ * Stateful images: the last path component of the repository is a known
+ * database, queue or object store, with or without a registry, a path, a
+ * tag or a digest ("registry:5000/team/postgres:16-alpine@sha256:...").
+ */
+const char stsify_stateful_images[] =
+	"(?:^|/)(?:postgres(?:ql)?|postgis|timescaledb(?:-ha)?|mysql(?:-server)?|mariadb"
+	"|percona(?:-server(?:-mongodb)?|-xtradb-cluster)?|mongo(?:db)?|redis(?:-stack-server)?"
+	"|valkey|elasticsearch|opensearch|cassandra|scylla|(?:cp-)?kafka|zookeeper|etcd"
+	"|rabbitmq|nats|minio|influxdb|clickhouse(?:-server)?|cockroach(?:db)?|neo4j|couchdb)"
+	"(?::[^/@]*)?(?:@.*)?$";
+
+static void *compile(const char *re, const char *what, char **err)
+{
+	int code;
+	PCRE2_SIZE off;
+	pcre2_code *c = pcre2_compile((PCRE2_SPTR)re, PCRE2_ZERO_TERMINATED, PCRE2_UTF, &code, &off, NULL);
+
+	if (!c) {
+		PCRE2_UCHAR msg[256];
+
+		pcre2_get_error_message(code, msg, sizeof(msg));
+		*err = xasprintf("invalid %s pattern \"%s\" at offset %zu: %s", what, re, (size_t)off,
+				 (char *)msg);
+	}
+	return c;
+}
+
+int rules_init(struct rules *ru, const struct stsify_options *opt, char **err)
+{
+	memset(ru, 0, sizeof(*ru));
+	ru->opt = opt;
+	*err = NULL;
+	if (opt->select && !(ru->select = compile(opt->select, "--select", err)))
+		goto fail;
+	if (opt->exclude && !(ru->exclude = compile(opt->exclude, "--exclude", err)))
+		goto fail;
+	if (!(ru->stateful = compile(opt->stateful_images ? opt->stateful_images : stsify_stateful_images,
+				     "--stateful-images", err)))
+		goto fail;
+	return 0;
+fail:
+	rules_release(ru);
+	return -1;
+}
+
+void rules_release(struct rules *ru)
+{
+	pcre2_code_free(ru->select);
+	pcre2_code_free(ru->exclude);
+	pcre2_code_free(ru->stateful);
+	ru->select = ru->exclude = ru->stateful = NULL;
+}
+
+static bool matches(void *code, const char *s, size_t len)
+{
+	pcre2_match_data *md = pcre2_match_data_create_from_pattern(code, NULL);
+	int rc = pcre2_match(code, (PCRE2_SPTR)s, len, 0, 0, md, NULL);
+
+	pcre2_match_data_free(md);
+	return rc >= 0;
+}
+
+bool rules_selected(const struct rules *ru, const char *name)
+{
+	if (ru->select && !matches(ru->select, name, strlen(name)))
+		return false;
+	if (ru->exclude && matches(ru->exclude, name, strlen(name)))
+		return false;
+	return true;
+}
+
+bool rules_stateful_image(const struct rules *ru, const char *image)
+{
+	return matches(ru->stateful, image, strlen(image));
+}
+
+/* Is offset off inside a quoted or block scalar of the tree? */
+static bool in_string(const struct ynode *n, size_t off)
+{
+	if (!n || off < n->start || off >= n->end)
+		return false;
+	if (n->kind == YNODE_SCALAR)
+		return n->style != YSTYLE_PLAIN;
+	for (size_t i = 0; i < n->nkid; i++)
+		if (in_string(n->kid[i], off))
+			return true;
+	return false;
+}
+
+size_t rules_helm_offset(const char *buf, size_t len, const struct ystream *ys, bool parsed)
+{
+	static const char action_re[] = "\\{\\{-?\\s*(?:[-.$\"(/]|if\\b|range\\b|with\\b|end\\b|include\\b|define\\b|template\\b|toYaml\\b|else\\b|printf\\b|tpl\\b|default\\b|quote\\b)";
+	char *err = NULL;
+	pcre2_code *re = compile(action_re, "helm", &err);
+	pcre2_match_data *md;
+	size_t off = 0, found = NOPOS;
+
+	BUG_ON(!re);
+	md = pcre2_match_data_create_from_pattern(re, NULL);
+	while (off < len && pcre2_match(re, (PCRE2_SPTR)buf, len, off, 0, md, NULL) >= 0) {
+		size_t at = pcre2_get_ovector_pointer(md)[0];
+		bool inside = false;
+
+		for (size_t d = 0; parsed && d < ys->ndoc && !inside; d++)
+			inside = in_string(ys->doc[d].root, at);
+		/* "{{" inside a comment is not a template action either */
+		if (!inside) {
+			size_t ls = at;
+
+			while (ls > 0 && buf[ls - 1] != '\n')
+				ls--;
+			for (size_t i = ls; i < at; i++)
+				if (buf[i] == '#' && (i == ls || buf[i - 1] == ' ' || buf[i - 1] == '\t'))
+					inside = true;
+		}
+		if (!inside) {
+			found = at;
+			break;
+		}
+		off = at + 2;
+	}
+	pcre2_match_data_free(md);
+	pcre2_code_free(re);
+	return found;
+}

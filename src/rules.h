@@ -1,0 +1,35 @@
+/*
+ * rules.h - the conversion policy's patterns (pcre2): which Deployments are
+ * selected by name, which images are stateful, which files are Helm
+ * templates.  Compiled once per run; matching is read-only and so safe
+ * from several threads with a match context each.
+ */
+#ifndef STSIFY_RULES_H
+#define STSIFY_RULES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "stsify.h"
+
+struct ystream;
+
+struct rules {
+	void *select, *exclude, *stateful;	/* pcre2_code *; select/exclude may be NULL */
+	const struct stsify_options *opt;
+};
+
+/* Compile the options' patterns. Returns 0, or -1 with *err set (malloc'd). */
+int rules_init(struct rules *ru, const struct stsify_options *opt, char **err);
+void rules_release(struct rules *ru);
+
+bool rules_selected(const struct rules *ru, const char *name);
+bool rules_stateful_image(const struct rules *ru, const char *image);
+/*
+ * Does this file hold Helm template actions outside of quoted and block
+ * scalars?  Returns the offset of the first one, or NOPOS.  Checked
+ * against each "{{" that the plain text holds.
+ */
+size_t rules_helm_offset(const char *buf, size_t len, const struct ystream *ys, bool parsed);
+
+#endif

@@ -1,0 +1,24 @@
+/*
+ * verify.h - check a rewritten input before anything is written or printed.
+ *
+ * The new bytes are parsed again (ytree) and compared with the plan, with
+ * an implementation independent of lowering: the plan's operations are
+ * applied to a libfyaml document built from each changed document's
+ * original text, and the result must equal (fy_node_compare) the document
+ * parsed from the new text.  Documents the plan does not touch must be
+ * byte-identical; added documents must equal the planned value.
+ */
+#ifndef STSIFY_VERIFY_H
+#define STSIFY_VERIFY_H
+
+#include <stddef.h>
+
+struct plan;
+struct source;
+struct ystream;
+
+/* Returns 0 when buf[0..len) is what the plan says; else -1 and *why. */
+int verify_input(const struct plan *p, size_t in, const struct source *src,
+		 const struct ystream *ys, const char *buf, size_t len, char **why);
+
+#endif

@@ -1,0 +1,28 @@
+/*
+ * walk.h - the files named on the command line, directories walked.
+ *
+ * A directory is walked for *.yaml, *.yml and *.json, skipping hidden
+ * entries (.git and the like); a file named explicitly is taken whatever
+ * its name.  The result is sorted by path so that output is deterministic.
+ * Paths are shown as given, without a leading "./".
+ */
+#ifndef STSIFY_WALK_H
+#define STSIFY_WALK_H
+
+#include <stddef.h>
+
+struct report;
+
+struct pathlist {
+	char **path;
+	size_t n, alloc;
+};
+
+/* Add operand to pl (walking it when it is a directory); problems are
+ * reported as read-error findings.  Returns the number of problems. */
+int walk_operand(struct pathlist *pl, const char *operand, struct report *rep);
+/* Sort and drop duplicates. */
+void pathlist_sort(struct pathlist *pl);
+void pathlist_release(struct pathlist *pl);
+
+#endif

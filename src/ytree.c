@@ -1,0 +1,567 @@
+/*
+ * ytree.c - libfyaml events -> span tree (see ytree.h).
+ *
+ * The parser is driven event by event with a stack of open collections.
+ * libfyaml 0.7.12 quirks handled here (pinned by tests/test_ytree.c):
+ *   - a block MAPPING_END/SEQUENCE_END marks the *next* token, possibly lines
+ *     later past comments: a block collection ends where its last child ends;
+ *   - quoted scalars are marked inside their quotes: widen by one each side;
+ *   - a block scalar is marked from its first content line: its indicator
+ *     is found by scanning forward from the key (or dash) that precedes it;
+ *   - an empty (null) plain scalar has no marks: it is an empty span right
+ *     after whatever preceded it;
+ *   - the event parser does not reject duplicate keys: checked here.
+ */
+#include "ytree.h"
+
+#include <libfyaml.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+#define ARENA_CHUNK (64 * 1024)
+
+struct yarena {
+	struct yarena *next;
+	size_t used, size;
+	char mem[];
+};
+
+static void *arena_alloc(struct ystream *ys, size_t n)
+{
+	struct yarena *a = ys->arena;
+
+	n = (n + 15) & ~(size_t)15;
+	if (!a || a->size - a->used < n) {
+		size_t size = n > ARENA_CHUNK ? n : ARENA_CHUNK;
+
+		a = xmalloc(sizeof(*a) + size);
+		a->size = size;
+		a->used = 0;
+		a->next = ys->arena;
+		ys->arena = a;
+	}
+	a->used += n;
+	return a->mem + a->used - n;
+}
+
+static char *arena_strndup(struct ystream *ys, const char *s, size_t n)
+{
+	char *p = arena_alloc(ys, n + 1);
+
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+struct builder {
+	struct ystream *ys;
+	const char *buf;
+	size_t len;
+	struct ynode **stack;
+	size_t nstack, astack;
+	/* per open collection, the kid array under construction */
+	struct ynode ***kids;
+	size_t *nkids, *akids;
+	size_t last_end;	/* end of the last token seen */
+	struct ydoc *doc;
+	size_t adoc;
+};
+
+static size_t mark_pos(const struct fy_mark *m)
+{
+	return m && m->input_pos != (size_t)-1 ? m->input_pos : NOPOS;
+}
+
+/* Skip spaces, line breaks and comments from off; return the next offset. */
+static size_t skip_blank(const char *buf, size_t len, size_t off)
+{
+	while (off < len) {
+		char c = buf[off];
+
+		if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
+			off++;
+		} else if (c == '#') {
+			while (off < len && buf[off] != '\n')
+				off++;
+		} else {
+			break;
+		}
+	}
+	return off;
+}
+
+static void set_error(struct ystream *ys, size_t off, int line, int col, const char *fmt, ...)
+{
+	struct strbuf sb = STRBUF_INIT;
+	va_list ap;
+
+	if (ys->err_msg)
+		return;
+	va_start(ap, fmt);
+	strbuf_vaddf(&sb, fmt, ap);
+	va_end(ap);
+	ys->err_msg = strbuf_detach(&sb, NULL);
+	ys->err_off = off;
+	ys->err_line = line;
+	ys->err_col = col;
+}
+
+static void add_kid(struct builder *b, struct ynode *n)
+{
+	size_t top;
+
+	if (!b->nstack) {
+		b->doc[b->ys->ndoc - 1].root = n;
+		return;
+	}
+	top = b->nstack - 1;
+	n->parent = b->stack[top];
+	ALLOC_GROW(b->kids[top], b->nkids[top] + 1, b->akids[top]);
+	b->kids[top][b->nkids[top]++] = n;
+	/* the dash of a block sequence item */
+	if (n->parent->kind == YNODE_SEQ && n->parent->style == YSTYLE_BLOCK) {
+		size_t from = b->nkids[top] == 1 ? n->parent->start : skip_blank(b->buf, b->len, b->last_end);
+
+		if (from < b->len && b->buf[from] == '-')
+			n->dash = from;
+	}
+}
+
+static void push(struct builder *b, struct ynode *n)
+{
+	if (b->nstack == b->astack) {
+		size_t na = b->astack ? b->astack * 2 : 16;
+
+		b->stack = xrealloc(b->stack, na * sizeof(*b->stack));
+		b->kids = xrealloc(b->kids, na * sizeof(*b->kids));
+		b->nkids = xrealloc(b->nkids, na * sizeof(*b->nkids));
+		b->akids = xrealloc(b->akids, na * sizeof(*b->akids));
+		b->astack = na;
+	}
+	b->stack[b->nstack] = n;
+	b->kids[b->nstack] = NULL;
+	b->nkids[b->nstack] = 0;
+	b->akids[b->nstack] = 0;
+	b->nstack++;
+}
+
+static int keycmp(const void *a, const void *b)
+{
+	const struct ynode *x = *(struct ynode *const *)a, *y = *(struct ynode *const *)b;
+	size_t n = x->tlen < y->tlen ? x->tlen : y->tlen;
+	int c = memcmp(x->text, y->text, n);
+
+	if (c)
+		return c;
+	return x->tlen < y->tlen ? -1 : x->tlen > y->tlen;
+}
+
+/* Duplicate scalar keys make a manifest ambiguous (which one wins differs
+ * between tools), so they are an error, as kubectl and yamllint say. */
+static int check_duplicates(struct builder *b, struct ynode *map)
+{
+	size_t n = map->nkid / 2, k = 0;
+	struct ynode **keys;
+	int ret = 0;
+
+	if (n < 2)
+		return 0;
+	keys = xmalloc(n * sizeof(*keys));
+	for (size_t i = 0; i < n; i++)
+		if (map->kid[2 * i]->kind == YNODE_SCALAR)
+			keys[k++] = map->kid[2 * i];
+	qsort(keys, k, sizeof(*keys), keycmp);
+	for (size_t i = 1; i < k; i++) {
+		if (!keycmp(&keys[i - 1], &keys[i])) {
+			struct ynode *dup = keys[i - 1]->start > keys[i]->start ? keys[i - 1] : keys[i];
+
+			set_error(b->ys, dup->start, 0, 0, "duplicate key \"%s\"", dup->text);
+			ret = -1;
+			break;
+		}
+	}
+	free(keys);
+	return ret;
+}
+
+static int pop(struct builder *b, size_t end_mark)
+{
+	struct ynode *n = b->stack[--b->nstack];
+
+	n->kid = arena_alloc(b->ys, (b->nkids[b->nstack] ? b->nkids[b->nstack] : 1) * sizeof(*n->kid));
+	n->nkid = b->nkids[b->nstack];
+	if (n->nkid)
+		memcpy(n->kid, b->kids[b->nstack], n->nkid * sizeof(*n->kid));
+	free(b->kids[b->nstack]);
+	if (n->style == YSTYLE_FLOW && end_mark != NOPOS) {
+		n->end = end_mark;
+	} else if (n->nkid) {
+		/* block MAPPING_END marks the next token; use the last child's end */
+		n->end = n->kid[n->nkid - 1]->end;
+		if (n->kind == YNODE_MAP && n->nkid >= 2 && n->end < n->kid[n->nkid - 2]->end)
+			n->end = n->kid[n->nkid - 2]->end;
+	} else {
+		n->end = n->start;
+	}
+	b->last_end = n->end;
+	if (n->kind == YNODE_MAP)
+		return check_duplicates(b, n);
+	return 0;
+}
+
+static struct ynode *new_node(struct builder *b, enum ynode_kind kind)
+{
+	struct ynode *n = arena_alloc(b->ys, sizeof(*n));
+
+	memset(n, 0, sizeof(*n));
+	n->kind = kind;
+	n->dash = NOPOS;
+	return n;
+}
+
+/* Anchor and tag tokens come before the node: widen prop to cover them. */
+static void set_props(struct ynode *n, struct fy_event *ev)
+{
+	struct fy_token *t[2] = { fy_event_get_anchor_token(ev), fy_event_get_tag_token(ev) };
+
+	n->prop = n->start;
+	for (int i = 0; i < 2; i++) {
+		size_t p;
+
+		if (!t[i])
+			continue;
+		p = mark_pos(fy_token_start_mark(t[i]));
+		if (p != NOPOS && p < n->prop)
+			n->prop = p;
+		if (i == 0)
+			n->anchored = true;
+		else
+			n->tagged = true;
+	}
+}
+
+static size_t props_end(struct fy_event *ev)
+{
+	struct fy_token *t[2] = { fy_event_get_anchor_token(ev), fy_event_get_tag_token(ev) };
+	size_t end = 0;
+
+	for (int i = 0; i < 2; i++) {
+		size_t p;
+
+		if (t[i] && (p = mark_pos(fy_token_end_mark(t[i]))) != NOPOS && p > end)
+			end = p;
+	}
+	return end;
+}
+
+static enum ynode_style scalar_style(struct fy_event *ev)
+{
+	switch (fy_event_get_node_style(ev)) {
+	case FYNS_SINGLE_QUOTED: return YSTYLE_SQUOTE;
+	case FYNS_DOUBLE_QUOTED: return YSTYLE_DQUOTE;
+	case FYNS_LITERAL: return YSTYLE_LITERAL;
+	case FYNS_FOLDED: return YSTYLE_FOLDED;
+	default: return YSTYLE_PLAIN;
+	}
+}
+
+static int on_scalar(struct builder *b, struct fy_event *ev, bool alias)
+{
+	struct ynode *n = new_node(b, alias ? YNODE_ALIAS : YNODE_SCALAR);
+	size_t s = mark_pos(fy_event_start_mark(ev)), e = mark_pos(fy_event_end_mark(ev));
+	struct fy_token *tok = alias ? ev->alias.anchor : ev->scalar.value;
+	const char *t = NULL;
+	size_t tl = 0, pe;
+
+	if (tok)
+		t = fy_token_get_text(tok, &tl);
+	n->text = arena_strndup(b->ys, t ? t : "", t ? tl : 0);
+	n->tlen = t ? tl : 0;
+	n->style = alias ? YSTYLE_PLAIN : scalar_style(ev);
+	pe = props_end(ev);
+	if (s == NOPOS || e == NOPOS) {
+		/* null scalar: an empty span right after what precedes it */
+		s = e = pe > b->last_end ? pe : b->last_end;
+	}
+	switch (n->style) {
+	case YSTYLE_SQUOTE:
+	case YSTYLE_DQUOTE:
+		if (s > 0)
+			s--;
+		if (e < b->len)
+			e++;
+		break;
+	case YSTYLE_LITERAL:
+	case YSTYLE_FOLDED: {
+		/* the indicator line is not covered: find `|` or `>` */
+		size_t p = pe > b->last_end ? pe : b->last_end;
+
+		while (p < s && b->buf[p] != '|' && b->buf[p] != '>')
+			p++;
+		if (p < s)
+			s = p;
+		break;
+	}
+	default:
+		break;
+	}
+	n->start = s;
+	n->end = e;
+	if (!alias)
+		set_props(n, ev);
+	else
+		n->prop = s;
+	add_kid(b, n);
+	if (alias) {
+		b->doc[b->ys->ndoc - 1].has_alias = true;
+		n->start = n->prop = s;
+	}
+	if (n->style == YSTYLE_PLAIN && n->parent && n->parent->kind == YNODE_MAP &&
+	    (b->nkids[b->nstack - 1] & 1) && n->tlen == 2 && !memcmp(n->text, "<<", 2))
+		b->doc[b->ys->ndoc - 1].has_alias = true;
+	b->last_end = e > b->last_end ? e : b->last_end;
+	return 0;
+}
+
+static void on_collection(struct builder *b, struct fy_event *ev, enum ynode_kind kind)
+{
+	struct ynode *n = new_node(b, kind);
+	size_t s = mark_pos(fy_event_start_mark(ev));
+
+	n->style = fy_event_get_node_style(ev) == FYNS_FLOW ? YSTYLE_FLOW : YSTYLE_BLOCK;
+	if (s == NOPOS)
+		s = b->last_end;
+	n->start = s;
+	set_props(n, ev);
+	add_kid(b, n);
+	push(b, n);
+	if (n->style == YSTYLE_FLOW)
+		b->last_end = s + 1;
+}
+
+static void doc_start(struct builder *b, struct fy_event *ev)
+{
+	struct ydoc *d;
+	size_t m = fy_event_is_implicit(ev) ? NOPOS : mark_pos(fy_event_start_mark(ev));
+
+	ALLOC_GROW(b->doc, b->ys->ndoc + 1, b->adoc);
+	d = &b->doc[b->ys->ndoc++];
+	memset(d, 0, sizeof(*d));
+	d->marker = m;
+	d->end_marker = NOPOS;
+	d->start = b->ys->ndoc == 1 ? 0 : b->doc[b->ys->ndoc - 2].end;
+	if (m != NOPOS)
+		b->last_end = m + 3;
+}
+
+static void doc_end(struct builder *b, struct fy_event *ev)
+{
+	struct ydoc *d = &b->doc[b->ys->ndoc - 1];
+	size_t m = fy_event_is_implicit(ev) ? NOPOS : mark_pos(fy_event_start_mark(ev));
+
+	d->content_end = d->root ? d->root->end : (d->marker != NOPOS ? d->marker + 3 : d->start);
+	d->end_marker = m;
+	if (m != NOPOS) {
+		/* the "..." line belongs to this document */
+		const char *nl = memchr(b->buf + m, '\n', b->len - m);
+
+		d->end = nl ? (size_t)(nl - b->buf) + 1 : b->len;
+		b->last_end = m + 3;
+	} else {
+		d->end = NOPOS;	/* fixed when the next document starts */
+	}
+}
+
+/* The next document starts on the line of its "---" (or its directives,
+ * which can only follow an explicit "..." that already ended the previous
+ * document). */
+static void fix_ends(struct builder *b)
+{
+	for (size_t i = 0; i < b->ys->ndoc; i++) {
+		struct ydoc *d = &b->doc[i];
+
+		if (d->end != NOPOS)
+			continue;
+		if (i + 1 < b->ys->ndoc && b->doc[i + 1].marker != NOPOS) {
+			size_t m = b->doc[i + 1].marker;
+
+			while (m > d->content_end && b->buf[m - 1] != '\n')
+				m--;
+			d->end = m;
+		} else {
+			d->end = b->len;
+		}
+		if (i + 1 < b->ys->ndoc)
+			b->doc[i + 1].start = d->end;
+	}
+	for (size_t i = 1; i < b->ys->ndoc; i++)
+		b->doc[i].start = b->doc[i - 1].end;
+}
+
+int ystream_parse(struct ystream *ys, const char *buf, size_t len)
+{
+	struct fy_parse_cfg cfg = { .flags = FYPCF_QUIET | FYPCF_COLLECT_DIAG };
+	struct builder b = { .ys = ys, .buf = buf, .len = len };
+	struct fy_parser *fyp;
+	struct fy_event *ev;
+	int ret = 0;
+
+	memset(ys, 0, sizeof(*ys));
+	ys->err_off = NOPOS;
+	fyp = fy_parser_create(&cfg);
+	if (!fyp)
+		die("cannot create a YAML parser");
+	if (fy_parser_set_string(fyp, buf, len))
+		die("cannot set the YAML parser input");
+	while (!ret && (ev = fy_parser_parse(fyp))) {
+		switch (ev->type) {
+		case FYET_DOCUMENT_START:
+			doc_start(&b, ev);
+			break;
+		case FYET_DOCUMENT_END:
+			doc_end(&b, ev);
+			break;
+		case FYET_MAPPING_START:
+			on_collection(&b, ev, YNODE_MAP);
+			break;
+		case FYET_SEQUENCE_START:
+			on_collection(&b, ev, YNODE_SEQ);
+			break;
+		case FYET_MAPPING_END:
+		case FYET_SEQUENCE_END:
+			ret = pop(&b, mark_pos(fy_event_end_mark(ev)));
+			break;
+		case FYET_SCALAR:
+			ret = on_scalar(&b, ev, false);
+			break;
+		case FYET_ALIAS:
+			ret = on_scalar(&b, ev, true);
+			break;
+		default:
+			break;
+		}
+		fy_parser_event_free(fyp, ev);
+	}
+	if (!ret && fy_parser_get_stream_error(fyp)) {
+		struct fy_diag *diag = fy_parser_get_diag(fyp);
+		struct fy_diag_error *err;
+		void *iter = NULL;
+
+		ret = -1;
+		while (diag && (err = fy_diag_errors_iterate(diag, &iter))) {
+			set_error(ys, NOPOS, err->line + 1, err->column + 1, "%s", err->msg);
+			break;
+		}
+		fy_diag_unref(diag);
+		set_error(ys, NOPOS, 0, 0, "invalid YAML");
+	}
+	while (b.nstack)
+		free(b.kids[--b.nstack]);
+	free(b.stack);
+	free(b.kids);
+	free(b.nkids);
+	free(b.akids);
+	fy_parser_destroy(fyp);
+	if (!ret)
+		fix_ends(&b);
+	ys->doc = b.doc;
+	return ret;
+}
+
+void ystream_release(struct ystream *ys)
+{
+	struct yarena *a = ys->arena;
+
+	while (a) {
+		struct yarena *next = a->next;
+
+		free(a);
+		a = next;
+	}
+	free(ys->doc);
+	free(ys->err_msg);
+	memset(ys, 0, sizeof(*ys));
+}
+
+bool ynode_is_scalar(const struct ynode *n)
+{
+	return n && n->kind == YNODE_SCALAR;
+}
+
+struct ynode *ynode_get(const struct ynode *map, const char *key)
+{
+	size_t kl;
+
+	if (!map || map->kind != YNODE_MAP)
+		return NULL;
+	kl = strlen(key);
+	for (size_t i = 0; i + 1 < map->nkid; i += 2) {
+		const struct ynode *k = map->kid[i];
+
+		if (k->kind == YNODE_SCALAR && k->tlen == kl && !memcmp(k->text, key, kl))
+			return map->kid[i + 1];
+	}
+	return NULL;
+}
+
+struct ynode *ynode_key_of(const struct ynode *value)
+{
+	const struct ynode *m = value ? value->parent : NULL;
+
+	if (!m || m->kind != YNODE_MAP)
+		return NULL;
+	for (size_t i = 1; i < m->nkid; i += 2)
+		if (m->kid[i] == value)
+			return m->kid[i - 1];
+	return NULL;
+}
+
+struct ynode *ynode_path(const struct ynode *n, ...)
+{
+	va_list ap;
+	const char *k;
+
+	va_start(ap, n);
+	while (n && (k = va_arg(ap, const char *)))
+		n = ynode_get(n, k);
+	va_end(ap);
+	return (struct ynode *)n;
+}
+
+bool ynode_is(const struct ynode *n, const char *s)
+{
+	return ynode_is_scalar(n) && n->tlen == strlen(s) && !memcmp(n->text, s, n->tlen);
+}
+
+size_t ynode_count(const struct ynode *n)
+{
+	if (!n)
+		return 0;
+	if (n->kind == YNODE_MAP)
+		return n->nkid / 2;
+	if (n->kind == YNODE_SEQ)
+		return n->nkid;
+	return 0;
+}
+
+const char *ynode_str(const struct ynode *n)
+{
+	return ynode_is_scalar(n) ? n->text : NULL;
+}
+
+long long ynode_int(const struct ynode *n)
+{
+	long long v = 0;
+
+	if (!ynode_is_scalar(n) || !n->tlen || n->tlen > 15)
+		return -1;
+	for (size_t i = 0; i < n->tlen; i++) {
+		if (n->text[i] < '0' || n->text[i] > '9')
+			return -1;
+		v = v * 10 + (n->text[i] - '0');
+	}
+	return v;
+}
