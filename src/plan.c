@@ -80,9 +80,14 @@ static struct op *add_op(struct pctx *c, enum op_kind kind, const struct resourc
 	return o;
 }
 
+/* Set a scalar; a node already set (a reference shared by two Deployments
+ * of the same name in different folders) is set once. */
 static void set_scalar(struct pctx *c, const struct resource *r, const struct ynode *n,
 		       const char *value)
 {
+	for (size_t i = 0; i < c->p->nop; i++)
+		if (c->p->op[i].kind == OP_SET && c->p->op[i].node == n)
+			return;
 	add_op(c, OP_SET, r, n)->val = val_raw(value);
 }
 
@@ -546,6 +551,12 @@ static void retarget(struct pctx *c, const struct resource *dep)
 		if (kind) {
 			set_scalar(c, r, kind, "StatefulSet");
 		} else {
+			bool dup = false;
+
+			for (size_t k = 0; k < c->p->nop; k++)
+				dup |= c->p->op[k].kind == OP_INSERT_PAIR && c->p->op[k].node == ref;
+			if (dup)
+				continue;
 			struct op *o = add_op(c, OP_INSERT_PAIR, r, ref);
 
 			o->where = INS_LAST;

@@ -20,9 +20,10 @@
  *     searching forward and backward at once, then divide and conquer.  We
  *     recurse into the smaller half and loop on the larger, so the stack
  *     depth is O(log N).  Like git (and GNU diff) we give up on optimality
- *     when a split costs more than about sqrt(N) edits and split at the
- *     furthest-reaching point instead: the diff stays correct, only perhaps
- *     not minimal, and the worst case stays far from quadratic.
+ *     when a split costs more than about sqrt(N) edits (at least 256) and
+ *     split at the furthest-reaching point instead: the diff stays correct,
+ *     only perhaps not minimal, and the worst case stays far from
+ *     quadratic.
  *  5. Walk the change flags, group changes into hunks (gaps of at most
  *     2*context unchanged lines are merged, git's rule) and print.
  *
@@ -227,6 +228,50 @@ static ptrdiff_t bogo_sqrt(ptrdiff_t n)
 }
 
 /*
+ * The search of split() is too expensive: pick as split point the point
+ * that got furthest from its corner (by x + y), of the forward diagonals
+ * [fmin, fmax] or the backward ones [bmin, bmax], clipped into the box.
+ * Forward points lie past (xoff, yoff) and backward ones before (xlim,
+ * ylim); should the best one be the other corner, take the other search's.
+ */
+static void furthest(const struct myers *m, ptrdiff_t fmin, ptrdiff_t fmax,
+		     ptrdiff_t bmin, ptrdiff_t bmax, ptrdiff_t xoff,
+		     ptrdiff_t xlim, ptrdiff_t yoff, ptrdiff_t ylim,
+		     ptrdiff_t *xmid, ptrdiff_t *ymid)
+{
+	ptrdiff_t fx = xoff, fsum = -1, bx = xlim, bsum = -1, k, x;
+	bool use_f;
+	int tries;
+
+	for (k = fmax; k >= fmin; k -= 2) {
+		x = m->fv[k] < xlim ? m->fv[k] : xlim;
+		if (x - k > ylim)
+			x = ylim + k;
+		if (fsum < 0 || 2 * x - k > fsum) {
+			fsum = 2 * x - k;
+			fx = x;
+		}
+	}
+	for (k = bmax; k >= bmin; k -= 2) {
+		x = m->bv[k] > xoff ? m->bv[k] : xoff;
+		if (x - k < yoff)
+			x = yoff + k;
+		if (bsum < 0 || 2 * x - k < bsum) {
+			bsum = 2 * x - k;
+			bx = x;
+		}
+	}
+	use_f = (xlim + ylim) - bsum < fsum - (xoff + yoff);
+	for (tries = 0; tries < 2; tries++, use_f = !use_f) {
+		*xmid = use_f ? fx : bx;
+		*ymid = use_f ? fsum - fx : bsum - bx;
+		if (!(*xmid == xoff && *ymid == yoff) &&
+		    !(*xmid == xlim && *ymid == ylim))
+			break;
+	}
+}
+
+/*
  * Find a point (*xmid, *ymid) where to split the box [xoff, xlim) x
  * [yoff, ylim) of the edit graph: on a shortest edit path (the middle
  * snake), or after max_cost edits the furthest-reaching point found.  The
@@ -272,7 +317,7 @@ static void split(const struct myers *m, ptrdiff_t xoff, ptrdiff_t xlim,
 			if (odd && bmin <= k && k <= bmax && bv[k] <= x) {
 				*xmid = x;
 				*ymid = y;
-				goto found;
+				return;
 			}
 		}
 
@@ -295,52 +340,16 @@ static void split(const struct myers *m, ptrdiff_t xoff, ptrdiff_t xlim,
 			if (!odd && fmin <= k && k <= fmax && x <= fv[k]) {
 				*xmid = x;
 				*ymid = y;
-				goto found;
+				return;
 			}
 		}
 
 		if (cost >= m->max_cost) {
-			/*
-			 * Too expensive: take whichever search got further
-			 * (by x + y), its points clipped into the box.
-			 */
-			ptrdiff_t fx = xoff, fsum = -1, bx = xlim, bsum = -1;
-			bool use_f;
-
-			for (k = fmax; k >= fmin; k -= 2) {
-				x = fv[k] < xlim ? fv[k] : xlim;
-				if (x - k > ylim)
-					x = ylim + k;
-				if (fsum < 0 || 2 * x - k > fsum) {
-					fsum = 2 * x - k;
-					fx = x;
-				}
-			}
-			for (k = bmax; k >= bmin; k -= 2) {
-				x = bv[k] > xoff ? bv[k] : xoff;
-				if (x - k < yoff)
-					x = yoff + k;
-				if (bsum < 0 || 2 * x - k < bsum) {
-					bsum = 2 * x - k;
-					bx = x;
-				}
-			}
-			use_f = (xlim + ylim) - bsum < fsum - (xoff + yoff);
-			for (k = 0; k < 2; k++, use_f = !use_f) {
-				*xmid = use_f ? fx : bx;
-				*ymid = use_f ? fsum - fx : bsum - bx;
-				/* A corner would make no progress. */
-				if (!(*xmid == xoff && *ymid == yoff) &&
-				    !(*xmid == xlim && *ymid == ylim))
-					break;
-			}
-			goto found;
+			furthest(m, fmin, fmax, bmin, bmax, xoff, xlim, yoff,
+				 ylim, xmid, ymid);
+			return;
 		}
 	}
-found:
-	BUG_ON(*xmid < xoff || *xmid > xlim || *ymid < yoff || *ymid > ylim);
-	BUG_ON((*xmid == xoff && *ymid == yoff) ||
-	       (*xmid == xlim && *ymid == ylim));
 }
 
 /*
@@ -370,6 +379,10 @@ static void compare(const struct myers *m, ptrdiff_t xoff, ptrdiff_t xlim,
 			return;
 		}
 		split(m, xoff, xlim, yoff, ylim, &xmid, &ymid);
+		/* Both halves must be smaller, or we would never finish. */
+		BUG_ON(xmid < xoff || xmid > xlim || ymid < yoff || ymid > ylim);
+		BUG_ON((xmid == xoff && ymid == yoff) ||
+		       (xmid == xlim && ymid == ylim));
 		/* Recurse into the smaller half, so the depth is O(log N). */
 		if ((xmid - xoff) + (ymid - yoff) <=
 		    (xlim - xmid) + (ylim - ymid)) {

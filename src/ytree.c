@@ -222,8 +222,9 @@ static struct ynode *new_node(struct builder *b, enum ynode_kind kind)
 	return n;
 }
 
-/* Anchor and tag tokens come before the node: widen prop to cover them. */
-static void set_props(struct ynode *n, struct fy_event *ev)
+/* Anchor and tag tokens come before the node: widen prop to cover them
+ * (an anchor token is marked without its "&"). */
+static void set_props(struct builder *b, struct ynode *n, struct fy_event *ev)
 {
 	struct fy_token *t[2] = { fy_event_get_anchor_token(ev), fy_event_get_tag_token(ev) };
 
@@ -234,6 +235,8 @@ static void set_props(struct ynode *n, struct fy_event *ev)
 		if (!t[i])
 			continue;
 		p = mark_pos(fy_token_start_mark(t[i]));
+		if (i == 0 && p != NOPOS && p > 0 && b->buf[p - 1] == '&')
+			p--;
 		if (p != NOPOS && p < n->prop)
 			n->prop = p;
 		if (i == 0)
@@ -311,7 +314,7 @@ static int on_scalar(struct builder *b, struct fy_event *ev, bool alias)
 	n->start = s;
 	n->end = e;
 	if (!alias)
-		set_props(n, ev);
+		set_props(b, n, ev);
 	else
 		n->prop = s;
 	add_kid(b, n);
@@ -335,7 +338,7 @@ static void on_collection(struct builder *b, struct fy_event *ev, enum ynode_kin
 	if (s == NOPOS)
 		s = b->last_end;
 	n->start = s;
-	set_props(n, ev);
+	set_props(b, n, ev);
 	add_kid(b, n);
 	push(b, n);
 	if (n->style == YSTYLE_FLOW)
@@ -363,6 +366,13 @@ static void doc_end(struct builder *b, struct fy_event *ev)
 	size_t m = fy_event_is_implicit(ev) ? NOPOS : mark_pos(fy_event_start_mark(ev));
 
 	d->content_end = d->root ? d->root->end : (d->marker != NOPOS ? d->marker + 3 : d->start);
+	if (!fy_event_is_implicit(ev) && m == NOPOS) {
+		/* an explicit "..." has no mark: it is the next token */
+		size_t p = skip_blank(b->buf, b->len, d->content_end);
+
+		if (p + 3 <= b->len && !memcmp(b->buf + p, "...", 3))
+			m = p;
+	}
 	d->end_marker = m;
 	if (m != NOPOS) {
 		/* the "..." line belongs to this document */
@@ -401,8 +411,19 @@ static void fix_ends(struct builder *b)
 		b->doc[i].start = b->doc[i - 1].end;
 }
 
+/* libfyaml prints errors even when FYPCF_QUIET: collect them silently */
+static void diag_silent(struct fy_diag *diag, void *user, const char *buf, size_t len)
+{
+	(void)diag;
+	(void)user;
+	(void)buf;
+	(void)len;
+}
+
 int ystream_parse(struct ystream *ys, const char *buf, size_t len)
 {
+	struct fy_diag_cfg dcfg;
+	struct fy_diag *diag;
 	struct fy_parse_cfg cfg = { .flags = FYPCF_QUIET | FYPCF_COLLECT_DIAG };
 	struct builder b = { .ys = ys, .buf = buf, .len = len };
 	struct fy_parser *fyp;
@@ -411,6 +432,14 @@ int ystream_parse(struct ystream *ys, const char *buf, size_t len)
 
 	memset(ys, 0, sizeof(*ys));
 	ys->err_off = NOPOS;
+	fy_diag_cfg_default(&dcfg);
+	dcfg.fp = NULL;
+	dcfg.output_fn = diag_silent;
+	diag = fy_diag_create(&dcfg);
+	if (!diag)
+		die("cannot create a YAML diagnostics object");
+	fy_diag_set_collect_errors(diag, true);
+	cfg.diag = diag;
 	fyp = fy_parser_create(&cfg);
 	if (!fyp)
 		die("cannot create a YAML parser");
@@ -446,7 +475,6 @@ int ystream_parse(struct ystream *ys, const char *buf, size_t len)
 		fy_parser_event_free(fyp, ev);
 	}
 	if (!ret && fy_parser_get_stream_error(fyp)) {
-		struct fy_diag *diag = fy_parser_get_diag(fyp);
 		struct fy_diag_error *err;
 		void *iter = NULL;
 
@@ -455,7 +483,6 @@ int ystream_parse(struct ystream *ys, const char *buf, size_t len)
 			set_error(ys, NOPOS, err->line + 1, err->column + 1, "%s", err->msg);
 			break;
 		}
-		fy_diag_unref(diag);
 		set_error(ys, NOPOS, 0, 0, "invalid YAML");
 	}
 	while (b.nstack)
@@ -465,6 +492,7 @@ int ystream_parse(struct ystream *ys, const char *buf, size_t len)
 	free(b.nkids);
 	free(b.akids);
 	fy_parser_destroy(fyp);
+	fy_diag_destroy(diag);
 	if (!ret)
 		fix_ends(&b);
 	ys->doc = b.doc;

@@ -1,0 +1,132 @@
+/*
+ * test_verify.c - a rewrite that does not mean what the plan says is
+ * caught, whatever part of it is wrong.
+ */
+#include <criterion/criterion.h>
+#include <string.h>
+
+#include "edit.h"
+#include "lower.h"
+#include "plan.h"
+#include "report.h"
+#include "rindex.h"
+#include "rules.h"
+#include "source.h"
+#include "verify.h"
+#include "ytree.h"
+
+static const char input[] =
+	"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm\ndata:\n  a: b\n---\n"
+	"apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: db\nspec:\n  replicas: 2\n"
+	"  selector:\n    matchLabels:\n      app: db\n  template:\n    metadata:\n      labels:\n"
+	"        app: db\n    spec:\n      containers:\n      - name: c\n        image: x\n"
+	"        volumeMounts:\n        - name: data\n          mountPath: /d\n      volumes:\n"
+	"      - name: data\n        persistentVolumeClaim:\n          claimName: d\n";
+
+struct fixture {
+	struct source src;
+	struct ystream ys;
+	struct rindex ri;
+	struct rules ru;
+	struct plan p;
+	struct report rep;
+	struct strbuf out;
+	struct stsify_options opt;
+};
+
+static void setup(struct fixture *f)
+{
+	struct stsify_options dflt = STSIFY_OPTIONS_INIT;
+	struct plan_input pin;
+	struct edits ed = EDITS_INIT;
+	const struct edit *bad;
+	size_t dep;
+	char *why = NULL;
+
+	memset(f, 0, sizeof(*f));
+	f->opt = dflt;
+	source_init_take(&f->src, "x.yaml", strdup(input), strlen(input));
+	cr_assert_eq(ystream_parse(&f->ys, f->src.buf, f->src.len), 0);
+	rindex_add(&f->ri, 0, &f->ys);
+	cr_assert_eq(rules_init(&f->ru, &f->opt, &why), 0);
+	pin.src = &f->src;
+	pin.ys = &f->ys;
+	pin.skip = false;
+	plan_build(&f->p, &f->opt, &f->ru, &f->ri, &pin, &f->rep);
+	cr_assert_eq(f->p.nd, 1);
+	cr_assert_eq(lower_input(&f->p, 0, &f->src, &f->ys, &ed, &dep, &why), 0);
+	cr_assert_eq(edits_apply(&ed, f->src.buf, f->src.len, &f->out, &bad), 0);
+	edits_release(&ed);
+}
+
+static void teardown(struct fixture *f)
+{
+	strbuf_release(&f->out);
+	plan_release(&f->p);
+	report_release(&f->rep);
+	rules_release(&f->ru);
+	rindex_release(&f->ri);
+	ystream_release(&f->ys);
+	source_release(&f->src);
+}
+
+static int check(struct fixture *f, const char *from, const char *to)
+{
+	struct strbuf t = STRBUF_INIT;
+	char *at = from ? strstr(f->out.buf, from) : NULL, *why = NULL;
+	int r;
+
+	if (from) {
+		cr_assert_not_null(at, "\"%s\" not in the output", from);
+		strbuf_add(&t, f->out.buf, (size_t)(at - f->out.buf));
+		strbuf_addstr(&t, to);
+		strbuf_addstr(&t, at + strlen(from));
+	} else {
+		strbuf_add(&t, f->out.buf, f->out.len);
+	}
+	r = verify_input(&f->p, 0, &f->src, &f->ys, t.buf, t.len, &why);
+	cr_assert_eq(r == 0, why == NULL);
+	free(why);
+	strbuf_release(&t);
+	return r;
+}
+
+Test(verify, accepts_the_lowered_rewrite)
+{
+	struct fixture f;
+
+	setup(&f);
+	cr_assert_eq(check(&f, NULL, NULL), 0);
+	teardown(&f);
+}
+
+Test(verify, rejects_a_change_to_an_untouched_document)
+{
+	struct fixture f;
+
+	setup(&f);
+	cr_assert_eq(check(&f, "  a: b\n", "  a: b \n"), -1, "even a trailing space");
+	teardown(&f);
+}
+
+Test(verify, rejects_a_wrong_value_in_the_statefulset)
+{
+	struct fixture f;
+
+	setup(&f);
+	cr_assert_eq(check(&f, "replicas: 2", "replicas: 3"), -1);
+	cr_assert_eq(check(&f, "kind: StatefulSet", "kind: Deployment"), -1);
+	cr_assert_eq(check(&f, "      - name: c\n", "      - name: c\n        tty: true\n"), -1);
+	teardown(&f);
+}
+
+Test(verify, rejects_a_wrong_or_missing_service)
+{
+	struct fixture f;
+
+	setup(&f);
+	cr_assert_eq(check(&f, "clusterIP: None", "clusterIP: 10.0.0.1"), -1);
+	cr_assert_eq(check(&f, "---\napiVersion: v1\nkind: Service", "apiVersion: v1\nkind: Service"), -1);
+	cr_assert_eq(check(&f, "kind: Service", "kind: [unclosed"), -1);
+	teardown(&f);
+}

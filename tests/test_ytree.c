@@ -1,0 +1,206 @@
+/*
+ * test_ytree.c - the span tree, and the libfyaml 0.7.12 behaviour it relies
+ * on (LIBFYAML.md): if a libfyaml upgrade changes a mark, these fail first.
+ */
+#include <criterion/criterion.h>
+#include <libfyaml.h>
+#include <string.h>
+
+#include "source.h"
+#include "ytree.h"
+
+static const char *span(const char *buf, const struct ynode *n, char *out, size_t size)
+{
+	size_t len = n->end - n->start;
+
+	if (len >= size)
+		len = size - 1;
+	memcpy(out, buf + n->start, len);
+	out[len] = '\0';
+	return out;
+}
+
+/* Start and end marks of the first event of type t (after skipping k). */
+static void marks(const char *s, enum fy_event_type t, int k, long *start, long *end)
+{
+	struct fy_parser *p = fy_parser_create(&(struct fy_parse_cfg){ .flags = FYPCF_QUIET });
+	struct fy_event *ev;
+
+	*start = *end = -9;
+	fy_parser_set_string(p, s, strlen(s));
+	while ((ev = fy_parser_parse(p))) {
+		if (ev->type == t && k-- == 0) {
+			const struct fy_mark *a = fy_event_start_mark(ev), *b = fy_event_end_mark(ev);
+
+			*start = a ? (long)a->input_pos : -1;
+			*end = b ? (long)b->input_pos : -1;
+		}
+		fy_parser_event_free(p, ev);
+	}
+	fy_parser_destroy(p);
+}
+
+Test(libfyaml, block_mapping_end_marks_next_token)
+{
+	long s, e;
+
+	marks("a:\n  b: 1\n# c\nd: 2\n", FYET_MAPPING_END, 0, &s, &e);
+	/* the inner mapping ends where "d" starts, past the comment */
+	cr_assert_eq(s, 14);
+}
+
+Test(libfyaml, quoted_scalar_marked_inside_quotes)
+{
+	long s, e;
+
+	marks("k: \"abc\"\n", FYET_SCALAR, 1, &s, &e);
+	cr_assert_eq(s, 4);
+	cr_assert_eq(e, 7);
+}
+
+Test(libfyaml, block_scalar_marked_from_first_content_line)
+{
+	long s, e;
+
+	marks("k: |\n  x\n\nz: 1\n", FYET_SCALAR, 1, &s, &e);
+	cr_assert_eq(s, 5);
+	cr_assert_eq(e, 10);
+}
+
+Test(libfyaml, null_scalar_has_no_marks)
+{
+	long s, e;
+
+	marks("k:\nz: 1\n", FYET_SCALAR, 1, &s, &e);
+	cr_assert(s < 0 && e < 0);
+}
+
+Test(ytree, block_collection_ranges_end_at_last_child)
+{
+	const char *y = "a:\n  b: 1\n  c: [x, y]\n# trailing\nd: 'q'\n";
+	struct ystream ys;
+	char b[64];
+
+	cr_assert_eq(ystream_parse(&ys, y, strlen(y)), 0);
+	cr_assert_eq(ys.ndoc, 1);
+	cr_assert_str_eq(span(y, ynode_get(ys.doc[0].root, "a"), b, sizeof(b)), "b: 1\n  c: [x, y]");
+	cr_assert_str_eq(span(y, ynode_path(ys.doc[0].root, "a", "c", NULL), b, sizeof(b)), "[x, y]");
+	cr_assert_str_eq(span(y, ynode_get(ys.doc[0].root, "d"), b, sizeof(b)), "'q'");
+	cr_assert_str_eq(ynode_str(ynode_get(ys.doc[0].root, "d")), "q");
+	ystream_release(&ys);
+}
+
+Test(ytree, block_scalar_starts_at_indicator)
+{
+	const char *y = "data:\n  f: |-  # keep\n    line\nx: 1\n";
+	struct ystream ys;
+	char b[64];
+
+	cr_assert_eq(ystream_parse(&ys, y, strlen(y)), 0);
+	cr_assert_str_eq(span(y, ynode_path(ys.doc[0].root, "data", "f", NULL), b, sizeof(b)),
+			 "|-  # keep\n    line\n");
+	ystream_release(&ys);
+}
+
+Test(ytree, sequence_dashes)
+{
+	const char *y = "l:\n- a\n# c\n-   b: 1\n    c: 2\n- [z]\n";
+	struct ystream ys;
+	const struct ynode *l;
+
+	cr_assert_eq(ystream_parse(&ys, y, strlen(y)), 0);
+	l = ynode_get(ys.doc[0].root, "l");
+	cr_assert_eq(l->nkid, 3);
+	cr_assert_eq(l->kid[0]->dash, 3);
+	cr_assert_eq(l->kid[1]->dash, 11);
+	cr_assert_eq(l->kid[2]->dash, 29);
+	ystream_release(&ys);
+}
+
+Test(ytree, anchors_tags_and_aliases)
+{
+	const char *y = "a: &x !!str v\nb: *x\n";
+	struct ystream ys;
+	const struct ynode *a;
+
+	cr_assert_eq(ystream_parse(&ys, y, strlen(y)), 0);
+	a = ynode_get(ys.doc[0].root, "a");
+	cr_assert(a->anchored && a->tagged);
+	cr_assert_eq(a->prop, 3);
+	cr_assert_eq(a->start, 12);
+	cr_assert_eq(ynode_get(ys.doc[0].root, "b")->kind, YNODE_ALIAS);
+	cr_assert(ys.doc[0].has_alias);
+	ystream_release(&ys);
+}
+
+Test(ytree, document_regions_partition_the_stream)
+{
+	const char *y = "# head\na: 1\n# tail\n---\nb: 2\n...\n%YAML 1.2\n---\nc: 3";
+	struct ystream ys;
+
+	cr_assert_eq(ystream_parse(&ys, y, strlen(y)), 0);
+	cr_assert_eq(ys.ndoc, 3);
+	cr_assert_eq(ys.doc[0].start, 0);
+	cr_assert_eq(ys.doc[0].end, 19);	/* up to the "---" line */
+	cr_assert_eq(ys.doc[1].marker, 19);
+	cr_assert_eq(ys.doc[1].end_marker, 28);
+	cr_assert_eq(ys.doc[1].end, 32);	/* the "..." line is its own */
+	cr_assert_eq(ys.doc[2].start, 32);
+	cr_assert_eq(ys.doc[2].end, strlen(y));
+	ystream_release(&ys);
+}
+
+Test(ytree, duplicate_keys_are_an_error)
+{
+	const char *y = "a: 1\nb: 2\na: 3\n";
+	struct ystream ys;
+
+	cr_assert_eq(ystream_parse(&ys, y, strlen(y)), -1);
+	cr_assert_eq(ys.err_off, 10);
+	cr_assert(strstr(ys.err_msg, "duplicate key \"a\""));
+	ystream_release(&ys);
+}
+
+Test(ytree, syntax_error_has_line_and_column)
+{
+	const char *y = "a: 1\nb: [x\n";
+	struct ystream ys;
+
+	cr_assert_eq(ystream_parse(&ys, y, strlen(y)), -1);
+	cr_assert_gt(ys.err_line, 0);
+	cr_assert_not_null(ys.err_msg);
+	ystream_release(&ys);
+}
+
+Test(ytree, int_and_lookup_helpers)
+{
+	const char *y = "r: 3\nq: '3'\nn: -1\n";
+	struct ystream ys;
+
+	cr_assert_eq(ystream_parse(&ys, y, strlen(y)), 0);
+	cr_assert_eq(ynode_int(ynode_get(ys.doc[0].root, "r")), 3);
+	cr_assert_eq(ynode_int(ynode_get(ys.doc[0].root, "n")), -1);
+	cr_assert_null(ynode_get(ys.doc[0].root, "missing"));
+	cr_assert(ynode_is(ynode_get(ys.doc[0].root, "q"), "3"));
+	cr_assert_eq(ynode_key_of(ynode_get(ys.doc[0].root, "q")), ys.doc[0].root->kid[2]);
+	ystream_release(&ys);
+}
+
+Test(source, line_and_column)
+{
+	struct source src;
+	unsigned line, col;
+
+	source_init_take(&src, "x.yaml", strdup("ab\r\ncd\r\nef"), 10);
+	cr_assert(src.crlf);
+	cr_assert(!src.final_newline);
+	source_linecol(&src, 0, &line, &col);
+	cr_assert(line == 1 && col == 1);
+	source_linecol(&src, 5, &line, &col);
+	cr_assert(line == 2 && col == 2);
+	source_linecol(&src, 9, &line, &col);
+	cr_assert(line == 3 && col == 2);
+	cr_assert_eq(source_line_end(&src, 4), 8);
+	cr_assert_str_eq(source_eol(&src), "\r\n");
+	source_release(&src);
+}
