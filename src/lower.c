@@ -23,6 +23,7 @@ struct lctx {
 	struct style *st;	/* per document, detected on first use */
 	bool *st_done;
 	size_t bad_dep;
+	const char *code;
 	char *why;
 };
 
@@ -37,8 +38,50 @@ static int fail(struct lctx *l, size_t dep, const char *fmt, ...)
 	strbuf_vaddf(&sb, fmt, ap);
 	va_end(ap);
 	l->bad_dep = dep;
+	l->code = "unsupported-layout";
 	l->why = strbuf_detach(&sb, NULL);
 	return -1;
+}
+
+/* The first anchored node of n whose range [prop, end) an edit cuts into. */
+static const struct ynode *anchor_hit(const struct ynode *n, size_t start, size_t end)
+{
+	if (!n || end < n->prop || start > n->end)
+		return NULL;
+	if (n->anchored && start < n->end && end > n->prop)
+		return n;
+	for (size_t i = 0; i < n->nkid; i++) {
+		const struct ynode *h = anchor_hit(n->kid[i], start, end);
+
+		if (h)
+			return h;
+	}
+	return NULL;
+}
+
+static int check_anchors(struct lctx *l)
+{
+	for (size_t d = 0; d < l->ys->ndoc; d++) {
+		const struct ydoc *doc = &l->ys->doc[d];
+
+		if (!doc->has_alias)
+			continue;
+		for (size_t i = 0; i < l->ed->n; i++) {
+			const struct edit *e = &l->ed->e[i];
+			const struct ynode *h;
+
+			if (e->end < doc->start || e->start >= doc->end)
+				continue;
+			if ((h = anchor_hit(doc->root, e->start, e->end))) {
+
+				fail(l, e->dep, "an edit would change anchored node at byte %zu and every alias of it",
+				     h->prop);
+				l->code = "unsupported-alias";
+				return -1;
+			}
+		}
+	}
+	return 0;
 }
 
 static const struct style *doc_style(struct lctx *l, size_t doc)
@@ -65,6 +108,24 @@ static bool line_blank_before(const struct source *src, size_t off)
 		if (src->buf[i] != ' ' && src->buf[i] != '\t')
 			return false;
 	return true;
+}
+
+/*
+ * The comment lines directly above a line (no blank line between, at the
+ * same column as the entry) describe that entry: they go with it.
+ */
+static size_t comment_block_start(const struct source *src, size_t ls, unsigned col)
+{
+	while (ls > 0) {
+		size_t prev = source_line_start(src, ls - 1), p = prev;
+
+		while (p < ls && (src->buf[p] == ' ' || src->buf[p] == '\t'))
+			p++;
+		if (p >= ls || src->buf[p] != '#' || p - prev != col)
+			break;
+		ls = prev;
+	}
+	return ls;
 }
 
 /*
@@ -155,8 +216,15 @@ static int remove_run(struct lctx *l, const struct ynode *c, size_t i, size_t j,
 		if (b == NOPOS)
 			return fail(l, dep, "cannot find the \"-\" of a sequence item");
 		if (line_blank_before(l->src, b)) {
-			start = source_line_start(l->src, b);
+			start = comment_block_start(l->src, source_line_start(l->src, b), source_col(l->src, b));
 			end = line_end_after(l->src, entry_end(c, j));
+			/* the last lines of a file without a final newline: take
+			 * the line break before them, so that it still has none */
+			if (end == l->src->len && l->src->buf[end - 1] != '\n' && start > 0) {
+				start--;
+				if (start > 0 && l->src->buf[start - 1] == '\r')
+					start--;
+			}
 		} else if (i == 0 && j + 1 < n && entry_begin(c, j + 1) != NOPOS &&
 			   line_blank_before(l->src, entry_begin(c, j + 1))) {
 			/* "- key: v" then "  next: w": keep the dash */
@@ -348,12 +416,18 @@ static void lower_add_doc(struct lctx *l, const struct op *o)
 	strbuf_addstr(&text, "---");
 	strbuf_addstr(&text, st.eol);
 	render_block_doc(&text, &st, o->val);
+	if (l->ys->doc[o->doc].end_marker != NOPOS) {
+		/* framed like the document before it */
+		strbuf_addstr(&text, "...");
+		strbuf_addstr(&text, st.eol);
+	}
 	insert_lines(l, l->ys->doc[o->doc].end, &text, o->dep);
 	strbuf_release(&text);
 }
 
 int lower_input(const struct plan *p, size_t in, const struct source *src,
-		const struct ystream *ys, struct edits *ed, size_t *bad_dep, char **why)
+		const struct ystream *ys, struct edits *ed, size_t *bad_dep, const char **code,
+		char **why)
 {
 	struct lctx l = { .p = p, .in = in, .src = src, .ys = ys, .ed = ed };
 	bool *done = xcalloc(p->nop ? p->nop : 1, sizeof(*done));
@@ -392,8 +466,11 @@ int lower_input(const struct plan *p, size_t in, const struct source *src,
 	free(done);
 	free(l.st);
 	free(l.st_done);
+	if (!ret)
+		ret = check_anchors(&l);
 	if (ret) {
 		*bad_dep = l.bad_dep;
+		*code = l.code;
 		*why = l.why;
 	}
 	return ret;

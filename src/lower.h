@@ -19,10 +19,13 @@ struct ystream;
 
 /*
  * Add the edits of input `in` to ed.  Returns 0, or -1 when an operation
- * cannot be lowered safely: *bad_dep is then the Deployment plan to abandon
- * and *why (malloc'd) says why.
+ * cannot be lowered safely: *bad_dep is then the Deployment plan to abandon,
+ * *code the finding code ("unsupported-layout", "unsupported-alias") and
+ * *why (malloc'd) says why.  An edit that touches an anchored node (or one
+ * that holds an anchor) would change every alias of it too: refused.
  */
 int lower_input(const struct plan *p, size_t in, const struct source *src,
-		const struct ystream *ys, struct edits *ed, size_t *bad_dep, char **why);
+		const struct ystream *ys, struct edits *ed, size_t *bad_dep, const char **code,
+		char **why);
 
 #endif

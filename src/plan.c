@@ -26,6 +26,7 @@ struct pctx {
 	const struct plan_input *in;
 	struct report *rep;
 	struct plan *p;
+	size_t nin;
 	size_t dep;		/* index of the current dplan */
 	const struct resource *res;
 };
@@ -135,19 +136,19 @@ static bool truthy(const struct ynode *n)
 	return ynode_is(n, "true") || ynode_is(n, "True") || ynode_is(n, "TRUE");
 }
 
-/* Any alias, merge key or anchor inside n? */
-static bool has_alias(const struct ynode *n)
+/* Any merge key inside n (or, with aliases, any alias or anchor)? */
+static bool has_alias(const struct ynode *n, bool aliases)
 {
 	if (!n)
 		return false;
-	if (n->kind == YNODE_ALIAS || n->anchored)
+	if (aliases && (n->kind == YNODE_ALIAS || n->anchored))
 		return true;
 	if (n->kind == YNODE_MAP)
 		for (size_t i = 0; i < n->nkid; i += 2)
 			if (ynode_is(n->kid[i], "<<") && n->kid[i]->style == YSTYLE_PLAIN)
 				return true;
 	for (size_t i = 0; i < n->nkid; i++)
-		if (has_alias(n->kid[i]))
+		if (has_alias(n->kid[i], aliases))
 			return true;
 	return false;
 }
@@ -542,7 +543,7 @@ static void retarget(struct pctx *c, const struct resource *dep)
 		if (!ynode_is(ynode_get(ref, "name"), dep->name) ||
 		    !(ynode_is(kind, "Deployment") || (keda && !kind)))
 			continue;
-		if (ref->kind != YNODE_MAP || has_alias(ref)) {
+		if (ref->kind != YNODE_MAP || has_alias(ref, true)) {
 			note(c, r, ref, SEV_WARNING, "unsupported-alias",
 			     "cannot retarget %s \"%s\" to StatefulSet \"%s\": change its target by hand",
 			     r->kind, r->name, dep->name);
@@ -568,6 +569,52 @@ static void retarget(struct pctx *c, const struct resource *dep)
 			set_scalar(c, r, api, "apps/v1");
 		note(c, r, kind ? kind : ref, SEV_INFO, "reference",
 		     "%s \"%s\" now targets StatefulSet \"%s\"", r->kind, r->name, dep->name);
+	}
+}
+
+static bool is_kustomization(const struct plan_input *in, const struct ynode *root)
+{
+	const char *base = strrchr(in->src->path, '/');
+
+	base = base ? base + 1 : in->src->path;
+	return ynode_is(ynode_get(root, "kind"), "Kustomization") || !strcmp(base, "kustomization.yaml") ||
+	       !strcmp(base, "kustomization.yml") || !strcmp(base, "Kustomization");
+}
+
+/* Kustomize patches whose target names the Deployment follow it. */
+static void retarget_kustomize(struct pctx *c, const struct resource *dep, size_t nin)
+{
+	static const char *const lists[] = { "patches", "patchesJson6902" };
+
+	for (size_t i = 0; i < nin; i++) {
+		const struct plan_input *in = &c->in[i];
+
+		if (in->skip)
+			continue;
+		for (size_t d = 0; d < in->ys->ndoc; d++) {
+			const struct ynode *root = in->ys->doc[d].root;
+			struct resource r = { .in = i, .doc = d, .node = root, .kind = "Kustomization",
+					      .api = "", .name = in->src->path, .ns = "" };
+
+			if (!root || root->kind != YNODE_MAP || !is_kustomization(in, root))
+				continue;
+			for (size_t l = 0; l < ARRAY_SIZE(lists); l++) {
+				const struct ynode *ps = ynode_get(root, lists[l]);
+
+				for (size_t k = 0; ps && ps->kind == YNODE_SEQ && k < ps->nkid; k++) {
+					const struct ynode *t = ynode_get(ps->kid[k], "target");
+					const struct ynode *kind = ynode_get(t, "kind"), *ns = ynode_get(t, "namespace");
+
+					if (!ynode_is(kind, "Deployment") || !ynode_is(ynode_get(t, "name"), dep->name) ||
+					    (ns && !ynode_is(ns, dep->ns)) || has_alias(t, true))
+						continue;
+					set_scalar(c, &r, kind, "StatefulSet");
+					note(c, &r, kind, SEV_INFO, "reference",
+					     "%s target of %s now names StatefulSet \"%s\"", lists[l],
+					     in->src->path, dep->name);
+				}
+			}
+		}
 	}
 }
 
@@ -672,6 +719,7 @@ static void convert(struct pctx *c, const struct resource *dep, struct claim_use
 	o->key = xstrdup("volumeClaimTemplates");
 	o->val = vcts;
 	retarget(c, dep);
+	retarget_kustomize(c, dep, c->nin);
 }
 
 /* The decision table of DESIGN.md section 2. */
@@ -747,9 +795,12 @@ static void plan_deployment(struct pctx *c, const struct resource *dep)
 	}
 	if (!go)
 		goto out;
-	if (has_alias(dep->node)) {
+	/* a merge key can hide or override any field: what the text says is
+	 * not what the object is.  (Anchors and aliases are checked against
+	 * the edits when lowering.) */
+	if (has_alias(dep->node, false)) {
 		note(c, dep, ynode_get(dep->node, "kind"), SEV_WARNING, "unsupported-alias",
-		     "Deployment \"%s\" uses anchors, aliases or merge keys: left as it is, convert it by hand",
+		     "Deployment \"%s\" uses merge keys (<<): left as it is, convert it by hand",
 		     dep->name);
 		goto out;
 	}
@@ -772,9 +823,9 @@ out:
 }
 
 void plan_build(struct plan *p, const struct stsify_options *opt, const struct rules *ru,
-		const struct rindex *ri, const struct plan_input *in, struct report *rep)
+		const struct rindex *ri, const struct plan_input *in, size_t nin, struct report *rep)
 {
-	struct pctx c = { .opt = opt, .ru = ru, .ri = ri, .in = in, .rep = rep, .p = p };
+	struct pctx c = { .opt = opt, .ru = ru, .ri = ri, .in = in, .rep = rep, .p = p, .nin = nin };
 
 	memset(p, 0, sizeof(*p));
 	for (size_t i = 0; i < ri->n; i++)

@@ -74,7 +74,7 @@ struct plan_input {
 
 /* Plan every Deployment of ri. Findings go to rep. */
 void plan_build(struct plan *p, const struct stsify_options *opt, const struct rules *ru,
-		const struct rindex *ri, const struct plan_input *in, struct report *rep);
+		const struct rindex *ri, const struct plan_input *in, size_t nin, struct report *rep);
 /* Cancel every operation of Deployment plan dep. */
 void plan_abandon(struct plan *p, size_t dep);
 void plan_release(struct plan *p);

@@ -88,6 +88,7 @@ static int rewrite_round(struct plan *p, struct input *in, struct stsify_file *f
 		struct strbuf out = STRBUF_INIT;
 		const struct edit *bad;
 		size_t bad_dep;
+		const char *code;
 		char *why = NULL;
 
 		free(files[i].out);
@@ -96,10 +97,10 @@ static int rewrite_round(struct plan *p, struct input *in, struct stsify_file *f
 		if (pin[i].skip)
 			continue;
 		files[i].status = STSIFY_UNCHANGED;
-		if (lower_input(p, i, &in[i].src, &in[i].ys, &ed, &bad_dep, &why)) {
+		if (lower_input(p, i, &in[i].src, &in[i].ys, &ed, &bad_dep, &code, &why)) {
 			const struct resource *dep = p->d[bad_dep].dep;
 
-			report_add(rep, &in[dep->in].src, dep->node->start, SEV_WARNING, "unsupported-layout",
+			report_add(rep, &in[dep->in].src, dep->node->start, SEV_WARNING, code,
 				   "Deployment \"%s\" is left as it is: %s", dep->name, why);
 			plan_abandon(p, bad_dep);
 			free(why);
@@ -167,7 +168,7 @@ int stsify_run(const struct stsify_options *opt, struct stsify_file *files, size
 		files[i].out = NULL;
 	}
 	parse_inputs(in, files, n, pin, &ri, rep);
-	plan_build(&p, opt, &ru, &ri, pin, rep);
+	plan_build(&p, opt, &ru, &ri, pin, n, rep);
 	while (rewrite_round(&p, in, files, n, pin, rep))
 		;
 	plan_release(&p);

@@ -41,6 +41,7 @@ static void setup(struct fixture *f)
 	struct edits ed = EDITS_INIT;
 	const struct edit *bad;
 	size_t dep;
+	const char *code;
 	char *why = NULL;
 
 	memset(f, 0, sizeof(*f));
@@ -52,9 +53,9 @@ static void setup(struct fixture *f)
 	pin.src = &f->src;
 	pin.ys = &f->ys;
 	pin.skip = false;
-	plan_build(&f->p, &f->opt, &f->ru, &f->ri, &pin, &f->rep);
+	plan_build(&f->p, &f->opt, &f->ru, &f->ri, &pin, 1, &f->rep);
 	cr_assert_eq(f->p.nd, 1);
-	cr_assert_eq(lower_input(&f->p, 0, &f->src, &f->ys, &ed, &dep, &why), 0);
+	cr_assert_eq(lower_input(&f->p, 0, &f->src, &f->ys, &ed, &dep, &code, &why), 0);
 	cr_assert_eq(edits_apply(&ed, f->src.buf, f->src.len, &f->out, &bad), 0);
 	edits_release(&ed);
 }
