@@ -14,7 +14,7 @@ VERSION  := 0.1.0
 
 # Debian packages the build and the tests need; `make deps` installs the
 # missing ones when run as root and says what to install otherwise.
-DEB_PKGS := pkg-config libfyaml-dev libpcre2-dev libcriterion-dev patch git
+DEB_PKGS := pkg-config libfyaml-dev libfyaml-utils libpcre2-dev libcriterion-dev patch git
 
 # Recursive (=) so that pkg-config runs after `deps` has installed it.
 PKG_CFLAGS = $(shell pkg-config --cflags libfyaml libpcre2-8 2>/dev/null)

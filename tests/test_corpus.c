@@ -1,0 +1,144 @@
+/*
+ * test_corpus.c - properties over every real-world manifest in
+ * ../shared/corpus and every golden input: no crash; a changed file
+ * re-parses; every document stsify had no reason to touch is byte-identical
+ * and in its place; a second run changes nothing.
+ */
+#include <criterion/criterion.h>
+#include <dirent.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "report.h"
+#include "stsify.h"
+#include "util.h"
+#include "ytree.h"
+
+static void collect(const char *dir, char ***paths, size_t *n, size_t *alloc)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+
+	if (!d)
+		return;
+	while ((de = readdir(d))) {
+		char *p;
+		struct stat st;
+		size_t l = strlen(de->d_name);
+
+		if (de->d_name[0] == '.')
+			continue;
+		p = xasprintf("%s/%s", dir, de->d_name);
+		if (!stat(p, &st) && S_ISDIR(st.st_mode)) {
+			collect(p, paths, n, alloc);
+			free(p);
+		} else if ((l > 5 && !strcmp(de->d_name + l - 5, ".yaml")) ||
+			   (l > 4 && !strcmp(de->d_name + l - 4, ".yml")) ||
+			   (l > 5 && !strcmp(de->d_name + l - 5, ".json"))) {
+			ALLOC_GROW(*paths, *n + 1, *alloc);
+			(*paths)[(*n)++] = p;
+		} else {
+			free(p);
+		}
+	}
+	closedir(d);
+}
+
+/* Kinds whose documents stsify may change. */
+static bool may_change(const struct ynode *root)
+{
+	static const char *const kinds[] = {
+		"Deployment", "List", "HorizontalPodAutoscaler", "VerticalPodAutoscaler",
+		"ScaledObject", "Kustomization",
+	};
+	const struct ynode *k = ynode_get(root, "kind");
+
+	if (!k)
+		return ynode_get(root, "patches") || ynode_get(root, "resources");
+	for (size_t i = 0; i < sizeof(kinds) / sizeof(*kinds); i++)
+		if (ynode_is(k, kinds[i]))
+			return true;
+	return false;
+}
+
+static void check_file(const char *path)
+{
+	struct stsify_options opt = STSIFY_OPTIONS_INIT;
+	struct stsify_file f = { .path = path }, g = { .path = path };
+	struct report rep = REPORT_INIT;
+	struct ystream a, b;
+	char *buf;
+	size_t len, nd = 0;
+
+	cr_assert_eq(read_file(path, &buf, &len), 0, "%s", path);
+	f.in = buf;
+	f.inlen = len;
+	cr_assert_eq(stsify_run(&opt, &f, 1, &rep), 0);
+	for (size_t i = 0; i < rep.n; i++)
+		cr_assert_neq(strcmp(rep.f[i].code, "verify-failed"), 0, "%s: %s", path, rep.f[i].msg);
+	if (f.status != STSIFY_CHANGED)
+		goto out;
+	cr_assert_eq(ystream_parse(&a, buf, len), 0, "%s", path);
+	cr_assert_eq(ystream_parse(&b, f.out, f.outlen), 0, "%s: the result does not parse", path);
+	/* untouched documents: byte-identical, in order */
+	for (size_t i = 0; i < a.ndoc; i++) {
+		const char *s = buf + a.doc[i].start;
+		size_t l = a.doc[i].end - a.doc[i].start;
+		bool found = false;
+
+		if (a.doc[i].root && may_change(a.doc[i].root))
+			continue;
+		while (nd < b.ndoc && !found) {
+			size_t nl = b.doc[nd].end - b.doc[nd].start;
+
+			found = nl >= l && !memcmp(f.out + b.doc[nd].start, s, l);
+			nd++;
+		}
+		cr_assert(found, "%s: document %zu is not byte-identical in the result", path, i + 1);
+	}
+	ystream_release(&a);
+	ystream_release(&b);
+	/* a second run changes nothing */
+	g.in = f.out;
+	g.inlen = f.outlen;
+	cr_assert_eq(stsify_run(&opt, &g, 1, &rep), 0);
+	cr_assert_neq(g.status, STSIFY_CHANGED, "%s: a second run changes it again", path);
+	stsify_file_release(&g);
+out:
+	stsify_file_release(&f);
+	report_release(&rep);
+	free(buf);
+}
+
+Test(corpus, properties_of_every_real_manifest)
+{
+	char **paths = NULL;
+	size_t n = 0, alloc = 0;
+
+	collect("../shared/corpus", &paths, &n, &alloc);
+	if (!n)
+		cr_skip_test("../shared/corpus is not beside the repository: skipped");
+	for (size_t i = 0; i < n; i++) {
+		check_file(paths[i]);
+		free(paths[i]);
+	}
+	free(paths);
+}
+
+Test(corpus, properties_of_every_golden_input)
+{
+	char **paths = NULL;
+	size_t n = 0, alloc = 0;
+
+	collect("testdata", &paths, &n, &alloc);
+	cr_assert_gt(n, 60, "golden inputs not found (run from the repository root)");
+	for (size_t i = 0; i < n; i++) {
+		if (!strstr(paths[i], "/in/") && !strstr(paths[i], "example/")) {
+			free(paths[i]);
+			continue;
+		}
+		check_file(paths[i]);
+		free(paths[i]);
+	}
+	free(paths);
+}
