@@ -166,7 +166,17 @@ static bool re_match(pcre2_code **code, const char *re, uint32_t flags, const ch
 	return rc >= 0;
 }
 
+/* Compiled on first use and freed by render_release(); not thread-safe:
+ * a run that renders from several threads must render once first. */
 static pcre2_code *ambiguous_code, *plain_safe_code, *json_literal_code;
+
+void render_release(void)
+{
+	pcre2_code_free(ambiguous_code);
+	pcre2_code_free(plain_safe_code);
+	pcre2_code_free(json_literal_code);
+	ambiguous_code = plain_safe_code = json_literal_code = NULL;
+}
 
 static bool plain_ok(const char *s)
 {

@@ -19,6 +19,7 @@
 #include "edit.h"
 #include "lower.h"
 #include "plan.h"
+#include "render.h"
 #include "report.h"
 #include "rindex.h"
 #include "rules.h"
@@ -174,6 +175,7 @@ int stsify_run(const struct stsify_options *opt, struct stsify_file *files, size
 	plan_release(&p);
 	rindex_release(&ri);
 	rules_release(&ru);
+	render_release();
 	for (size_t i = 0; i < n; i++) {
 		ystream_release(&in[i].ys);
 		source_release(&in[i].src);

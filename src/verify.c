@@ -137,12 +137,18 @@ static int apply_ops(const struct plan *p, size_t in, size_t d, struct fy_docume
 				ret = -1;
 			break;
 		case OP_REMOVE:
-			if (t[k].pair && t[k].parent)
-				ret = fy_node_mapping_remove(t[k].parent, t[k].pair);
-			else if (t[k].parent)
-				ret = fy_node_sequence_remove(t[k].parent, t[k].node) ? 0 : -1;
-			else
+			/* removed nodes are not freed by libfyaml: free them */
+			if (t[k].pair && t[k].parent) {
+				nv = fy_node_mapping_remove_by_key(t[k].parent, fy_node_pair_key(t[k].pair));
+				ret = nv ? 0 : -1;
+				fy_node_free(nv);
+			} else if (t[k].parent) {
+				nv = fy_node_sequence_remove(t[k].parent, t[k].node);
+				ret = nv ? 0 : -1;
+				fy_node_free(nv);
+			} else {
 				ret = -1;
+			}
 			break;
 		case OP_INSERT_PAIR:
 			ret = fy_node_mapping_append(t[k].node,
