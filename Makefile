@@ -32,7 +32,7 @@ TEST_SRC := $(wildcard tests/test_*.c)
 TEST_OBJ := $(TEST_SRC:.c=.o)
 HDRS     := $(wildcard src/*.h include/*.h)
 
-.PHONY: all deps demo check unit golden props install clean golden-update
+.PHONY: all deps demo check unit golden props cli install clean golden-update
 
 all: stsify
 
@@ -82,9 +82,12 @@ golden: stsify
 props: stsify
 	sh tests/props.sh
 
+cli: stsify
+	sh tests/cli.sh
+
 check: deps
 	@$(MAKE) --no-print-directory all tests/unit
-	@$(MAKE) --no-print-directory golden props
+	@$(MAKE) --no-print-directory golden props cli
 	@$(MAKE) --no-print-directory unit
 
 golden-update: stsify

@@ -8,12 +8,21 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "report.h"
 #include "util.h"
 
 static void add(struct pathlist *pl, const char *p)
 {
+	char cwd[4096];
+	size_t n;
+
+	/* paths are shown relative to where the user stands when they can be,
+	 * so that `git apply` and `patch -p1` find them */
+	if (p[0] == '/' && getcwd(cwd, sizeof(cwd)) && (n = strlen(cwd)) > 1 &&
+	    !strncmp(p, cwd, n) && p[n] == '/')
+		p += n + 1;
 	while (p[0] == '.' && p[1] == '/' && p[2])
 		p += 2;
 	ALLOC_GROW(pl->path, pl->n + 1, pl->alloc);

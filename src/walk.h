@@ -4,7 +4,8 @@
  * A directory is walked for *.yaml, *.yml and *.json, skipping hidden
  * entries (.git and the like); a file named explicitly is taken whatever
  * its name.  The result is sorted by path so that output is deterministic.
- * Paths are shown as given, without a leading "./".
+ * Paths are shown as given, without a leading "./"; an absolute path under
+ * the current directory is shown relative to it.
  */
 #ifndef STSIFY_WALK_H
 #define STSIFY_WALK_H
