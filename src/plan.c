@@ -440,6 +440,25 @@ static char *plan_service(struct pctx *c, const struct resource *dep, const stru
 	return strbuf_detach(&name, NULL);
 }
 
+static const struct ynode *rwx_item(const struct resource *pvc)
+{
+	const struct ynode *modes = pvc_modes(pvc);
+
+	for (size_t i = 0; modes && modes->kind == YNODE_SEQ && i < modes->nkid; i++)
+		if (ynode_is(modes->kid[i], "ReadWriteMany"))
+			return modes->kid[i];
+	return modes;
+}
+
+/* A claim of that name in another namespace: the likely intended one. */
+static const struct resource *pvc_elsewhere(struct pctx *c, const char *name)
+{
+	for (size_t i = 0; i < c->ri->n; i++)
+		if (!strcmp(c->ri->r[i].kind, "PersistentVolumeClaim") && !strcmp(c->ri->r[i].name, name))
+			return &c->ri->r[i];
+	return NULL;
+}
+
 /* One volumeClaimTemplate from the claim's manifest (or the defaults). */
 static struct val *claim_template(struct pctx *c, const struct resource *dep,
 				  const struct claim_use *cu, const char *sts)
@@ -453,12 +472,23 @@ static struct val *claim_template(struct pctx *c, const struct resource *dep,
 	md = val_set(t, "metadata", val_map());
 	val_set(md, "name", val_str(cu->volname));
 	spec = val_set(t, "spec", val_map());
-	if (!cu->pvc)
+	if (!cu->pvc) {
+		const struct resource *other = pvc_elsewhere(c, cu->claim->text);
+		struct strbuf hint = STRBUF_INIT;
+
+		if (other && dep->ns[0])
+			strbuf_addf(&hint, " (a claim of that name is in namespace \"%s\", not in \"%s\")",
+				    other->ns[0] ? other->ns : "(none)", dep->ns);
+		else if (other)
+			strbuf_addf(&hint, " (a claim of that name is in namespace \"%s\"; the Deployment sets none)",
+				    other->ns);
 		note(c, dep, cu->claim, SEV_WARNING, "claim-not-found",
-		     "claim \"%s\" is not in the input: template \"%s\" asks for %s%s%s",
+		     "claim \"%s\" is not in the input: template \"%s\" asks for %s%s%s%s",
 		     cu->claim->text, cu->volname, c->opt->storage_size,
 		     c->opt->storage_class ? " of class " : "",
-		     c->opt->storage_class ? c->opt->storage_class : "");
+		     c->opt->storage_class ? c->opt->storage_class : "", hint.buf ? hint.buf : "");
+		strbuf_release(&hint);
+	}
 	for (size_t i = 0; pspec && pspec->kind == YNODE_MAP && i + 1 < pspec->nkid; i += 2) {
 		const struct ynode *k = pspec->kid[i], *v = pspec->kid[i + 1];
 		bool kept = false;
@@ -467,8 +497,11 @@ static struct val *claim_template(struct pctx *c, const struct resource *dep,
 			kept |= ynode_is(k, keep[j]);
 		if (ynode_is(k, "volumeName") || ynode_is(k, "selector")) {
 			note(c, cu->pvc, k, SEV_WARNING, "claim-binding",
-			     "%s of claim \"%s\" is dropped from template \"%s\": one volume cannot back every replica of \"%s\"",
-			     k->text, cu->claim->text, cu->volname, sts);
+			     "%s of claim \"%s\" is dropped from template \"%s\": one volume cannot back every replica of \"%s\"%s",
+			     k->text, cu->claim->text, cu->volname, sts,
+			     ynode_is(ynode_get(pspec, "storageClassName"), "")
+				     ? "; with storageClassName \"\" each replica's claim binds only a PersistentVolume made for it beforehand"
+				     : "");
 			continue;
 		}
 		if (!kept)
@@ -517,7 +550,7 @@ static struct val *claim_template(struct pctx *c, const struct resource *dep,
 		val_set(req, "storage", val_str(c->opt->storage_size));
 	}
 	if (cu->rwx && c->opt->keep_access_modes)
-		note(c, dep, cu->claim, SEV_INFO, "access-mode",
+		note(c, cu->pvc ? cu->pvc : dep, cu->pvc ? rwx_item(cu->pvc) : cu->claim, SEV_INFO, "access-mode",
 		     "template \"%s\" keeps ReadWriteMany, but each replica of \"%s\" still gets a volume of its own",
 		     cu->volname, sts);
 	return t;
@@ -670,7 +703,7 @@ static void convert(struct pctx *c, const struct resource *dep, struct claim_use
 		o->after = replicas ? ynode_key_of(replicas) : NULL;
 		o->key = xstrdup("selector");
 		o->val = sel;
-		note(c, dep, spec, SEV_INFO, "selector-synthesized",
+		note(c, dep, ynode_key_of(ynode_path(tmpl, "metadata", "labels", NULL)), SEV_INFO, "selector-synthesized",
 		     "StatefulSet \"%s\" gets selector.matchLabels from the pod template's labels", dep->name);
 	}
 
@@ -696,6 +729,10 @@ static void convert(struct pctx *c, const struct resource *dep, struct claim_use
 	}
 
 	drop(c, dep, spec, "progressDeadlineSeconds", keep, "StatefulSets have no progress deadline");
+	if (truthy(ynode_get(spec, "paused")))
+		note(c, dep, ynode_key_of(ynode_get(spec, "paused")), SEV_WARNING, "paused",
+		     "Deployment \"%s\" is paused, but a StatefulSet cannot be: it starts pods as soon as it is applied",
+		     dep->name);
 	drop(c, dep, spec, "paused", keep, "StatefulSets cannot be paused");
 	drop(c, dep, root, "status", keep, "status is written by the cluster");
 	drop(c, dep, ynode_get(md, "annotations"), "deployment.kubernetes.io/revision", keep,
@@ -782,8 +819,11 @@ static void plan_deployment(struct pctx *c, const struct resource *dep)
 	} else if (img || c->opt->all) {
 		if (img)
 			note(c, dep, at, SEV_WARNING, "stateful-deployment",
-			     "Deployment \"%s\" runs stateful image \"%s\" on claim \"%s\": a rollout starts the new pod before the old one stops",
-			     dep->name, img, at->text);
+			     "Deployment \"%s\" runs stateful image \"%s\" on claim \"%s\": %s",
+			     dep->name, img, at->text,
+			     ynode_is(ynode_path(spec, "strategy", "type", NULL), "Recreate")
+				     ? "a StatefulSet gives it a stable identity and a claim of its own per replica"
+				     : "a rolling update starts the new pod before the old one stops, both on the same volume");
 		else
 			note(c, dep, at, SEV_WARNING, "stateful-deployment",
 			     "Deployment \"%s\" writes to claim \"%s\" (--all)", dep->name, at->text);

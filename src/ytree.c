@@ -480,7 +480,8 @@ int ystream_parse(struct ystream *ys, const char *buf, size_t len)
 
 		ret = -1;
 		while (diag && (err = fy_diag_errors_iterate(diag, &iter))) {
-			set_error(ys, NOPOS, err->line + 1, err->column + 1, "%s", err->msg);
+			/* libfyaml's diagnostic positions are 1-based already */
+			set_error(ys, NOPOS, err->line, err->column, "%s", err->msg);
 			break;
 		}
 		set_error(ys, NOPOS, 0, 0, "invalid YAML");
