@@ -25,7 +25,9 @@ static bool use_color(const struct cli *cli)
 
 	if (cli->color >= 0)
 		return cli->color;
-	return isatty(2) && !getenv("NO_COLOR") && term && strcmp(term, "dumb");
+	const char *no = getenv("NO_COLOR");
+
+	return isatty(2) && !(no && *no) && term && strcmp(term, "dumb");
 }
 
 static int finish(const struct cli *cli, struct report *rep, int code)
@@ -37,6 +39,16 @@ static int finish(const struct cli *cli, struct report *rep, int code)
 		return STSIFY_EXIT_INPUT;
 	}
 	return code;
+}
+
+/* An "internal" finding: stsify left a Deployment alone because of a bug. */
+static size_t internal_errors(const struct report *rep)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < rep->n; i++)
+		n += !strcmp(rep->f[i].code, "internal");
+	return n;
 }
 
 static int run_filter(struct cli *cli)
@@ -69,7 +81,7 @@ static int run_filter(struct cli *cli)
 		else
 			write_all(stdout, buf, len);
 	}
-	if (f.status == STSIFY_FAILED)
+	if (f.status == STSIFY_FAILED || internal_errors(&rep))
 		code = STSIFY_EXIT_INPUT;
 	else if (cli->mode == MODE_CHECK && f.status == STSIFY_CHANGED)
 		code = STSIFY_EXIT_CHANGES;
@@ -142,6 +154,7 @@ static int run_files(struct cli *cli)
 		report_add_at(&rep, "stsify", 0, 0, SEV_INFO, "summary",
 			      "%zu files read, %zu %s, %zu could not be processed", n, changed,
 			      cli->mode == MODE_WRITE ? "rewritten" : "would change", failed + (size_t)bad);
+	failed += internal_errors(&rep);
 	if (failed || bad)
 		code = STSIFY_EXIT_INPUT;
 	else if (cli->mode == MODE_CHECK && changed)

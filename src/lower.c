@@ -435,12 +435,14 @@ int lower_input(const struct plan *p, size_t in, const struct source *src,
 
 	l.st = xcalloc(ys->ndoc ? ys->ndoc : 1, sizeof(*l.st));
 	l.st_done = xcalloc(ys->ndoc ? ys->ndoc : 1, sizeof(*l.st_done));
-	/* two passes: new documents go after every other edit at the same
-	 * offset (the end of a document is also where its last lines end) */
+	/* two passes: new documents and List items go after every other edit
+	 * at the same offset (the end of a document or an item is also where
+	 * its last lines end) */
 	for (size_t k = 0; k < 2 * p->nop && !ret; k++) {
 		const struct op *o = &p->op[k % p->nop];
+		bool last = o->kind == OP_ADD_DOC || o->kind == OP_INSERT_ITEM;
 
-		if (o->in != in || done[k % p->nop] || (o->kind == OP_ADD_DOC) != (k >= p->nop))
+		if (o->in != in || done[k % p->nop] || last != (k >= p->nop))
 			continue;
 		switch (o->kind) {
 		case OP_SET:

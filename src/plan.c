@@ -28,6 +28,7 @@ struct pctx {
 	struct plan *p;
 	size_t nin;
 	size_t dep;		/* index of the current dplan */
+	size_t owner;		/* findings belong to Deployment plan owner - 1 */
 	const struct resource *res;
 };
 
@@ -61,6 +62,7 @@ static struct finding *note(struct pctx *c, const struct resource *r, const stru
 	f = report_add(c->rep, c->in[r->in].src, at ? at->start : r->node->start, sev, code, "%s",
 		       sb.buf);
 	finding_set_resource(f, r->kind, r->ns[0] ? r->ns : NULL, r->name);
+	f->owner = c->owner;
 	strbuf_release(&sb);
 	return f;
 }
@@ -711,7 +713,8 @@ static void convert(struct pctx *c, const struct resource *dep, struct claim_use
 	if (strategy) {
 		const struct ynode *type = ynode_get(strategy, "type");
 		const struct ynode *ru = ynode_get(strategy, "rollingUpdate");
-		const struct ynode *skeep[] = { root, spec, md, tmpl, podspec, strategy, NULL };
+		/* strategy itself may go: {rollingUpdate: {maxSurge: 1}} empties */
+		const struct ynode *skeep[] = { root, spec, md, tmpl, podspec, NULL };
 
 		if (ynode_is(type, "Recreate")) {
 			set_scalar(c, dep, type, "RollingUpdate");
@@ -725,7 +728,8 @@ static void convert(struct pctx *c, const struct resource *dep, struct claim_use
 				drop(c, dep, ru, "maxUnavailable", skeep,
 				     "it needs the MaxUnavailableStatefulSet feature gate (keep it with --keep-max-unavailable)");
 		}
-		set_scalar(c, dep, ynode_key_of(strategy), "updateStrategy");
+		if (!is_removed(c->p, strategy))
+			set_scalar(c, dep, ynode_key_of(strategy), "updateStrategy");
 	}
 
 	drop(c, dep, spec, "progressDeadlineSeconds", keep, "StatefulSets have no progress deadline");
@@ -772,10 +776,13 @@ static void plan_deployment(struct pctx *c, const struct resource *dep)
 	long long replicas, max;
 	const char *img;
 	bool rwx = false, go = false;
+	size_t first;
 	struct dplan *d;
 
 	for (size_t i = 0; i < ARRAY_SIZE(deployment_apis); i++)
 		api_ok |= !strcmp(dep->api, deployment_apis[i]);
+	c->owner = c->p->nd + 1;	/* the index it gets if it is converted */
+	first = c->rep->n;
 	if (!api_ok || !spec || spec->kind != YNODE_MAP || !podspec || podspec->kind != YNODE_MAP)
 		return;
 	ncu = writable_claims(c, dep, podspec, &cu);
@@ -858,7 +865,12 @@ static void plan_deployment(struct pctx *c, const struct resource *dep)
 	d->dep = dep;
 	d->sts = xstrdup(dep->name);
 	convert(c, dep, cu, ncu);
+	first = c->rep->n;
 out:
+	/* only a converted Deployment can be abandoned later */
+	for (size_t i = first; i < c->rep->n; i++)
+		c->rep->f[i].owner = 0;
+	c->owner = 0;
 	free(cu);
 }
 

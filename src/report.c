@@ -80,6 +80,29 @@ void report_release(struct report *r)
 	memset(r, 0, sizeof(*r));
 }
 
+void report_drop_owner(struct report *r, size_t owner, const char *const *keep)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < r->n; i++) {
+		struct finding *f = &r->f[i];
+		bool kept = f->owner != owner;
+
+		for (const char *const *c = keep; !kept && *c; c++)
+			kept = !strcmp(f->code, *c);
+		if (kept) {
+			r->f[k++] = *f;
+			continue;
+		}
+		free(f->path);
+		free(f->msg);
+		free(f->kind);
+		free(f->ns);
+		free(f->name);
+	}
+	r->n = k;
+}
+
 const char *severity_name(enum severity sev)
 {
 	switch (sev) {

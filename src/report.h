@@ -30,6 +30,7 @@ struct finding {
 	char *msg;
 	char *kind, *ns, *name;		/* the resource, or NULL */
 	size_t order;			/* insertion order, for stable sorting */
+	size_t owner;			/* 1 + the Deployment plan it is about, or 0 */
 };
 
 struct report {
@@ -49,6 +50,8 @@ struct finding *report_add_at(struct report *r, const char *path, unsigned line,
 	ATTR_PRINTF(7, 8);
 void finding_set_resource(struct finding *f, const char *kind, const char *ns, const char *name);
 void report_release(struct report *r);
+/* Drop the findings of owner whose code is not in keep (NULL-terminated). */
+void report_drop_owner(struct report *r, size_t owner, const char *const *keep);
 const char *severity_name(enum severity sev);
 
 /* The findings sorted by path, line, column and order of addition; the

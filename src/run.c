@@ -72,12 +72,27 @@ static void parse_inputs(struct input *in, struct stsify_file *files, size_t n,
 	}
 }
 
+/*
+ * Abandon Deployment plan dep: its operations are cancelled, and the
+ * findings that described its conversion go; those that describe the
+ * problem (a shared claim) stay.
+ */
+static void abandon(struct plan *p, size_t dep, struct report *rep)
+{
+	static const char *const keep[] = {
+		"shared-pvc", "stateful-deployment", "annotation", "shared-rwx", "single-replica-pvc", NULL,
+	};
+
+	plan_abandon(p, dep);
+	report_drop_owner(rep, dep + 1, keep);
+}
+
 /* Abandon every Deployment plan with an operation on input i. */
-static void abandon_input(struct plan *p, size_t i)
+static void abandon_input(struct plan *p, size_t i, struct report *rep)
 {
 	for (size_t k = 0; k < p->nop; k++)
 		if (p->op[k].in == i && p->op[k].kind != OP_NONE)
-			plan_abandon(p, p->op[k].dep);
+			abandon(p, p->op[k].dep, rep);
 }
 
 /* One round of lowering, applying and verifying; 1 when it must run again. */
@@ -103,7 +118,7 @@ static int rewrite_round(struct plan *p, struct input *in, struct stsify_file *f
 
 			report_add(rep, &in[dep->in].src, dep->node->start, SEV_WARNING, code,
 				   "Deployment \"%s\" is left as it is: %s", dep->name, why);
-			plan_abandon(p, bad_dep);
+			abandon(p, bad_dep, rep);
 			free(why);
 			edits_release(&ed);
 			return 1;
@@ -116,7 +131,7 @@ static int rewrite_round(struct plan *p, struct input *in, struct stsify_file *f
 			report_add(rep, &in[i].src, bad->start, SEV_ERROR, "internal",
 				   "overlapping edits (a bug in stsify; please report it): Deployment \"%s\" is left as it is",
 				   p->d[bad->dep].dep->name);
-			plan_abandon(p, bad->dep);
+			abandon(p, bad->dep, rep);
 			edits_release(&ed);
 			strbuf_release(&out);
 			return 1;
@@ -132,7 +147,7 @@ static int rewrite_round(struct plan *p, struct input *in, struct stsify_file *f
 				fprintf(stderr, "--- rejected rewrite of %s ---\n%.*s--- end ---\n",
 					in[i].src.path, (int)out.len, out.buf);
 			strbuf_release(&out);
-			abandon_input(p, i);
+			abandon_input(p, i, rep);
 			files[i].status = STSIFY_FAILED;
 			pin[i].skip = true;
 			return 1;
