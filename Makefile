@@ -5,6 +5,7 @@
 #   make check      set up, build, and run every test (unit, golden, corpus)
 #   make install    install the binary and the man page under PREFIX
 #   make golden-update   regenerate golden expectations (review the diff!)
+#   make bench      build the benchmark harness and run it (bench/README.md)
 
 PREFIX   ?= /usr/local
 BINDIR   ?= $(PREFIX)/bin
@@ -32,7 +33,7 @@ TEST_SRC := $(wildcard tests/test_*.c)
 TEST_OBJ := $(TEST_SRC:.c=.o)
 HDRS     := $(wildcard src/*.h include/*.h)
 
-.PHONY: all deps demo check unit golden props cli install clean golden-update
+.PHONY: all deps demo check unit golden props cli install clean golden-update bench
 
 all: stsify
 
@@ -93,10 +94,23 @@ check: deps
 golden-update: stsify
 	STSIFY_GOLDEN_UPDATE=1 sh tests/golden.sh
 
+# The benchmark of issue 6 (bench/README.md); not part of make check.
+BENCH_BIN := bench/gen bench/baseline bench/runner
+
+bench/gen bench/runner: bench/%: bench/%.c
+	$(CC) -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) -o $@ $<
+
+bench/baseline: bench/baseline.c
+	$(CC) -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) $(PKG_CFLAGS) -o $@ $< $(PKG_LIBS)
+
+bench: deps
+	@$(MAKE) --no-print-directory stsify $(BENCH_BIN)
+	sh bench/bench.sh
+
 install: stsify
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
 	install -m 755 stsify $(DESTDIR)$(BINDIR)/stsify
 	install -m 644 man/stsify.1 $(DESTDIR)$(MANDIR)/man1/stsify.1
 
 clean:
-	rm -f src/*.o tests/*.o libstsify.a stsify tests/unit
+	rm -f src/*.o tests/*.o libstsify.a stsify tests/unit $(BENCH_BIN)
