@@ -58,8 +58,10 @@ static char *arena_strndup(struct ystream *ys, const char *s, size_t n)
 
 struct builder {
 	struct ystream *ys;
-	const char *buf;
+	const char *buf;	/* the whole input: offsets are into it */
+	size_t base;		/* libfyaml parses buf[base, len) */
 	size_t len;
+	size_t first_doc;	/* the first document of this parse */
 	struct ynode **stack;
 	size_t nstack, astack;
 	/* per open collection, the kid array under construction */
@@ -70,9 +72,9 @@ struct builder {
 	size_t adoc;
 };
 
-static size_t mark_pos(const struct fy_mark *m)
+static size_t mark_pos(const struct builder *b, const struct fy_mark *m)
 {
-	return m && m->input_pos != (size_t)-1 ? m->input_pos : NOPOS;
+	return m && m->input_pos != (size_t)-1 ? b->base + m->input_pos : NOPOS;
 }
 
 /* Skip spaces, line breaks and comments from off; return the next offset. */
@@ -234,7 +236,7 @@ static void set_props(struct builder *b, struct ynode *n, struct fy_event *ev)
 
 		if (!t[i])
 			continue;
-		p = mark_pos(fy_token_start_mark(t[i]));
+		p = mark_pos(b, fy_token_start_mark(t[i]));
 		if (i == 0 && p != NOPOS && p > 0 && b->buf[p - 1] == '&')
 			p--;
 		if (p != NOPOS && p < n->prop)
@@ -246,7 +248,7 @@ static void set_props(struct builder *b, struct ynode *n, struct fy_event *ev)
 	}
 }
 
-static size_t props_end(struct fy_event *ev)
+static size_t props_end(const struct builder *b, struct fy_event *ev)
 {
 	struct fy_token *t[2] = { fy_event_get_anchor_token(ev), fy_event_get_tag_token(ev) };
 	size_t end = 0;
@@ -254,7 +256,7 @@ static size_t props_end(struct fy_event *ev)
 	for (int i = 0; i < 2; i++) {
 		size_t p;
 
-		if (t[i] && (p = mark_pos(fy_token_end_mark(t[i]))) != NOPOS && p > end)
+		if (t[i] && (p = mark_pos(b, fy_token_end_mark(t[i]))) != NOPOS && p > end)
 			end = p;
 	}
 	return end;
@@ -271,20 +273,50 @@ static enum ynode_style scalar_style(struct fy_event *ev)
 	}
 }
 
+/*
+ * Is the value of a scalar marked [s, e) exactly those bytes?  True for a
+ * plain scalar on one line, a single-quoted one without '' and a
+ * double-quoted one without escapes (libfyaml's marks exclude the quotes);
+ * pinned against fy_token_get_text() by tests/test_ytree.c.
+ */
+static bool simple_text(const char *buf, size_t s, size_t e, enum ynode_style style)
+{
+	const char *p = buf + s;
+	size_t n = e - s;
+
+	if (e < s || memchr(p, '\n', n) || memchr(p, '\r', n))
+		return false;
+	switch (style) {
+	case YSTYLE_PLAIN:
+		return true;
+	case YSTYLE_SQUOTE:
+		return !memchr(p, '\'', n);
+	case YSTYLE_DQUOTE:
+		return !memchr(p, '\\', n) && !memchr(p, '"', n);
+	default:
+		return false;
+	}
+}
+
 static int on_scalar(struct builder *b, struct fy_event *ev, bool alias)
 {
 	struct ynode *n = new_node(b, alias ? YNODE_ALIAS : YNODE_SCALAR);
-	size_t s = mark_pos(fy_event_start_mark(ev)), e = mark_pos(fy_event_end_mark(ev));
+	size_t s = mark_pos(b, fy_event_start_mark(ev)), e = mark_pos(b, fy_event_end_mark(ev));
 	struct fy_token *tok = alias ? ev->alias.anchor : ev->scalar.value;
 	const char *t = NULL;
 	size_t tl = 0, pe;
 
-	if (tok)
+	n->style = alias ? YSTYLE_PLAIN : scalar_style(ev);
+	if (tok && !alias && s != NOPOS && e != NOPOS && simple_text(b->buf, s, e, n->style)) {
+		/* the value is the bytes between the marks: no need to ask */
+		t = b->buf + s;
+		tl = e - s;
+	} else if (tok) {
 		t = fy_token_get_text(tok, &tl);
+	}
 	n->text = arena_strndup(b->ys, t ? t : "", t ? tl : 0);
 	n->tlen = t ? tl : 0;
-	n->style = alias ? YSTYLE_PLAIN : scalar_style(ev);
-	pe = props_end(ev);
+	pe = props_end(b, ev);
 	if (s == NOPOS || e == NOPOS) {
 		/* null scalar: an empty span right after what precedes it */
 		s = e = pe > b->last_end ? pe : b->last_end;
@@ -332,7 +364,7 @@ static int on_scalar(struct builder *b, struct fy_event *ev, bool alias)
 static void on_collection(struct builder *b, struct fy_event *ev, enum ynode_kind kind)
 {
 	struct ynode *n = new_node(b, kind);
-	size_t s = mark_pos(fy_event_start_mark(ev));
+	size_t s = mark_pos(b, fy_event_start_mark(ev));
 
 	n->style = fy_event_get_node_style(ev) == FYNS_FLOW ? YSTYLE_FLOW : YSTYLE_BLOCK;
 	if (s == NOPOS)
@@ -348,14 +380,14 @@ static void on_collection(struct builder *b, struct fy_event *ev, enum ynode_kin
 static void doc_start(struct builder *b, struct fy_event *ev)
 {
 	struct ydoc *d;
-	size_t m = fy_event_is_implicit(ev) ? NOPOS : mark_pos(fy_event_start_mark(ev));
+	size_t m = fy_event_is_implicit(ev) ? NOPOS : mark_pos(b, fy_event_start_mark(ev));
 
 	ALLOC_GROW(b->doc, b->ys->ndoc + 1, b->adoc);
 	d = &b->doc[b->ys->ndoc++];
 	memset(d, 0, sizeof(*d));
 	d->marker = m;
 	d->end_marker = NOPOS;
-	d->start = b->ys->ndoc == 1 ? 0 : b->doc[b->ys->ndoc - 2].end;
+	d->start = b->ys->ndoc - 1 == b->first_doc ? b->base : b->doc[b->ys->ndoc - 2].end;
 	if (m != NOPOS)
 		b->last_end = m + 3;
 }
@@ -363,7 +395,7 @@ static void doc_start(struct builder *b, struct fy_event *ev)
 static void doc_end(struct builder *b, struct fy_event *ev)
 {
 	struct ydoc *d = &b->doc[b->ys->ndoc - 1];
-	size_t m = fy_event_is_implicit(ev) ? NOPOS : mark_pos(fy_event_start_mark(ev));
+	size_t m = fy_event_is_implicit(ev) ? NOPOS : mark_pos(b, fy_event_start_mark(ev));
 
 	d->content_end = d->root ? d->root->end : (d->marker != NOPOS ? d->marker + 3 : d->start);
 	if (!fy_event_is_implicit(ev) && m == NOPOS) {
@@ -390,7 +422,7 @@ static void doc_end(struct builder *b, struct fy_event *ev)
  * document). */
 static void fix_ends(struct builder *b)
 {
-	for (size_t i = 0; i < b->ys->ndoc; i++) {
+	for (size_t i = b->first_doc; i < b->ys->ndoc; i++) {
 		struct ydoc *d = &b->doc[i];
 
 		if (d->end != NOPOS)
@@ -407,7 +439,7 @@ static void fix_ends(struct builder *b)
 		if (i + 1 < b->ys->ndoc)
 			b->doc[i + 1].start = d->end;
 	}
-	for (size_t i = 1; i < b->ys->ndoc; i++)
+	for (size_t i = b->first_doc + 1; i < b->ys->ndoc; i++)
 		b->doc[i].start = b->doc[i - 1].end;
 }
 
@@ -420,30 +452,80 @@ static void diag_silent(struct fy_diag *diag, void *user, const char *buf, size_
 	(void)len;
 }
 
-int ystream_parse(struct ystream *ys, const char *buf, size_t len)
-{
-	struct fy_diag_cfg dcfg;
+struct yparser {
 	struct fy_diag *diag;
-	struct fy_parse_cfg cfg = { .flags = FYPCF_QUIET | FYPCF_COLLECT_DIAG };
-	struct builder b = { .ys = ys, .buf = buf, .len = len };
 	struct fy_parser *fyp;
-	struct fy_event *ev;
-	int ret = 0;
+	bool used;
+};
 
-	memset(ys, 0, sizeof(*ys));
-	ys->err_off = NOPOS;
+static void yparser_setup(struct yparser *yp)
+{
+	struct fy_parse_cfg cfg = { .flags = FYPCF_QUIET | FYPCF_COLLECT_DIAG };
+	struct fy_diag_cfg dcfg;
+
 	fy_diag_cfg_default(&dcfg);
 	dcfg.fp = NULL;
 	dcfg.output_fn = diag_silent;
-	diag = fy_diag_create(&dcfg);
-	if (!diag)
+	yp->diag = fy_diag_create(&dcfg);
+	if (!yp->diag)
 		die("cannot create a YAML diagnostics object");
-	fy_diag_set_collect_errors(diag, true);
-	cfg.diag = diag;
-	fyp = fy_parser_create(&cfg);
-	if (!fyp)
+	fy_diag_set_collect_errors(yp->diag, true);
+	cfg.diag = yp->diag;
+	yp->fyp = fy_parser_create(&cfg);
+	if (!yp->fyp)
 		die("cannot create a YAML parser");
-	if (fy_parser_set_string(fyp, buf, len))
+	yp->used = false;
+}
+
+struct yparser *yparser_new(void)
+{
+	struct yparser *yp = xcalloc(1, sizeof(*yp));
+
+	yparser_setup(yp);
+	return yp;
+}
+
+void yparser_free(struct yparser *yp)
+{
+	if (!yp)
+		return;
+	fy_parser_destroy(yp->fyp);
+	fy_diag_destroy(yp->diag);
+	free(yp);
+}
+
+void ystream_init(struct ystream *ys)
+{
+	memset(ys, 0, sizeof(*ys));
+	ys->err_off = NOPOS;
+}
+
+int ystream_parse(struct ystream *ys, const char *buf, size_t len)
+{
+	struct yparser *yp = yparser_new();
+	int ret;
+
+	ystream_init(ys);
+	ret = ystream_append(ys, yp, buf, 0, len);
+	yparser_free(yp);
+	return ret;
+}
+
+int ystream_append(struct ystream *ys, struct yparser *yp, const char *buf, size_t start,
+		   size_t end)
+{
+	struct builder b = { .ys = ys, .buf = buf, .base = start, .len = end,
+			     .first_doc = ys->ndoc, .doc = ys->doc, .adoc = ys->adoc };
+	struct fy_parser *fyp = yp->fyp;
+	struct fy_event *ev;
+	int ret = 0;
+
+	if (yp->used) {
+		/* a parser that saw an error keeps its diagnostics: start afresh */
+		fy_parser_reset(fyp);
+	}
+	yp->used = true;
+	if (fy_parser_set_string(fyp, buf + start, end - start))
 		die("cannot set the YAML parser input");
 	while (!ret && (ev = fy_parser_parse(fyp))) {
 		switch (ev->type) {
@@ -461,7 +543,7 @@ int ystream_parse(struct ystream *ys, const char *buf, size_t len)
 			break;
 		case FYET_MAPPING_END:
 		case FYET_SEQUENCE_END:
-			ret = pop(&b, mark_pos(fy_event_end_mark(ev)));
+			ret = pop(&b, mark_pos(&b, fy_event_end_mark(ev)));
 			break;
 		case FYET_SCALAR:
 			ret = on_scalar(&b, ev, false);
@@ -479,12 +561,19 @@ int ystream_parse(struct ystream *ys, const char *buf, size_t len)
 		void *iter = NULL;
 
 		ret = -1;
-		while (diag && (err = fy_diag_errors_iterate(diag, &iter))) {
-			/* libfyaml's diagnostic positions are 1-based already */
+		while ((err = fy_diag_errors_iterate(yp->diag, &iter))) {
+			/* libfyaml's diagnostic positions are 1-based already (and
+			 * relative to the text it was given) */
 			set_error(ys, NOPOS, err->line, err->column, "%s", err->msg);
 			break;
 		}
 		set_error(ys, NOPOS, 0, 0, "invalid YAML");
+	}
+	if (ret) {
+		/* the next parse must not see this one's diagnostics */
+		fy_parser_destroy(yp->fyp);
+		fy_diag_destroy(yp->diag);
+		yparser_setup(yp);
 	}
 	while (b.nstack)
 		free(b.kids[--b.nstack]);
@@ -492,11 +581,10 @@ int ystream_parse(struct ystream *ys, const char *buf, size_t len)
 	free(b.kids);
 	free(b.nkids);
 	free(b.akids);
-	fy_parser_destroy(fyp);
-	fy_diag_destroy(diag);
 	if (!ret)
 		fix_ends(&b);
 	ys->doc = b.doc;
+	ys->adoc = b.adoc;
 	return ret;
 }
 

@@ -64,7 +64,7 @@ struct yarena;
 
 struct ystream {
 	struct ydoc *doc;
-	size_t ndoc;
+	size_t ndoc, adoc;
 	struct yarena *arena;
 	/* on error: */
 	size_t err_off;		/* offset of the error, or NOPOS */
@@ -79,6 +79,22 @@ struct ystream {
  */
 int ystream_parse(struct ystream *ys, const char *buf, size_t len);
 void ystream_release(struct ystream *ys);
+
+/*
+ * Piecewise parsing (split.h): ystream_init() makes an empty stream, and
+ * ystream_append() parses buf[start, end) on its own and appends its
+ * documents, every offset counted from buf (so the trees are those a parse
+ * of the whole of buf would give, for documents that start at start).
+ * A yparser is libfyaml's parser and diagnostics, reused from one call to
+ * the next; one per thread.  Errors are as for ystream_parse(), except that
+ * err_line is counted from the line of start.
+ */
+struct yparser;
+struct yparser *yparser_new(void);
+void yparser_free(struct yparser *yp);
+void ystream_init(struct ystream *ys);
+int ystream_append(struct ystream *ys, struct yparser *yp, const char *buf, size_t start,
+		   size_t end);
 
 /* Lookups.  All accept NULL and return NULL when absent. */
 struct ynode *ynode_get(const struct ynode *map, const char *key);

@@ -1,0 +1,281 @@
+/*
+ * split.c - documents and their relevance from the bytes alone (see split.h).
+ *
+ * One pass over the line starts (memchr for each line break) finds the
+ * boundaries and, per document, the column-0 lines that decide its kind;
+ * a second pass over "{{" marks the documents the Helm check must see.
+ * Only documents whose kind cannot be read that way are searched for words.
+ */
+#include "split.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+/* Kinds the planner reads (besides Deployment). */
+static const char *const support_kinds[] = {
+	"PersistentVolumeClaim", "Service", "HorizontalPodAutoscaler", "VerticalPodAutoscaler",
+	"ScaledObject", "List", "ResourceList", "Kustomization",
+};
+
+/* Words that make a document of unknown kind relevant. */
+static const char *const words[] = {
+	"persistentVolumeClaim", "PersistentVolumeClaim", "Service", "HorizontalPodAutoscaler",
+	"VerticalPodAutoscaler", "ScaledObject", "List", "ResourceList", "Kustomization",
+};
+
+struct scan {
+	size_t start;		/* of the current chunk */
+	bool opened;		/* a "---" or content seen: the next "---" starts a new chunk */
+	bool content;		/* content seen */
+	bool weird;		/* the kind cannot be read from column-0 lines */
+	size_t nkind;		/* column-0 "kind:" lines */
+	const char *kind;	/* the value of the last one */
+	size_t kindlen;
+};
+
+static bool is_word_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
+static bool is_break(char c)
+{
+	return c == '\n' || c == '\r';
+}
+
+/* Does p[0..e) start with marker m ("---" or "...") followed by a blank or the end? */
+static bool is_marker(const char *p, const char *e, const char *m)
+{
+	return e - p >= 3 && !memcmp(p, m, 3) && (e - p == 3 || p[3] == ' ' || p[3] == '\t' || is_break(p[3]));
+}
+
+/* A whole word w in [s, e)? */
+static bool has_word(const char *s, const char *e, const char *w)
+{
+	size_t wl = strlen(w);
+
+	for (const char *p = s; p < e && (p = memmem(p, (size_t)(e - p), w, wl)); p++)
+		if ((p == s || !is_word_char(p[-1])) && (p + wl == e || !is_word_char(p[wl])))
+			return true;
+	return false;
+}
+
+/*
+ * Could a double-quoted escape spell a letter of a word in [s, e)?  "\x",
+ * "\u" and "\U" can; an escaped line break joins two lines, which matters
+ * when it follows a letter or starts its line (a run of them).
+ */
+static bool risky_escape(const char *s, const char *e)
+{
+	for (const char *p = s; p < e && (p = memchr(p, '\\', (size_t)(e - p))); p++) {
+		char n = p + 1 < e ? p[1] : '\0';
+		const char *q = p;
+
+		if (n == 'x' || n == 'u' || n == 'U')
+			return true;
+		if (!is_break(n))
+			continue;
+		if (p > s && p[-1] != ' ' && p[-1] != '\t')
+			return true;
+		while (q > s && (q[-1] == ' ' || q[-1] == '\t'))
+			q--;
+		if (q == s || is_break(q[-1]))
+			return true;
+	}
+	return false;
+}
+
+/* The value of a "kind:" line at p (just past the colon), or NULL. */
+static const char *kind_value(const char *p, const char *e, size_t *len)
+{
+	const char *v;
+	char quote = 0;
+
+	if (p >= e || (*p != ' ' && *p != '\t'))
+		return NULL;	/* "kind:" alone: the value is on the next line */
+	while (p < e && (*p == ' ' || *p == '\t'))
+		p++;
+	if (p < e && (*p == '"' || *p == '\''))
+		quote = *p++;
+	v = p;
+	while (p < e && is_word_char(*p))
+		p++;
+	*len = (size_t)(p - v);
+	if (!*len)
+		return NULL;
+	if (quote && (p >= e || *p++ != quote))
+		return NULL;
+	if (p < e && *p != ' ' && *p != '\t' && !is_break(*p))
+		return NULL;
+	while (p < e && (*p == ' ' || *p == '\t'))
+		p++;
+	if (p < e && !is_break(*p) && *p != '#')
+		return NULL;
+	return v;
+}
+
+static bool kind_is(const struct scan *s, const char *k)
+{
+	return s->kindlen == strlen(k) && !memcmp(s->kind, k, s->kindlen);
+}
+
+static enum chunk_class classify(const struct scan *s, const char *buf, size_t end)
+{
+	const char *b = buf + s->start, *e = buf + end;
+
+	if (!s->content)
+		return CHUNK_SKIP;
+	if (!s->weird && s->nkind == 0)
+		return CHUNK_SKIP;	/* a root mapping without a kind, or no mapping */
+	if (!s->weird && s->nkind == 1) {
+		if (kind_is(s, "Deployment"))
+			return has_word(b, e, "persistentVolumeClaim") || risky_escape(b, e) ? CHUNK_DRIVER
+											      : CHUNK_SKIP;
+		for (size_t i = 0; i < ARRAY_SIZE(support_kinds); i++)
+			if (kind_is(s, support_kinds[i]))
+				return CHUNK_SUPPORT;
+		return CHUNK_SKIP;
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(words); i++)
+		if (has_word(b, e, words[i]))
+			return CHUNK_UNKNOWN;
+	return risky_escape(b, e) ? CHUNK_UNKNOWN : CHUNK_SKIP;
+}
+
+static void close_chunk(struct split *sp, struct scan *s, const char *buf, size_t end)
+{
+	struct chunk *c;
+
+	if (end == s->start)
+		return;
+	ALLOC_GROW(sp->c, sp->n + 1, sp->alloc);
+	c = &sp->c[sp->n++];
+	c->start = s->start;
+	c->end = end;
+	c->cls = classify(s, buf, end);
+	c->helm = false;
+	memset(s, 0, sizeof(*s));
+	s->start = end;
+}
+
+/* Examine the line at p (ending at e, its line break excluded). */
+static int scan_line(struct split *sp, struct scan *s, const char *buf, const char *p, const char *e,
+		     const char *next)
+{
+	const char *q;
+
+	if (e - p >= 3 && !memcmp(p, "\xef\xbb\xbf", 3)) {
+		if (p != buf)
+			return -1;
+		p += 3;	/* a byte order mark starts the stream */
+	}
+	q = p;
+	if (is_marker(p, e, "---")) {
+		if (s->opened)
+			close_chunk(sp, s, buf, (size_t)(p - buf));
+		s->opened = true;
+		q = p + 3;
+		while (q < e && (*q == ' ' || *q == '\t'))
+			q++;
+		if (q < e && *q != '#' && !is_break(*q)) {
+			/* "--- !tag", "--- {...}": the root starts on the marker line */
+			s->content = true;
+			s->weird = true;
+		}
+		return 0;
+	}
+	if (is_marker(p, e, "...")) {
+		close_chunk(sp, s, buf, (size_t)(next - buf));
+		return 0;
+	}
+	if (p < e && *p == '%')
+		return -1;	/* a directive (or "%" content at column 0) */
+	while (q < e && (*q == ' ' || *q == '\t'))
+		q++;
+	if (q == e || *q == '#' || is_break(*q))
+		return 0;	/* blank or comment */
+	if (!s->content && q != p)
+		s->weird = true;	/* the root is indented */
+	s->content = true;
+	s->opened = true;
+	if (q != p)
+		return 0;
+	switch (*p) {
+	case '"': case '\'': case '?': case '!': case '&': case '*': case '{': case '[':
+	case '|': case '>': case '@': case '`': case '\\':
+		s->weird = true;
+		return 0;
+	}
+	if (e - p >= 4 && !memcmp(p, "kind", 4)) {
+		if (e - p > 4 && p[4] == ':') {
+			s->nkind++;
+			if (!(s->kind = kind_value(p + 5, e, &s->kindlen)))
+				s->weird = true;
+		} else if (e - p > 4 && (p[4] == ' ' || p[4] == '\t')) {
+			s->weird = true;	/* "kind : X" */
+		}
+	}
+	return 0;
+}
+
+/* Every carriage return must end a line with a line feed after it. */
+static bool lone_cr(const char *buf, size_t len)
+{
+	for (const char *p = buf, *e = buf + len; p < e && (p = memchr(p, '\r', (size_t)(e - p))); p++)
+		if (p + 1 == e || p[1] != '\n')
+			return true;
+	return false;
+}
+
+static void mark_helm(struct split *sp, const char *buf, size_t len)
+{
+	size_t k = 0;
+
+	for (const char *p = buf, *e = buf + len; p + 1 < e && (p = memchr(p, '{', (size_t)(e - p - 1))); p++) {
+		size_t off = (size_t)(p - buf);
+
+		if (p[1] != '{')
+			continue;
+		while (k < sp->n && sp->c[k].end <= off)
+			k++;
+		if (k < sp->n)
+			sp->c[k].helm = true;
+		/* the chunk may end in the middle of "{{": mark both */
+		if (k + 1 < sp->n && sp->c[k].end == off + 1)
+			sp->c[k + 1].helm = true;
+	}
+}
+
+int split_stream(struct split *sp, const char *buf, size_t len)
+{
+	struct scan s;
+	const char *p = buf, *e = buf + len;
+
+	memset(sp, 0, sizeof(*sp));
+	memset(&s, 0, sizeof(s));
+	if (lone_cr(buf, len))
+		return -1;
+	while (p < e) {
+		const char *nl = memchr(p, '\n', (size_t)(e - p));
+		const char *le = nl ? nl : e, *next = nl ? nl + 1 : e;
+
+		if (le > p && le[-1] == '\r')
+			le--;
+		if (scan_line(sp, &s, buf, p, le, next)) {
+			split_release(sp);
+			return -1;
+		}
+		p = next;
+	}
+	close_chunk(sp, &s, buf, len);
+	mark_helm(sp, buf, len);
+	return 0;
+}
+
+void split_release(struct split *sp)
+{
+	free(sp->c);
+	memset(sp, 0, sizeof(*sp));
+}
