@@ -23,9 +23,9 @@ PKG_LIBS   = $(shell pkg-config --libs libfyaml libpcre2-8 2>/dev/null)
 
 WARN     := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 CFLAGS   ?= -O2 -g
-ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) \
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -pthread $(WARN) $(CFLAGS) \
 	-Iinclude -Isrc $(PKG_CFLAGS) -DSTSIFY_VERSION='"$(VERSION)"'
-LIBS     = $(PKG_LIBS)
+LIBS     = $(PKG_LIBS) -pthread
 
 LIB_SRC  := $(filter-out src/main.c,$(wildcard src/*.c))
 LIB_OBJ  := $(LIB_SRC:.c=.o)

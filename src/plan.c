@@ -19,6 +19,11 @@
 #include "util.h"
 #include "ytree.h"
 
+/* A (kind-less) place in a stream: document doc of input in. */
+struct docref {
+	size_t in, doc;
+};
+
 struct pctx {
 	const struct stsify_options *opt;
 	const struct rules *ru;
@@ -30,6 +35,18 @@ struct pctx {
 	size_t dep;		/* index of the current dplan */
 	size_t owner;		/* findings belong to Deployment plan owner - 1 */
 	const struct resource *res;
+	/*
+	 * Indexes built once by plan_begin(), so that planning a Deployment
+	 * does not walk every object of the input (their chains are in
+	 * index order, as the walks were):
+	 */
+	struct hidx scalers;	/* autoscalers by namespace and target name */
+	struct hidx services;	/* Services by namespace */
+	struct hidx pvcs;	/* PersistentVolumeClaims by name */
+	struct docref *kust;	/* kustomization documents */
+	size_t nkust;
+	struct hidx op_node;	/* ops by node */
+	struct hidx op_parent;	/* removals by the parent of their node */
 };
 
 /* One pod volume backed by a writable claim. */
@@ -80,7 +97,19 @@ static struct op *add_op(struct pctx *c, enum op_kind kind, const struct resourc
 	o->doc = r->doc;
 	o->node = node;
 	o->dep = c->dep;
+	hidx_add(&c->op_node, hash_ptr(node), c->p->nop - 1);
+	if (kind == OP_REMOVE && node && node->parent)
+		hidx_add(&c->op_parent, hash_ptr(node->parent), c->p->nop - 1);
 	return o;
+}
+
+/* Is there an operation of this kind on node n? */
+static bool has_op(const struct pctx *c, enum op_kind kind, const struct ynode *n)
+{
+	for (size_t i = hidx_first(&c->op_node, hash_ptr(n)); i != HIDX_NONE; i = hidx_next(&c->op_node, i))
+		if (c->p->op[i].kind == kind && c->p->op[i].node == n)
+			return true;
+	return false;
 }
 
 /* Set a scalar; a node already set (a reference shared by two Deployments
@@ -88,18 +117,14 @@ static struct op *add_op(struct pctx *c, enum op_kind kind, const struct resourc
 static void set_scalar(struct pctx *c, const struct resource *r, const struct ynode *n,
 		       const char *value)
 {
-	for (size_t i = 0; i < c->p->nop; i++)
-		if (c->p->op[i].kind == OP_SET && c->p->op[i].node == n)
-			return;
+	if (has_op(c, OP_SET, n))
+		return;
 	add_op(c, OP_SET, r, n)->val = val_raw(value);
 }
 
-static bool is_removed(const struct plan *p, const struct ynode *n)
+static bool is_removed(const struct pctx *c, const struct ynode *n)
 {
-	for (size_t i = 0; i < p->nop; i++)
-		if (p->op[i].kind == OP_REMOVE && p->op[i].node == n)
-			return true;
-	return false;
+	return has_op(c, OP_REMOVE, n);
 }
 
 /*
@@ -113,7 +138,7 @@ static void remove_node(struct pctx *c, const struct resource *r, const struct y
 	const struct ynode *parent = n->parent;
 	size_t removed = 0, total;
 
-	if (is_removed(c->p, n))
+	if (is_removed(c, n))
 		return;
 	add_op(c, OP_REMOVE, r, n);
 	if (!parent || !parent->parent)
@@ -123,11 +148,12 @@ static void remove_node(struct pctx *c, const struct resource *r, const struct y
 			return;
 	total = ynode_count(parent);
 	for (size_t i = 0; i < parent->nkid; i++)
-		if ((parent->kind == YNODE_SEQ || (i & 1)) && is_removed(c->p, parent->kid[i]))
+		if ((parent->kind == YNODE_SEQ || (i & 1)) && is_removed(c, parent->kid[i]))
 			removed++;
 	if (removed < total)
 		return;
-	for (size_t i = 0; i < c->p->nop; i++)
+	for (size_t i = hidx_first(&c->op_parent, hash_ptr(parent)); i != HIDX_NONE;
+	     i = hidx_next(&c->op_parent, i))
 		if (c->p->op[i].kind == OP_REMOVE && c->p->op[i].node->parent == parent)
 			c->p->op[i].kind = OP_NONE;
 	remove_node(c, r, parent, keep);
@@ -240,9 +266,10 @@ static long long autoscaled_max(struct pctx *c, const struct resource *dep,
 				const struct resource **by)
 {
 	long long best = -1;
+	uint64_t h = hash_str(hash_str(HASH_INIT, dep->ns), dep->name);
 
 	*by = NULL;
-	for (size_t i = 0; i < c->ri->n; i++) {
+	for (size_t i = hidx_first(&c->scalers, h); i != HIDX_NONE; i = hidx_next(&c->scalers, i)) {
 		const struct resource *r = &c->ri->r[i];
 		const struct ynode *ref = ynode_path(r->node, "spec", "scaleTargetRef", NULL);
 		const struct ynode *kind = ynode_get(ref, "kind");
@@ -379,8 +406,9 @@ static char *plan_service(struct pctx *c, const struct resource *dep, const stru
 	const struct ynode *match = ynode_get(sel, "matchLabels");
 	struct strbuf name = STRBUF_INIT;
 	struct val *svc, *md, *spec, *ports;
+	uint64_t h = hash_str(HASH_INIT, dep->ns);
 
-	for (size_t i = 0; i < c->ri->n; i++) {
+	for (size_t i = hidx_first(&c->services, h); i != HIDX_NONE; i = hidx_next(&c->services, i)) {
 		const struct resource *r = &c->ri->r[i];
 
 		if (strcmp(r->kind, "Service") || strcmp(r->ns, dep->ns) ||
@@ -455,7 +483,9 @@ static const struct ynode *rwx_item(const struct resource *pvc)
 /* A claim of that name in another namespace: the likely intended one. */
 static const struct resource *pvc_elsewhere(struct pctx *c, const char *name)
 {
-	for (size_t i = 0; i < c->ri->n; i++)
+	uint64_t h = hash_str(HASH_INIT, name);
+
+	for (size_t i = hidx_first(&c->pvcs, h); i != HIDX_NONE; i = hidx_next(&c->pvcs, i))
 		if (!strcmp(c->ri->r[i].kind, "PersistentVolumeClaim") && !strcmp(c->ri->r[i].name, name))
 			return &c->ri->r[i];
 	return NULL;
@@ -561,7 +591,9 @@ static struct val *claim_template(struct pctx *c, const struct resource *dep,
 /* HPA, VPA and KEDA ScaledObject references follow the Deployment. */
 static void retarget(struct pctx *c, const struct resource *dep)
 {
-	for (size_t i = 0; i < c->ri->n; i++) {
+	uint64_t h = hash_str(hash_str(HASH_INIT, dep->ns), dep->name);
+
+	for (size_t i = hidx_first(&c->scalers, h); i != HIDX_NONE; i = hidx_next(&c->scalers, i)) {
 		const struct resource *r = &c->ri->r[i];
 		const struct ynode *ref, *kind, *api;
 		bool keda = !strcmp(r->kind, "ScaledObject");
@@ -587,11 +619,7 @@ static void retarget(struct pctx *c, const struct resource *dep)
 		if (kind) {
 			set_scalar(c, r, kind, "StatefulSet");
 		} else {
-			bool dup = false;
-
-			for (size_t k = 0; k < c->p->nop; k++)
-				dup |= c->p->op[k].kind == OP_INSERT_PAIR && c->p->op[k].node == ref;
-			if (dup)
+			if (has_op(c, OP_INSERT_PAIR, ref))
 				continue;
 			struct op *o = add_op(c, OP_INSERT_PAIR, r, ref);
 
@@ -617,37 +645,31 @@ static bool is_kustomization(const struct plan_input *in, const struct ynode *ro
 }
 
 /* Kustomize patches whose target names the Deployment follow it. */
-static void retarget_kustomize(struct pctx *c, const struct resource *dep, size_t nin)
+static void retarget_kustomize(struct pctx *c, const struct resource *dep)
 {
 	static const char *const lists[] = { "patches", "patchesJson6902" };
 
-	for (size_t i = 0; i < nin; i++) {
+	for (size_t j = 0; j < c->nkust; j++) {
+		size_t i = c->kust[j].in, d = c->kust[j].doc;
 		const struct plan_input *in = &c->in[i];
+		const struct ynode *root = in->ys->doc[d].root;
+		struct resource r = { .in = i, .doc = d, .node = root, .kind = "Kustomization",
+				      .api = "", .name = in->src->path, .ns = "" };
 
-		if (in->skip)
-			continue;
-		for (size_t d = 0; d < in->ys->ndoc; d++) {
-			const struct ynode *root = in->ys->doc[d].root;
-			struct resource r = { .in = i, .doc = d, .node = root, .kind = "Kustomization",
-					      .api = "", .name = in->src->path, .ns = "" };
+		for (size_t l = 0; l < ARRAY_SIZE(lists); l++) {
+			const struct ynode *ps = ynode_get(root, lists[l]);
 
-			if (!root || root->kind != YNODE_MAP || !is_kustomization(in, root))
-				continue;
-			for (size_t l = 0; l < ARRAY_SIZE(lists); l++) {
-				const struct ynode *ps = ynode_get(root, lists[l]);
+			for (size_t k = 0; ps && ps->kind == YNODE_SEQ && k < ps->nkid; k++) {
+				const struct ynode *t = ynode_get(ps->kid[k], "target");
+				const struct ynode *kind = ynode_get(t, "kind"), *ns = ynode_get(t, "namespace");
 
-				for (size_t k = 0; ps && ps->kind == YNODE_SEQ && k < ps->nkid; k++) {
-					const struct ynode *t = ynode_get(ps->kid[k], "target");
-					const struct ynode *kind = ynode_get(t, "kind"), *ns = ynode_get(t, "namespace");
-
-					if (!ynode_is(kind, "Deployment") || !ynode_is(ynode_get(t, "name"), dep->name) ||
-					    (ns && !ynode_is(ns, dep->ns)) || has_alias(t, true))
-						continue;
-					set_scalar(c, &r, kind, "StatefulSet");
-					note(c, &r, kind, SEV_INFO, "reference",
-					     "%s target of %s now names StatefulSet \"%s\"", lists[l],
-					     in->src->path, dep->name);
-				}
+				if (!ynode_is(kind, "Deployment") || !ynode_is(ynode_get(t, "name"), dep->name) ||
+				    (ns && !ynode_is(ns, dep->ns)) || has_alias(t, true))
+					continue;
+				set_scalar(c, &r, kind, "StatefulSet");
+				note(c, &r, kind, SEV_INFO, "reference",
+				     "%s target of %s now names StatefulSet \"%s\"", lists[l],
+				     in->src->path, dep->name);
 			}
 		}
 	}
@@ -728,7 +750,7 @@ static void convert(struct pctx *c, const struct resource *dep, struct claim_use
 				drop(c, dep, ru, "maxUnavailable", skeep,
 				     "it needs the MaxUnavailableStatefulSet feature gate (keep it with --keep-max-unavailable)");
 		}
-		if (!is_removed(c->p, strategy))
+		if (!is_removed(c, strategy))
 			set_scalar(c, dep, ynode_key_of(strategy), "updateStrategy");
 	}
 
@@ -760,7 +782,7 @@ static void convert(struct pctx *c, const struct resource *dep, struct claim_use
 	o->key = xstrdup("volumeClaimTemplates");
 	o->val = vcts;
 	retarget(c, dep);
-	retarget_kustomize(c, dep, c->nin);
+	retarget_kustomize(c, dep);
 }
 
 /* The decision table of DESIGN.md section 2. */
@@ -874,15 +896,87 @@ out:
 	free(cu);
 }
 
+/* The target name of an autoscaler (its namespace comes from r). */
+static const struct ynode *scale_target(const struct resource *r)
+{
+	if (!strcmp(r->kind, "HorizontalPodAutoscaler") || !strcmp(r->kind, "ScaledObject"))
+		return ynode_path(r->node, "spec", "scaleTargetRef", "name", NULL);
+	if (!strcmp(r->kind, "VerticalPodAutoscaler"))
+		return ynode_path(r->node, "spec", "targetRef", "name", NULL);
+	return NULL;
+}
+
+struct planner *plan_begin(struct plan *p, const struct stsify_options *opt, const struct rules *ru,
+			   const struct rindex *ri, const struct plan_input *in, size_t nin,
+			   struct report *rep)
+{
+	struct pctx *c = xcalloc(1, sizeof(*c));
+	size_t akust = 0;
+
+	c->opt = opt;
+	c->ru = ru;
+	c->ri = ri;
+	c->in = in;
+	c->rep = rep;
+	c->p = p;
+	c->nin = nin;
+	memset(p, 0, sizeof(*p));
+	for (size_t i = 0; i < ri->n; i++) {
+		const struct resource *r = &ri->r[i];
+		const struct ynode *t = scale_target(r);
+
+		if (ynode_is_scalar(t))
+			hidx_add(&c->scalers, hash_str(hash_str(HASH_INIT, r->ns), t->text), i);
+		else if (!strcmp(r->kind, "Service"))
+			hidx_add(&c->services, hash_str(HASH_INIT, r->ns), i);
+		else if (!strcmp(r->kind, "PersistentVolumeClaim"))
+			hidx_add(&c->pvcs, hash_str(HASH_INIT, r->name), i);
+	}
+	for (size_t i = 0; i < nin; i++) {
+		if (in[i].skip)
+			continue;
+		for (size_t d = 0; d < in[i].ys->ndoc; d++) {
+			const struct ynode *root = in[i].ys->doc[d].root;
+
+			if (!root || root->kind != YNODE_MAP || !is_kustomization(&in[i], root))
+				continue;
+			ALLOC_GROW(c->kust, c->nkust + 1, akust);
+			c->kust[c->nkust].in = i;
+			c->kust[c->nkust++].doc = d;
+		}
+	}
+	return (struct planner *)c;
+}
+
+void plan_one(struct planner *pl, const struct resource *dep)
+{
+	struct pctx *c = (struct pctx *)pl;
+
+	if (!strcmp(dep->kind, "Deployment") && !c->in[dep->in].skip)
+		plan_deployment(c, dep);
+}
+
+void plan_end(struct planner *pl)
+{
+	struct pctx *c = (struct pctx *)pl;
+
+	hidx_release(&c->scalers);
+	hidx_release(&c->services);
+	hidx_release(&c->pvcs);
+	hidx_release(&c->op_node);
+	hidx_release(&c->op_parent);
+	free(c->kust);
+	free(c);
+}
+
 void plan_build(struct plan *p, const struct stsify_options *opt, const struct rules *ru,
 		const struct rindex *ri, const struct plan_input *in, size_t nin, struct report *rep)
 {
-	struct pctx c = { .opt = opt, .ru = ru, .ri = ri, .in = in, .rep = rep, .p = p, .nin = nin };
+	struct planner *pl = plan_begin(p, opt, ru, ri, in, nin, rep);
 
-	memset(p, 0, sizeof(*p));
 	for (size_t i = 0; i < ri->n; i++)
-		if (!strcmp(ri->r[i].kind, "Deployment") && !in[ri->r[i].in].skip)
-			plan_deployment(&c, &ri->r[i]);
+		plan_one(pl, &ri->r[i]);
+	plan_end(pl);
 }
 
 void plan_abandon(struct plan *p, size_t dep)

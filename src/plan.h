@@ -75,6 +75,22 @@ struct plan_input {
 /* Plan every Deployment of ri. Findings go to rep. */
 void plan_build(struct plan *p, const struct stsify_options *opt, const struct rules *ru,
 		const struct rindex *ri, const struct plan_input *in, size_t nin, struct report *rep);
+
+/*
+ * The same, one Deployment at a time (plan_build() is begin, plan_one() for
+ * every object of ri in order, end).  ri must hold every object the
+ * Deployments can refer to (claims, Services, autoscalers; the
+ * kustomizations come from in[0..nin)) when plan_begin() is called and not
+ * change until plan_end(); the Deployments themselves need not be in it,
+ * and in[] may have entries past nin for their inputs.  plan_one() ignores
+ * objects that are not Deployments.
+ */
+struct planner;
+struct planner *plan_begin(struct plan *p, const struct stsify_options *opt, const struct rules *ru,
+			   const struct rindex *ri, const struct plan_input *in, size_t nin,
+			   struct report *rep);
+void plan_one(struct planner *pl, const struct resource *dep);
+void plan_end(struct planner *pl);
 /* Cancel every operation of Deployment plan dep. */
 void plan_abandon(struct plan *p, size_t dep);
 void plan_release(struct plan *p);

@@ -11,6 +11,8 @@
 
 #include <stddef.h>
 
+#include "util.h"
+
 struct source;
 struct ystream;
 struct ynode;
@@ -26,13 +28,14 @@ struct resource {
 struct rindex {
 	struct resource *r;
 	size_t n, alloc;
+	struct hidx by_name;		/* kind, namespace and name -> r[i] */
 };
 
 /* Add the objects of one parsed input. */
 void rindex_add(struct rindex *ri, size_t in, const struct ystream *ys);
 void rindex_release(struct rindex *ri);
 
-/* The object of this kind, namespace and name, or NULL. */
+/* The first object of this kind, namespace and name, or NULL. */
 const struct resource *rindex_find(const struct rindex *ri, const char *kind, const char *ns,
 				   const char *name);
 

@@ -8,48 +8,67 @@
 
 #include "util.h"
 
-void source_init_take(struct source *src, const char *path, char *buf, size_t len)
+#define LINE_STEP 64
+
+void source_init_borrow(struct source *src, const char *path, const char *buf, size_t len)
 {
-	size_t alloc = 0, ncrlf = 0, nlf = 0;
+	size_t nlf = 0, ncr = 0;
 
 	memset(src, 0, sizeof(*src));
 	src->path = xstrdup(path);
 	src->buf = buf;
 	src->len = len;
-	ALLOC_GROW(src->line, 1, alloc);
-	src->line[src->nline++] = 0;
-	for (const char *p = buf, *e = buf + len; p < e;) {
-		const char *nl = memchr(p, '\n', (size_t)(e - p));
-
-		if (!nl)
-			break;
-		if (nl > buf && nl[-1] == '\r')
-			ncrlf++;
-		else
-			nlf++;
-		p = nl + 1;
-		if (p < e) {
-			ALLOC_GROW(src->line, src->nline + 1, alloc);
-			src->line[src->nline++] = (size_t)(p - buf);
-		}
-	}
-	src->crlf = ncrlf > nlf;
+	/* simple loops the compiler vectorizes: a pass costs little */
+	for (size_t i = 0; i < len; i++)
+		nlf += buf[i] == '\n';
+	if (memchr(buf, '\r', len))
+		for (size_t i = 1; i < len; i++)
+			ncr += buf[i] == '\n' && buf[i - 1] == '\r';
+	src->crlf = ncr > nlf - ncr;
 	src->final_newline = len == 0 || buf[len - 1] == '\n';
+}
+
+void source_init_take(struct source *src, const char *path, char *buf, size_t len)
+{
+	source_init_borrow(src, path, buf, len);
+	src->owned = buf;
 }
 
 void source_release(struct source *src)
 {
 	free(src->path);
-	free(src->buf);
+	free(src->owned);
 	free(src->line);
 	memset(src, 0, sizeof(*src));
 }
 
-static size_t line_index(const struct source *src, size_t off)
+static void build_lines(struct source *src)
 {
-	size_t lo = 0, hi = src->nline;
+	size_t alloc = 0, n = 0;
+	const char *p = src->buf, *e = src->buf + src->len;
 
-	/* largest i with line[i] <= off */
+	ALLOC_GROW(src->line, 1, alloc);
+	src->line[src->nline++] = 0;
+	while (p < e && (p = memchr(p, '\n', (size_t)(e - p)))) {
+		p++;
+		if (++n % LINE_STEP == 0 && p < e) {
+			ALLOC_GROW(src->line, src->nline + 1, alloc);
+			src->line[src->nline++] = (size_t)(p - src->buf);
+		}
+	}
+}
+
+void source_linecol(const struct source *csrc, size_t off, unsigned *line, unsigned *col)
+{
+	struct source *src = (struct source *)csrc;	/* the table is a cache */
+	size_t lo = 0, hi, ls, n;
+
+	if (!src->line)
+		build_lines(src);
+	if (off > src->len)
+		off = src->len;
+	/* largest i with line[i] <= off, then the line breaks after it */
+	hi = src->nline;
 	while (hi - lo > 1) {
 		size_t mid = lo + (hi - lo) / 2;
 
@@ -58,30 +77,37 @@ static size_t line_index(const struct source *src, size_t off)
 		else
 			hi = mid;
 	}
-	return lo;
-}
-
-void source_linecol(const struct source *src, size_t off, unsigned *line, unsigned *col)
-{
-	size_t i;
-
-	if (off > src->len)
-		off = src->len;
-	i = line_index(src, off);
-	*line = (unsigned)(i + 1);
-	*col = (unsigned)(off - src->line[i] + 1);
+	ls = src->line[lo];
+	n = lo * LINE_STEP;
+	/* a line starts after each line break but the last byte's */
+	for (const char *p = src->buf + ls, *e = src->buf + (off == src->len && off ? off - 1 : off);
+	     p < e && (p = memchr(p, '\n', (size_t)(e - p))); p++) {
+		n++;
+		ls = (size_t)(p - src->buf) + 1;
+	}
+	*line = (unsigned)(n + 1);
+	*col = (unsigned)(off - ls + 1);
 }
 
 size_t source_line_start(const struct source *src, size_t off)
 {
-	return src->line[line_index(src, off)];
+	const char *nl;
+
+	/* a line starts after each line break but the last byte's */
+	if (off >= src->len)
+		off = src->len ? src->len - 1 : 0;
+	nl = off ? memrchr(src->buf, '\n', off) : NULL;
+	return nl ? (size_t)(nl - src->buf) + 1 : 0;
 }
 
 size_t source_line_end(const struct source *src, size_t off)
 {
-	size_t i = line_index(src, off);
+	const char *nl;
 
-	return i + 1 < src->nline ? src->line[i + 1] : src->len;
+	if (off >= src->len)
+		return src->len;
+	nl = memchr(src->buf + off, '\n', src->len - off);
+	return nl ? (size_t)(nl - src->buf) + 1 : src->len;
 }
 
 const char *source_eol(const struct source *src)

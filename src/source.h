@@ -3,10 +3,14 @@
  *
  * Everything downstream works on half-open byte ranges [start, end) into
  * source->buf; line:column is computed only when a message is printed, by a
- * binary search over the line-start table.
+ * binary search over a table of every 64th line start (built on first use,
+ * from the thread that reports findings) and a count of the line breaks
+ * after it.  The start and end of the line holding an offset are found by
+ * looking for the line breaks around it, so they are safe from any thread.
  *
  * Ownership: source_init_take() takes ownership of buf (it is freed by
- * source_release()); path is copied.
+ * source_release()); source_init_borrow() does not (buf must outlive the
+ * source); path is copied.
  */
 #ifndef STSIFY_SOURCE_H
 #define STSIFY_SOURCE_H
@@ -16,15 +20,17 @@
 
 struct source {
 	char *path;		/* as named by the user; "<stdin>" for stdin */
-	char *buf;		/* the bytes, NUL-terminated at buf[len] */
+	const char *buf;	/* the bytes */
 	size_t len;
-	size_t *line;		/* offsets of line starts; line[0] == 0 */
-	size_t nline;
+	char *owned;		/* buf when the source owns it, else NULL */
+	size_t *line;		/* start of lines 0, 64, 128...; NULL until needed */
+	size_t nline;		/* entries of line */
 	bool crlf;		/* most lines end in "\r\n" */
 	bool final_newline;	/* the last byte is '\n' (or the buffer is empty) */
 };
 
 void source_init_take(struct source *src, const char *path, char *buf, size_t len);
+void source_init_borrow(struct source *src, const char *path, const char *buf, size_t len);
 void source_release(struct source *src);
 
 /* 1-based line and column (in bytes) of offset off. */

@@ -215,3 +215,103 @@ int read_file(const char *path, char **bufp, size_t *lenp)
 	*bufp = strbuf_detach(&sb, lenp);
 	return 0;
 }
+
+uint64_t hash_str(uint64_t h, const char *s)
+{
+	/* FNV-1a, then a separator so that ("ab", "c") != ("a", "bc") */
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 0x100000001b3ULL;
+	return (h ^ 0xff) * 0x100000001b3ULL;
+}
+
+uint64_t hash_ptr(const void *p)
+{
+	uint64_t z = (uint64_t)(uintptr_t)p;
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+static size_t hidx_slot(const struct hidx *h, uint64_t hash)
+{
+	size_t i = (size_t)hash & (h->cap - 1);
+
+	while (h->head[i] && h->hash[i] != hash)
+		i = (i + 1) & (h->cap - 1);
+	return i;
+}
+
+static void hidx_grow(struct hidx *h)
+{
+	struct hidx old = *h;
+
+	h->cap = old.cap ? old.cap * 2 : 64;
+	h->hash = xcalloc(h->cap, sizeof(*h->hash));
+	h->head = xcalloc(h->cap, sizeof(*h->head));
+	h->tail = xcalloc(h->cap, sizeof(*h->tail));
+	for (size_t i = 0; i < old.cap; i++) {
+		size_t j;
+
+		if (!old.head[i])
+			continue;
+		j = hidx_slot(h, old.hash[i]);
+		h->hash[j] = old.hash[i];
+		h->head[j] = old.head[i];
+		h->tail[j] = old.tail[i];
+	}
+	free(old.hash);
+	free(old.head);
+	free(old.tail);
+}
+
+void hidx_add(struct hidx *h, uint64_t hash, size_t item)
+{
+	size_t i;
+
+	if (2 * (h->used + 1) > h->cap)
+		hidx_grow(h);
+	if (item >= h->anext) {
+		size_t na = h->anext ? h->anext : 64;
+
+		while (na <= item)
+			na *= 2;
+		h->next = xrealloc(h->next, na * sizeof(*h->next));
+		memset(h->next + h->anext, 0, (na - h->anext) * sizeof(*h->next));
+		h->anext = na;
+	}
+	h->next[item] = 0;
+	i = hidx_slot(h, hash);
+	if (!h->head[i]) {
+		h->hash[i] = hash;
+		h->head[i] = h->tail[i] = item + 1;
+		h->used++;
+		return;
+	}
+	h->next[h->tail[i] - 1] = item + 1;
+	h->tail[i] = item + 1;
+}
+
+size_t hidx_first(const struct hidx *h, uint64_t hash)
+{
+	size_t i;
+
+	if (!h->cap)
+		return HIDX_NONE;
+	i = hidx_slot(h, hash);
+	return h->head[i] ? h->head[i] - 1 : HIDX_NONE;
+}
+
+size_t hidx_next(const struct hidx *h, size_t item)
+{
+	return h->next[item] ? h->next[item] - 1 : HIDX_NONE;
+}
+
+void hidx_release(struct hidx *h)
+{
+	free(h->hash);
+	free(h->head);
+	free(h->tail);
+	free(h->next);
+	memset(h, 0, sizeof(*h));
+}

@@ -16,6 +16,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -76,5 +77,35 @@ void strbuf_reset(struct strbuf *sb);
 
 /* Read a whole file (or stdin for "-") into bufp and lenp; -1 with errno set on error. */
 int read_file(const char *path, char **buf, size_t *len);
+
+/*
+ * A hash index: 64-bit hashes to the items (numbers the caller gives)
+ * added under each, in the order they were added.  The caller computes the
+ * hash (hash_str) and compares the keys of the items it gets back.
+ *
+ *   struct hidx h = HIDX_INIT;
+ *   hidx_add(&h, hash_str(HASH_INIT, name), i);
+ *   for (size_t k = hidx_first(&h, hv); k != HIDX_NONE; k = hidx_next(&h, k)) ...
+ *   hidx_release(&h);
+ *
+ * An item may be added once.
+ */
+struct hidx {
+	uint64_t *hash;		/* per slot; a slot is used when head != 0 */
+	size_t *head, *tail;	/* per slot: first and last item + 1 */
+	size_t cap, used;
+	size_t *next;		/* per item: next item + 1 under the same hash */
+	size_t anext;
+};
+#define HIDX_INIT { NULL, NULL, NULL, 0, 0, NULL, 0 }
+#define HIDX_NONE SIZE_MAX
+#define HASH_INIT 0xcbf29ce484222325ULL
+
+uint64_t hash_str(uint64_t h, const char *s);
+uint64_t hash_ptr(const void *p);
+void hidx_add(struct hidx *h, uint64_t hash, size_t item);
+size_t hidx_first(const struct hidx *h, uint64_t hash);
+size_t hidx_next(const struct hidx *h, size_t item);
+void hidx_release(struct hidx *h);
 
 #endif
