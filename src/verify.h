@@ -20,5 +20,15 @@ struct ystream;
 /* Returns 0 when buf[0..len) is what the plan says; else -1 and *why. */
 int verify_input(const struct plan *p, size_t in, const struct source *src,
 		 const struct ystream *ys, const char *buf, size_t len, char **why);
+/*
+ * The same for part of an input: buf[0..len) replaces the bytes of the
+ * documents [d0, d1) of ys (from the start of d0 to the end of d1 - 1) and
+ * must be those documents with the plan applied, followed by the documents
+ * the plan adds after them.  ops[0..nops) are the indices of the
+ * operations of input in that may concern them (others are ignored).
+ */
+int verify_docs(const struct plan *p, size_t in, const struct source *src, const struct ystream *ys,
+		size_t d0, size_t d1, const size_t *ops, size_t nops, const char *buf, size_t len,
+		char **why);
 
 #endif
