@@ -33,7 +33,7 @@ TEST_SRC := $(wildcard tests/test_*.c)
 TEST_OBJ := $(TEST_SRC:.c=.o)
 HDRS     := $(wildcard src/*.h include/*.h)
 
-.PHONY: all deps demo check unit golden props cli install clean golden-update bench
+.PHONY: all deps demo check unit golden props cli fastpath install clean golden-update bench
 
 all: stsify
 
@@ -86,9 +86,12 @@ props: stsify
 cli: stsify
 	sh tests/cli.sh
 
+fastpath: stsify bench/gen
+	sh tests/fastpath.sh
+
 check: deps
 	@$(MAKE) --no-print-directory all tests/unit
-	@$(MAKE) --no-print-directory golden props cli
+	@$(MAKE) --no-print-directory golden props cli fastpath
 	@$(MAKE) --no-print-directory unit
 
 golden-update: stsify

@@ -11,7 +11,6 @@
  * fy_parser_event_free(); nothing else is done with it.  Exit 1 when an
  * input does not parse (the event count is printed with -v).
  */
-
 #include <dirent.h>
 #include <libfyaml.h>
 #include <stdio.h>

@@ -22,7 +22,6 @@
  * manifests in a folder with a kustomization.yaml (some with patches that
  * target the Deployment); some folders hold one multi-document file.
  */
-
 #include <errno.h>
 #include <stdarg.h>
 #include <stdbool.h>

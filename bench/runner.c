@@ -17,7 +17,6 @@
  * A command that exits with a code above 1 (1 is "--check found work")
  * or is killed by a signal makes the runner exit 1 after printing.
  */
-
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>

@@ -18,6 +18,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 /* Exit codes of the command, documented in man/stsify.1. */
 enum stsify_exit {
@@ -36,8 +37,17 @@ struct stsify_options {
 	bool all;			/* convert every Deployment with a writable claim */
 	bool keep_access_modes;		/* keep ReadWriteMany in templates */
 	bool keep_max_unavailable;	/* keep rollingUpdate.maxUnavailable */
+	unsigned jobs;			/* threads; 0: one per core */
+	/*
+	 * Parse every document of a single large input.  By default the
+	 * documents whose bytes show that they cannot matter (no Deployment
+	 * with a claim, no claim, Service, autoscaler, List, Kustomization)
+	 * are not parsed at all, so a syntax error inside one goes unnoticed;
+	 * the result is otherwise the same.
+	 */
+	bool full_parse;
 };
-#define STSIFY_OPTIONS_INIT { NULL, NULL, NULL, "1Gi", NULL, false, false, false }
+#define STSIFY_OPTIONS_INIT { NULL, NULL, NULL, "1Gi", NULL, false, false, false, 0, false }
 
 enum stsify_status {
 	STSIFY_UNCHANGED = 0,	/* out is NULL: the input stays as it is */
@@ -46,13 +56,22 @@ enum stsify_status {
 	STSIFY_SKIPPED,		/* not processed on purpose (e.g. a Helm template) */
 };
 
+struct stsify_pieces;
+
 struct stsify_file {
 	const char *path;	/* as shown in findings and diffs */
-	const char *in;		/* the original bytes (borrowed) */
+	const char *in;		/* the original bytes (borrowed, read-only) */
 	size_t inlen;
+	/*
+	 * Set by the caller: do not build out (a second copy of a large
+	 * input); write the result with stsify_file_write(), which takes the
+	 * unchanged stretches from in.
+	 */
+	bool no_out;
 	char *out;		/* owned: freed by stsify_file_release() */
 	size_t outlen;
 	enum stsify_status status;
+	struct stsify_pieces *pieces;	/* internal: the result when no_out */
 };
 
 struct report;
@@ -68,5 +87,7 @@ extern const char stsify_stateful_images[];
 int stsify_run(const struct stsify_options *opt, struct stsify_file *files, size_t n,
 	       struct report *rep);
 void stsify_file_release(struct stsify_file *f);
+/* Write the result (the input when it is unchanged) to fp; -1 on error. */
+int stsify_file_write(const struct stsify_file *f, FILE *fp);
 
 #endif

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "pool.h"
 #include "report.h"
 #include "udiff.h"
 #include "util.h"
@@ -71,16 +72,14 @@ static int run_filter(struct cli *cli)
 	}
 	f.in = buf;
 	f.inlen = len;
+	/* the result goes out from the input and the changed documents */
+	f.no_out = true;
 	if (stsify_run(&cli->opt, &f, 1, &rep)) {
 		free(buf);
 		return finish(cli, &rep, STSIFY_EXIT_USAGE);
 	}
-	if (cli->mode != MODE_CHECK) {
-		if (f.status == STSIFY_CHANGED)
-			write_all(stdout, f.out, f.outlen);
-		else
-			write_all(stdout, buf, len);
-	}
+	if (cli->mode != MODE_CHECK)
+		stsify_file_write(&f, stdout);
 	if (f.status == STSIFY_FAILED || internal_errors(&rep))
 		code = STSIFY_EXIT_INPUT;
 	else if (cli->mode == MODE_CHECK && f.status == STSIFY_CHANGED)
@@ -88,6 +87,22 @@ static int run_filter(struct cli *cli)
 	stsify_file_release(&f);
 	free(buf);
 	return finish(cli, &rep, code);
+}
+
+struct reading {
+	struct pathlist *pl;
+	char **bufs;
+	size_t *lens;
+	int *err;
+};
+
+static void read_one(void *arg, size_t i, unsigned w)
+{
+	struct reading *r = arg;
+
+	(void)w;
+	if (read_file(r->pl->path[i], &r->bufs[i], &r->lens[i]))
+		r->err[i] = errno ? errno : EIO;
 }
 
 static int run_files(struct cli *cli)
@@ -110,19 +125,30 @@ static int run_files(struct cli *cli)
 	pathlist_sort(&pl);
 	files = xcalloc(pl.n ? pl.n : 1, sizeof(*files));
 	bufs = xcalloc(pl.n ? pl.n : 1, sizeof(*bufs));
-	for (size_t i = 0; i < pl.n; i++) {
-		size_t len;
+	{
+		/* read on several threads (a repository is thousands of small
+		 * files), report in path order */
+		struct reading rd = { &pl, xcalloc(pl.n ? pl.n : 1, sizeof(char *)),
+				      xcalloc(pl.n ? pl.n : 1, sizeof(size_t)),
+				      xcalloc(pl.n ? pl.n : 1, sizeof(int)) };
 
-		if (read_file(pl.path[i], &bufs[n], &len)) {
-			report_add_at(&rep, pl.path[i], 0, 0, SEV_ERROR, "read-error", "cannot read: %s",
-				      strerror(errno));
-			bad++;
-			continue;
+		pool_for(cli->opt.jobs ? cli->opt.jobs : pool_cores(), pl.n, read_one, &rd);
+		for (size_t i = 0; i < pl.n; i++) {
+			if (rd.err[i]) {
+				report_add_at(&rep, pl.path[i], 0, 0, SEV_ERROR, "read-error",
+					      "cannot read: %s", strerror(rd.err[i]));
+				bad++;
+				continue;
+			}
+			bufs[n] = rd.bufs[i];
+			files[n].path = pl.path[i];
+			files[n].in = bufs[n];
+			files[n].inlen = rd.lens[i];
+			n++;
 		}
-		files[n].path = pl.path[i];
-		files[n].in = bufs[n];
-		files[n].inlen = len;
-		n++;
+		free(rd.bufs);
+		free(rd.lens);
+		free(rd.err);
 	}
 	if (stsify_run(&cli->opt, files, n, &rep)) {
 		code = STSIFY_EXIT_USAGE;
@@ -174,6 +200,11 @@ out:
 
 int cli_run(struct cli *cli)
 {
+	const char *full = getenv("STSIFY_FULL_PARSE");
+
+	/* parse every document, even those that cannot matter (stsify(1)) */
+	if (full && *full && strcmp(full, "0"))
+		cli->opt.full_parse = true;
 	if (!cli->noperand || (cli->noperand == 1 && !strcmp(cli->operand[0], "-")))
 		return run_filter(cli);
 	return run_files(cli);

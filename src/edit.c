@@ -34,13 +34,19 @@ static int cmp_edit(const void *a, const void *b)
 int edits_apply(struct edits *ed, const char *buf, size_t len, struct strbuf *out,
 		const struct edit **bad)
 {
-	size_t pos = 0;
+	return edits_apply_range(ed, buf, 0, len, out, bad);
+}
+
+int edits_apply_range(struct edits *ed, const char *buf, size_t start, size_t end,
+		      struct strbuf *out, const struct edit **bad)
+{
+	size_t pos = start;
 
 	qsort(ed->e, ed->n, sizeof(*ed->e), cmp_edit);
 	for (size_t i = 0; i < ed->n; i++) {
 		const struct edit *e = &ed->e[i];
 
-		if (e->start < pos || e->end > len) {
+		if (e->start < pos || e->end > end) {
 			*bad = e;
 			return -1;
 		}
@@ -48,7 +54,7 @@ int edits_apply(struct edits *ed, const char *buf, size_t len, struct strbuf *ou
 		strbuf_addstr(out, e->text);
 		pos = e->end;
 	}
-	strbuf_add(out, buf + pos, len - pos);
+	strbuf_add(out, buf + pos, end - pos);
 	return 0;
 }
 

@@ -34,6 +34,9 @@ void edits_add(struct edits *ed, size_t start, size_t end, const char *text, siz
  */
 int edits_apply(struct edits *ed, const char *buf, size_t len, struct strbuf *out,
 		const struct edit **bad);
+/* The same for buf[start, end) only: every edit must lie inside it. */
+int edits_apply_range(struct edits *ed, const char *buf, size_t start, size_t end,
+		      struct strbuf *out, const struct edit **bad);
 void edits_release(struct edits *ed);
 
 #endif

@@ -17,6 +17,7 @@
 struct lctx {
 	const struct plan *p;
 	size_t in;
+	size_t from, to;	/* the operations considered: p->op[from, to) */
 	const struct source *src;
 	const struct ystream *ys;
 	struct edits *ed;
@@ -59,12 +60,56 @@ static const struct ynode *anchor_hit(const struct ynode *n, size_t start, size_
 	return NULL;
 }
 
+/* The first document that ends after off (documents are in order). */
+static size_t doc_after(const struct ystream *ys, size_t off)
+{
+	size_t lo = 0, hi = ys->ndoc;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (ys->doc[mid].end > off)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return lo;
+}
+
+static int cmp_size(const void *a, const void *b)
+{
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * An edit that cuts into an anchored node changes its aliases too.  The
+ * documents with anchors are checked in order, the edits of each in the
+ * order they were made; only documents an edit touches are visited.
+ */
 static int check_anchors(struct lctx *l)
 {
-	for (size_t d = 0; d < l->ys->ndoc; d++) {
-		const struct ydoc *doc = &l->ys->doc[d];
+	size_t nd = l->ys->ndoc, *docs = NULL, ndocs = 0, adocs = 0;
+	int ret = 0;
 
-		if (!doc->has_alias)
+	for (size_t i = 0; i < l->ed->n; i++) {
+		const struct edit *e = &l->ed->e[i];
+
+		for (size_t d = doc_after(l->ys, e->start); d < nd && l->ys->doc[d].start <= e->end; d++) {
+			if (!l->ys->doc[d].has_alias || e->end < l->ys->doc[d].start ||
+			    e->start >= l->ys->doc[d].end)
+				continue;
+			ALLOC_GROW(docs, ndocs + 1, adocs);
+			docs[ndocs++] = d;
+		}
+	}
+	if (ndocs)
+		qsort(docs, ndocs, sizeof(*docs), cmp_size);
+	for (size_t k = 0; k < ndocs && !ret; k++) {
+		const struct ydoc *doc = &l->ys->doc[docs[k]];
+
+		if (k && docs[k] == docs[k - 1])
 			continue;
 		for (size_t i = 0; i < l->ed->n; i++) {
 			const struct edit *e = &l->ed->e[i];
@@ -73,15 +118,16 @@ static int check_anchors(struct lctx *l)
 			if (e->end < doc->start || e->start >= doc->end)
 				continue;
 			if ((h = anchor_hit(doc->root, e->start, e->end))) {
-
 				fail(l, e->dep, "an edit would change anchored node at byte %zu and every alias of it",
 				     h->prop);
 				l->code = "unsupported-alias";
-				return -1;
+				ret = -1;
+				break;
 			}
 		}
 	}
-	return 0;
+	free(docs);
+	return ret;
 }
 
 static const struct style *doc_style(struct lctx *l, size_t doc)
@@ -246,12 +292,12 @@ static int lower_removals(struct lctx *l, const struct ynode *c, bool *done)
 	bool *gone = xcalloc(n ? n : 1, sizeof(*gone));
 	int ret = 0;
 
-	for (size_t k = 0; k < l->p->nop; k++) {
+	for (size_t k = l->from; k < l->to; k++) {
 		const struct op *o = &l->p->op[k];
 
 		if (o->kind != OP_REMOVE || o->in != l->in || o->node->parent != c)
 			continue;
-		done[k] = true;
+		done[k - l->from] = true;
 		gone[entry_index(o->node)] = true;
 		dep[entry_index(o->node)] = o->dep;
 	}
@@ -429,8 +475,16 @@ int lower_input(const struct plan *p, size_t in, const struct source *src,
 		const struct ystream *ys, struct edits *ed, size_t *bad_dep, const char **code,
 		char **why)
 {
-	struct lctx l = { .p = p, .in = in, .src = src, .ys = ys, .ed = ed };
-	bool *done = xcalloc(p->nop ? p->nop : 1, sizeof(*done));
+	return lower_ops(p, in, 0, p->nop, src, ys, ed, bad_dep, code, why);
+}
+
+int lower_ops(const struct plan *p, size_t in, size_t from, size_t to, const struct source *src,
+	      const struct ystream *ys, struct edits *ed, size_t *bad_dep, const char **code,
+	      char **why)
+{
+	struct lctx l = { .p = p, .in = in, .from = from, .to = to, .src = src, .ys = ys, .ed = ed };
+	size_t nop = to - from;
+	bool *done = xcalloc(nop ? nop : 1, sizeof(*done));
 	int ret = 0;
 
 	l.st = xcalloc(ys->ndoc ? ys->ndoc : 1, sizeof(*l.st));
@@ -438,11 +492,11 @@ int lower_input(const struct plan *p, size_t in, const struct source *src,
 	/* two passes: new documents and List items go after every other edit
 	 * at the same offset (the end of a document or an item is also where
 	 * its last lines end) */
-	for (size_t k = 0; k < 2 * p->nop && !ret; k++) {
-		const struct op *o = &p->op[k % p->nop];
+	for (size_t k = 0; k < 2 * nop && !ret; k++) {
+		const struct op *o = &p->op[from + k % nop];
 		bool last = o->kind == OP_ADD_DOC || o->kind == OP_INSERT_ITEM;
 
-		if (o->in != in || done[k % p->nop] || last != (k >= p->nop))
+		if (o->in != in || done[k % nop] || last != (k >= nop))
 			continue;
 		switch (o->kind) {
 		case OP_SET:
@@ -463,7 +517,7 @@ int lower_input(const struct plan *p, size_t in, const struct source *src,
 		case OP_NONE:
 			break;
 		}
-		done[k % p->nop] = true;
+		done[k % nop] = true;
 	}
 	free(done);
 	free(l.st);

@@ -27,5 +27,10 @@ struct ystream;
 int lower_input(const struct plan *p, size_t in, const struct source *src,
 		const struct ystream *ys, struct edits *ed, size_t *bad_dep, const char **code,
 		char **why);
+/* The same for the operations p->op[from, to) only (all of them on input
+ * in when lower_input() would be given them). */
+int lower_ops(const struct plan *p, size_t in, size_t from, size_t to, const struct source *src,
+	      const struct ystream *ys, struct edits *ed, size_t *bad_dep, const char **code,
+	      char **why);
 
 #endif

@@ -18,6 +18,7 @@ const struct opt_def opt_table[] = {
 	{ "color", 0, ARG_REQUIRED, "WHEN", "color the findings: auto, always or never (default auto)" },
 	{ "exclude", 0, ARG_REQUIRED, "REGEX", "leave Deployments whose name matches REGEX alone (pcre2)" },
 	{ "help", 'h', ARG_NONE, NULL, "show this help and exit" },
+	{ "jobs", 'j', ARG_REQUIRED, "N", "read, parse and rewrite on N threads (default: one per core)" },
 	{ "keep-access-modes", 0, ARG_NONE, NULL, "keep ReadWriteMany in volumeClaimTemplates" },
 	{ "keep-max-unavailable", 0, ARG_NONE, NULL, "keep rollingUpdate.maxUnavailable (needs the MaxUnavailableStatefulSet feature gate)" },
 	{ "list", 'l', ARG_NONE, NULL, "print the names of the files that would change" },
@@ -87,6 +88,13 @@ static int apply(struct cli *cli, const struct opt_def *o, const char *val)
 	else if (!strcmp(n, "help")) {
 		opts_help(stdout);
 		return 1;
+	} else if (!strcmp(n, "jobs")) {
+		char *end;
+		unsigned long j = strtoul(val, &end, 10);
+
+		if (!*val || *end || *val == '-' || !j || j > 1024)
+			return usage_error("--jobs needs a number of threads from 1 to 1024, not \"%s\"", val);
+		cli->opt.jobs = (unsigned)j;
 	} else if (!strcmp(n, "keep-access-modes"))
 		cli->opt.keep_access_modes = true;
 	else if (!strcmp(n, "keep-max-unavailable"))

@@ -41,7 +41,7 @@ struct pctx {
 	 * index order, as the walks were):
 	 */
 	struct hidx scalers;	/* autoscalers by namespace and target name */
-	struct hidx services;	/* Services by namespace */
+	struct hidx services;	/* headless Services by namespace */
 	struct hidx pvcs;	/* PersistentVolumeClaims by name */
 	struct docref *kust;	/* kustomization documents */
 	size_t nkust;
@@ -927,7 +927,8 @@ struct planner *plan_begin(struct plan *p, const struct stsify_options *opt, con
 
 		if (ynode_is_scalar(t))
 			hidx_add(&c->scalers, hash_str(hash_str(HASH_INIT, r->ns), t->text), i);
-		else if (!strcmp(r->kind, "Service"))
+		else if (!strcmp(r->kind, "Service") &&
+			 ynode_is(ynode_path(r->node, "spec", "clusterIP", NULL), "None"))
 			hidx_add(&c->services, hash_str(HASH_INIT, r->ns), i);
 		else if (!strcmp(r->kind, "PersistentVolumeClaim"))
 			hidx_add(&c->pvcs, hash_str(HASH_INIT, r->name), i);

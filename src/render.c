@@ -139,7 +139,6 @@ static const char ambiguous_re[] =
 	"|0x[0-9a-f_]+|0o?[0-7_]+|0b[01_]+"
 	"|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\\.[0-9_]*)?"
 	"|[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}.*)$";
-static const char plain_safe_re[] = "^[A-Za-z0-9_./][A-Za-z0-9_./@%+=-]*$";
 static const char json_literal_re[] =
 	"^(?:true|false|null|-?(?:0|[1-9][0-9]*)(?:\\.[0-9]+)?(?:[eE][-+]?[0-9]+)?)$";
 
@@ -166,22 +165,56 @@ static bool re_match(pcre2_code **code, const char *re, uint32_t flags, const ch
 	return rc >= 0;
 }
 
-/* Compiled on first use and freed by render_release(); not thread-safe:
- * a run that renders from several threads must render once first. */
-static pcre2_code *ambiguous_code, *plain_safe_code, *json_literal_code;
+/* Compiled by render_init() (or on first use) and freed by render_release():
+ * a run that renders from several threads calls render_init() first, after
+ * which the patterns are only read (pcre2 matching is thread-safe with a
+ * match data block per call). */
+static pcre2_code *ambiguous_code, *json_literal_code;
+
+void render_init(void)
+{
+	if (!ambiguous_code)
+		ambiguous_code = compile(ambiguous_re, PCRE2_CASELESS);
+	if (!json_literal_code)
+		json_literal_code = compile(json_literal_re, 0);
+}
 
 void render_release(void)
 {
 	pcre2_code_free(ambiguous_code);
-	pcre2_code_free(plain_safe_code);
 	pcre2_code_free(json_literal_code);
-	ambiguous_code = plain_safe_code = json_literal_code = NULL;
+	ambiguous_code = json_literal_code = NULL;
+}
+
+/* ^[A-Za-z0-9_./][A-Za-z0-9_./@%+=-]*$ by hand: it is asked of every
+ * rendered scalar */
+static bool plain_safe(const char *s)
+{
+	static const char first[] = "_./", rest[] = "_./@%+=-";
+
+	for (const char *p = s; *p; p++) {
+		unsigned char c = (unsigned char)*p;
+
+		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))
+			continue;
+		if (!strchr(p == s ? first : rest, c))
+			return false;
+	}
+	return *s != '\0';
+}
+
+/* Only a string that starts like one of ambiguous_re's alternatives can
+ * match it: a digit, a sign, a dot, "_" (digits may be grouped), "e"
+ * (an empty mantissa), "~" or the first letter of null, true, false, yes,
+ * no, on, off, y or n (any case). */
+static bool maybe_ambiguous(const char *s)
+{
+	return strchr("0123456789+-._eE~nNtTfFyYoO", *s) != NULL;
 }
 
 static bool plain_ok(const char *s)
 {
-	return *s && re_match(&plain_safe_code, plain_safe_re, 0, s) &&
-	       !re_match(&ambiguous_code, ambiguous_re, PCRE2_CASELESS, s);
+	return plain_safe(s) && !(maybe_ambiguous(s) && re_match(&ambiguous_code, ambiguous_re, PCRE2_CASELESS, s));
 }
 
 static void quote(struct strbuf *out, const char *s)

@@ -80,6 +80,9 @@ void render_flow(struct strbuf *out, const struct style *st, const struct val *v
 		 bool pretty, unsigned col);
 /* A scalar as it must be written in block or flow context. */
 void render_scalar(struct strbuf *out, const struct val *v, bool json);
+/* Compile the renderer's patterns: needed before rendering from several
+ * threads (otherwise they are compiled on first use). */
+void render_init(void);
 /* Free the renderer's compiled patterns (at the end of a run). */
 void render_release(void);
 /* A mapping key. */

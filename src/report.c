@@ -103,6 +103,19 @@ void report_drop_owner(struct report *r, size_t owner, const char *const *keep)
 	r->n = k;
 }
 
+void report_truncate(struct report *r, size_t n)
+{
+	for (size_t i = n; i < r->n; i++) {
+		free(r->f[i].path);
+		free(r->f[i].msg);
+		free(r->f[i].kind);
+		free(r->f[i].ns);
+		free(r->f[i].name);
+	}
+	if (n < r->n)
+		r->n = n;
+}
+
 const char *severity_name(enum severity sev)
 {
 	switch (sev) {

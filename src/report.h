@@ -52,6 +52,8 @@ void finding_set_resource(struct finding *f, const char *kind, const char *ns, c
 void report_release(struct report *r);
 /* Drop the findings of owner whose code is not in keep (NULL-terminated). */
 void report_drop_owner(struct report *r, size_t owner, const char *const *keep);
+/* Drop the findings added after the first n. */
+void report_truncate(struct report *r, size_t n);
 const char *severity_name(enum severity sev);
 
 /* The findings sorted by path, line, column and order of addition; the

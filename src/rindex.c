@@ -58,6 +58,23 @@ void rindex_add(struct rindex *ri, size_t in, const struct ystream *ys)
 	}
 }
 
+void rindex_add_name(struct rindex *ri, size_t in, const char *kind, const char *api,
+		     const char *name, const char *ns)
+{
+	struct resource *r;
+
+	ALLOC_GROW(ri->r, ri->n + 1, ri->alloc);
+	r = &ri->r[ri->n++];
+	memset(r, 0, sizeof(*r));
+	r->in = in;
+	r->doc = NOPOS;
+	r->kind = kind;
+	r->api = api;
+	r->name = name;
+	r->ns = ns;
+	hidx_add(&ri->by_name, hash_str(hash_str(hash_str(HASH_INIT, kind), ns), name), ri->n - 1);
+}
+
 void rindex_release(struct rindex *ri)
 {
 	free(ri->r);

@@ -33,6 +33,11 @@ struct rindex {
 
 /* Add the objects of one parsed input. */
 void rindex_add(struct rindex *ri, size_t in, const struct ystream *ys);
+/* Add an object known by its kind, namespace and name only (node NULL,
+ * doc NOPOS): one the planner only looks up, never reads.  The strings
+ * must outlive ri. */
+void rindex_add_name(struct rindex *ri, size_t in, const char *kind, const char *api,
+		     const char *name, const char *ns);
 void rindex_release(struct rindex *ri);
 
 /* The first object of this kind, namespace and name, or NULL. */

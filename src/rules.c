@@ -22,6 +22,9 @@ const char stsify_stateful_images[] =
 	"|rabbitmq|nats|minio|influxdb|clickhouse(?:-server)?|cockroach(?:db)?|neo4j|couchdb)"
 	"(?::[^/@]*)?(?:@.*)?$";
 
+static const char helm_action_re[] =
+	"\\{\\{-?\\s*(?:[-.$\"(/]|if\\b|range\\b|with\\b|end\\b|include\\b|define\\b|template\\b|toYaml\\b|else\\b|printf\\b|tpl\\b|default\\b|quote\\b)";
+
 static void *compile(const char *re, const char *what, char **err)
 {
 	int code;
@@ -50,6 +53,8 @@ int rules_init(struct rules *ru, const struct stsify_options *opt, char **err)
 	if (!(ru->stateful = compile(opt->stateful_images ? opt->stateful_images : stsify_stateful_images,
 				     "--stateful-images", err)))
 		goto fail;
+	ru->helm = compile(helm_action_re, "helm", err);
+	BUG_ON(!ru->helm);
 	return 0;
 fail:
 	rules_release(ru);
@@ -61,7 +66,8 @@ void rules_release(struct rules *ru)
 	pcre2_code_free(ru->select);
 	pcre2_code_free(ru->exclude);
 	pcre2_code_free(ru->stateful);
-	ru->select = ru->exclude = ru->stateful = NULL;
+	pcre2_code_free(ru->helm);
+	ru->select = ru->exclude = ru->stateful = ru->helm = NULL;
 }
 
 static bool matches(void *code, const char *s, size_t len)
@@ -100,19 +106,26 @@ static bool in_string(const struct ynode *n, size_t off)
 	return false;
 }
 
-size_t rules_helm_offset(const char *buf, size_t len, const struct ystream *ys, bool parsed)
+size_t rules_helm_offset(const struct rules *ru, const char *buf, size_t len,
+			 const struct ystream *ys, bool parsed)
 {
-	static const char action_re[] = "\\{\\{-?\\s*(?:[-.$\"(/]|if\\b|range\\b|with\\b|end\\b|include\\b|define\\b|template\\b|toYaml\\b|else\\b|printf\\b|tpl\\b|default\\b|quote\\b)";
-	char *err = NULL;
-	pcre2_code *re = compile(action_re, "helm", &err);
-	pcre2_match_data *md;
-	size_t off = 0, found = NOPOS;
+	return rules_helm_range(ru, buf, len, 0, len, ys, parsed);
+}
 
-	BUG_ON(!re);
+size_t rules_helm_range(const struct rules *ru, const char *buf, size_t len, size_t from, size_t to,
+			const struct ystream *ys, bool parsed)
+{
+	pcre2_code *re = ru->helm;
+	pcre2_match_data *md;
+	size_t off = from, found = NOPOS;
+
 	md = pcre2_match_data_create_from_pattern(re, NULL);
 	while (off < len && pcre2_match(re, (PCRE2_SPTR)buf, len, off, 0, md, NULL) >= 0) {
 		size_t at = pcre2_get_ovector_pointer(md)[0];
 		bool inside = false;
+
+		if (at >= to)
+			break;
 
 		for (size_t d = 0; parsed && d < ys->ndoc && !inside; d++)
 			inside = in_string(ys->doc[d].root, at);
@@ -133,6 +146,5 @@ size_t rules_helm_offset(const char *buf, size_t len, const struct ystream *ys, 
 		off = at + 2;
 	}
 	pcre2_match_data_free(md);
-	pcre2_code_free(re);
 	return found;
 }

@@ -16,6 +16,7 @@ struct ystream;
 
 struct rules {
 	void *select, *exclude, *stateful;	/* pcre2_code *; select/exclude may be NULL */
+	void *helm;				/* pcre2_code *: a Helm template action */
 	const struct stsify_options *opt;
 };
 
@@ -30,6 +31,11 @@ bool rules_stateful_image(const struct rules *ru, const char *image);
  * scalars?  Returns the offset of the first one, or NOPOS.  Checked
  * against each "{{" that the plain text holds.
  */
-size_t rules_helm_offset(const char *buf, size_t len, const struct ystream *ys, bool parsed);
+size_t rules_helm_offset(const struct rules *ru, const char *buf, size_t len,
+			 const struct ystream *ys, bool parsed);
+/* The same for the actions that start in buf[from, to) (the rest of buf is
+ * still seen by the pattern); ys holds the document(s) there. */
+size_t rules_helm_range(const struct rules *ru, const char *buf, size_t len, size_t from, size_t to,
+			const struct ystream *ys, bool parsed);
 
 #endif

@@ -18,12 +18,10 @@ void source_init_borrow(struct source *src, const char *path, const char *buf, s
 	src->path = xstrdup(path);
 	src->buf = buf;
 	src->len = len;
-	/* simple loops the compiler vectorizes: a pass costs little */
-	for (size_t i = 0; i < len; i++)
-		nlf += buf[i] == '\n';
-	if (memchr(buf, '\r', len))
-		for (size_t i = 1; i < len; i++)
-			ncr += buf[i] == '\n' && buf[i - 1] == '\r';
+	for (const char *p = buf, *e = buf + len; p < e && (p = memchr(p, '\n', (size_t)(e - p))); p++) {
+		nlf++;
+		ncr += p > buf && p[-1] == '\r';
+	}
 	src->crlf = ncr > nlf - ncr;
 	src->final_newline = len == 0 || buf[len - 1] == '\n';
 }

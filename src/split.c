@@ -121,7 +121,7 @@ static bool kind_is(const struct scan *s, const char *k)
 	return s->kindlen == strlen(k) && !memcmp(s->kind, k, s->kindlen);
 }
 
-static enum chunk_class classify(const struct scan *s, const char *buf, size_t end)
+static enum chunk_class classify(const struct scan *s, const char *buf, size_t end, bool *service)
 {
 	const char *b = buf + s->start, *e = buf + end;
 
@@ -133,6 +133,7 @@ static enum chunk_class classify(const struct scan *s, const char *buf, size_t e
 		if (kind_is(s, "Deployment"))
 			return has_word(b, e, "persistentVolumeClaim") || risky_escape(b, e) ? CHUNK_DRIVER
 											      : CHUNK_SKIP;
+		*service = kind_is(s, "Service");
 		for (size_t i = 0; i < ARRAY_SIZE(support_kinds); i++)
 			if (kind_is(s, support_kinds[i]))
 				return CHUNK_SUPPORT;
@@ -154,7 +155,8 @@ static void close_chunk(struct split *sp, struct scan *s, const char *buf, size_
 	c = &sp->c[sp->n++];
 	c->start = s->start;
 	c->end = end;
-	c->cls = classify(s, buf, end);
+	c->service = false;
+	c->cls = classify(s, buf, end, &c->service);
 	c->helm = false;
 	memset(s, 0, sizeof(*s));
 	s->start = end;
@@ -246,6 +248,131 @@ static void mark_helm(struct split *sp, const char *buf, size_t len)
 		if (k + 1 < sp->n && sp->c[k].end == off + 1)
 			sp->c[k + 1].helm = true;
 	}
+}
+
+/* Leading spaces of the line at p (-1 when a tab is among them). */
+static long indent(const char *p, const char *e)
+{
+	const char *q = p;
+
+	while (q < e && *q == ' ')
+		q++;
+	return q < e && *q == '\t' ? -1 : (long)(q - p);
+}
+
+static bool blank_or_comment(const char *q, const char *e)
+{
+	while (q < e && (*q == ' ' || *q == '\t'))
+		q++;
+	return q == e || *q == '#' || is_break(*q);
+}
+
+/* A simple value after "key:" at p: a word of name characters, maybe
+ * quoted, then blanks and maybe a comment. */
+static const char *simple_value(const char *p, const char *e, size_t *len)
+{
+	const char *v;
+	char quote = 0;
+
+	if (p < e && *p != ' ' && *p != '\t' && !is_break(*p))
+		return NULL;
+	while (p < e && (*p == ' ' || *p == '\t'))
+		p++;
+	if (p < e && (*p == '"' || *p == '\''))
+		quote = *p++;
+	v = p;
+	while (p < e && (is_word_char(*p) || *p == '-' || *p == '.' || *p == '_'))
+		p++;
+	*len = (size_t)(p - v);
+	if (quote && (p >= e || *p++ != quote))
+		return NULL;
+	if (!*len && !quote)
+		return NULL;	/* "name:" alone: the value may be on the next lines */
+	if (p < e && *p != ' ' && *p != '\t' && !is_break(*p))
+		return NULL;
+	while (p < e && (*p == ' ' || *p == '\t'))
+		p++;
+	if (p < e && !is_break(*p) && *p != '#')
+		return NULL;
+	return v;
+}
+
+bool split_service_stub(const char *buf, const struct chunk *c, const char **name, size_t *nlen,
+			const char **ns, size_t *nslen)
+{
+	const char *b = buf + c->start, *e = buf + c->end, *p, *meta = NULL;
+	long n = 0;
+	bool need_deeper = false;	/* a value was read: the next line must not continue it */
+	bool got_name = false, got_ns = false;
+
+	*name = *ns = "";
+	*nlen = *nslen = 0;
+	if (!c->service || c->helm || has_word(b, e, "None") || risky_escape(b, e))
+		return false;
+	/* the one column-0 "metadata:" line */
+	for (p = b; p < e;) {
+		const char *le = memchr(p, '\n', (size_t)(e - p));
+
+		le = le ? le : e;
+		if (e - p >= 8 && !memcmp(p, "metadata", 8)) {
+			if (meta || p + 8 >= le || p[8] != ':' || !blank_or_comment(p + 9, le))
+				return false;
+			meta = le < e ? le + 1 : e;
+		}
+		p = le < e ? le + 1 : e;
+	}
+	if (!meta)
+		return true;	/* no metadata: no name */
+	for (p = meta; p < e;) {
+		const char *le = memchr(p, '\n', (size_t)(e - p)), *v;
+		long ind;
+		size_t vl;
+
+		le = le ? le : e;
+		if (blank_or_comment(p, le))
+			goto next;
+		if ((ind = indent(p, le)) < 0)
+			return false;
+		if (ind == 0)
+			break;	/* the next key of the root */
+		if (!n)
+			n = ind;
+		if (ind < n)
+			return false;
+		if (ind > n) {
+			if (need_deeper)
+				return false;	/* a name on several lines */
+			goto next;
+		}
+		need_deeper = false;
+		p += n;
+		switch (*p) {
+		case '"': case '\'': case '?': case '!': case '&': case '*': case '-': case '{': case '[':
+			return false;	/* another spelling of a key, or not a mapping */
+		}
+		if (le - p >= 5 && !memcmp(p, "name", 4) && p[4] != ':' && !is_word_char(p[4]) && p[4] != '-')
+			return false;	/* "name :" */
+		if (le - p >= 5 && !memcmp(p, "name:", 5)) {
+			if (got_name || !(v = simple_value(p + 5, le, &vl)))
+				return false;
+			got_name = true;
+			*name = v;
+			*nlen = vl;
+			need_deeper = true;
+		} else if (le - p >= 10 && !memcmp(p, "namespace:", 10)) {
+			if (got_ns || !(v = simple_value(p + 10, le, &vl)))
+				return false;
+			got_ns = true;
+			*ns = v;
+			*nslen = vl;
+			need_deeper = true;
+		} else if (le - p >= 9 && !memcmp(p, "namespace", 9) && !is_word_char(p[9]) && p[9] != '-') {
+			return false;	/* "namespace :" */
+		}
+next:
+		p = le < e ? le + 1 : e;
+	}
+	return true;
 }
 
 int split_stream(struct split *sp, const char *buf, size_t len)

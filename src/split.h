@@ -49,6 +49,7 @@ struct chunk {
 	size_t start, end;		/* [start, end) of the input */
 	enum chunk_class cls;
 	bool helm;			/* holds "{{" */
+	bool service;			/* CHUNK_SUPPORT: its kind is Service */
 };
 
 struct split {
@@ -64,6 +65,17 @@ struct split {
  */
 int split_stream(struct split *sp, const char *buf, size_t len);
 void split_release(struct split *sp);
+
+/*
+ * A Service the planner can only look up by name (one that cannot be
+ * headless) needs no tree.  True for a Service chunk without "{{", without
+ * the word None and without an escape that could spell it, whose metadata
+ * is a block mapping at column 0 with a one-line simple name and namespace
+ * (or none); the values are then *name[0..*nlen) and *ns[0..*nslen), both
+ * pointing into buf (empty when absent).
+ */
+bool split_service_stub(const char *buf, const struct chunk *c, const char **name, size_t *nlen,
+			const char **ns, size_t *nslen);
 
 /* Does chunk c need a parse (relevant, or the Helm check)? */
 static inline bool chunk_wanted(const struct chunk *c)

@@ -35,7 +35,9 @@ static void *arena_alloc(struct ystream *ys, size_t n)
 
 	n = (n + 15) & ~(size_t)15;
 	if (!a || a->size - a->used < n) {
-		size_t size = n > ARENA_CHUNK ? n : ARENA_CHUNK;
+		/* small documents get small blocks: 4 KiB, doubling to 64 KiB */
+		size_t want = a && a->size < ARENA_CHUNK ? 2 * a->size : a ? ARENA_CHUNK : 4096;
+		size_t size = n > want ? n : want;
 
 		a = xmalloc(sizeof(*a) + size);
 		a->size = size;
@@ -455,7 +457,6 @@ static void diag_silent(struct fy_diag *diag, void *user, const char *buf, size_
 struct yparser {
 	struct fy_diag *diag;
 	struct fy_parser *fyp;
-	bool used;
 };
 
 static void yparser_setup(struct yparser *yp)
@@ -474,7 +475,6 @@ static void yparser_setup(struct yparser *yp)
 	yp->fyp = fy_parser_create(&cfg);
 	if (!yp->fyp)
 		die("cannot create a YAML parser");
-	yp->used = false;
 }
 
 struct yparser *yparser_new(void)
@@ -520,11 +520,8 @@ int ystream_append(struct ystream *ys, struct yparser *yp, const char *buf, size
 	struct fy_event *ev;
 	int ret = 0;
 
-	if (yp->used) {
-		/* a parser that saw an error keeps its diagnostics: start afresh */
-		fy_parser_reset(fyp);
-	}
-	yp->used = true;
+	/* a parser that reached the end of its input takes the next one as
+	 * it is (one that saw an error was replaced below) */
 	if (fy_parser_set_string(fyp, buf + start, end - start))
 		die("cannot set the YAML parser input");
 	while (!ret && (ev = fy_parser_parse(fyp))) {
@@ -586,6 +583,22 @@ int ystream_append(struct ystream *ys, struct yparser *yp, const char *buf, size
 	ys->doc = b.doc;
 	ys->adoc = b.adoc;
 	return ret;
+}
+
+void ystream_join(struct ystream *ys, struct ystream *from)
+{
+	struct yarena **tail = &ys->arena;
+
+	ALLOC_GROW(ys->doc, ys->ndoc + from->ndoc, ys->adoc);
+	if (from->ndoc)
+		memcpy(ys->doc + ys->ndoc, from->doc, from->ndoc * sizeof(*from->doc));
+	ys->ndoc += from->ndoc;
+	/* the current block stays first: its free space is used next */
+	while (*tail)
+		tail = &(*tail)->next;
+	*tail = from->arena;
+	from->arena = NULL;
+	ystream_release(from);
 }
 
 void ystream_release(struct ystream *ys)

@@ -95,6 +95,8 @@ void yparser_free(struct yparser *yp);
 void ystream_init(struct ystream *ys);
 int ystream_append(struct ystream *ys, struct yparser *yp, const char *buf, size_t start,
 		   size_t end);
+/* Move the documents (and nodes) of from to the end of ys; from is released. */
+void ystream_join(struct ystream *ys, struct ystream *from);
 
 /* Lookups.  All accept NULL and return NULL when absent. */
 struct ynode *ynode_get(const struct ynode *map, const char *key);

@@ -61,11 +61,20 @@ for f in none/*; do
 	cmp -s "$f" filtered && ok || bad "filter changed $f"
 done
 # filter mode passes invalid input through untouched, exit 3
-printf 'a: [\n' >broken.yaml
+printf 'kind: PersistentVolumeClaim\na: [\n' >broken.yaml
 "$S" <broken.yaml >filtered 2>err
 rc=$?
 [ "$rc" = 3 ] && cmp -s broken.yaml filtered && ok || bad "filter of invalid YAML: exit $rc"
 grep -q "^<stdin>:[0-9]*:[0-9]*: error:" err && ok || bad "filter error lacks <stdin>:line:col: $(cat err)"
+# ... but a document that cannot matter is not parsed at all (a ConfigMap
+# here), unless STSIFY_FULL_PARSE=1 asks for every document to be parsed
+printf 'kind: ConfigMap\na: [\n' >skipped.yaml
+"$S" <skipped.yaml >filtered 2>err
+rc=$?
+[ "$rc" = 0 ] && cmp -s skipped.yaml filtered && ok || bad "filter of an invalid ConfigMap: exit $rc"
+STSIFY_FULL_PARSE=1 "$S" <skipped.yaml >filtered 2>err
+rc=$?
+[ "$rc" = 3 ] && cmp -s skipped.yaml filtered && ok || bad "STSIFY_FULL_PARSE=1: exit $rc"
 
 # -w: unchanged files keep their mtime, changed ones keep their mode
 cp -r none w && cp seed.yaml w/seed.yaml && chmod 640 w/seed.yaml

@@ -111,6 +111,9 @@ static size_t check_split(const char *what, const char *buf, size_t len)
 	ystream_init(&parts);
 	for (size_t i = 0; i < sp.n && !pret; i++) {
 		size_t before = parts.ndoc;
+		const char *name, *ns;
+		size_t nl, nsl;
+		bool stub = split_service_stub(buf, &sp.c[i], &name, &nl, &ns, &nsl);
 
 		pret = ystream_append(&parts, yp, buf, sp.c[i].start, sp.c[i].end);
 		cr_assert(parts.ndoc - before <= 1, "%s: chunk %zu holds %zu documents", what, i,
@@ -118,6 +121,21 @@ static size_t check_split(const char *what, const char *buf, size_t len)
 		if (!pret && parts.ndoc > before && parts.doc[before].root && matters(parts.doc[before].root))
 			cr_assert(sp.c[i].cls != CHUNK_SKIP, "%s: document at %zu matters but is skipped",
 				  what, sp.c[i].start);
+		if (!pret && stub) {
+			/* a Service read by name: the same name and namespace, and not headless */
+			const struct ynode *root = parts.ndoc > before ? parts.doc[before].root : NULL;
+			const struct ynode *md = ynode_get(root, "metadata");
+			const char *pn = ynode_str(ynode_get(md, "name")), *pns = ynode_str(ynode_get(md, "namespace"));
+
+			cr_assert(ynode_is(ynode_get(root, "kind"), "Service"), "%s: stub at %zu", what, sp.c[i].start);
+			cr_assert(!ynode_is(ynode_path(root, "spec", "clusterIP", NULL), "None"), "%s", what);
+			pn = pn ? pn : "";
+			pns = pns ? pns : "";
+			cr_assert(strlen(pn) == nl && !memcmp(pn, name, nl), "%s: name \"%s\" read as \"%.*s\"",
+				  what, pn, (int)nl, name);
+			cr_assert(strlen(pns) == nsl && !memcmp(pns, ns, nsl), "%s: namespace \"%s\" read as \"%.*s\"",
+				  what, pns, (int)nsl, ns);
+		}
 	}
 	cr_assert_eq(wret != 0, pret != 0, "%s: the whole %s, the chunks %s", what,
 		     wret ? "fails" : "parses", pret ? "fail" : "parse");
@@ -249,6 +267,73 @@ Test(split, relevance)
 	cr_assert_eq(cls("{\"kind\": \"ServiceAccount\"}\n"), CHUNK_SKIP);
 	cr_assert_eq(cls("--- !!map\nkind: Service\n"), CHUNK_UNKNOWN);
 	cr_assert_eq(cls("kind: Service\nkind: ConfigMap\n"), CHUNK_UNKNOWN);
+}
+
+static int stub(const char *s, const char *name, const char *ns)
+{
+	struct split sp;
+	const char *n, *x;
+	size_t nl, xl;
+	int ret;
+
+	cr_assert_eq(split_stream(&sp, s, strlen(s)), 0);
+	cr_assert_eq(sp.n, 1, "%s", s);
+	ret = split_service_stub(s, &sp.c[0], &n, &nl, &x, &xl);
+	if (ret) {
+		cr_assert(strlen(name) == nl && !memcmp(n, name, nl), "%s: name %.*s", s, (int)nl, n);
+		cr_assert(strlen(ns) == xl && !memcmp(x, ns, xl), "%s: namespace %.*s", s, (int)xl, x);
+	}
+	split_release(&sp);
+	check_str(s);
+	return ret;
+}
+
+Test(split, service_read_by_name)
+{
+	cr_assert(stub("kind: Service\nmetadata:\n  name: web\n  namespace: shop\nspec: {}\n", "web", "shop"));
+	cr_assert(stub("kind: Service\nmetadata:\n  labels:\n    name: x\n  name: 'web'  # c\n", "web", ""));
+	cr_assert(stub("kind: Service\n", "", ""));
+	cr_assert(stub("kind: Service\nmetadata:\n\n    # c\n    name: \"a.b-c\"\nspec:\n  type: ClusterIP\n", "a.b-c", ""));
+	/* headless, or maybe: parsed */
+	cr_assert(!stub("kind: Service\nmetadata:\n  name: db\nspec:\n  clusterIP: None\n", "", ""));
+	cr_assert(!stub("kind: Service\nmetadata:\n  name: db\nspec:\n  clusterIP: \"No\\x6ee\"\n", "", ""));
+	/* names it cannot read exactly: parsed */
+	cr_assert(!stub("kind: Service\nmetadata: {name: web}\n", "", ""));
+	cr_assert(!stub("kind: Service\nmetadata:\n  name:\n    web\n", "", ""));
+	cr_assert(!stub("kind: Service\nmetadata:\n  name: web\n    more\n", "", ""));
+	cr_assert(!stub("kind: Service\nmetadata:\n  \"name\": web\n", "", ""));
+	cr_assert(!stub("kind: Service\nmetadata:\n  name : web\n", "", ""));
+	cr_assert(!stub("kind: Service\nmetadata:\n  name: &n web\n", "", ""));
+	cr_assert(!stub("kind: Service\nmetadata:\n  name: web x\n", "", ""));
+	cr_assert(!stub("kind: Service\nmetadata:\n  name: 'it''s'\n", "", ""));
+	cr_assert(!stub("kind: Service\nmetadata: &m\n  name: web\n", "", ""));
+	cr_assert(!stub("kind: Service\nmetadata:\n\tname: web\n", "", ""));
+	cr_assert(!stub("kind: Service\nmetadata:\n  - name: web\n", "", ""));
+	cr_assert(!stub("kind: Service\nx: \"{{ .Values.x }}\"\nmetadata:\n  name: web\n", "", ""));
+}
+
+static void check_generated(size_t size, unsigned seed)
+{
+	char cmd[256];
+	FILE *fp;
+	struct strbuf sb = STRBUF_INIT;
+	char chunk[65536];
+	size_t n;
+
+	snprintf(cmd, sizeof(cmd), "bench/gen stream %zu %u", size, seed);
+	if (!(fp = popen(cmd, "r")))
+		return;
+	while ((n = fread(chunk, 1, sizeof(chunk), fp)))
+		strbuf_add(&sb, chunk, n);
+	if (pclose(fp) || !sb.len)
+		cr_skip_test("bench/gen is not built (make bench/gen): skipped");
+	check_split(cmd, sb.buf, sb.len);
+	strbuf_release(&sb);
+}
+
+Test(split, generated_streams)
+{
+	check_generated(2 << 20, 3);
 }
 
 Test(split, helm)

@@ -1,0 +1,649 @@
+/*
+ * stream.c - one large input, parsed only where it can matter (run.h).
+ *
+ *   1. split.c cuts the input into documents and classifies them;
+ *   2. the documents a Deployment may refer to (claims, Services,
+ *      autoscalers, Lists, kustomizations, unknown kinds) are parsed, on
+ *      several threads, into one span-tree stream and indexed; a Service
+ *      that cannot be headless is only looked up by name, so its name and
+ *      namespace are read from its bytes (split_service_stub()) instead;
+ *   3. the Deployments with a claim are parsed BATCH at a time (threads),
+ *      planned in document order (one thread), then lowered, applied and
+ *      verified (threads); their trees are freed and only their new bytes
+ *      are kept, so memory holds the input and the small documents, not a
+ *      tree of every Deployment;
+ *   4. the operations on the other documents (autoscalers, List items,
+ *      kustomizations) are lowered and verified as run.c would;
+ *   5. the result is the input with the changed documents replaced.
+ *
+ * Failures resolve as in run.c: lowering failures abandon their Deployment
+ * (each Deployment document's outcome is final once its batch is done,
+ * since no other Deployment has operations on it), then a verification
+ * failure leaves the input untouched and abandons every Deployment that
+ * touched it.  A document that does not parse sends the whole input back
+ * to run.c (stream_run() returns 1 after removing what it reported), which
+ * reports the first error as a whole parse would.
+ *
+ * The Deployment documents being planned are fed to the planner as extra
+ * inputs (plan_input slots 1..BATCH that share the input's source), so that
+ * their operations can be lowered and verified apart from the rest; once
+ * done, those operations are cancelled in the plan (their effect is kept
+ * here) and the plan refers to a copy of each converted Deployment's
+ * resource that does not need its tree.
+ */
+#include "run.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "edit.h"
+#include "lower.h"
+#include "plan.h"
+#include "pool.h"
+#include "report.h"
+#include "rindex.h"
+#include "source.h"
+#include "split.h"
+#include "util.h"
+#include "verify.h"
+#include "ytree.h"
+
+#define BATCH 256
+
+enum outcome { OK, LOWER_FAILED, APPLY_FAILED, VERIFY_FAILED };
+
+/* A Deployment document with a claim, planned and rewritten in a batch. */
+struct driver {
+	size_t start, end;	/* its bytes */
+	bool has_ops;
+	size_t dep;		/* the Deployment plan of its operations */
+	enum outcome res;
+	size_t bad_dep, bad_off;
+	const char *code;
+	char *why;
+	char *text;		/* new bytes of [start, end), or NULL (unchanged) */
+	size_t len;
+};
+
+/* A converted Deployment whose tree is gone: what the plan still reads. */
+struct kept {
+	struct resource r;
+	struct ynode node;
+	struct kept *next;
+};
+
+struct stream {
+	struct run *r;
+	bool timing;
+	struct timespec t0;
+	struct stsify_file *f;
+	struct source src;
+	struct split sp;
+	struct ystream ys;		/* the documents parsed up front */
+	struct rindex ri;
+	struct plan p;
+	struct planner *pl;
+	struct plan_input pin[1 + BATCH];
+	size_t next_res;		/* next object of ri to plan */
+	struct driver *drv;
+	size_t ndrv;
+	struct kept *kept;
+	/* the batch */
+	size_t first, nb;
+	struct ystream bys[BATCH];
+	struct rindex bri[BATCH];
+	int berr[BATCH];
+	size_t op0[BATCH], op1[BATCH];
+	struct edits bed[BATCH];
+	bool *stub;			/* per chunk: a Service known by name */
+	char **names;			/* their names and namespaces */
+	size_t nnames;
+	/* parsing up front: groups of chunks */
+	size_t *gfirst;			/* chunk index where group g starts */
+	struct ystream *gys;
+	int *gerr;
+	size_t ng;
+};
+
+static bool up_front(const struct stream *s, size_t k)
+{
+	const struct chunk *c = &s->sp.c[k];
+
+	return (c->cls == CHUNK_SUPPORT || c->cls == CHUNK_UNKNOWN || c->helm) && !s->stub[k];
+}
+
+/* Services known by name: no tree, an entry in the index. */
+static void find_stubs(struct stream *s)
+{
+	s->stub = xcalloc(s->sp.n ? s->sp.n : 1, sizeof(*s->stub));
+	for (size_t k = 0; k < s->sp.n; k++) {
+		const char *name, *ns;
+		size_t nl, nsl;
+
+		if (!split_service_stub(s->src.buf, &s->sp.c[k], &name, &nl, &ns, &nsl))
+			continue;
+		s->stub[k] = true;
+		s->names = xrealloc(s->names, (s->nnames + 2) * sizeof(*s->names));
+		s->names[s->nnames++] = xstrndup(name, nl);
+		s->names[s->nnames++] = xstrndup(ns, nsl);
+	}
+}
+
+static void parse_group(void *arg, size_t g, unsigned w)
+{
+	struct stream *s = arg;
+
+	ystream_init(&s->gys[g]);
+	for (size_t k = s->gfirst[g]; k < s->gfirst[g + 1] && !s->gerr[g]; k++)
+		if (up_front(s, k))
+			s->gerr[g] = ystream_append(&s->gys[g], s->r->yp[w], s->src.buf, s->sp.c[k].start,
+						    s->sp.c[k].end);
+}
+
+/* Parse the up-front documents in groups of chunks of about equal size. */
+static int parse_up_front(struct stream *s)
+{
+	size_t total = 0, per, acc = 0;
+	int err = 0;
+
+	find_stubs(s);
+	for (size_t k = 0; k < s->sp.n; k++)
+		if (up_front(s, k))
+			total += s->sp.c[k].end - s->sp.c[k].start;
+	s->ng = s->r->jobs > 1 ? 4 * s->r->jobs : 1;
+	per = total / s->ng + 1;
+	s->gfirst = xcalloc(s->ng + 1, sizeof(*s->gfirst));
+	s->gys = xcalloc(s->ng, sizeof(*s->gys));
+	s->gerr = xcalloc(s->ng, sizeof(*s->gerr));
+	for (size_t k = 0, g = 0; k < s->sp.n; k++) {
+		if (acc >= per * (g + 1) && g + 1 < s->ng)
+			s->gfirst[++g] = k;
+		if (up_front(s, k))
+			acc += s->sp.c[k].end - s->sp.c[k].start;
+	}
+	for (size_t g = 1; g < s->ng; g++)
+		if (s->gfirst[g] < s->gfirst[g - 1])
+			s->gfirst[g] = s->gfirst[g - 1];
+	s->gfirst[s->ng] = s->sp.n;
+	pool_for(s->r->jobs, s->ng, parse_group, s);
+	ystream_init(&s->ys);
+	for (size_t g = 0; g < s->ng; g++) {
+		err |= s->gerr[g];
+		ystream_join(&s->ys, &s->gys[g]);
+	}
+	free(s->gfirst);
+	free(s->gys);
+	free(s->gerr);
+	return err ? -1 : 0;
+}
+
+/* The first Helm template action, as rules_helm_offset() would find it. */
+static size_t helm_offset(struct stream *s)
+{
+	for (size_t k = 0; k < s->sp.n; k++) {
+		size_t at;
+
+		if (!s->sp.c[k].helm)
+			continue;
+		at = rules_helm_range(&s->r->ru, s->src.buf, s->src.len, s->sp.c[k].start, s->sp.c[k].end,
+				      &s->ys, true);
+		if (at != NOPOS)
+			return at;
+	}
+	return NOPOS;
+}
+
+/* Plan the objects of the up-front documents that start before off (the
+ * Services known by name come last: they are not Deployments). */
+static void plan_main_until(struct stream *s, size_t off)
+{
+	while (s->next_res < s->ri.n) {
+		const struct resource *r = &s->ri.r[s->next_res];
+
+		if (r->doc == NOPOS || s->ys.doc[r->doc].start >= off)
+			break;
+		plan_one(s->pl, r);
+		s->next_res++;
+	}
+}
+
+static void parse_driver(void *arg, size_t k, unsigned w)
+{
+	struct stream *s = arg;
+	const struct driver *d = &s->drv[s->first + k];
+
+	ystream_init(&s->bys[k]);
+	s->berr[k] = ystream_append(&s->bys[k], s->r->yp[w], s->src.buf, d->start, d->end);
+}
+
+/* Lower, apply and verify the operations on driver k of the batch. */
+static void rewrite_driver(void *arg, size_t k, unsigned w)
+{
+	struct stream *s = arg;
+	struct driver *d = &s->drv[s->first + k];
+	struct plan *p = &s->p;
+	size_t in = 1 + k, *ops, nops = 0;
+	struct strbuf out = STRBUF_INIT;
+	struct edits *ed = &s->bed[k];
+	const struct edit *bad;
+
+	(void)w;
+	if (!d->has_ops)
+		return;
+	if (lower_ops(p, in, s->op0[k], s->op1[k], &s->src, &s->bys[k], ed, &d->bad_dep, &d->code, &d->why)) {
+		d->res = LOWER_FAILED;
+		return;
+	}
+	if (!ed->n)
+		return;
+	if (edits_apply_range(ed, s->src.buf, d->start, d->end, &out, &bad)) {
+		d->res = APPLY_FAILED;
+		d->bad_dep = bad->dep;
+		d->bad_off = bad->start;
+		strbuf_release(&out);
+		return;
+	}
+	ops = xcalloc(s->op1[k] - s->op0[k], sizeof(*ops));
+	for (size_t j = s->op0[k]; j < s->op1[k]; j++)
+		if (p->op[j].in == in)
+			ops[nops++] = j;
+	if (verify_docs(p, in, &s->src, &s->bys[k], 0, s->bys[k].ndoc, ops, nops, out.buf, out.len, &d->why))
+		d->res = VERIFY_FAILED;
+	free(ops);
+	if (!out.buf)
+		strbuf_add(&out, "", 0);
+	d->text = strbuf_detach(&out, &d->len);
+}
+
+/* The plan keeps referring to converted Deployments: give it copies that
+ * outlive their trees. */
+static void keep_deps(struct stream *s, size_t nd0)
+{
+	for (size_t i = nd0; i < s->p.nd; i++) {
+		const struct resource *r = s->p.d[i].dep;
+		struct kept *k;
+
+		if (r->in == 0)
+			continue;
+		k = xcalloc(1, sizeof(*k));
+		k->r = *r;
+		k->r.in = 0;
+		k->r.doc = NOPOS;
+		k->r.list_item = NULL;
+		k->r.kind = xstrdup(r->kind);
+		k->r.api = xstrdup(r->api);
+		k->r.name = xstrdup(r->name);
+		k->r.ns = xstrdup(r->ns);
+		k->node.kind = r->node->kind;
+		k->node.style = r->node->style;
+		k->node.prop = r->node->prop;
+		k->node.start = r->node->start;
+		k->node.end = r->node->end;
+		k->node.dash = NOPOS;
+		k->r.node = &k->node;
+		k->next = s->kept;
+		s->kept = k;
+		s->p.d[i].dep = &k->r;
+	}
+}
+
+/* Parse, plan and rewrite drivers [first, first + nb).  -1: a parse error. */
+static int run_batch(struct stream *s)
+{
+	struct plan *p = &s->p;
+	size_t nd0 = p->nd;
+
+	pool_for(s->r->jobs, s->nb, parse_driver, s);
+	for (size_t k = 0; k < s->nb; k++)
+		if (s->berr[k])
+			return -1;
+	for (size_t k = 0; k < s->nb; k++) {
+		struct driver *d = &s->drv[s->first + k];
+
+		memset(&s->bri[k], 0, sizeof(s->bri[k]));
+		rindex_add(&s->bri[k], 1 + k, &s->bys[k]);
+		s->pin[1 + k].src = &s->src;
+		s->pin[1 + k].ys = &s->bys[k];
+		s->pin[1 + k].skip = false;
+		plan_main_until(s, d->start);
+		s->op0[k] = p->nop;
+		for (size_t j = 0; j < s->bri[k].n; j++)
+			plan_one(s->pl, &s->bri[k].r[j]);
+		s->op1[k] = p->nop;
+		for (size_t j = s->op0[k]; j < s->op1[k]; j++) {
+			if (p->op[j].in != 1 + k)
+				continue;
+			d->has_ops = true;
+			d->dep = p->op[j].dep;
+		}
+		s->bed[k] = (struct edits)EDITS_INIT;
+	}
+	pool_for(s->r->jobs, s->nb, rewrite_driver, s);
+	for (size_t k = 0; k < s->nb; k++) {
+		/* done with these operations: their effect is d->text */
+		for (size_t j = s->op0[k]; j < s->op1[k]; j++) {
+			struct op *o = &p->op[j];
+
+			if (o->in != 1 + k)
+				continue;
+			o->kind = OP_NONE;
+			o->in = 0;
+			o->doc = NOPOS;
+			o->node = o->after = NULL;
+		}
+		edits_release(&s->bed[k]);
+	}
+	keep_deps(s, nd0);
+	for (size_t k = 0; k < s->nb; k++) {
+		rindex_release(&s->bri[k]);
+		ystream_release(&s->bys[k]);
+	}
+	return 0;
+}
+
+/* Plan every Deployment; those with a claim a batch at a time. */
+static int plan_all(struct stream *s)
+{
+	size_t alloc = 0;
+
+	for (size_t k = 0; k < s->sp.n; k++) {
+		const struct chunk *c = &s->sp.c[k];
+
+		if (c->cls != CHUNK_DRIVER || up_front(s, k))
+			continue;
+		ALLOC_GROW(s->drv, s->ndrv + 1, alloc);
+		memset(&s->drv[s->ndrv], 0, sizeof(*s->drv));
+		s->drv[s->ndrv].start = c->start;
+		s->drv[s->ndrv++].end = c->end;
+	}
+	s->pin[0].src = &s->src;
+	s->pin[0].ys = &s->ys;
+	s->pl = plan_begin(&s->p, s->r->opt, &s->r->ru, &s->ri, s->pin, 1, s->r->rep);
+	for (s->first = 0; s->first < s->ndrv; s->first += s->nb) {
+		s->nb = s->ndrv - s->first < BATCH ? s->ndrv - s->first : BATCH;
+		if (run_batch(s)) {
+			for (size_t k = 0; k < s->nb; k++) {
+				rindex_release(&s->bri[k]);
+				ystream_release(&s->bys[k]);
+			}
+			return -1;
+		}
+	}
+	plan_main_until(s, SIZE_MAX);
+	plan_end(s->pl);
+	s->pl = NULL;
+	return 0;
+}
+
+static bool dep_live(const struct stream *s, size_t dep)
+{
+	return !s->p.d[dep].failed;
+}
+
+/* Docs of s->ys whose bytes [start, end] hold [a, b]. */
+static size_t doc_from(const struct ystream *ys, size_t off)
+{
+	size_t lo = 0, hi = ys->ndoc;
+
+	/* the first document that ends at or after off */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (ys->doc[mid].end >= off)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return lo;
+}
+
+static int cmp_piece(const void *a, const void *b)
+{
+	const struct piece *x = a, *y = b;
+
+	return x->start < y->start ? -1 : x->start > y->start;
+}
+
+/*
+ * The other documents: lower (abandoning what fails, until nothing does),
+ * apply and verify, in runs of adjacent documents that have operations or
+ * edits.  Returns 0, or -1 after a verification failure (reported).
+ */
+static int rewrite_main(struct stream *s, struct stsify_pieces *pcs)
+{
+	struct plan *p = &s->p;
+	struct report *rep = s->r->rep;
+	struct edits ed = EDITS_INIT;
+	size_t *ops = NULL, nops = 0, aops = 0;
+	bool *mark = NULL;
+	int ret = 0;
+
+	/* the Deployment documents' own failures first: they are final */
+	for (size_t i = 0; i < s->ndrv; i++) {
+		struct driver *d = &s->drv[i];
+
+		if (!d->has_ops || !dep_live(s, d->dep))
+			continue;
+		if (d->res == LOWER_FAILED)
+			run_lower_failed(p, d->bad_dep, d->code, d->why, &s->src, rep);
+		else if (d->res == APPLY_FAILED)
+			run_apply_failed(p, d->bad_dep, d->bad_off, &s->src, rep);
+	}
+	for (;;) {
+		size_t bad_dep;
+		const char *code;
+		char *why = NULL;
+
+		edits_release(&ed);
+		if (!lower_input(p, 0, &s->src, &s->ys, &ed, &bad_dep, &code, &why))
+			break;
+		run_lower_failed(p, bad_dep, code, why, &s->src, rep);
+		free(why);
+	}
+again:
+	for (size_t k = 0; k < p->nop; k++)
+		if (p->op[k].in == 0 && p->op[k].kind != OP_NONE) {
+			ALLOC_GROW(ops, nops + 1, aops);
+			ops[nops++] = k;
+		}
+	mark = xcalloc(s->ys.ndoc ? s->ys.ndoc : 1, sizeof(*mark));
+	for (size_t j = 0; j < nops; j++)
+		mark[p->op[ops[j]].doc] = true;
+	for (size_t i = 0; i < ed.n; i++) {
+		const struct edit *e = &ed.e[i];
+		bool any = false;
+
+		for (size_t d = doc_from(&s->ys, e->start); d < s->ys.ndoc && s->ys.doc[d].start <= e->start; d++)
+			if (e->end <= s->ys.doc[d].end)
+				mark[d] = any = true;
+		BUG_ON(!any);
+	}
+	for (size_t d = 0; d < s->ys.ndoc && !ret; d++) {
+		size_t d1 = d + 1;
+		struct edits sub = EDITS_INIT;
+		struct strbuf out = STRBUF_INIT;
+		const struct edit *bad;
+		char *why = NULL;
+		size_t start, end;
+
+		if (!mark[d])
+			continue;
+		while (d1 < s->ys.ndoc && mark[d1] && s->ys.doc[d1].start == s->ys.doc[d1 - 1].end)
+			d1++;
+		start = s->ys.doc[d].start;
+		end = s->ys.doc[d1 - 1].end;
+		for (size_t i = 0; i < ed.n; i++)
+			if (ed.e[i].start >= start && ed.e[i].end <= end)
+				edits_add(&sub, ed.e[i].start, ed.e[i].end, ed.e[i].text, strlen(ed.e[i].text),
+					  ed.e[i].dep);
+		if (edits_apply_range(&sub, s->src.buf, start, end, &out, &bad)) {
+			/* overlapping edits: abandon, and lower again */
+			run_apply_failed(p, bad->dep, bad->start, &s->src, rep);
+			edits_release(&sub);
+			strbuf_release(&out);
+			free(mark);
+			nops = 0;
+			for (;;) {
+				size_t bad_dep;
+				const char *code;
+
+				edits_release(&ed);
+				if (!lower_input(p, 0, &s->src, &s->ys, &ed, &bad_dep, &code, &why))
+					break;
+				run_lower_failed(p, bad_dep, code, why, &s->src, rep);
+				free(why);
+				why = NULL;
+			}
+			goto again;
+		}
+		edits_release(&sub);
+		if (verify_docs(p, 0, &s->src, &s->ys, d, d1, ops, nops, out.buf, out.len, &why)) {
+			run_verify_failed(&s->src, why, out.buf, out.len, rep);
+			free(why);
+			strbuf_release(&out);
+			ret = -1;
+			break;
+		}
+		ALLOC_GROW(pcs->p, pcs->n + 1, pcs->alloc);
+		pcs->p[pcs->n].start = start;
+		pcs->p[pcs->n].end = end;
+		if (!out.buf)
+			strbuf_add(&out, "", 0);
+		pcs->p[pcs->n].text = strbuf_detach(&out, &pcs->p[pcs->n].len);
+		pcs->n++;
+		d = d1 - 1;
+	}
+	/* a Deployment document that did not verify fails the input too */
+	for (size_t i = 0; i < s->ndrv && !ret; i++) {
+		const struct driver *d = &s->drv[i];
+
+		if (d->has_ops && dep_live(s, d->dep) && d->res == VERIFY_FAILED) {
+			run_verify_failed(&s->src, d->why, d->text, d->len, rep);
+			ret = -1;
+		}
+	}
+	if (ret) {
+		/* every Deployment that touched the input is abandoned */
+		for (size_t j = 0; j < nops; j++)
+			if (p->op[ops[j]].kind != OP_NONE)
+				run_abandon(p, p->op[ops[j]].dep, rep);
+		for (size_t i = 0; i < s->ndrv; i++)
+			if (s->drv[i].has_ops && dep_live(s, s->drv[i].dep))
+				run_abandon(p, s->drv[i].dep, rep);
+	}
+	free(mark);
+	free(ops);
+	edits_release(&ed);
+	return ret;
+}
+
+static void release(struct stream *s)
+{
+	if (s->pl)
+		plan_end(s->pl);
+	plan_release(&s->p);
+	rindex_release(&s->ri);
+	ystream_release(&s->ys);
+	split_release(&s->sp);
+	source_release(&s->src);
+	for (size_t i = 0; i < s->ndrv; i++) {
+		free(s->drv[i].why);
+		free(s->drv[i].text);
+	}
+	free(s->drv);
+	free(s->stub);
+	for (size_t i = 0; i < s->nnames; i++)
+		free(s->names[i]);
+	free(s->names);
+	while (s->kept) {
+		struct kept *k = s->kept;
+
+		s->kept = k->next;
+		free((char *)k->r.kind);
+		free((char *)k->r.api);
+		free((char *)k->r.name);
+		free((char *)k->r.ns);
+		free(k);
+	}
+	free(s);
+}
+
+/* STSIFY_DEBUG_TIMING=1: the time each phase ends, on stderr (bench/README.md) */
+static void phase(const struct stream *s, const char *what)
+{
+	struct timespec ts;
+
+	if (!s->timing)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	fprintf(stderr, "stsify: %-14s %8.3f s\n", what,
+		(double)(ts.tv_sec - s->t0.tv_sec) + (double)(ts.tv_nsec - s->t0.tv_nsec) / 1e9);
+}
+
+int stream_run(struct run *r, struct stsify_file *f)
+{
+	struct stream *s = xcalloc(1, sizeof(*s));
+	struct report *rep = r->rep;
+	size_t checkpoint = rep->n, helm;
+	struct stsify_pieces pcs = { NULL, 0, 0 };
+
+	s->r = r;
+	s->f = f;
+	s->timing = getenv("STSIFY_DEBUG_TIMING") != NULL;
+	clock_gettime(CLOCK_MONOTONIC, &s->t0);
+	source_init_borrow(&s->src, f->path, f->in, f->inlen);
+	phase(s, "lines");
+	if (split_stream(&s->sp, f->in, f->inlen))
+		goto fallback;
+	phase(s, "split");
+	if (parse_up_front(s))
+		goto fallback;
+	phase(s, "parse up front");
+	if ((helm = helm_offset(s)) != NOPOS) {
+		report_add(rep, &s->src, helm, SEV_WARNING, "helm-template",
+			   "Helm template skipped: render it first (helm template ... | stsify)");
+		f->status = STSIFY_SKIPPED;
+		release(s);
+		return 0;
+	}
+	rindex_add(&s->ri, 0, &s->ys);
+	for (size_t i = 0; i < s->nnames; i += 2)
+		rindex_add_name(&s->ri, 0, "Service", "", s->names[i], s->names[i + 1]);
+	phase(s, "index");
+	if (plan_all(s))
+		goto fallback;
+	phase(s, "Deployments");
+	if (rewrite_main(s, &pcs)) {
+		for (size_t k = 0; k < pcs.n; k++)
+			free(pcs.p[k].text);
+		free(pcs.p);
+		f->status = STSIFY_FAILED;
+		release(s);
+		return 0;
+	}
+	for (size_t i = 0; i < s->ndrv; i++) {
+		struct driver *d = &s->drv[i];
+
+		if (!d->has_ops || !dep_live(s, d->dep) || !d->text)
+			continue;
+		ALLOC_GROW(pcs.p, pcs.n + 1, pcs.alloc);
+		pcs.p[pcs.n].start = d->start;
+		pcs.p[pcs.n].end = d->end;
+		pcs.p[pcs.n].text = d->text;
+		pcs.p[pcs.n++].len = d->len;
+		d->text = NULL;
+	}
+	if (pcs.n)
+		qsort(pcs.p, pcs.n, sizeof(*pcs.p), cmp_piece);
+	phase(s, "the rest");
+	run_set_result(f, &pcs);
+	phase(s, "result");
+	release(s);
+	return 0;
+fallback:
+	report_truncate(rep, checkpoint);
+	release(s);
+	return 1;
+}

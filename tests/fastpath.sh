@@ -1,0 +1,112 @@
+#!/bin/sh
+# tests/fastpath.sh - filter mode gives the same result whether it parses
+# only the documents that can matter (the default, src/stream.c) or every
+# document (STSIFY_FULL_PARSE=1, src/run.c), and whatever the number of
+# threads.
+#
+#   sh tests/fastpath.sh
+#   STSIFY=/path/to/stsify STSIFY_CORPUS=/path/to/corpus sh tests/fastpath.sh
+#
+# Inputs: every golden input file (with its case's args), the input files
+# of each golden case joined into one stream, the example repository joined
+# into one stream, every corpus file and each corpus folder joined, and a
+# generated stream (bench/gen, when built).  For each: `stsify ARGS < F`
+# with -j 1 and -j 3, and with STSIFY_FULL_PARSE=1, must print the same
+# stdout and stderr and exit with the same code.
+#
+# Prints one line per failure, then `fastpath: N passed, N failed`.
+
+set -u
+LC_ALL=C
+export LC_ALL
+unset STSIFY_FULL_PARSE
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd) || exit 2
+cd "$ROOT" || exit 2
+STSIFY=${STSIFY:-$ROOT/stsify}
+case $STSIFY in
+/*) ;;
+*) STSIFY=$ROOT/$STSIFY ;;
+esac
+CORPUS=${STSIFY_CORPUS:-$ROOT/../shared/corpus}
+if [ ! -x "$STSIFY" ]; then
+	echo "fastpath: $STSIFY is missing; build it first (make)" >&2
+	exit 2
+fi
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/stsify-fastpath.XXXXXX") || exit 2
+trap 'rm -rf "$TMP"' EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+pass=0
+fail=0
+
+# check NAME FILE [ARG...]: the three runs agree
+check() {
+	_name=$1 _f=$2
+	shift 2
+	(cd "$TMP" && "$STSIFY" -j 1 "$@" <"$_f" >"$TMP/o1" 2>"$TMP/e1"; echo $? >"$TMP/c1")
+	(cd "$TMP" && "$STSIFY" -j 3 "$@" <"$_f" >"$TMP/o3" 2>"$TMP/e3"; echo $? >"$TMP/c3")
+	(cd "$TMP" && STSIFY_FULL_PARSE=1 "$STSIFY" -j 2 "$@" <"$_f" >"$TMP/of" 2>"$TMP/ef"; echo $? >"$TMP/cf")
+	if cmp -s "$TMP/o1" "$TMP/of" && cmp -s "$TMP/e1" "$TMP/ef" && cmp -s "$TMP/c1" "$TMP/cf" &&
+	   cmp -s "$TMP/o1" "$TMP/o3" && cmp -s "$TMP/e1" "$TMP/e3" && cmp -s "$TMP/c1" "$TMP/c3"; then
+		pass=$((pass + 1))
+		return
+	fi
+	fail=$((fail + 1))
+	echo "fastpath: FAIL $_name: fast -j 1 exit $(cat "$TMP/c1"), -j 3 exit $(cat "$TMP/c3"), full exit $(cat "$TMP/cf")"
+	diff "$TMP/e1" "$TMP/ef" | head -5 | sed 's/^/    /'
+	diff "$TMP/o1" "$TMP/of" | head -5 | sed 's/^/    /'
+}
+
+# join FILE...: the files as one stream on stdout
+join() {
+	_first=1
+	for _j in "$@"; do
+		[ -n "$_first" ] || printf '\n---\n'
+		_first=
+		cat "$_j"
+	done
+}
+
+for c in testdata/cases/*/; do
+	c=${c%/}
+	name=${c##*/}
+	ARGS=
+	[ -f "$c/args" ] && ARGS=$(cat "$c/args")
+	files=$(find "$c/in" -type f \( -name '*.yaml' -o -name '*.yml' -o -name '*.json' \) | sort)
+	[ -n "$files" ] || continue
+	for f in $files; do
+		eval "check \"$f\" \"\$ROOT/\$f\" $ARGS"
+	done
+	# shellcheck disable=SC2086
+	join $files >"$TMP/joined.yaml"
+	eval "check \"$name (joined)\" \"\$TMP/joined.yaml\" $ARGS"
+done
+# shellcheck disable=SC2046
+join $(find testdata/example -type f -name '*.yaml' | sort) >"$TMP/example.yaml"
+check "testdata/example (joined)" "$TMP/example.yaml"
+
+if [ -d "$CORPUS" ]; then
+	for d in "$CORPUS"/*/; do
+		files=$(find "$d" -type f \( -name '*.yaml' -o -name '*.yml' -o -name '*.json' \) | sort)
+		[ -n "$files" ] || continue
+		for f in $files; do
+			check "${f#"$CORPUS"/}" "$f"
+		done
+		# shellcheck disable=SC2086
+		join $files >"$TMP/joined.yaml"
+		check "${d#"$CORPUS"/} (joined)" "$TMP/joined.yaml"
+	done
+else
+	echo "fastpath: $CORPUS is missing: corpus files skipped"
+fi
+
+if [ -x bench/gen ]; then
+	bench/gen stream 3M 7 >"$TMP/gen.yaml" && check "bench/gen stream 3M 7" "$TMP/gen.yaml"
+	bench/gen stream 1M 8 >"$TMP/gen.yaml" && check "bench/gen stream 1M 8 --all" "$TMP/gen.yaml" --all
+else
+	echo "fastpath: bench/gen is not built: generated stream skipped"
+fi
+
+echo "fastpath: $pass passed, $fail failed"
+[ "$fail" = 0 ]
