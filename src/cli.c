@@ -105,11 +105,27 @@ static void read_one(void *arg, size_t i, unsigned w)
 		r->err[i] = errno ? errno : EIO;
 }
 
+struct diffing {
+	struct stsify_file *files;
+	struct strbuf *diff;
+};
+
+static void diff_one(void *arg, size_t i, unsigned w)
+{
+	struct diffing *d = arg;
+	const struct stsify_file *f = &d->files[i];
+
+	(void)w;
+	if (f->status == STSIFY_CHANGED)
+		udiff(&d->diff[i], f->path, f->in, f->inlen, f->out, f->outlen, 3);
+}
+
 static int run_files(struct cli *cli)
 {
 	struct report rep = REPORT_INIT;
 	struct pathlist pl = { 0 };
 	struct stsify_file *files;
+	struct strbuf *diffs = NULL;
 	char **bufs;
 	size_t n = 0, changed = 0, failed = 0;
 	int bad = 0, code;
@@ -120,7 +136,7 @@ static int run_files(struct cli *cli)
 			pathlist_release(&pl);
 			return STSIFY_EXIT_USAGE;
 		}
-		bad += walk_operand(&pl, cli->operand[i], &rep);
+		bad += walk_operand(&pl, cli->operand[i], &rep, cli->opt.jobs ? cli->opt.jobs : pool_cores());
 	}
 	pathlist_sort(&pl);
 	files = xcalloc(pl.n ? pl.n : 1, sizeof(*files));
@@ -154,6 +170,13 @@ static int run_files(struct cli *cli)
 		code = STSIFY_EXIT_USAGE;
 		goto out;
 	}
+	if (cli->mode == MODE_DIFF) {
+		/* the diffs on several threads, printed in order */
+		struct diffing d = { files, xcalloc(n ? n : 1, sizeof(*d.diff)) };
+
+		pool_for(cli->opt.jobs ? cli->opt.jobs : pool_cores(), n, diff_one, &d);
+		diffs = d.diff;
+	}
 	for (size_t i = 0; i < n; i++) {
 		struct stsify_file *f = &files[i];
 
@@ -163,11 +186,8 @@ static int run_files(struct cli *cli)
 			continue;
 		changed++;
 		if (cli->mode == MODE_DIFF) {
-			struct strbuf sb = STRBUF_INIT;
-
-			udiff(&sb, f->path, f->in, f->inlen, f->out, f->outlen, 3);
-			write_all(stdout, sb.buf, sb.len);
-			strbuf_release(&sb);
+			write_all(stdout, diffs[i].buf, diffs[i].len);
+			strbuf_release(&diffs[i]);
 		} else if (cli->mode == MODE_LIST) {
 			printf("%s\n", f->path);
 		} else if (cli->mode == MODE_WRITE && write_atomic(f->path, f->out, f->outlen)) {
@@ -192,6 +212,7 @@ out:
 		stsify_file_release(&files[i]);
 	for (size_t i = 0; i < n; i++)
 		free(bufs[i]);
+	free(diffs);
 	free(bufs);
 	free(files);
 	pathlist_release(&pl);

@@ -17,7 +17,8 @@
 struct lctx {
 	const struct plan *p;
 	size_t in;
-	size_t from, to;	/* the operations considered: p->op[from, to) */
+	const size_t *ops;	/* the operations considered: p->op[ops[i]], in order */
+	size_t nops;
 	const struct source *src;
 	const struct ystream *ys;
 	struct edits *ed;
@@ -292,12 +293,12 @@ static int lower_removals(struct lctx *l, const struct ynode *c, bool *done)
 	bool *gone = xcalloc(n ? n : 1, sizeof(*gone));
 	int ret = 0;
 
-	for (size_t k = l->from; k < l->to; k++) {
-		const struct op *o = &l->p->op[k];
+	for (size_t k = 0; k < l->nops; k++) {
+		const struct op *o = &l->p->op[l->ops[k]];
 
 		if (o->kind != OP_REMOVE || o->in != l->in || o->node->parent != c)
 			continue;
-		done[k - l->from] = true;
+		done[k] = true;
 		gone[entry_index(o->node)] = true;
 		dep[entry_index(o->node)] = o->dep;
 	}
@@ -475,15 +476,22 @@ int lower_input(const struct plan *p, size_t in, const struct source *src,
 		const struct ystream *ys, struct edits *ed, size_t *bad_dep, const char **code,
 		char **why)
 {
-	return lower_ops(p, in, 0, p->nop, src, ys, ed, bad_dep, code, why);
+	size_t *ops = xcalloc(p->nop ? p->nop : 1, sizeof(*ops)), nops = 0;
+	int ret;
+
+	for (size_t k = 0; k < p->nop; k++)
+		if (p->op[k].in == in)
+			ops[nops++] = k;
+	ret = lower_ops(p, in, ops, nops, src, ys, ed, bad_dep, code, why);
+	free(ops);
+	return ret;
 }
 
-int lower_ops(const struct plan *p, size_t in, size_t from, size_t to, const struct source *src,
+int lower_ops(const struct plan *p, size_t in, const size_t *ops, size_t nop, const struct source *src,
 	      const struct ystream *ys, struct edits *ed, size_t *bad_dep, const char **code,
 	      char **why)
 {
-	struct lctx l = { .p = p, .in = in, .from = from, .to = to, .src = src, .ys = ys, .ed = ed };
-	size_t nop = to - from;
+	struct lctx l = { .p = p, .in = in, .ops = ops, .nops = nop, .src = src, .ys = ys, .ed = ed };
 	bool *done = xcalloc(nop ? nop : 1, sizeof(*done));
 	int ret = 0;
 
@@ -493,7 +501,7 @@ int lower_ops(const struct plan *p, size_t in, size_t from, size_t to, const str
 	 * at the same offset (the end of a document or an item is also where
 	 * its last lines end) */
 	for (size_t k = 0; k < 2 * nop && !ret; k++) {
-		const struct op *o = &p->op[from + k % nop];
+		const struct op *o = &p->op[ops[k % nop]];
 		bool last = o->kind == OP_ADD_DOC || o->kind == OP_INSERT_ITEM;
 
 		if (o->in != in || done[k % nop] || last != (k >= nop))

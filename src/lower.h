@@ -27,10 +27,11 @@ struct ystream;
 int lower_input(const struct plan *p, size_t in, const struct source *src,
 		const struct ystream *ys, struct edits *ed, size_t *bad_dep, const char **code,
 		char **why);
-/* The same for the operations p->op[from, to) only (all of them on input
- * in when lower_input() would be given them). */
-int lower_ops(const struct plan *p, size_t in, size_t from, size_t to, const struct source *src,
-	      const struct ystream *ys, struct edits *ed, size_t *bad_dep, const char **code,
-	      char **why);
+/* The same for the operations p->op[ops[0..nops)] only, in increasing
+ * order (every operation on input in that lower_input() would see; others
+ * are ignored). */
+int lower_ops(const struct plan *p, size_t in, const size_t *ops, size_t nops,
+	      const struct source *src, const struct ystream *ys, struct edits *ed, size_t *bad_dep,
+	      const char **code, char **why);
 
 #endif

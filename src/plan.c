@@ -19,9 +19,10 @@
 #include "util.h"
 #include "ytree.h"
 
-/* A (kind-less) place in a stream: document doc of input in. */
-struct docref {
-	size_t in, doc;
+/* A patch target of a kustomization: document doc of input in, the
+ * list (patches or patchesJson6902) and the item. */
+struct kpatch {
+	size_t in, doc, list, item;
 };
 
 struct pctx {
@@ -43,8 +44,9 @@ struct pctx {
 	struct hidx scalers;	/* autoscalers by namespace and target name */
 	struct hidx services;	/* headless Services by namespace */
 	struct hidx pvcs;	/* PersistentVolumeClaims by name */
-	struct docref *kust;	/* kustomization documents */
-	size_t nkust;
+	struct kpatch *kp;	/* patch targets of kustomizations, in order */
+	size_t nkp;
+	struct hidx kp_name;	/* kp[] by target name */
 	struct hidx op_node;	/* ops by node */
 	struct hidx op_parent;	/* removals by the parent of their node */
 };
@@ -644,34 +646,28 @@ static bool is_kustomization(const struct plan_input *in, const struct ynode *ro
 	       !strcmp(base, "kustomization.yml") || !strcmp(base, "Kustomization");
 }
 
+static const char *const patch_lists[] = { "patches", "patchesJson6902" };
+
 /* Kustomize patches whose target names the Deployment follow it. */
 static void retarget_kustomize(struct pctx *c, const struct resource *dep)
 {
-	static const char *const lists[] = { "patches", "patchesJson6902" };
-
-	for (size_t j = 0; j < c->nkust; j++) {
-		size_t i = c->kust[j].in, d = c->kust[j].doc;
+	for (size_t j = hidx_first(&c->kp_name, hash_str(HASH_INIT, dep->name)); j != HIDX_NONE;
+	     j = hidx_next(&c->kp_name, j)) {
+		size_t i = c->kp[j].in, d = c->kp[j].doc;
 		const struct plan_input *in = &c->in[i];
 		const struct ynode *root = in->ys->doc[d].root;
 		struct resource r = { .in = i, .doc = d, .node = root, .kind = "Kustomization",
 				      .api = "", .name = in->src->path, .ns = "" };
+		const char *list = patch_lists[c->kp[j].list];
+		const struct ynode *t = ynode_get(ynode_get(root, list)->kid[c->kp[j].item], "target");
+		const struct ynode *kind = ynode_get(t, "kind"), *ns = ynode_get(t, "namespace");
 
-		for (size_t l = 0; l < ARRAY_SIZE(lists); l++) {
-			const struct ynode *ps = ynode_get(root, lists[l]);
-
-			for (size_t k = 0; ps && ps->kind == YNODE_SEQ && k < ps->nkid; k++) {
-				const struct ynode *t = ynode_get(ps->kid[k], "target");
-				const struct ynode *kind = ynode_get(t, "kind"), *ns = ynode_get(t, "namespace");
-
-				if (!ynode_is(kind, "Deployment") || !ynode_is(ynode_get(t, "name"), dep->name) ||
-				    (ns && !ynode_is(ns, dep->ns)) || has_alias(t, true))
-					continue;
-				set_scalar(c, &r, kind, "StatefulSet");
-				note(c, &r, kind, SEV_INFO, "reference",
-				     "%s target of %s now names StatefulSet \"%s\"", lists[l],
-				     in->src->path, dep->name);
-			}
-		}
+		if (!ynode_is(kind, "Deployment") || !ynode_is(ynode_get(t, "name"), dep->name) ||
+		    (ns && !ynode_is(ns, dep->ns)) || has_alias(t, true))
+			continue;
+		set_scalar(c, &r, kind, "StatefulSet");
+		note(c, &r, kind, SEV_INFO, "reference", "%s target of %s now names StatefulSet \"%s\"",
+		     list, in->src->path, dep->name);
 	}
 }
 
@@ -911,7 +907,7 @@ struct planner *plan_begin(struct plan *p, const struct stsify_options *opt, con
 			   struct report *rep)
 {
 	struct pctx *c = xcalloc(1, sizeof(*c));
-	size_t akust = 0;
+	size_t akp = 0;
 
 	c->opt = opt;
 	c->ru = ru;
@@ -941,9 +937,20 @@ struct planner *plan_begin(struct plan *p, const struct stsify_options *opt, con
 
 			if (!root || root->kind != YNODE_MAP || !is_kustomization(&in[i], root))
 				continue;
-			ALLOC_GROW(c->kust, c->nkust + 1, akust);
-			c->kust[c->nkust].in = i;
-			c->kust[c->nkust++].doc = d;
+			/* every patch target with a name, in the order the lists are read */
+			for (size_t l = 0; l < ARRAY_SIZE(patch_lists); l++) {
+				const struct ynode *ps = ynode_get(root, patch_lists[l]);
+
+				for (size_t k = 0; ps && ps->kind == YNODE_SEQ && k < ps->nkid; k++) {
+					const struct ynode *name = ynode_path(ps->kid[k], "target", "name", NULL);
+
+					if (!ynode_is_scalar(name))
+						continue;
+					ALLOC_GROW(c->kp, c->nkp + 1, akp);
+					c->kp[c->nkp] = (struct kpatch){ i, d, l, k };
+					hidx_add(&c->kp_name, hash_str(HASH_INIT, name->text), c->nkp++);
+				}
+			}
 		}
 	}
 	return (struct planner *)c;
@@ -966,7 +973,8 @@ void plan_end(struct planner *pl)
 	hidx_release(&c->pvcs);
 	hidx_release(&c->op_node);
 	hidx_release(&c->op_parent);
-	free(c->kust);
+	hidx_release(&c->kp_name);
+	free(c->kp);
 	free(c);
 }
 

@@ -36,13 +36,21 @@ static void *work(void *arg)
 
 void pool_for(unsigned jobs, size_t n, pool_fn *fn, void *ctx)
 {
+	pool_for_and(jobs, n, fn, ctx, NULL, NULL);
+}
+
+void pool_for_and(unsigned jobs, size_t n, pool_fn *fn, void *ctx, void (*first)(void *),
+		  void *first_ctx)
+{
 	struct pool p = { .fn = fn, .ctx = ctx, .n = n };
 	struct worker *w;
 	unsigned started = 1;
 
-	if (jobs > n)
-		jobs = (unsigned)n;
+	if (jobs > n + (first != NULL))
+		jobs = (unsigned)(n + (first != NULL));
 	if (jobs <= 1) {
+		if (first)
+			first(first_ctx);
 		for (size_t i = 0; i < n; i++)
 			fn(ctx, i, 0);
 		return;
@@ -58,6 +66,8 @@ void pool_for(unsigned jobs, size_t n, pool_fn *fn, void *ctx)
 			started = k + 1;
 		else
 			break;	/* no more threads: the others do the work */
+	if (first)
+		first(first_ctx);
 	work(&w[0]);
 	for (unsigned k = 1; k < started; k++)
 		pthread_join(w[k].tid, NULL);

@@ -17,6 +17,10 @@
 typedef void pool_fn(void *ctx, size_t i, unsigned worker);
 
 void pool_for(unsigned jobs, size_t n, pool_fn *fn, void *ctx);
+/* The same, but the calling thread runs first(first_ctx) before it joins
+ * the loop: work that must run alone overlaps with the loop. */
+void pool_for_and(unsigned jobs, size_t n, pool_fn *fn, void *ctx, void (*first)(void *),
+		  void *first_ctx);
 
 /* The number of online processors (at least 1). */
 unsigned pool_cores(void);

@@ -154,7 +154,9 @@ void report_print(const struct report *r, FILE *fp, bool color, enum severity mi
 {
 	static const char *const sgr[] = { "\033[1;36m", "\033[1;35m", "\033[1;31m" };
 	const struct finding **v;
+	struct strbuf sb = STRBUF_INIT;
 
+	/* one write: stderr is unbuffered, and a stream can have many findings */
 	report_sorted(r, &v);
 	for (size_t i = 0; i < r->n; i++) {
 		const struct finding *f = v[i];
@@ -162,16 +164,19 @@ void report_print(const struct report *r, FILE *fp, bool color, enum severity mi
 		if (f->sev < min)
 			continue;
 		if (color)
-			fputs("\033[1m", fp);
+			strbuf_addstr(&sb, "\033[1m");
 		if (f->line)
-			fprintf(fp, "%s:%u:%u:", f->path, f->line, f->col);
+			strbuf_addf(&sb, "%s:%u:%u:", f->path, f->line, f->col);
 		else
-			fprintf(fp, "%s:", f->path);
+			strbuf_addf(&sb, "%s:", f->path);
 		if (color)
-			fprintf(fp, "\033[0m %s%s:\033[0m", sgr[f->sev], severity_name(f->sev));
+			strbuf_addf(&sb, "\033[0m %s%s:\033[0m", sgr[f->sev], severity_name(f->sev));
 		else
-			fprintf(fp, " %s:", severity_name(f->sev));
-		fprintf(fp, " %s [%s]\n", f->msg, f->code);
+			strbuf_addf(&sb, " %s:", severity_name(f->sev));
+		strbuf_addf(&sb, " %s [%s]\n", f->msg, f->code);
 	}
+	if (sb.len)
+		fwrite(sb.buf, 1, sb.len, fp);
+	strbuf_release(&sb);
 	free(v);
 }

@@ -25,6 +25,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "edit.h"
 #include "lower.h"
@@ -34,6 +35,7 @@
 #include "report.h"
 #include "rindex.h"
 #include "source.h"
+#include "split.h"
 #include "util.h"
 #include "verify.h"
 #include "ytree.h"
@@ -44,6 +46,7 @@ struct input {
 	struct source src;
 	struct ystream ys;
 	bool parsed;
+	bool matters;		/* a document of it may be read by the planner */
 	size_t helm;		/* offset of a Helm template action, or NOPOS */
 	/* the last rewrite of the input */
 	bool dirty;		/* its operations changed since */
@@ -61,11 +64,28 @@ struct ctx {
 	struct input *in;
 	struct plan_input *pin;
 	struct plan *p;
+	/* the operations of input i: ops[first[i], first[i + 1]) */
+	size_t *ops, *first;
+	size_t *todo;		/* the inputs a pool_for() goes through */
 };
 
 static const char *const keep_codes[] = {
 	"shared-pvc", "stateful-deployment", "annotation", "shared-rwx", "single-replica-pvc", NULL,
 };
+
+static double seconds(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+void run_phase(const struct run *r, const char *what)
+{
+	if (r->timing)
+		fprintf(stderr, "stsify: %-16s %8.3f s\n", what, seconds() - r->t0);
+}
 
 void run_abandon(struct plan *p, size_t dep, struct report *rep)
 {
@@ -105,9 +125,34 @@ void run_verify_failed(const struct source *src, const char *why, const char *te
 
 /* ---- parsing ---- */
 
-static void parse_one(void *arg, size_t i, unsigned w)
+static bool kustomization_path(const char *path);
+
+/* Can no document of the input matter to the planner (split.h)? */
+static bool cannot_matter(const struct stsify_file *f)
+{
+	struct split sp;
+	bool none = true;
+
+	if (kustomization_path(f->path) || split_stream(&sp, f->in, f->inlen))
+		return false;
+	for (size_t k = 0; k < sp.n && none; k++)
+		none = sp.c[k].cls == CHUNK_SKIP;
+	split_release(&sp);
+	return none;
+}
+
+static void classify_one(void *arg, size_t i, unsigned w)
 {
 	struct ctx *c = arg;
+
+	(void)w;
+	c->in[i].matters = !cannot_matter(&c->files[i]);
+}
+
+static void parse_one(void *arg, size_t k, unsigned w)
+{
+	struct ctx *c = arg;
+	size_t i = c->todo[k];
 	struct input *x = &c->in[i];
 	const struct stsify_file *f = &c->files[i];
 
@@ -117,40 +162,93 @@ static void parse_one(void *arg, size_t i, unsigned w)
 	x->helm = memmem(f->in, f->inlen, "{{", 2)
 			  ? rules_helm_offset(&c->r->ru, f->in, f->inlen, &x->ys, x->parsed)
 			  : NOPOS;
+	if (x->parsed && x->helm == NOPOS && !x->matters) {
+		/* nothing in it for the planner: the memory goes to the
+		 * next input of this thread */
+		ystream_release(&x->ys);
+		ystream_init(&x->ys);
+	}
 }
 
-static void parse_inputs(struct ctx *c, size_t n, struct rindex *ri)
+/* Report the parse of input i; index it unless it failed. */
+static void take_input(struct ctx *c, size_t i, struct rindex *ri)
 {
+	struct input *x = &c->in[i];
 	struct report *rep = c->r->rep;
 
-	pool_for(c->r->jobs, n, parse_one, c);
-	/* findings in input order, whatever thread parsed what */
-	for (size_t i = 0; i < n; i++) {
-		struct input *x = &c->in[i];
-
-		c->pin[i].src = &x->src;
-		c->pin[i].ys = &x->ys;
-		if (x->helm != NOPOS) {
-			report_add(rep, &x->src, x->helm, SEV_WARNING, "helm-template",
-				   "Helm template skipped: render it first (helm template ... | stsify)");
-			c->files[i].status = STSIFY_SKIPPED;
-			c->pin[i].skip = true;
-			continue;
-		}
-		if (!x->parsed) {
-			if (x->ys.err_off != NOPOS)
-				report_add(rep, &x->src, x->ys.err_off, SEV_ERROR, "parse-error", "%s",
-					   x->ys.err_msg);
-			else
-				report_add_at(rep, x->src.path, (unsigned)x->ys.err_line,
-					      (unsigned)x->ys.err_col, SEV_ERROR, "parse-error", "%s",
-					      x->ys.err_msg ? x->ys.err_msg : "invalid YAML");
-			c->files[i].status = STSIFY_FAILED;
-			c->pin[i].skip = true;
-			continue;
-		}
-		rindex_add(ri, i, &x->ys);
+	c->pin[i].src = &x->src;
+	c->pin[i].ys = &x->ys;
+	if (x->helm != NOPOS) {
+		report_add(rep, &x->src, x->helm, SEV_WARNING, "helm-template",
+			   "Helm template skipped: render it first (helm template ... | stsify)");
+		c->files[i].status = STSIFY_SKIPPED;
+		c->pin[i].skip = true;
+		return;
 	}
+	if (!x->parsed) {
+		if (x->ys.err_off != NOPOS)
+			report_add(rep, &x->src, x->ys.err_off, SEV_ERROR, "parse-error", "%s", x->ys.err_msg);
+		else
+			report_add_at(rep, x->src.path, (unsigned)x->ys.err_line, (unsigned)x->ys.err_col,
+				      SEV_ERROR, "parse-error", "%s",
+				      x->ys.err_msg ? x->ys.err_msg : "invalid YAML");
+		c->files[i].status = STSIFY_FAILED;
+		c->pin[i].skip = true;
+		return;
+	}
+	rindex_add(ri, i, &x->ys);
+}
+
+struct planning {
+	struct ctx *c;
+	struct rindex *ri;
+	size_t n;
+};
+
+static void plan_inputs(void *arg)
+{
+	struct planning *pg = arg;
+	struct run *r = pg->c->r;
+
+	plan_build(pg->c->p, r->opt, &r->ru, pg->ri, pg->c->pin, pg->n, r->rep);
+}
+
+/*
+ * Parse every input, index those that can matter, and plan.  The inputs
+ * that cannot matter to the planner (split.h) are parsed only to report
+ * their errors: that happens on the other threads while this one plans,
+ * and their findings come after the plan's (findings are printed sorted
+ * by place, and an input that fails has no other finding).
+ */
+static void parse_and_plan(struct ctx *c, size_t n, struct rindex *ri)
+{
+	static struct ystream none;	/* what the planner sees of the others */
+	struct planning pg = { c, ri, n };
+	size_t nrel = 0, nrest = 0;
+
+	pool_for(c->r->jobs, n, classify_one, c);
+	c->todo = xcalloc(n ? n : 1, sizeof(*c->todo));
+	for (size_t i = 0; i < n; i++)
+		if (c->in[i].matters)
+			c->todo[nrel++] = i;
+	pool_for(c->r->jobs, nrel, parse_one, c);
+	/* findings in input order, whatever thread parsed what */
+	for (size_t k = 0; k < nrel; k++)
+		take_input(c, c->todo[k], ri);
+	run_phase(c->r, "parse");
+	for (size_t i = 0; i < n; i++) {
+		if (c->in[i].matters)
+			continue;
+		c->todo[nrest++] = i;
+		c->pin[i].src = &c->in[i].src;
+		c->pin[i].ys = &none;
+	}
+	pool_for_and(c->r->jobs, nrest, parse_one, c, plan_inputs, &pg);
+	for (size_t k = 0; k < nrest; k++)
+		take_input(c, c->todo[k], ri);
+	free(c->todo);
+	c->todo = NULL;
+	run_phase(c->r, "plan");
 }
 
 /* ---- rewriting ---- */
@@ -172,7 +270,8 @@ static void rewrite_one(void *arg, size_t i, unsigned w)
 	free(x->why);
 	x->why = NULL;
 	strbuf_release(&x->out);
-	if (lower_input(c->p, i, &x->src, &x->ys, &ed, &x->bad_dep, &x->code, &x->why)) {
+	if (lower_ops(c->p, i, c->ops + c->first[i], c->first[i + 1] - c->first[i], &x->src, &x->ys, &ed,
+		      &x->bad_dep, &x->code, &x->why)) {
 		x->res = LOWER_FAILED;
 		goto out;
 	}
@@ -184,7 +283,8 @@ static void rewrite_one(void *arg, size_t i, unsigned w)
 		x->bad_off = bad->start;
 		goto out;
 	}
-	if (verify_input(c->p, i, &x->src, &x->ys, x->out.buf, x->out.len, &x->why)) {
+	if (verify_docs(c->p, i, &x->src, &x->ys, 0, x->ys.ndoc, c->ops + c->first[i],
+			c->first[i + 1] - c->first[i], x->out.buf, x->out.len, &x->why)) {
 		x->res = VERIFY_FAILED;
 		goto out;
 	}
@@ -228,9 +328,9 @@ static void handle_failure(struct ctx *c, size_t i)
 		break;
 	case VERIFY_FAILED:
 		run_verify_failed(&x->src, x->why, x->out.buf, x->out.len, rep);
-		for (size_t k = 0; k < p->nop; k++)
-			if (p->op[k].in == i && p->op[k].kind != OP_NONE)
-				abandon_dep(c, p->op[k].dep);
+		for (size_t j = c->first[i]; j < c->first[i + 1]; j++)
+			if (p->op[c->ops[j]].kind != OP_NONE)
+				abandon_dep(c, p->op[c->ops[j]].dep);
 		c->files[i].status = STSIFY_FAILED;
 		c->pin[i].skip = true;
 		break;
@@ -241,8 +341,26 @@ static void handle_failure(struct ctx *c, size_t i)
 	x->res = OK;
 }
 
+/* Index the operations by input (a counting sort: plan order kept). */
+static void index_ops(struct ctx *c, size_t n)
+{
+	const struct plan *p = c->p;
+	size_t *fill = xcalloc(n + 1, sizeof(*fill));
+
+	c->first = xcalloc(n + 1, sizeof(*c->first));
+	c->ops = xcalloc(p->nop ? p->nop : 1, sizeof(*c->ops));
+	for (size_t k = 0; k < p->nop; k++)
+		c->first[p->op[k].in + 1]++;
+	for (size_t i = 0; i < n; i++)
+		c->first[i + 1] += c->first[i];
+	for (size_t k = 0; k < p->nop; k++)
+		c->ops[c->first[p->op[k].in] + fill[p->op[k].in]++] = k;
+	free(fill);
+}
+
 static void rewrite_inputs(struct ctx *c, size_t n)
 {
+	index_ops(c, n);
 	for (size_t i = 0; i < n; i++) {
 		c->in[i].dirty = true;
 		if (!c->pin[i].skip)
@@ -273,6 +391,8 @@ static void rewrite_inputs(struct ctx *c, size_t n)
 		pc->text = strbuf_detach(&x->out, &pc->len);
 		run_set_result(&c->files[i], &pcs);
 	}
+	free(c->ops);
+	free(c->first);
 }
 
 /* ---- results ---- */
@@ -365,9 +485,9 @@ static void run_all(struct run *r, struct stsify_file *files, size_t n)
 	struct plan p;
 
 	c.p = &p;
-	parse_inputs(&c, n, &ri);
-	plan_build(&p, r->opt, &r->ru, &ri, pin, n, r->rep);
+	parse_and_plan(&c, n, &ri);
 	rewrite_inputs(&c, n);
+	run_phase(r, "rewrite");
 	plan_release(&p);
 	rindex_release(&ri);
 	for (size_t i = 0; i < n; i++) {
@@ -393,7 +513,8 @@ static bool kustomization_path(const char *path)
 int stsify_run(const struct stsify_options *opt, struct stsify_file *files, size_t n,
 	       struct report *rep)
 {
-	struct run r = { .opt = opt, .rep = rep };
+	struct run r = { .opt = opt, .rep = rep, .timing = getenv("STSIFY_DEBUG_TIMING") != NULL,
+			 .t0 = seconds() };
 	char *err;
 
 	if (rules_init(&r.ru, opt, &err)) {
@@ -415,6 +536,7 @@ int stsify_run(const struct stsify_options *opt, struct stsify_file *files, size
 	render_init();
 	if (n != 1 || opt->full_parse || kustomization_path(files[0].path) || stream_run(&r, &files[0]))
 		run_all(&r, files, n);
+	run_phase(&r, "released");
 	for (unsigned w = 0; w < r.jobs; w++)
 		yparser_free(r.yp[w]);
 	free(r.yp);

@@ -32,7 +32,12 @@ struct run {
 	struct report *rep;
 	unsigned jobs;		/* threads, >= 1 */
 	struct yparser **yp;	/* one parser per thread */
+	bool timing;		/* STSIFY_DEBUG_TIMING */
+	double t0;
 };
+
+/* STSIFY_DEBUG_TIMING=1: print on stderr when a phase ends (bench/README.md). */
+void run_phase(const struct run *r, const char *what);
 
 /*
  * The result of a run when the caller asked for no out: the input with

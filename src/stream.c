@@ -36,7 +36,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "edit.h"
 #include "lower.h"
@@ -76,8 +75,6 @@ struct kept {
 
 struct stream {
 	struct run *r;
-	bool timing;
-	struct timespec t0;
 	struct stsify_file *f;
 	struct source src;
 	struct split sp;
@@ -232,23 +229,27 @@ static void rewrite_driver(void *arg, size_t k, unsigned w)
 	(void)w;
 	if (!d->has_ops)
 		return;
-	if (lower_ops(p, in, s->op0[k], s->op1[k], &s->src, &s->bys[k], ed, &d->bad_dep, &d->code, &d->why)) {
+	ops = xcalloc(s->op1[k] - s->op0[k], sizeof(*ops));
+	for (size_t j = s->op0[k]; j < s->op1[k]; j++)
+		if (p->op[j].in == in)
+			ops[nops++] = j;
+	if (lower_ops(p, in, ops, nops, &s->src, &s->bys[k], ed, &d->bad_dep, &d->code, &d->why)) {
 		d->res = LOWER_FAILED;
+		free(ops);
 		return;
 	}
-	if (!ed->n)
+	if (!ed->n) {
+		free(ops);
 		return;
+	}
 	if (edits_apply_range(ed, s->src.buf, d->start, d->end, &out, &bad)) {
 		d->res = APPLY_FAILED;
 		d->bad_dep = bad->dep;
 		d->bad_off = bad->start;
 		strbuf_release(&out);
+		free(ops);
 		return;
 	}
-	ops = xcalloc(s->op1[k] - s->op0[k], sizeof(*ops));
-	for (size_t j = s->op0[k]; j < s->op1[k]; j++)
-		if (p->op[j].in == in)
-			ops[nops++] = j;
 	if (verify_docs(p, in, &s->src, &s->bys[k], 0, s->bys[k].ndoc, ops, nops, out.buf, out.len, &d->why))
 		d->res = VERIFY_FAILED;
 	free(ops);
@@ -570,16 +571,9 @@ static void release(struct stream *s)
 	free(s);
 }
 
-/* STSIFY_DEBUG_TIMING=1: the time each phase ends, on stderr (bench/README.md) */
 static void phase(const struct stream *s, const char *what)
 {
-	struct timespec ts;
-
-	if (!s->timing)
-		return;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	fprintf(stderr, "stsify: %-14s %8.3f s\n", what,
-		(double)(ts.tv_sec - s->t0.tv_sec) + (double)(ts.tv_nsec - s->t0.tv_nsec) / 1e9);
+	run_phase(s->r, what);
 }
 
 int stream_run(struct run *r, struct stsify_file *f)
@@ -591,8 +585,6 @@ int stream_run(struct run *r, struct stsify_file *f)
 
 	s->r = r;
 	s->f = f;
-	s->timing = getenv("STSIFY_DEBUG_TIMING") != NULL;
-	clock_gettime(CLOCK_MONOTONIC, &s->t0);
 	source_init_borrow(&s->src, f->path, f->in, f->inlen);
 	phase(s, "lines");
 	if (split_stream(&s->sp, f->in, f->inlen))

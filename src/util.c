@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 void bug(const char *file, int line, const char *what)
@@ -186,13 +187,19 @@ int read_file(const char *path, char **bufp, size_t *lenp)
 {
 	struct strbuf sb = STRBUF_INIT;
 	int fd = strcmp(path, "-") ? open(path, O_RDONLY) : 0;
+	struct stat st;
 
 	if (fd < 0)
 		return -1;
+	/* a regular file is read into a buffer of its size (a repository is
+	 * thousands of small files); a pipe grows as it comes */
+	if (!fstat(fd, &st) && S_ISREG(st.st_mode) && st.st_size > 0)
+		strbuf_grow(&sb, (size_t)st.st_size + 1);
 	for (;;) {
 		ssize_t n;
 
-		strbuf_grow(&sb, 65536);
+		if (sb.alloc - sb.len < 2)
+			strbuf_grow(&sb, sb.alloc > 65536 ? sb.alloc : 65536);
 		n = read(fd, sb.buf + sb.len, sb.alloc - sb.len - 1);
 		if (n < 0) {
 			int e = errno;

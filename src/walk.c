@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "pool.h"
 #include "report.h"
 #include "util.h"
 
@@ -43,43 +44,130 @@ static int has_ext(const char *name)
 	return 0;
 }
 
-static int walk_dir(struct pathlist *pl, const char *dir, struct report *rep, int depth)
+/*
+ * Folders are listed a level at a time, the folders of a level on several
+ * threads (pool.h); a listing's files, subfolders and error are merged in
+ * the level's order.  The paths are sorted afterwards (pathlist_sort), and
+ * errors are reported by path, so the result is that of a depth-first walk.
+ */
+struct folder {
+	char *path;
+	int depth;
+};
+
+struct listing {
+	struct pathlist files;
+	struct folder *sub;
+	size_t nsub, asub;
+	char *err;		/* why the folder could not be read */
+};
+
+struct level {
+	struct folder *dir;
+	struct listing *res;
+};
+
+static void list_dir(void *arg, size_t i, unsigned w)
 {
+	struct level *lv = arg;
+	const struct folder *f = &lv->dir[i];
+	struct listing *r = &lv->res[i];
+	const char *dir = f->path;
 	DIR *d;
 	struct dirent *de;
-	int bad = 0;
 
-	if (depth > 64) {
-		report_add_at(rep, dir, 0, 0, SEV_ERROR, "read-error", "directories nested too deeply (a symlink cycle?)");
-		return 1;
+	(void)w;
+	if (f->depth > 64) {
+		r->err = xstrdup("directories nested too deeply (a symlink cycle?)");
+		return;
 	}
 	if (!(d = opendir(dir))) {
-		report_add_at(rep, dir, 0, 0, SEV_ERROR, "read-error", "cannot open directory: %s", strerror(errno));
-		return 1;
+		r->err = xasprintf("cannot open directory: %s", strerror(errno));
+		return;
 	}
 	while ((de = readdir(d))) {
 		struct stat st;
+		bool is_dir;
 		char *p;
 
 		if (de->d_name[0] == '.')
 			continue;
+		/* the entry's type spares a stat() for plain files and folders
+		 * (symbolic links and unknown types are followed with stat) */
+		if (de->d_type == DT_REG && !has_ext(de->d_name))
+			continue;
 		p = xasprintf("%s%s%s", dir, dir[strlen(dir) - 1] == '/' ? "" : "/", de->d_name);
-		if (stat(p, &st)) {
+		if (de->d_type == DT_REG || de->d_type == DT_DIR) {
+			is_dir = de->d_type == DT_DIR;
+		} else if (stat(p, &st)) {
 			/* a dangling symlink is not an input */
 			free(p);
 			continue;
+		} else if (S_ISDIR(st.st_mode)) {
+			is_dir = true;
+		} else {
+			is_dir = false;
+			if (!S_ISREG(st.st_mode) || !has_ext(de->d_name)) {
+				free(p);
+				continue;
+			}
 		}
-		if (S_ISDIR(st.st_mode))
-			bad += walk_dir(pl, p, rep, depth + 1);
-		else if (S_ISREG(st.st_mode) && has_ext(de->d_name))
-			add(pl, p);
+		if (is_dir) {
+			ALLOC_GROW(r->sub, r->nsub + 1, r->asub);
+			r->sub[r->nsub].path = p;
+			r->sub[r->nsub++].depth = f->depth + 1;
+			continue;
+		}
+		add(&r->files, p);
 		free(p);
 	}
 	closedir(d);
+}
+
+static int walk_tree(struct pathlist *pl, const char *root, struct report *rep, unsigned jobs)
+{
+	struct folder *dir = xmalloc(sizeof(*dir));
+	size_t n = 1;
+	int bad = 0;
+
+	dir[0].path = xstrdup(root);
+	dir[0].depth = 0;
+	while (n) {
+		struct level lv = { dir, xcalloc(n, sizeof(*lv.res)) };
+		struct folder *next = NULL;
+		size_t nnext = 0, anext = 0;
+
+		pool_for(jobs, n, list_dir, &lv);
+		for (size_t i = 0; i < n; i++) {
+			struct listing *r = &lv.res[i];
+
+			if (r->err) {
+				report_add_at(rep, dir[i].path, 0, 0, SEV_ERROR, "read-error", "%s", r->err);
+				free(r->err);
+				bad++;
+			}
+			for (size_t k = 0; k < r->files.n; k++) {
+				ALLOC_GROW(pl->path, pl->n + 1, pl->alloc);
+				pl->path[pl->n++] = r->files.path[k];
+			}
+			free(r->files.path);
+			for (size_t k = 0; k < r->nsub; k++) {
+				ALLOC_GROW(next, nnext + 1, anext);
+				next[nnext++] = r->sub[k];
+			}
+			free(r->sub);
+			free(dir[i].path);
+		}
+		free(lv.res);
+		free(dir);
+		dir = next;
+		n = nnext;
+	}
+	free(dir);
 	return bad;
 }
 
-int walk_operand(struct pathlist *pl, const char *operand, struct report *rep)
+int walk_operand(struct pathlist *pl, const char *operand, struct report *rep, unsigned jobs)
 {
 	struct stat st;
 
@@ -88,7 +176,7 @@ int walk_operand(struct pathlist *pl, const char *operand, struct report *rep)
 		return 1;
 	}
 	if (S_ISDIR(st.st_mode))
-		return walk_dir(pl, operand, rep, 0);
+		return walk_tree(pl, operand, rep, jobs);
 	add(pl, operand);
 	return 0;
 }

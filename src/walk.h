@@ -19,9 +19,10 @@ struct pathlist {
 	size_t n, alloc;
 };
 
-/* Add operand to pl (walking it when it is a directory); problems are
- * reported as read-error findings.  Returns the number of problems. */
-int walk_operand(struct pathlist *pl, const char *operand, struct report *rep);
+/* Add operand to pl (walking it when it is a directory, on jobs threads);
+ * problems are reported as read-error findings.  Returns the number of
+ * problems. */
+int walk_operand(struct pathlist *pl, const char *operand, struct report *rep, unsigned jobs);
 /* Sort and drop duplicates. */
 void pathlist_sort(struct pathlist *pl);
 void pathlist_release(struct pathlist *pl);
