@@ -120,7 +120,7 @@ static int check_anchors(struct lctx *l)
 				continue;
 			if ((h = anchor_hit(doc->root, e->start, e->end))) {
 				fail(l, e->dep, "an edit would change anchored node at byte %zu and every alias of it",
-				     h->prop);
+				     (size_t)h->prop);
 				l->code = "unsupported-alias";
 				ret = -1;
 				break;

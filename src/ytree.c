@@ -520,6 +520,10 @@ int ystream_append(struct ystream *ys, struct yparser *yp, const char *buf, size
 	struct fy_event *ev;
 	int ret = 0;
 
+	if (end > UINT32_MAX) {
+		set_error(ys, NOPOS, 0, 0, "input larger than 4 GiB");
+		return -1;
+	}
 	/* a parser that reached the end of its input takes the next one as
 	 * it is (one that saw an error was replaced below) */
 	if (fy_parser_set_string(fyp, buf + start, end - start))

@@ -35,19 +35,21 @@ enum ynode_style {
 	YSTYLE_FOLDED,
 };
 
+/* 56 bytes (a stream holds millions): offsets and counts are 32-bit, so
+ * an input is at most 4 GiB (a larger one is a parse error). */
 struct ynode {
-	enum ynode_kind kind;
-	enum ynode_style style;
-	size_t prop;		/* start of anchor/tag, or == start */
-	size_t start, end;	/* the node's text, half-open */
-	size_t dash;		/* block sequence item: offset of its '-' */
+	unsigned char kind;	/* enum ynode_kind */
+	unsigned char style;	/* enum ynode_style */
 	bool anchored;		/* has an &anchor */
 	bool tagged;		/* has a !tag */
+	uint32_t prop;		/* start of anchor/tag, or == start */
+	uint32_t start, end;	/* the node's text, half-open */
+	uint32_t tlen;
+	uint32_t nkid;
+	size_t dash;		/* block sequence item: offset of its '-', or NOPOS */
 	const char *text;	/* SCALAR: value after unescaping; ALIAS: name */
-	size_t tlen;
 	struct ynode *parent;
 	struct ynode **kid;
-	size_t nkid;
 };
 
 struct ydoc {
