@@ -83,8 +83,19 @@ static double seconds(void)
 
 void run_phase(const struct run *r, const char *what)
 {
-	if (r->timing)
-		fprintf(stderr, "stsify: %-16s %8.3f s\n", what, seconds() - r->t0);
+	FILE *fp;
+	unsigned long size = 0, resident = 0;
+
+	if (!r->timing)
+		return;
+	/* and the resident memory, where Linux tells it */
+	if ((fp = fopen("/proc/self/statm", "r"))) {
+		if (fscanf(fp, "%lu %lu", &size, &resident) != 2)
+			resident = 0;
+		fclose(fp);
+	}
+	fprintf(stderr, "stsify: %-16s %8.3f s %8.1f MB resident\n", what, seconds() - r->t0,
+		(double)resident * 4096 / 1048576);
 }
 
 void run_abandon(struct plan *p, size_t dep, struct report *rep)

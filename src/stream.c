@@ -41,6 +41,7 @@
 #include "lower.h"
 #include "plan.h"
 #include "pool.h"
+#include "render.h"
 #include "report.h"
 #include "rindex.h"
 #include "source.h"
@@ -49,7 +50,7 @@
 #include "verify.h"
 #include "ytree.h"
 
-#define BATCH 256
+#define BATCH 64
 
 enum outcome { OK, LOWER_FAILED, APPLY_FAILED, VERIFY_FAILED };
 
@@ -62,7 +63,9 @@ struct driver {
 	size_t bad_dep, bad_off;
 	const char *code;
 	char *why;
-	char *text;		/* new bytes of [start, end), or NULL (unchanged) */
+	struct piece *pc;	/* its edits, in order (after a batch) */
+	size_t npc;
+	char *text;		/* VERIFY_FAILED: the rejected bytes of [start, end) */
 	size_t len;
 };
 
@@ -250,12 +253,25 @@ static void rewrite_driver(void *arg, size_t k, unsigned w)
 		free(ops);
 		return;
 	}
-	if (verify_docs(p, in, &s->src, &s->bys[k], 0, s->bys[k].ndoc, ops, nops, out.buf, out.len, &d->why))
+	if (verify_docs(p, in, &s->src, &s->bys[k], 0, s->bys[k].ndoc, ops, nops, out.buf, out.len, &d->why)) {
 		d->res = VERIFY_FAILED;
+		if (!out.buf)
+			strbuf_add(&out, "", 0);
+		d->text = strbuf_detach(&out, &d->len);
+	} else {
+		/* keep the edits, not the document: a fraction of its size */
+		d->pc = xcalloc(ed->n, sizeof(*d->pc));
+		for (size_t j = 0; j < ed->n; j++) {
+			d->pc[j].start = ed->e[j].start;
+			d->pc[j].end = ed->e[j].end;
+			d->pc[j].text = ed->e[j].text;
+			d->pc[j].len = strlen(ed->e[j].text);
+			ed->e[j].text = NULL;
+		}
+		d->npc = ed->n;
+		strbuf_release(&out);
+	}
 	free(ops);
-	if (!out.buf)
-		strbuf_add(&out, "", 0);
-	d->text = strbuf_detach(&out, &d->len);
 }
 
 /* The plan keeps referring to converted Deployments: give it copies that
@@ -323,7 +339,7 @@ static int run_batch(struct stream *s)
 	}
 	pool_for(s->r->jobs, s->nb, rewrite_driver, s);
 	for (size_t k = 0; k < s->nb; k++) {
-		/* done with these operations: their effect is d->text */
+		/* done with these operations: their effect is in d->pc */
 		for (size_t j = s->op0[k]; j < s->op1[k]; j++) {
 			struct op *o = &p->op[j];
 
@@ -333,6 +349,10 @@ static int run_batch(struct stream *s)
 			o->in = 0;
 			o->doc = NOPOS;
 			o->node = o->after = NULL;
+			val_free(o->val);
+			o->val = NULL;
+			free(o->key);
+			o->key = NULL;
 		}
 		edits_release(&s->bed[k]);
 	}
@@ -400,11 +420,34 @@ static size_t doc_from(const struct ystream *ys, size_t off)
 	return lo;
 }
 
-static int cmp_piece(const void *a, const void *b)
+/*
+ * The result: the pieces of the other documents (in order) merged with the
+ * edits of the Deployment documents that stay converted (in order).  An
+ * edit at the very end of a Deployment document (the Service added after
+ * it) goes before a piece of the document that starts there.
+ */
+static void merge_pieces(struct stream *s, struct stsify_pieces *pcs)
 {
-	const struct piece *x = a, *y = b;
+	struct stsify_pieces all = { NULL, 0, 0 };
+	size_t m = 0;
 
-	return x->start < y->start ? -1 : x->start > y->start;
+	for (size_t i = 0; i <= s->ndrv; i++) {
+		struct driver *d = i < s->ndrv ? &s->drv[i] : NULL;
+
+		while (m < pcs->n && (!d || pcs->p[m].start < d->start)) {
+			ALLOC_GROW(all.p, all.n + 1, all.alloc);
+			all.p[all.n++] = pcs->p[m++];
+		}
+		if (!d || !d->has_ops || !dep_live(s, d->dep))
+			continue;
+		for (size_t j = 0; j < d->npc; j++) {
+			ALLOC_GROW(all.p, all.n + 1, all.alloc);
+			all.p[all.n++] = d->pc[j];
+			d->pc[j].text = NULL;
+		}
+	}
+	free(pcs->p);
+	*pcs = all;
 }
 
 /*
@@ -552,6 +595,9 @@ static void release(struct stream *s)
 	for (size_t i = 0; i < s->ndrv; i++) {
 		free(s->drv[i].why);
 		free(s->drv[i].text);
+		for (size_t j = 0; j < s->drv[i].npc; j++)
+			free(s->drv[i].pc[j].text);
+		free(s->drv[i].pc);
 	}
 	free(s->drv);
 	free(s->stub);
@@ -615,21 +661,8 @@ int stream_run(struct run *r, struct stsify_file *f)
 		release(s);
 		return 0;
 	}
-	for (size_t i = 0; i < s->ndrv; i++) {
-		struct driver *d = &s->drv[i];
-
-		if (!d->has_ops || !dep_live(s, d->dep) || !d->text)
-			continue;
-		ALLOC_GROW(pcs.p, pcs.n + 1, pcs.alloc);
-		pcs.p[pcs.n].start = d->start;
-		pcs.p[pcs.n].end = d->end;
-		pcs.p[pcs.n].text = d->text;
-		pcs.p[pcs.n++].len = d->len;
-		d->text = NULL;
-	}
-	if (pcs.n)
-		qsort(pcs.p, pcs.n, sizeof(*pcs.p), cmp_piece);
 	phase(s, "the rest");
+	merge_pieces(s, &pcs);
 	run_set_result(f, &pcs);
 	phase(s, "result");
 	release(s);
