@@ -18,9 +18,12 @@ void source_init_borrow(struct source *src, const char *path, const char *buf, s
 	src->path = xstrdup(path);
 	src->buf = buf;
 	src->len = len;
-	for (const char *p = buf, *e = buf + len; p < e && (p = memchr(p, '\n', (size_t)(e - p))); p++) {
-		nlf++;
-		ncr += p > buf && p[-1] == '\r';
+	/* line endings are counted only when there is a carriage return */
+	if (memchr(buf, '\r', len)) {
+		for (const char *p = buf, *e = buf + len; p < e && (p = memchr(p, '\n', (size_t)(e - p))); p++) {
+			nlf++;
+			ncr += p > buf && p[-1] == '\r';
+		}
 	}
 	src->crlf = ncr > nlf - ncr;
 	src->final_newline = len == 0 || buf[len - 1] == '\n';

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pool.h"
 #include "util.h"
 
 /* Kinds the planner reads (besides Deployment). */
@@ -231,11 +232,11 @@ static bool lone_cr(const char *buf, size_t len)
 	return false;
 }
 
-static void mark_helm(struct split *sp, const char *buf, size_t len)
+static void mark_helm(struct split *sp, const char *buf, size_t start, size_t len)
 {
 	size_t k = 0;
 
-	for (const char *p = buf, *e = buf + len; p + 1 < e && (p = memchr(p, '{', (size_t)(e - p - 1))); p++) {
+	for (const char *p = buf + start, *e = buf + len; p + 1 < e && (p = memchr(p, '{', (size_t)(e - p - 1))); p++) {
 		size_t off = (size_t)(p - buf);
 
 		if (p[1] != '{')
@@ -375,14 +376,16 @@ next:
 	return true;
 }
 
-int split_stream(struct split *sp, const char *buf, size_t len)
+/* Split buf[start, end), start being a line start where no chunk is open. */
+static int split_range(struct split *sp, const char *buf, size_t start, size_t end)
 {
 	struct scan s;
-	const char *p = buf, *e = buf + len;
+	const char *p = buf + start, *e = buf + end;
 
 	memset(sp, 0, sizeof(*sp));
 	memset(&s, 0, sizeof(s));
-	if (lone_cr(buf, len))
+	s.start = start;
+	if (lone_cr(buf + start, end - start))
 		return -1;
 	while (p < e) {
 		const char *nl = memchr(p, '\n', (size_t)(e - p));
@@ -396,9 +399,89 @@ int split_stream(struct split *sp, const char *buf, size_t len)
 		}
 		p = next;
 	}
-	close_chunk(sp, &s, buf, len);
-	mark_helm(sp, buf, len);
+	close_chunk(sp, &s, buf, end);
+	mark_helm(sp, buf, start, end);
 	return 0;
+}
+
+int split_stream(struct split *sp, const char *buf, size_t len)
+{
+	return split_range(sp, buf, 0, len);
+}
+
+/*
+ * Where a part may start at or after off: a "---" line that follows a
+ * line with something on it (so that the document before is open and the
+ * whole scan would cut there too), or the line after a "..." line.
+ */
+static size_t cut_after(const char *buf, size_t len, size_t off)
+{
+	const char *e = buf + len, *p = memchr(buf + off, '\n', len - off);
+
+	while (p && p + 1 < e) {
+		const char *ls = p + 1, *le = memchr(ls, '\n', (size_t)(e - ls)), *prev = p;
+
+		le = le ? le : e;
+		while (prev > buf && prev[-1] != '\n')
+			prev--;
+		if (is_marker(ls, le, "...") && le < e)
+			return (size_t)(le - buf) + 1;
+		if (is_marker(ls, le, "---") && !blank_or_comment(prev, p))
+			return (size_t)(ls - buf);
+		p = le < e ? le : NULL;
+	}
+	return len;
+}
+
+struct parts {
+	const char *buf;
+	size_t *cut;
+	struct split *part;
+	int *err;
+};
+
+static void split_part(void *arg, size_t k, unsigned w)
+{
+	struct parts *pt = arg;
+
+	(void)w;
+	pt->err[k] = split_range(&pt->part[k], pt->buf, pt->cut[k], pt->cut[k + 1]);
+}
+
+int split_stream_jobs(struct split *sp, const char *buf, size_t len, unsigned jobs)
+{
+	struct parts pt = { buf, NULL, NULL, NULL };
+	unsigned n = jobs;
+	int err = 0;
+
+	if (jobs <= 1 || len < ((size_t)1 << 22))
+		return split_stream(sp, buf, len);
+	pt.cut = xcalloc(n + 1, sizeof(*pt.cut));
+	pt.part = xcalloc(n, sizeof(*pt.part));
+	pt.err = xcalloc(n, sizeof(*pt.err));
+	for (unsigned k = 1; k < n; k++) {
+		size_t want = len / n * k;
+
+		pt.cut[k] = cut_after(buf, len, want > pt.cut[k - 1] ? want : pt.cut[k - 1]);
+	}
+	pt.cut[n] = len;
+	pool_for(jobs, n, split_part, &pt);
+	memset(sp, 0, sizeof(*sp));
+	for (unsigned k = 0; k < n; k++) {
+		err |= pt.err[k];
+		if (!err && pt.part[k].n) {
+			ALLOC_GROW(sp->c, sp->n + pt.part[k].n, sp->alloc);
+			memcpy(sp->c + sp->n, pt.part[k].c, pt.part[k].n * sizeof(*sp->c));
+			sp->n += pt.part[k].n;
+		}
+		split_release(&pt.part[k]);
+	}
+	free(pt.cut);
+	free(pt.part);
+	free(pt.err);
+	if (err)
+		split_release(sp);
+	return err ? -1 : 0;
 }
 
 void split_release(struct split *sp)

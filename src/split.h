@@ -64,6 +64,9 @@ struct split {
  * inexact (see above): parse it whole instead.
  */
 int split_stream(struct split *sp, const char *buf, size_t len);
+/* The same on jobs threads, each cutting a part that starts at a document
+ * boundary the whole scan would also find. */
+int split_stream_jobs(struct split *sp, const char *buf, size_t len, unsigned jobs);
 void split_release(struct split *sp);
 
 /*

@@ -69,6 +69,19 @@ struct driver {
 	size_t len;
 };
 
+struct stream;
+
+/* Deployment documents parsed, planned and rewritten together. */
+struct batch {
+	struct stream *s;
+	size_t first, nb;		/* drivers [first, first + nb) */
+	struct ystream ys[BATCH];
+	struct rindex ri[BATCH];
+	int err[BATCH];
+	size_t op0[BATCH], op1[BATCH];	/* the operations plan_one() made */
+	struct edits ed[BATCH];
+};
+
 /* A converted Deployment whose tree is gone: what the plan still reads. */
 struct kept {
 	struct resource r;
@@ -90,13 +103,7 @@ struct stream {
 	struct driver *drv;
 	size_t ndrv;
 	struct kept *kept;
-	/* the batch */
-	size_t first, nb;
-	struct ystream bys[BATCH];
-	struct rindex bri[BATCH];
-	int berr[BATCH];
-	size_t op0[BATCH], op1[BATCH];
-	struct edits bed[BATCH];
+	struct batch b[2];		/* the batch being planned, and the next */
 	bool *stub;			/* per chunk: a Service known by name */
 	char **names;			/* their names and namespaces */
 	size_t nnames;
@@ -211,32 +218,34 @@ static void plan_main_until(struct stream *s, size_t off)
 
 static void parse_driver(void *arg, size_t k, unsigned w)
 {
-	struct stream *s = arg;
-	const struct driver *d = &s->drv[s->first + k];
+	struct batch *b = arg;
+	struct stream *s = b->s;
+	const struct driver *d = &s->drv[b->first + k];
 
-	ystream_init(&s->bys[k]);
-	s->berr[k] = ystream_append(&s->bys[k], s->r->yp[w], s->src.buf, d->start, d->end);
+	ystream_init(&b->ys[k]);
+	b->err[k] = ystream_append(&b->ys[k], s->r->yp[w], s->src.buf, d->start, d->end);
 }
 
 /* Lower, apply and verify the operations on driver k of the batch. */
 static void rewrite_driver(void *arg, size_t k, unsigned w)
 {
-	struct stream *s = arg;
-	struct driver *d = &s->drv[s->first + k];
+	struct batch *b = arg;
+	struct stream *s = b->s;
+	struct driver *d = &s->drv[b->first + k];
 	struct plan *p = &s->p;
 	size_t in = 1 + k, *ops, nops = 0;
 	struct strbuf out = STRBUF_INIT;
-	struct edits *ed = &s->bed[k];
+	struct edits *ed = &b->ed[k];
 	const struct edit *bad;
 
 	(void)w;
 	if (!d->has_ops)
 		return;
-	ops = xcalloc(s->op1[k] - s->op0[k], sizeof(*ops));
-	for (size_t j = s->op0[k]; j < s->op1[k]; j++)
+	ops = xcalloc(b->op1[k] - b->op0[k], sizeof(*ops));
+	for (size_t j = b->op0[k]; j < b->op1[k]; j++)
 		if (p->op[j].in == in)
 			ops[nops++] = j;
-	if (lower_ops(p, in, ops, nops, &s->src, &s->bys[k], ed, &d->bad_dep, &d->code, &d->why)) {
+	if (lower_ops(p, in, ops, nops, &s->src, &b->ys[k], ed, &d->bad_dep, &d->code, &d->why)) {
 		d->res = LOWER_FAILED;
 		free(ops);
 		return;
@@ -253,7 +262,7 @@ static void rewrite_driver(void *arg, size_t k, unsigned w)
 		free(ops);
 		return;
 	}
-	if (verify_docs(p, in, &s->src, &s->bys[k], 0, s->bys[k].ndoc, ops, nops, out.buf, out.len, &d->why)) {
+	if (verify_docs(p, in, &s->src, &b->ys[k], 0, b->ys[k].ndoc, ops, nops, out.buf, out.len, &d->why)) {
 		d->res = VERIFY_FAILED;
 		if (!out.buf)
 			strbuf_add(&out, "", 0);
@@ -306,41 +315,46 @@ static void keep_deps(struct stream *s, size_t nd0)
 	}
 }
 
-/* Parse, plan and rewrite drivers [first, first + nb).  -1: a parse error. */
-static int run_batch(struct stream *s)
+/* Plan the drivers of batch b (parsed): the calling thread, while the
+ * other threads parse the next batch. */
+static void plan_batch(void *arg)
 {
+	struct batch *b = arg;
+	struct stream *s = b->s;
 	struct plan *p = &s->p;
-	size_t nd0 = p->nd;
 
-	pool_for(s->r->jobs, s->nb, parse_driver, s);
-	for (size_t k = 0; k < s->nb; k++)
-		if (s->berr[k])
-			return -1;
-	for (size_t k = 0; k < s->nb; k++) {
-		struct driver *d = &s->drv[s->first + k];
+	for (size_t k = 0; k < b->nb; k++) {
+		struct driver *d = &s->drv[b->first + k];
 
-		memset(&s->bri[k], 0, sizeof(s->bri[k]));
-		rindex_add(&s->bri[k], 1 + k, &s->bys[k]);
+		memset(&b->ri[k], 0, sizeof(b->ri[k]));
+		rindex_add(&b->ri[k], 1 + k, &b->ys[k]);
 		s->pin[1 + k].src = &s->src;
-		s->pin[1 + k].ys = &s->bys[k];
+		s->pin[1 + k].ys = &b->ys[k];
 		s->pin[1 + k].skip = false;
 		plan_main_until(s, d->start);
-		s->op0[k] = p->nop;
-		for (size_t j = 0; j < s->bri[k].n; j++)
-			plan_one(s->pl, &s->bri[k].r[j]);
-		s->op1[k] = p->nop;
-		for (size_t j = s->op0[k]; j < s->op1[k]; j++) {
+		b->op0[k] = p->nop;
+		for (size_t j = 0; j < b->ri[k].n; j++)
+			plan_one(s->pl, &b->ri[k].r[j]);
+		b->op1[k] = p->nop;
+		for (size_t j = b->op0[k]; j < b->op1[k]; j++) {
 			if (p->op[j].in != 1 + k)
 				continue;
 			d->has_ops = true;
 			d->dep = p->op[j].dep;
 		}
-		s->bed[k] = (struct edits)EDITS_INIT;
+		b->ed[k] = (struct edits)EDITS_INIT;
 	}
-	pool_for(s->r->jobs, s->nb, rewrite_driver, s);
-	for (size_t k = 0; k < s->nb; k++) {
-		/* done with these operations: their effect is in d->pc */
-		for (size_t j = s->op0[k]; j < s->op1[k]; j++) {
+}
+
+/* Done with the operations of batch b: their effect is in the drivers'
+ * pieces; the trees go. */
+static void finish_batch(struct batch *b, size_t nd0)
+{
+	struct stream *s = b->s;
+	struct plan *p = &s->p;
+
+	for (size_t k = 0; k < b->nb; k++) {
+		for (size_t j = b->op0[k]; j < b->op1[k]; j++) {
 			struct op *o = &p->op[j];
 
 			if (o->in != 1 + k)
@@ -354,20 +368,34 @@ static int run_batch(struct stream *s)
 			free(o->key);
 			o->key = NULL;
 		}
-		edits_release(&s->bed[k]);
+		edits_release(&b->ed[k]);
 	}
 	keep_deps(s, nd0);
-	for (size_t k = 0; k < s->nb; k++) {
-		rindex_release(&s->bri[k]);
-		ystream_release(&s->bys[k]);
+	for (size_t k = 0; k < b->nb; k++) {
+		rindex_release(&b->ri[k]);
+		ystream_release(&b->ys[k]);
 	}
-	return 0;
+	b->nb = 0;
 }
 
-/* Plan every Deployment; those with a claim a batch at a time. */
+static bool parse_failed(const struct batch *b)
+{
+	for (size_t k = 0; k < b->nb; k++)
+		if (b->err[k])
+			return true;
+	return false;
+}
+
+/*
+ * Plan every Deployment; those with a claim a batch at a time: batch i is
+ * planned while batch i + 1 is parsed, then rewritten on every thread.
+ * Returns -1 when a document does not parse.
+ */
 static int plan_all(struct stream *s)
 {
-	size_t alloc = 0;
+	size_t alloc = 0, next = 0;
+	struct batch *cur = &s->b[0], *nxt = &s->b[1];
+	int ret = 0;
 
 	for (size_t k = 0; k < s->sp.n; k++) {
 		const struct chunk *c = &s->sp.c[k];
@@ -379,18 +407,37 @@ static int plan_all(struct stream *s)
 		s->drv[s->ndrv].start = c->start;
 		s->drv[s->ndrv++].end = c->end;
 	}
+	s->b[0].s = s->b[1].s = s;
 	s->pin[0].src = &s->src;
 	s->pin[0].ys = &s->ys;
 	s->pl = plan_begin(&s->p, s->r->opt, &s->r->ru, &s->ri, s->pin, 1, s->r->rep);
-	for (s->first = 0; s->first < s->ndrv; s->first += s->nb) {
-		s->nb = s->ndrv - s->first < BATCH ? s->ndrv - s->first : BATCH;
-		if (run_batch(s)) {
-			for (size_t k = 0; k < s->nb; k++) {
-				rindex_release(&s->bri[k]);
-				ystream_release(&s->bys[k]);
-			}
-			return -1;
+	cur->first = 0;
+	cur->nb = s->ndrv < BATCH ? s->ndrv : BATCH;
+	pool_for(s->r->jobs, cur->nb, parse_driver, cur);
+	next = cur->nb;
+	while (cur->nb) {
+		size_t nd0 = s->p.nd;
+		struct batch *t;
+
+		if (parse_failed(cur)) {
+			ret = -1;
+			break;
 		}
+		nxt->first = next;
+		nxt->nb = s->ndrv - next < BATCH ? s->ndrv - next : BATCH;
+		next += nxt->nb;
+		pool_for_and(s->r->jobs, nxt->nb, parse_driver, nxt, plan_batch, cur);
+		pool_for(s->r->jobs, cur->nb, rewrite_driver, cur);
+		finish_batch(cur, nd0);
+		t = cur;
+		cur = nxt;
+		nxt = t;
+	}
+	if (ret) {
+		for (int i = 0; i < 2; i++)
+			for (size_t k = 0; k < s->b[i].nb; k++)
+				ystream_release(&s->b[i].ys[k]);
+		return -1;
 	}
 	plan_main_until(s, SIZE_MAX);
 	plan_end(s->pl);
@@ -633,7 +680,7 @@ int stream_run(struct run *r, struct stsify_file *f)
 	s->f = f;
 	source_init_borrow(&s->src, f->path, f->in, f->inlen);
 	phase(s, "lines");
-	if (split_stream(&s->sp, f->in, f->inlen))
+	if (split_stream_jobs(&s->sp, f->in, f->inlen, r->jobs))
 		goto fallback;
 	phase(s, "split");
 	if (parse_up_front(s))

@@ -312,6 +312,40 @@ Test(split, service_read_by_name)
 	cr_assert(!stub("kind: Service\nx: \"{{ .Values.x }}\"\nmetadata:\n  name: web\n", "", ""));
 }
 
+/* split_stream_jobs() cuts exactly as split_stream(). */
+static void same_in_parts(const char *what, const char *buf, size_t len)
+{
+	for (unsigned jobs = 2; jobs <= 7; jobs += 5) {
+		struct split a, b;
+
+		cr_assert_eq(split_stream(&a, buf, len), 0);
+		cr_assert_eq(split_stream_jobs(&b, buf, len, jobs), 0);
+		cr_assert_eq(a.n, b.n, "%s, %u jobs: %zu chunks, %zu in parts", what, jobs, a.n, b.n);
+		for (size_t i = 0; i < a.n; i++)
+			cr_assert(a.c[i].start == b.c[i].start && a.c[i].end == b.c[i].end &&
+				  a.c[i].cls == b.c[i].cls && a.c[i].helm == b.c[i].helm &&
+				  a.c[i].service == b.c[i].service,
+				  "%s, %u jobs: chunk %zu", what, jobs, i);
+		split_release(&a);
+		split_release(&b);
+	}
+}
+
+Test(split, in_parts)
+{
+	/* documents whose cuts are tricky: comments and "..." before "---" */
+	static const char *const pieces[] = {
+		"a: 1\n---\n", "# c\n---\nb: 2\n", "c: 3\n...\n# d\n", "---\nkind: Service\n",
+		"e: {{ x }}\n---\n", "...\n", "\n\n---\n---\n", "kind: Deployment\nx: persistentVolumeClaim\n---\n",
+	};
+	struct strbuf sb = STRBUF_INIT;
+
+	for (size_t i = 0; sb.len < (5u << 20); i = (i * 7 + 3) % ARRAY_SIZE(pieces))
+		strbuf_addstr(&sb, pieces[i]);
+	same_in_parts("pieces", sb.buf, sb.len);
+	strbuf_release(&sb);
+}
+
 static void check_generated(size_t size, unsigned seed)
 {
 	char cmd[256];
@@ -328,12 +362,13 @@ static void check_generated(size_t size, unsigned seed)
 	if (pclose(fp) || !sb.len)
 		cr_skip_test("bench/gen is not built (make bench/gen): skipped");
 	check_split(cmd, sb.buf, sb.len);
+	same_in_parts(cmd, sb.buf, sb.len);
 	strbuf_release(&sb);
 }
 
 Test(split, generated_streams)
 {
-	check_generated(2 << 20, 3);
+	check_generated(6 << 20, 3);
 }
 
 Test(split, helm)
