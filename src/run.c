@@ -214,13 +214,20 @@ struct planning {
 	struct ctx *c;
 	struct rindex *ri;
 	size_t n;
+	const size_t *rel;	/* the inputs that can matter */
+	size_t nrel;
 };
 
+/* Take the inputs that can matter (findings in input order, whatever
+ * thread parsed what), and plan. */
 static void plan_inputs(void *arg)
 {
 	struct planning *pg = arg;
 	struct run *r = pg->c->r;
 
+	for (size_t k = 0; k < pg->nrel; k++)
+		take_input(pg->c, pg->rel[k], pg->ri);
+	run_phase(r, "parse");
 	plan_build(pg->c->p, r->opt, &r->ru, pg->ri, pg->c->pin, pg->n, r->rep);
 }
 
@@ -234,19 +241,16 @@ static void plan_inputs(void *arg)
 static void parse_and_plan(struct ctx *c, size_t n, struct rindex *ri)
 {
 	static struct ystream none;	/* what the planner sees of the others */
-	struct planning pg = { c, ri, n };
-	size_t nrel = 0, nrest = 0;
+	struct planning pg = { c, ri, n, NULL, 0 };
+	size_t nrel = 0, nrest = 0, *rel = xcalloc(n ? n : 1, sizeof(*rel));
 
 	pool_for(c->r->jobs, n, classify_one, c);
-	c->todo = xcalloc(n ? n : 1, sizeof(*c->todo));
+	c->todo = rel;
 	for (size_t i = 0; i < n; i++)
 		if (c->in[i].matters)
-			c->todo[nrel++] = i;
+			rel[nrel++] = i;
 	pool_for(c->r->jobs, nrel, parse_one, c);
-	/* findings in input order, whatever thread parsed what */
-	for (size_t k = 0; k < nrel; k++)
-		take_input(c, c->todo[k], ri);
-	run_phase(c->r, "parse");
+	c->todo = xcalloc(n ? n : 1, sizeof(*c->todo));
 	for (size_t i = 0; i < n; i++) {
 		if (c->in[i].matters)
 			continue;
@@ -254,10 +258,13 @@ static void parse_and_plan(struct ctx *c, size_t n, struct rindex *ri)
 		c->pin[i].src = &c->in[i].src;
 		c->pin[i].ys = &none;
 	}
+	pg.rel = rel;
+	pg.nrel = nrel;
 	pool_for_and(c->r->jobs, nrest, parse_one, c, plan_inputs, &pg);
 	for (size_t k = 0; k < nrest; k++)
 		take_input(c, c->todo[k], ri);
 	free(c->todo);
+	free(rel);
 	c->todo = NULL;
 	run_phase(c->r, "plan");
 }
