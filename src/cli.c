@@ -99,9 +99,18 @@ struct reading {
 static void read_one(void *arg, size_t i, unsigned w)
 {
 	struct reading *r = arg;
+	struct pathlist *pl = r->pl;
 
 	(void)w;
-	if (read_file(r->pl->path[i], &r->bufs[i], &r->lens[i]))
+	if (pl->buf[i] || pl->err[i]) {
+		/* read during the walk */
+		r->bufs[i] = pl->buf[i];
+		r->lens[i] = pl->len[i];
+		r->err[i] = pl->err[i];
+		pl->buf[i] = NULL;
+		return;
+	}
+	if (read_file(pl->path[i], &r->bufs[i], &r->lens[i]))
 		r->err[i] = errno ? errno : EIO;
 }
 
@@ -123,7 +132,7 @@ static void diff_one(void *arg, size_t i, unsigned w)
 static int run_files(struct cli *cli)
 {
 	struct report rep = REPORT_INIT;
-	struct pathlist pl = { 0 };
+	struct pathlist pl = { .read = true };
 	struct stsify_file *files;
 	struct strbuf *diffs = NULL;
 	char **bufs;

@@ -3,6 +3,9 @@
  * the pipeline modules (see DESIGN.md section 8 and src/run.c).
  */
 #include <stdlib.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 #include "cli.h"
 #include "opts.h"
@@ -10,7 +13,18 @@
 int main(int argc, char **argv)
 {
 	struct cli cli;
-	int ret = opts_parse(&cli, argc, argv);
+	int ret;
+
+#ifdef __GLIBC__
+	/* A run allocates a lot from several threads and then exits: grow the
+	 * heaps in large steps and never hand memory back midway (each step is
+	 * a call that stalls the other threads' page faults).  Only touched
+	 * pages count. */
+	mallopt(M_TOP_PAD, 64 << 20);
+	mallopt(M_TRIM_THRESHOLD, 1 << 30);
+	mallopt(M_MMAP_THRESHOLD, 32 << 20);
+#endif
+	ret = opts_parse(&cli, argc, argv);
 
 	if (ret) {
 		free(cli.operand);

@@ -185,12 +185,18 @@ void strbuf_reset(struct strbuf *sb)
 
 int read_file(const char *path, char **bufp, size_t *lenp)
 {
-	struct strbuf sb = STRBUF_INIT;
 	int fd = strcmp(path, "-") ? open(path, O_RDONLY) : 0;
-	struct stat st;
 
 	if (fd < 0)
 		return -1;
+	return read_fd(fd, bufp, lenp);
+}
+
+int read_fd(int fd, char **bufp, size_t *lenp)
+{
+	struct strbuf sb = STRBUF_INIT;
+	struct stat st;
+
 	/* a regular file is read into a buffer of its size (a repository is
 	 * thousands of small files); a pipe grows as it comes */
 	if (!fstat(fd, &st) && S_ISREG(st.st_mode) && st.st_size > 0)

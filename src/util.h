@@ -77,6 +77,8 @@ void strbuf_reset(struct strbuf *sb);
 
 /* Read a whole file (or stdin for "-") into bufp and lenp; -1 with errno set on error. */
 int read_file(const char *path, char **buf, size_t *len);
+/* The same for an open descriptor, which is then closed (unless it is 0). */
+int read_fd(int fd, char **buf, size_t *len);
 
 /*
  * A hash index: 64-bit hashes to the items (numbers the caller gives)

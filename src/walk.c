@@ -5,6 +5,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -28,6 +29,24 @@ static void add(struct pathlist *pl, const char *p)
 		p += 2;
 	ALLOC_GROW(pl->path, pl->n + 1, pl->alloc);
 	pl->path[pl->n++] = xstrdup(p);
+}
+
+/* Add path p (with its bytes, or the errno of reading them). */
+static void add_read(struct pathlist *pl, const char *p, char *buf, size_t len, int err)
+{
+	size_t a = pl->alloc;
+
+	add(pl, p);
+	if (!pl->read)
+		return;
+	if (pl->alloc != a || !pl->buf) {
+		pl->buf = xrealloc(pl->buf, pl->alloc * sizeof(*pl->buf));
+		pl->len = xrealloc(pl->len, pl->alloc * sizeof(*pl->len));
+		pl->err = xrealloc(pl->err, pl->alloc * sizeof(*pl->err));
+	}
+	pl->buf[pl->n - 1] = buf;
+	pl->len[pl->n - 1] = len;
+	pl->err[pl->n - 1] = err;
 }
 
 static int has_ext(const char *name)
@@ -118,7 +137,18 @@ static void list_dir(void *arg, size_t i, unsigned w)
 			r->sub[r->nsub++].depth = f->depth + 1;
 			continue;
 		}
-		add(&r->files, p);
+		if (r->files.read) {
+			/* read it now, from this thread, relative to the folder */
+			char *buf = NULL;
+			size_t len = 0;
+			int fd = openat(dirfd(d), de->d_name, O_RDONLY), err = 0;
+
+			if (fd < 0 || read_fd(fd, &buf, &len))
+				err = errno ? errno : EIO;
+			add_read(&r->files, p, buf, len, err);
+		} else {
+			add(&r->files, p);
+		}
 		free(p);
 	}
 	closedir(d);
@@ -126,6 +156,7 @@ static void list_dir(void *arg, size_t i, unsigned w)
 
 static int walk_tree(struct pathlist *pl, const char *root, struct report *rep, unsigned jobs)
 {
+	bool rd = pl->read;
 	struct folder *dir = xmalloc(sizeof(*dir));
 	size_t n = 1;
 	int bad = 0;
@@ -137,6 +168,8 @@ static int walk_tree(struct pathlist *pl, const char *root, struct report *rep, 
 		struct folder *next = NULL;
 		size_t nnext = 0, anext = 0;
 
+		for (size_t i = 0; i < n; i++)
+			lv.res[i].files.read = rd;
 		pool_for(jobs, n, list_dir, &lv);
 		for (size_t i = 0; i < n; i++) {
 			struct listing *r = &lv.res[i];
@@ -147,10 +180,14 @@ static int walk_tree(struct pathlist *pl, const char *root, struct report *rep, 
 				bad++;
 			}
 			for (size_t k = 0; k < r->files.n; k++) {
-				ALLOC_GROW(pl->path, pl->n + 1, pl->alloc);
-				pl->path[pl->n++] = r->files.path[k];
+				add_read(pl, r->files.path[k], rd ? r->files.buf[k] : NULL,
+					 rd ? r->files.len[k] : 0, rd ? r->files.err[k] : 0);
+				free(r->files.path[k]);
 			}
 			free(r->files.path);
+			free(r->files.buf);
+			free(r->files.len);
+			free(r->files.err);
 			for (size_t k = 0; k < r->nsub; k++) {
 				ALLOC_GROW(next, nnext + 1, anext);
 				next[nnext++] = r->sub[k];
@@ -177,34 +214,72 @@ int walk_operand(struct pathlist *pl, const char *operand, struct report *rep, u
 	}
 	if (S_ISDIR(st.st_mode))
 		return walk_tree(pl, operand, rep, jobs);
-	add(pl, operand);
+	add_read(pl, operand, NULL, 0, 0);
 	return 0;
 }
 
-static int cmp_path(const void *a, const void *b)
+struct entry {
+	char *path, *buf;
+	size_t len;
+	int err;
+};
+
+static int cmp_entry(const void *a, const void *b)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
+	return strcmp(((const struct entry *)a)->path, ((const struct entry *)b)->path);
 }
 
 void pathlist_sort(struct pathlist *pl)
 {
+	struct entry *e = xcalloc(pl->n ? pl->n : 1, sizeof(*e));
 	size_t k = 0;
 
-	qsort(pl->path, pl->n, sizeof(*pl->path), cmp_path);
 	for (size_t i = 0; i < pl->n; i++) {
-		if (k && !strcmp(pl->path[k - 1], pl->path[i])) {
-			free(pl->path[i]);
+		e[i].path = pl->path[i];
+		if (pl->read) {
+			e[i].buf = pl->buf[i];
+			e[i].len = pl->len[i];
+			e[i].err = pl->err[i];
+		}
+	}
+	qsort(e, pl->n, sizeof(*e), cmp_entry);
+	for (size_t i = 0; i < pl->n; i++) {
+		if (k && !strcmp(e[k - 1].path, e[i].path)) {
+			/* named twice: keep the copy that was read */
+			if (!e[k - 1].buf && !e[k - 1].err) {
+				struct entry t = e[k - 1];
+
+				e[k - 1] = e[i];
+				e[i] = t;
+			}
+			free(e[i].path);
+			free(e[i].buf);
 			continue;
 		}
-		pl->path[k++] = pl->path[i];
+		e[k++] = e[i];
 	}
 	pl->n = k;
+	for (size_t i = 0; i < k; i++) {
+		pl->path[i] = e[i].path;
+		if (pl->read) {
+			pl->buf[i] = e[i].buf;
+			pl->len[i] = e[i].len;
+			pl->err[i] = e[i].err;
+		}
+	}
+	free(e);
 }
 
 void pathlist_release(struct pathlist *pl)
 {
-	for (size_t i = 0; i < pl->n; i++)
+	for (size_t i = 0; i < pl->n; i++) {
 		free(pl->path[i]);
+		if (pl->read)
+			free(pl->buf[i]);
+	}
 	free(pl->path);
+	free(pl->buf);
+	free(pl->len);
+	free(pl->err);
 	memset(pl, 0, sizeof(*pl));
 }

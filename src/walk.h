@@ -10,6 +10,7 @@
 #ifndef STSIFY_WALK_H
 #define STSIFY_WALK_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 struct report;
@@ -17,6 +18,18 @@ struct report;
 struct pathlist {
 	char **path;
 	size_t n, alloc;
+	/*
+	 * Set read before walking to have the files found in directories
+	 * read as they are listed (by the listing's threads): buf[i] and
+	 * len[i] are then the bytes of path[i] (owned: freed by
+	 * pathlist_release() unless taken, buf[i] set to NULL), or err[i] the
+	 * errno of the failed read.  A file named as an operand is not read
+	 * (buf[i] NULL, err[i] 0).
+	 */
+	bool read;
+	char **buf;
+	size_t *len;
+	int *err;
 };
 
 /* Add operand to pl (walking it when it is a directory, on jobs threads);
