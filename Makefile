@@ -14,11 +14,11 @@ VERSION  := 0.1.0
 
 # Debian packages the build and the tests need; `make deps` installs the
 # missing ones when run as root and says what to install otherwise.
-DEB_PKGS := pkg-config libfyaml-dev libfyaml-utils libpcre2-dev libcriterion-dev patch git
+DEB_PKGS := pkg-config libfyaml-dev libfyaml-utils libpcre2-dev libjansson-dev libcriterion-dev patch git
 
 # Recursive (=) so that pkg-config runs after `deps` has installed it.
-PKG_CFLAGS = $(shell pkg-config --cflags libfyaml libpcre2-8 2>/dev/null)
-PKG_LIBS   = $(shell pkg-config --libs libfyaml libpcre2-8 2>/dev/null)
+PKG_CFLAGS = $(shell pkg-config --cflags libfyaml libpcre2-8 jansson 2>/dev/null)
+PKG_LIBS   = $(shell pkg-config --libs libfyaml libpcre2-8 jansson 2>/dev/null)
 
 WARN     := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 CFLAGS   ?= -O2 -g

@@ -13,6 +13,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "format.h"
+#include "migrate.h"
 #include "report.h"
 #include "udiff.h"
 #include "util.h"
@@ -30,15 +32,39 @@ static bool use_color(const struct cli *cli)
 	return isatty(2) && !(no && *no) && term && strcmp(term, "dumb");
 }
 
-static int finish(const struct cli *cli, struct report *rep, int code)
+/*
+ * Print the findings (text on stderr, or the JSON/SARIF report on stdout;
+ * in filter mode, where stdout is the stream, on stderr), close stdout and
+ * return the exit code.
+ */
+static int finish(const struct cli *cli, struct report *rep, int code,
+		  const struct stsify_file *files, size_t n, bool filter)
 {
-	report_print(rep, stderr, use_color(cli), cli->quiet ? SEV_WARNING : SEV_INFO);
+	FILE *out = filter ? stderr : stdout;
+
+	if (cli->format == FORMAT_JSON)
+		format_json(out, rep, files, n, code);
+	else if (cli->format == FORMAT_SARIF)
+		format_sarif(out, rep);
+	else
+		report_print(rep, stderr, use_color(cli), cli->quiet ? SEV_WARNING : SEV_INFO);
 	report_release(rep);
 	if (fflush(stdout) || ferror(stdout) || fclose(stdout)) {
 		fprintf(stderr, "stsify: cannot write to stdout: %s\n", strerror(errno));
 		return STSIFY_EXIT_INPUT;
 	}
 	return code;
+}
+
+/* A progress line on a terminal, for long runs. */
+static void progress(const struct cli *cli, size_t done, size_t total)
+{
+	if (cli->quiet || total < 200 || !isatty(2) || (done % 100 && done != total))
+		return;
+	if (done == total)
+		fputs("\r\033[K", stderr);
+	else
+		fprintf(stderr, "\rstsify: read %zu of %zu files", done, total);
 }
 
 /* An "internal" finding: stsify left a Deployment alone because of a bug. */
@@ -67,13 +93,13 @@ static int run_filter(struct cli *cli)
 	if (read_file("-", &buf, &len)) {
 		report_add_at(&rep, "<stdin>", 0, 0, SEV_ERROR, "read-error", "cannot read: %s",
 			      strerror(errno));
-		return finish(cli, &rep, STSIFY_EXIT_INPUT);
+		return finish(cli, &rep, STSIFY_EXIT_INPUT, NULL, 0, true);
 	}
 	f.in = buf;
 	f.inlen = len;
 	if (stsify_run(&cli->opt, &f, 1, &rep)) {
 		free(buf);
-		return finish(cli, &rep, STSIFY_EXIT_USAGE);
+		return finish(cli, &rep, STSIFY_EXIT_USAGE, NULL, 0, true);
 	}
 	if (cli->mode != MODE_CHECK) {
 		if (f.status == STSIFY_CHANGED)
@@ -85,24 +111,35 @@ static int run_filter(struct cli *cli)
 		code = STSIFY_EXIT_INPUT;
 	else if (cli->mode == MODE_CHECK && f.status == STSIFY_CHANGED)
 		code = STSIFY_EXIT_CHANGES;
+	if (cli->migration_plan && migrate_write(cli->migration_plan, &rep, cli->copy_image))
+		code = STSIFY_EXIT_INPUT;
+	code = finish(cli, &rep, code, &f, 1, true);
 	stsify_file_release(&f);
 	free(buf);
-	return finish(cli, &rep, code);
+	return code;
 }
 
 static int run_files(struct cli *cli)
 {
 	struct report rep = REPORT_INIT;
-	struct pathlist pl = { 0 };
+	struct pathlist pl;
 	struct stsify_file *files;
-	char **bufs;
+	char **bufs, *err;
 	size_t n = 0, changed = 0, failed = 0;
 	int bad = 0, code;
+	bool printing = cli->format == FORMAT_TEXT;
 
+	if (pathlist_init(&pl, cli->include, cli->exclude_path, &err)) {
+		fprintf(stderr, "stsify: %s\n", err);
+		free(err);
+		pathlist_release(&pl);
+		return STSIFY_EXIT_USAGE;
+	}
 	for (size_t i = 0; i < cli->noperand; i++) {
 		if (!strcmp(cli->operand[i], "-")) {
 			fputs("stsify: stdin (-) cannot be mixed with files\n", stderr);
 			pathlist_release(&pl);
+			report_release(&rep);
 			return STSIFY_EXIT_USAGE;
 		}
 		bad += walk_operand(&pl, cli->operand[i], &rep);
@@ -113,13 +150,14 @@ static int run_files(struct cli *cli)
 	for (size_t i = 0; i < pl.n; i++) {
 		size_t len;
 
-		if (read_file(pl.path[i], &bufs[n], &len)) {
-			report_add_at(&rep, pl.path[i], 0, 0, SEV_ERROR, "read-error", "cannot read: %s",
+		progress(cli, i + 1, pl.n);
+		if (read_file(pl.e[i].path, &bufs[n], &len)) {
+			report_add_at(&rep, pl.e[i].path, 0, 0, SEV_ERROR, "read-error", "cannot read: %s",
 				      strerror(errno));
 			bad++;
 			continue;
 		}
-		files[n].path = pl.path[i];
+		files[n].path = pl.e[i].path;
 		files[n].in = bufs[n];
 		files[n].inlen = len;
 		n++;
@@ -136,13 +174,13 @@ static int run_files(struct cli *cli)
 		if (f->status != STSIFY_CHANGED)
 			continue;
 		changed++;
-		if (cli->mode == MODE_DIFF) {
+		if (cli->mode == MODE_DIFF && printing) {
 			struct strbuf sb = STRBUF_INIT;
 
 			udiff(&sb, f->path, f->in, f->inlen, f->out, f->outlen, 3);
 			write_all(stdout, sb.buf, sb.len);
 			strbuf_release(&sb);
-		} else if (cli->mode == MODE_LIST) {
+		} else if (cli->mode == MODE_LIST && printing) {
 			printf("%s\n", f->path);
 		} else if (cli->mode == MODE_WRITE && write_atomic(f->path, f->out, f->outlen)) {
 			report_add_at(&rep, f->path, 0, 0, SEV_ERROR, "write-error",
@@ -150,6 +188,8 @@ static int run_files(struct cli *cli)
 			failed++;
 		}
 	}
+	if (cli->migration_plan)
+		failed += (size_t)migrate_write(cli->migration_plan, &rep, cli->copy_image);
 	if (cli->verbose)
 		report_add_at(&rep, "stsify", 0, 0, SEV_INFO, "summary",
 			      "%zu files read, %zu %s, %zu could not be processed", n, changed,
@@ -162,6 +202,7 @@ static int run_files(struct cli *cli)
 	else
 		code = STSIFY_EXIT_OK;
 out:
+	code = finish(cli, &rep, code, files, n, false);
 	for (size_t i = 0; i < n; i++)
 		stsify_file_release(&files[i]);
 	for (size_t i = 0; i < n; i++)
@@ -169,7 +210,7 @@ out:
 	free(bufs);
 	free(files);
 	pathlist_release(&pl);
-	return finish(cli, &rep, code);
+	return code;
 }
 
 int cli_run(struct cli *cli)

@@ -85,6 +85,19 @@ static struct op *add_op(struct pctx *c, enum op_kind kind, const struct resourc
 
 /* Set a scalar; a node already set (a reference shared by two Deployments
  * of the same name in different folders) is set once. */
+static void add_ref(struct pctx *c, const struct resource *r, const struct ynode *at)
+{
+	struct dplan *d = &c->p->d[c->dep];
+	struct ref_plan *rp;
+
+	ALLOC_GROW(d->ref, d->nref + 1, d->aref);
+	rp = &d->ref[d->nref++];
+	rp->in = r->in;
+	rp->kind = r->kind;
+	rp->name = r->name;
+	rp->at = at;
+}
+
 static void set_scalar(struct pctx *c, const struct resource *r, const struct ynode *n,
 		       const char *value)
 {
@@ -437,6 +450,7 @@ static char *plan_service(struct pctx *c, const struct resource *dep, const stru
 	} else {
 		add_op(c, OP_ADD_DOC, dep, NULL)->val = svc;
 	}
+	c->p->d[c->dep].service_added = true;
 	note(c, dep, ynode_get(dep->node, "kind"), SEV_INFO, "service-added",
 	     "headless Service \"%s\" added for StatefulSet \"%s\"", name.buf, dep->name);
 	return strbuf_detach(&name, NULL);
@@ -602,6 +616,7 @@ static void retarget(struct pctx *c, const struct resource *dep)
 		api = ynode_get(ref, "apiVersion");
 		if (api && ynode_is_scalar(api) && !ynode_is(api, "apps/v1"))
 			set_scalar(c, r, api, "apps/v1");
+		add_ref(c, r, kind ? kind : ref);
 		note(c, r, kind ? kind : ref, SEV_INFO, "reference",
 		     "%s \"%s\" now targets StatefulSet \"%s\"", r->kind, r->name, dep->name);
 	}
@@ -644,6 +659,7 @@ static void retarget_kustomize(struct pctx *c, const struct resource *dep, size_
 					    (ns && !ynode_is(ns, dep->ns)) || has_alias(t, true))
 						continue;
 					set_scalar(c, &r, kind, "StatefulSet");
+					add_ref(c, &r, kind);
 					note(c, &r, kind, SEV_INFO, "reference",
 					     "%s target of %s now names StatefulSet \"%s\"", lists[l],
 					     in->src->path, dep->name);
@@ -747,8 +763,17 @@ static void convert(struct pctx *c, const struct resource *dep, struct claim_use
 	/* the claims leave the pod template and come back as templates */
 	vcts = val_seq();
 	for (size_t i = 0; i < ncu; i++) {
+		struct val *t = claim_template(c, dep, &cu[i], dep->name);
+		struct claim_plan *cp;
+
 		remove_node(c, dep, cu[i].volume, keep);
-		val_push(vcts, claim_template(c, dep, &cu[i], dep->name));
+		val_push(vcts, t);
+		ALLOC_GROW(d->claim, d->nclaim + 1, d->aclaim);
+		cp = &d->claim[d->nclaim++];
+		cp->volume = cu[i].volname;
+		cp->claim = cu[i].claim->text;
+		cp->pvc = cu[i].pvc;
+		cp->spec = val_get(t, "spec");
 		note(c, cu[i].pvc ? cu[i].pvc : dep,
 		     cu[i].pvc ? ynode_path(cu[i].pvc->node, "metadata", "name", NULL) : cu[i].claim,
 		     SEV_WARNING, "data-migration",
@@ -761,6 +786,18 @@ static void convert(struct pctx *c, const struct resource *dep, struct claim_use
 	o->val = vcts;
 	retarget(c, dep);
 	retarget_kustomize(c, dep, c->nin);
+}
+
+static void decide(struct pctx *c, const struct resource *dep, bool converted, const char *why)
+{
+	struct decision *d;
+
+	ALLOC_GROW(c->p->dec, c->p->ndec + 1, c->p->adec);
+	d = &c->p->dec[c->p->ndec++];
+	d->dep = dep;
+	d->converted = converted;
+	d->reason = why;
+	d->dplan = converted ? c->dep : 0;
 }
 
 /* The decision table of DESIGN.md section 2. */
@@ -776,6 +813,7 @@ static void plan_deployment(struct pctx *c, const struct resource *dep)
 	long long replicas, max;
 	const char *img;
 	bool rwx = false, go = false;
+	const char *why = "no-writable-claim";
 	size_t first;
 	struct dplan *d;
 
@@ -783,8 +821,10 @@ static void plan_deployment(struct pctx *c, const struct resource *dep)
 		api_ok |= !strcmp(dep->api, deployment_apis[i]);
 	c->owner = c->p->nd + 1;	/* the index it gets if it is converted */
 	first = c->rep->n;
-	if (!api_ok || !spec || spec->kind != YNODE_MAP || !podspec || podspec->kind != YNODE_MAP)
+	if (!api_ok || !spec || spec->kind != YNODE_MAP || !podspec || podspec->kind != YNODE_MAP) {
+		decide(c, dep, false, api_ok ? "no-pod-template" : "api-version");
 		return;
+	}
 	ncu = writable_claims(c, dep, podspec, &cu);
 	if (!ncu)
 		goto out;
@@ -798,20 +838,25 @@ static void plan_deployment(struct pctx *c, const struct resource *dep)
 	if (truthy(ynode_get(ann, "stsify.dev/skip"))) {
 		note(c, dep, ynode_key_of(ynode_get(ann, "stsify.dev/skip")), SEV_INFO, "annotation",
 		     "Deployment \"%s\" is left alone: annotation stsify.dev/skip is \"true\"", dep->name);
+		why = "annotation";
 		goto out;
 	}
 	if (truthy(ynode_get(ann, "stsify.dev/convert"))) {
 		note(c, dep, ynode_key_of(ynode_get(ann, "stsify.dev/convert")), SEV_INFO, "annotation",
 		     "Deployment \"%s\" is converted: annotation stsify.dev/convert is \"true\"", dep->name);
+		why = "annotation";
 		go = true;
 	} else if (!rules_selected(c->ru, dep->name)) {
+		why = "not-selected";
 		goto out;
 	} else if (rwx && !img && !c->opt->all) {
 		note(c, dep, at, SEV_WARNING, "shared-rwx",
 		     "claim \"%s\" is ReadWriteMany and shared by the replicas of Deployment \"%s\": left as it is (shared storage is often deliberate; convert it with --all or annotation stsify.dev/convert)",
 		     at->text, dep->name);
+		why = "shared-rwx";
 		goto out;
 	} else if (replicas > 1 || max > 1) {
+		why = "shared-pvc";
 		for (size_t i = 0; i < ncu; i++) {
 			if (replicas > 1)
 				note(c, dep, cu[i].claim, SEV_ERROR, "shared-pvc",
@@ -824,6 +869,7 @@ static void plan_deployment(struct pctx *c, const struct resource *dep)
 		}
 		go = true;
 	} else if (img || c->opt->all) {
+		why = "stateful-deployment";
 		if (img)
 			note(c, dep, at, SEV_WARNING, "stateful-deployment",
 			     "Deployment \"%s\" runs stateful image \"%s\" on claim \"%s\": %s",
@@ -836,6 +882,7 @@ static void plan_deployment(struct pctx *c, const struct resource *dep)
 			     "Deployment \"%s\" writes to claim \"%s\" (--all)", dep->name, at->text);
 		go = true;
 	} else {
+		why = "single-replica-pvc";
 		note(c, dep, at, SEV_INFO, "single-replica-pvc",
 		     "Deployment \"%s\" has one replica on claim \"%s\": left as it is (convert it with --all or annotation stsify.dev/convert)",
 		     dep->name, at->text);
@@ -849,6 +896,8 @@ static void plan_deployment(struct pctx *c, const struct resource *dep)
 		note(c, dep, ynode_get(dep->node, "kind"), SEV_WARNING, "unsupported-alias",
 		     "Deployment \"%s\" uses merge keys (<<): left as it is, convert it by hand",
 		     dep->name);
+		why = "unsupported-alias";
+		go = false;
 		goto out;
 	}
 	if (!ynode_get(spec, "selector") &&
@@ -856,6 +905,8 @@ static void plan_deployment(struct pctx *c, const struct resource *dep)
 		note(c, dep, spec, SEV_WARNING, "no-selector",
 		     "Deployment \"%s\" has neither a selector nor pod template labels: left as it is",
 		     dep->name);
+		why = "no-selector";
+		go = false;
 		goto out;
 	}
 	ALLOC_GROW(c->p->d, c->p->nd + 1, c->p->ad);
@@ -865,8 +916,12 @@ static void plan_deployment(struct pctx *c, const struct resource *dep)
 	d->dep = dep;
 	d->sts = xstrdup(dep->name);
 	convert(c, dep, cu, ncu);
-	first = c->rep->n;
+	decide(c, dep, true, why);
+	free(cu);
+	c->owner = 0;
+	return;
 out:
+	decide(c, dep, false, why);
 	/* only a converted Deployment can be abandoned later */
 	for (size_t i = first; i < c->rep->n; i++)
 		c->rep->f[i].owner = 0;
@@ -885,8 +940,14 @@ void plan_build(struct plan *p, const struct stsify_options *opt, const struct r
 			plan_deployment(&c, &ri->r[i]);
 }
 
-void plan_abandon(struct plan *p, size_t dep)
+void plan_abandon(struct plan *p, size_t dep, const char *code)
 {
+	for (size_t i = 0; i < p->ndec; i++) {
+		if (p->dec[i].converted && p->dec[i].dplan == dep) {
+			p->dec[i].converted = false;
+			p->dec[i].reason = code;
+		}
+	}
 	p->d[dep].failed = true;
 	for (size_t i = 0; i < p->nop; i++)
 		if (p->op[i].dep == dep)
@@ -902,8 +963,11 @@ void plan_release(struct plan *p)
 	for (size_t i = 0; i < p->nd; i++) {
 		free(p->d[i].sts);
 		free(p->d[i].service);
+		free(p->d[i].claim);
+		free(p->d[i].ref);
 	}
 	free(p->op);
 	free(p->d);
+	free(p->dec);
 	memset(p, 0, sizeof(*p));
 }

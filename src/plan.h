@@ -52,11 +52,43 @@ struct op {
 	size_t dep;			/* the Deployment plan that made it */
 };
 
+/* A converted claim: pod volume `volume` on claim `claim` becomes template
+ * `volume`, whose claim for pod 0 is `<volume>-<sts>-0`. */
+struct claim_plan {
+	const char *volume;
+	const char *claim;
+	const struct resource *pvc;	/* NULL when not in the input */
+	const struct val *spec;		/* the template's spec (owned by an op) */
+};
+
+/* An object whose reference to the Deployment now names the StatefulSet. */
+struct ref_plan {
+	size_t in;			/* the input that holds it */
+	const char *kind;		/* HorizontalPodAutoscaler, Kustomization, ... */
+	const char *name;
+	const struct ynode *at;		/* the edited node */
+};
+
 struct dplan {
 	const struct resource *dep;
 	char *sts;			/* the StatefulSet's name */
 	char *service;			/* serviceName */
+	bool service_added;		/* false: an existing headless Service is reused */
 	bool failed;			/* conversion abandoned (a finding says why) */
+	struct claim_plan *claim;
+	size_t nclaim, aclaim;
+	struct ref_plan *ref;		/* references that follow it */
+	size_t nref, aref;
+};
+
+/* What was decided for every Deployment, converted or not, and why: the
+ * code of the finding that decided ("shared-pvc", "single-replica-pvc",
+ * "not-selected", "no-writable-claim", ...). */
+struct decision {
+	const struct resource *dep;
+	bool converted;
+	const char *reason;
+	size_t dplan;			/* index into plan.d when converted */
 };
 
 struct plan {
@@ -64,6 +96,8 @@ struct plan {
 	size_t nop, aop;
 	struct dplan *d;
 	size_t nd, ad;
+	struct decision *dec;
+	size_t ndec, adec;
 };
 
 struct plan_input {
@@ -75,8 +109,8 @@ struct plan_input {
 /* Plan every Deployment of ri. Findings go to rep. */
 void plan_build(struct plan *p, const struct stsify_options *opt, const struct rules *ru,
 		const struct rindex *ri, const struct plan_input *in, size_t nin, struct report *rep);
-/* Cancel every operation of Deployment plan dep. */
-void plan_abandon(struct plan *p, size_t dep);
+/* Cancel every operation of Deployment plan dep; code says why. */
+void plan_abandon(struct plan *p, size_t dep, const char *code);
 void plan_release(struct plan *p);
 
 #endif

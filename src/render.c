@@ -112,6 +112,27 @@ struct val *val_from_ynode(const struct ynode *n)
 	}
 }
 
+struct val *val_copy(const struct val *v)
+{
+	struct val *c;
+
+	if (!v)
+		return NULL;
+	if (v->kind == VAL_SCALAR) {
+		c = val_str(v->str);
+		c->is_string = v->is_string;
+		return c;
+	}
+	c = v->kind == VAL_MAP ? val_map() : val_seq();
+	for (size_t i = 0; i < v->n; i++) {
+		if (v->kind == VAL_MAP)
+			val_set(c, v->key[i], val_copy(v->item[i]));
+		else
+			val_push(c, val_copy(v->item[i]));
+	}
+	return c;
+}
+
 void val_free(struct val *v)
 {
 	if (!v)
@@ -139,7 +160,8 @@ static const char ambiguous_re[] =
 	"|0x[0-9a-f_]+|0o?[0-7_]+|0b[01_]+"
 	"|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\\.[0-9_]*)?"
 	"|[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}.*)$";
-static const char plain_safe_re[] = "^[A-Za-z0-9_./][A-Za-z0-9_./@%+=-]*$";
+/* ":" only inside: "a:b" is a plain scalar, "a:" and "a: b" are not */
+static const char plain_safe_re[] = "^[A-Za-z0-9_./][A-Za-z0-9_./@%+=-]*(?::[A-Za-z0-9_./@%+=-]+)*$";
 static const char json_literal_re[] =
 	"^(?:true|false|null|-?(?:0|[1-9][0-9]*)(?:\\.[0-9]+)?(?:[eE][-+]?[0-9]+)?)$";
 

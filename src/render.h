@@ -46,6 +46,7 @@ struct val *val_insert(struct val *map, size_t at, const char *key, struct val *
 struct val *val_get(const struct val *map, const char *key);
 /* Deep copy of a source node (aliases become null). */
 struct val *val_from_ynode(const struct ynode *n);
+struct val *val_copy(const struct val *v);
 void val_free(struct val *v);
 
 /* The formatting conventions of one document. */

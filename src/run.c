@@ -77,13 +77,13 @@ static void parse_inputs(struct input *in, struct stsify_file *files, size_t n,
  * findings that described its conversion go; those that describe the
  * problem (a shared claim) stay.
  */
-static void abandon(struct plan *p, size_t dep, struct report *rep)
+static void abandon(struct plan *p, size_t dep, const char *code, struct report *rep)
 {
 	static const char *const keep[] = {
 		"shared-pvc", "stateful-deployment", "annotation", "shared-rwx", "single-replica-pvc", NULL,
 	};
 
-	plan_abandon(p, dep);
+	plan_abandon(p, dep, code);
 	report_drop_owner(rep, dep + 1, keep);
 }
 
@@ -92,7 +92,7 @@ static void abandon_input(struct plan *p, size_t i, struct report *rep)
 {
 	for (size_t k = 0; k < p->nop; k++)
 		if (p->op[k].in == i && p->op[k].kind != OP_NONE)
-			abandon(p, p->op[k].dep, rep);
+			abandon(p, p->op[k].dep, "verify-failed", rep);
 }
 
 /* One round of lowering, applying and verifying; 1 when it must run again. */
@@ -118,7 +118,7 @@ static int rewrite_round(struct plan *p, struct input *in, struct stsify_file *f
 
 			report_add(rep, &in[dep->in].src, dep->node->start, SEV_WARNING, code,
 				   "Deployment \"%s\" is left as it is: %s", dep->name, why);
-			abandon(p, bad_dep, rep);
+			abandon(p, bad_dep, code, rep);
 			free(why);
 			edits_release(&ed);
 			return 1;
@@ -131,7 +131,7 @@ static int rewrite_round(struct plan *p, struct input *in, struct stsify_file *f
 			report_add(rep, &in[i].src, bad->start, SEV_ERROR, "internal",
 				   "overlapping edits (a bug in stsify; please report it): Deployment \"%s\" is left as it is",
 				   p->d[bad->dep].dep->name);
-			abandon(p, bad->dep, rep);
+			abandon(p, bad->dep, "internal", rep);
 			edits_release(&ed);
 			strbuf_release(&out);
 			return 1;
@@ -162,6 +162,62 @@ static int rewrite_round(struct plan *p, struct input *in, struct stsify_file *f
 	return 0;
 }
 
+/* Copy the plan, per Deployment, into the report. */
+static void summarize(const struct plan *p, const struct input *in, struct report *rep)
+{
+	for (size_t i = 0; i < p->ndec; i++) {
+		const struct decision *dc = &p->dec[i];
+		const struct resource *r = dc->dep;
+		const struct source *src = &in[r->in].src;
+		struct dep_summary *s;
+
+		ALLOC_GROW(rep->dep, rep->ndep + 1, rep->adep);
+		s = &rep->dep[rep->ndep++];
+		memset(s, 0, sizeof(*s));
+		s->path = xstrdup(src->path);
+		source_linecol(src, r->node->start, &s->line, &s->col);
+		s->ns = xstrdup(r->ns);
+		s->name = xstrdup(r->name);
+		s->converted = dc->converted;
+		s->reason = xstrdup(dc->reason);
+		if (!dc->converted)
+			continue;
+		{
+			const struct dplan *d = &p->d[dc->dplan];
+
+			s->service = xstrdup(d->service);
+			s->service_added = d->service_added;
+			s->claim = xcalloc(d->nclaim ? d->nclaim : 1, sizeof(*s->claim));
+			s->nclaim = d->nclaim;
+			for (size_t k = 0; k < d->nclaim; k++) {
+				struct claim_summary *c = &s->claim[k];
+				const struct claim_plan *cp = &d->claim[k];
+				unsigned col;
+
+				c->volume = xstrdup(cp->volume);
+				c->claim = xstrdup(cp->claim);
+				c->new_claim = xasprintf("%s-%s-0", cp->volume, d->sts);
+				if (cp->pvc) {
+					c->pvc_path = xstrdup(in[cp->pvc->in].src.path);
+					source_linecol(&in[cp->pvc->in].src, cp->pvc->node->start, &c->pvc_line, &col);
+				}
+				c->spec = val_copy(cp->spec);
+			}
+			s->ref = xcalloc(d->nref ? d->nref : 1, sizeof(*s->ref));
+			s->nref = d->nref;
+			for (size_t k = 0; k < d->nref; k++) {
+				struct ref_summary *rs = &s->ref[k];
+				const struct ref_plan *rp = &d->ref[k];
+
+				rs->path = xstrdup(in[rp->in].src.path);
+				source_linecol(&in[rp->in].src, rp->at->start, &rs->line, &rs->col);
+				rs->kind = xstrdup(rp->kind);
+				rs->name = xstrdup(rp->name);
+			}
+		}
+	}
+}
+
 int stsify_run(const struct stsify_options *opt, struct stsify_file *files, size_t n,
 	       struct report *rep)
 {
@@ -187,6 +243,7 @@ int stsify_run(const struct stsify_options *opt, struct stsify_file *files, size
 	plan_build(&p, opt, &ru, &ri, pin, n, rep);
 	while (rewrite_round(&p, in, files, n, pin, rep))
 		;
+	summarize(&p, in, rep);
 	plan_release(&p);
 	rindex_release(&ri);
 	rules_release(&ru);

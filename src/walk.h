@@ -2,27 +2,50 @@
  * walk.h - the files named on the command line, directories walked.
  *
  * A directory is walked for *.yaml, *.yml and *.json, skipping hidden
- * entries (.git and the like); a file named explicitly is taken whatever
- * its name.  The result is sorted by path so that output is deterministic.
- * Paths are shown as given, without a leading "./"; an absolute path under
- * the current directory is shown relative to it.
+ * entries (.git and the like) and, with --include/--exclude-path, paths
+ * that the patterns (pcre2) leave out; a file named explicitly is taken
+ * whatever its name (--exclude-path still applies).  The result is sorted
+ * by path so that output is deterministic.  Paths are shown as given,
+ * without a leading "./"; an absolute path under the current directory is
+ * shown relative to it.
+ *
+ * Symlinks: a file reached twice (a symlink and its target, or two
+ * symlinks) is read once, under the name that is not a symlink when there
+ * is one; a symlink found in a walked directory whose target lies outside
+ * that directory is skipped with a warning; a directory is walked once,
+ * so symlink cycles end.
  */
 #ifndef STSIFY_WALK_H
 #define STSIFY_WALK_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 struct report;
 
-struct pathlist {
-	char **path;
-	size_t n, alloc;
+struct walk_entry {
+	char *path;
+	dev_t dev;
+	ino_t ino;
+	bool symlink;
 };
 
+struct pathlist {
+	struct walk_entry *e;
+	size_t n, alloc;
+	/* directories walked, to end symlink cycles */
+	struct walk_entry *dir;
+	size_t ndir, adir;
+	void *include, *exclude;	/* pcre2_code *, or NULL */
+};
+
+/* Compile the path patterns; -1 with *err (malloc'd) when one is invalid. */
+int pathlist_init(struct pathlist *pl, const char *include, const char *exclude, char **err);
 /* Add operand to pl (walking it when it is a directory); problems are
- * reported as read-error findings.  Returns the number of problems. */
+ * reported as findings.  Returns the number of errors. */
 int walk_operand(struct pathlist *pl, const char *operand, struct report *rep);
-/* Sort and drop duplicates. */
+/* Sort, and drop files reached twice. */
 void pathlist_sort(struct pathlist *pl);
 void pathlist_release(struct pathlist *pl);
 
