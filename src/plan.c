@@ -29,6 +29,7 @@ struct pctx {
 	size_t nin;
 	size_t dep;		/* index of the current dplan */
 	size_t owner;		/* findings belong to Deployment plan owner - 1 */
+	bool *patch;		/* per input: a Kustomize strategic-merge patch file */
 	const struct resource *res;
 };
 
@@ -681,6 +682,81 @@ static void drop(struct pctx *c, const struct resource *dep, const struct ynode 
 	     key, dep->name, why);
 }
 
+/*
+ * strategy -> updateStrategy in the mapping spec of r (the object, or a
+ * strategic-merge patch of it): Recreate becomes RollingUpdate, maxSurge
+ * goes, maxUnavailable goes unless kept; a strategy that empties goes.
+ */
+static void convert_strategy(struct pctx *c, const struct resource *r, const struct ynode *spec,
+			     const struct ynode *const *keep)
+{
+	const struct ynode *strategy = ynode_get(spec, "strategy");
+	const struct ynode *type = ynode_get(strategy, "type");
+	const struct ynode *ru = ynode_get(strategy, "rollingUpdate");
+
+	if (!strategy)
+		return;
+	if (ynode_is(type, "Recreate")) {
+		set_scalar(c, r, type, "RollingUpdate");
+		note(c, r, type, SEV_INFO, "update-strategy",
+		     "strategy Recreate becomes updateStrategy RollingUpdate: StatefulSets replace pods one at a time, highest ordinal first");
+		if (ru)
+			drop(c, r, strategy, "rollingUpdate", keep, "not allowed with Recreate");
+	} else if (ru) {
+		drop(c, r, ru, "maxSurge", keep, "StatefulSets do not surge");
+		if (!c->opt->keep_max_unavailable)
+			drop(c, r, ru, "maxUnavailable", keep,
+			     "it needs the MaxUnavailableStatefulSet feature gate (keep it with --keep-max-unavailable)");
+	}
+	/* (strategy itself is not kept: {rollingUpdate: {maxSurge: 1}} empties) */
+	if (!is_removed(c->p, strategy))
+		set_scalar(c, r, ynode_key_of(strategy), "updateStrategy");
+}
+
+/* Strategic-merge patches of the Deployment (found by find_patches())
+ * follow it: kind, apiVersion, strategy and the Deployment-only fields. */
+static void convert_patches(struct pctx *c, const struct resource *dep)
+{
+	for (size_t i = 0; i < c->ri->n; i++) {
+		const struct resource *r = &c->ri->r[i];
+		const struct ynode *spec = ynode_get(r->node, "spec");
+		const struct ynode *keep[] = { r->node, spec, ynode_get(r->node, "metadata"), NULL };
+
+		if (!c->patch[r->in] || r->list_item || strcmp(r->kind, "Deployment") ||
+		    strcmp(r->name, dep->name) || (r->ns[0] && strcmp(r->ns, dep->ns)) || has_alias(r->node, true))
+			continue;
+		set_scalar(c, r, ynode_get(r->node, "kind"), "StatefulSet");
+		if (ynode_is_scalar(ynode_get(r->node, "apiVersion")) && !ynode_is(ynode_get(r->node, "apiVersion"), "apps/v1"))
+			set_scalar(c, r, ynode_get(r->node, "apiVersion"), "apps/v1");
+		if (spec && spec->kind == YNODE_MAP) {
+			convert_strategy(c, r, spec, keep);
+			drop(c, r, spec, "progressDeadlineSeconds", keep, "StatefulSets have no progress deadline");
+			drop(c, r, spec, "paused", keep, "StatefulSets cannot be paused");
+		}
+		add_ref(c, r, ynode_get(r->node, "kind"));
+		note(c, r, ynode_get(r->node, "kind"), SEV_INFO, "reference",
+		     "strategic-merge patch %s now patches StatefulSet \"%s\"", c->in[r->in].src->path, dep->name);
+	}
+}
+
+/* Text that still names the Deployment and that stsify cannot rewrite
+ * (a script in a ConfigMap, a Helm template, a comment): reported. */
+static void find_stale(struct pctx *c, const struct resource *dep)
+{
+	for (size_t i = 0; i < c->nin; i++) {
+		const struct source *src = c->in[i].src;
+
+		for (size_t at = 0; (at = rules_next_reference(src->buf, src->len, at, dep->name)) != NOPOS; at++) {
+			struct finding *f = report_add(c->rep, src, at, SEV_WARNING, "stale-reference",
+						       "this still names Deployment \"%s\", which becomes a StatefulSet: change it by hand",
+						       dep->name);
+
+			finding_set_resource(f, "Deployment", dep->ns[0] ? dep->ns : NULL, dep->name);
+			f->owner = c->owner;
+		}
+	}
+}
+
 /* The field mapping of DESIGN.md section 3. */
 static void convert(struct pctx *c, const struct resource *dep, struct claim_use *cu, size_t ncu)
 {
@@ -690,7 +766,6 @@ static void convert(struct pctx *c, const struct resource *dep, struct claim_use
 	const struct ynode *root = dep->node;
 	const struct ynode *spec = ynode_get(root, "spec"), *md = ynode_get(root, "metadata");
 	const struct ynode *tmpl = ynode_get(spec, "template"), *podspec = ynode_get(tmpl, "spec");
-	const struct ynode *strategy = ynode_get(spec, "strategy");
 	const struct ynode *replicas = ynode_get(spec, "replicas");
 	const struct ynode *keep[] = { root, spec, md, tmpl, podspec, NULL };
 	struct dplan *d = &c->p->d[c->dep];
@@ -726,27 +801,7 @@ static void convert(struct pctx *c, const struct resource *dep, struct claim_use
 	}
 
 	/* strategy -> updateStrategy */
-	if (strategy) {
-		const struct ynode *type = ynode_get(strategy, "type");
-		const struct ynode *ru = ynode_get(strategy, "rollingUpdate");
-		/* strategy itself may go: {rollingUpdate: {maxSurge: 1}} empties */
-		const struct ynode *skeep[] = { root, spec, md, tmpl, podspec, NULL };
-
-		if (ynode_is(type, "Recreate")) {
-			set_scalar(c, dep, type, "RollingUpdate");
-			note(c, dep, type, SEV_INFO, "update-strategy",
-			     "strategy Recreate becomes updateStrategy RollingUpdate: StatefulSets replace pods one at a time, highest ordinal first");
-			if (ru)
-				drop(c, dep, strategy, "rollingUpdate", skeep, "not allowed with Recreate");
-		} else if (ru) {
-			drop(c, dep, ru, "maxSurge", skeep, "StatefulSets do not surge");
-			if (!c->opt->keep_max_unavailable)
-				drop(c, dep, ru, "maxUnavailable", skeep,
-				     "it needs the MaxUnavailableStatefulSet feature gate (keep it with --keep-max-unavailable)");
-		}
-		if (!is_removed(c->p, strategy))
-			set_scalar(c, dep, ynode_key_of(strategy), "updateStrategy");
-	}
+	convert_strategy(c, dep, spec, keep);
 
 	drop(c, dep, spec, "progressDeadlineSeconds", keep, "StatefulSets have no progress deadline");
 	if (truthy(ynode_get(spec, "paused")))
@@ -786,6 +841,8 @@ static void convert(struct pctx *c, const struct resource *dep, struct claim_use
 	o->val = vcts;
 	retarget(c, dep);
 	retarget_kustomize(c, dep, c->nin);
+	convert_patches(c, dep);
+	find_stale(c, dep);
 }
 
 static void decide(struct pctx *c, const struct resource *dep, bool converted, const char *why)
@@ -929,15 +986,92 @@ out:
 	free(cu);
 }
 
+/* "dir/of/kustomization.yaml" + "../x/./p.yaml" -> "dir/of/../x/p.yaml"
+ * normalised: "dir/x/p.yaml".  Returns a malloc'd path. */
+static char *path_join(const char *base, const char *rel)
+{
+	const char *slash = strrchr(base, '/');
+	char *joined = rel[0] == '/' || !slash ? xstrdup(rel)
+					       : xasprintf("%.*s/%s", (int)(slash - base), base, rel);
+	char **seg = xcalloc(strlen(joined) + 1, sizeof(*seg));
+	struct strbuf out = STRBUF_INIT;
+	size_t n = 0;
+
+	for (char *t = joined, *e; *t; t = e) {
+		e = t + strcspn(t, "/");
+		if (*e)
+			*e++ = '\0';
+		if (!*t || !strcmp(t, "."))
+			continue;
+		if (!strcmp(t, "..") && n && strcmp(seg[n - 1], ".."))
+			n--;
+		else
+			seg[n++] = t;
+	}
+	if (joined[0] == '/' && rel[0] == '/')
+		strbuf_addch(&out, '/');
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			strbuf_addch(&out, '/');
+		strbuf_addstr(&out, seg[i]);
+	}
+	free(seg);
+	free(joined);
+	return strbuf_detach(&out, NULL);
+}
+
+static void mark_patch(struct pctx *c, const char *kpath, const char *rel)
+{
+	char *want = path_join(kpath, rel);
+
+	for (size_t i = 0; i < c->nin; i++) {
+		char *have = path_join("", c->in[i].src->path);
+
+		if (!strcmp(want, have))
+			c->patch[i] = true;
+		free(have);
+	}
+	free(want);
+}
+
+/* The files that kustomization.yaml names as strategic-merge patches
+ * (patchesStrategicMerge, or a `patches` entry with a path) describe
+ * changes, not objects: they are never planned as Deployments. */
+static void find_patches(struct pctx *c)
+{
+	for (size_t i = 0; i < c->nin; i++) {
+		for (size_t d = 0; !c->in[i].skip && d < c->in[i].ys->ndoc; d++) {
+			const struct ynode *root = c->in[i].ys->doc[d].root;
+			const struct ynode *psm = ynode_get(root, "patchesStrategicMerge");
+			const struct ynode *ps = ynode_get(root, "patches");
+
+			if (!root || root->kind != YNODE_MAP || !is_kustomization(&c->in[i], root))
+				continue;
+			for (size_t k = 0; psm && psm->kind == YNODE_SEQ && k < psm->nkid; k++)
+				if (ynode_is_scalar(psm->kid[k]) && !strchr(psm->kid[k]->text, '\n'))
+					mark_patch(c, c->in[i].src->path, psm->kid[k]->text);
+			for (size_t k = 0; ps && ps->kind == YNODE_SEQ && k < ps->nkid; k++) {
+				const char *path = ynode_str(ynode_get(ps->kid[k], "path"));
+
+				if (path)
+					mark_patch(c, c->in[i].src->path, path);
+			}
+		}
+	}
+}
+
 void plan_build(struct plan *p, const struct stsify_options *opt, const struct rules *ru,
 		const struct rindex *ri, const struct plan_input *in, size_t nin, struct report *rep)
 {
 	struct pctx c = { .opt = opt, .ru = ru, .ri = ri, .in = in, .rep = rep, .p = p, .nin = nin };
 
 	memset(p, 0, sizeof(*p));
+	c.patch = xcalloc(nin ? nin : 1, sizeof(*c.patch));
+	find_patches(&c);
 	for (size_t i = 0; i < ri->n; i++)
-		if (!strcmp(ri->r[i].kind, "Deployment") && !in[ri->r[i].in].skip)
+		if (!strcmp(ri->r[i].kind, "Deployment") && !in[ri->r[i].in].skip && !c.patch[ri->r[i].in])
 			plan_deployment(&c, &ri->r[i]);
+	free(c.patch);
 }
 
 void plan_abandon(struct plan *p, size_t dep, const char *code)

@@ -5,6 +5,7 @@
 
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "util.h"
@@ -135,4 +136,31 @@ size_t rules_helm_offset(const char *buf, size_t len, const struct ystream *ys, 
 	pcre2_match_data_free(md);
 	pcre2_code_free(re);
 	return found;
+}
+
+size_t rules_next_reference(const char *buf, size_t len, size_t from, const char *name)
+{
+	struct strbuf re = STRBUF_INIT;
+	char *err = NULL;
+	pcre2_code *code;
+	pcre2_match_data *md;
+	size_t at = NOPOS;
+
+	/* "deployment/pg", "deployments pg", "deploy/pg", "deployment.apps/pg"
+	 * as kubectl takes them; the name must end there ("pg" is not "pg-0") */
+	strbuf_addstr(&re, "(?i)\\b(?:deployments?|deploy)(?:\\.apps)?(?:/|[ \\t]+)\\Q");
+	strbuf_addstr(&re, name);
+	strbuf_addstr(&re, "\\E(?![-A-Za-z0-9.])");
+	code = compile(re.buf, "reference", &err);
+	strbuf_release(&re);
+	if (!code) {
+		free(err);
+		return NOPOS;
+	}
+	md = pcre2_match_data_create_from_pattern(code, NULL);
+	if (from < len && pcre2_match(code, (PCRE2_SPTR)buf, len, from, 0, md, NULL) >= 0)
+		at = pcre2_get_ovector_pointer(md)[0];
+	pcre2_match_data_free(md);
+	pcre2_code_free(code);
+	return at;
 }

@@ -32,4 +32,11 @@ bool rules_stateful_image(const struct rules *ru, const char *image);
  */
 size_t rules_helm_offset(const char *buf, size_t len, const struct ystream *ys, bool parsed);
 
+/*
+ * The next place at or after from where the text names Deployment `name`
+ * the way kubectl commands do ("deployment/NAME", "deploy NAME", ...), or
+ * NOPOS.
+ */
+size_t rules_next_reference(const char *buf, size_t len, size_t from, const char *name);
+
 #endif
