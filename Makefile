@@ -32,7 +32,7 @@ TEST_SRC := $(wildcard tests/test_*.c)
 TEST_OBJ := $(TEST_SRC:.c=.o)
 HDRS     := $(wildcard src/*.h include/*.h)
 
-.PHONY: all deps demo check unit golden props cli install clean golden-update
+.PHONY: all deps demo check unit golden props cli repo install clean golden-update
 
 all: stsify
 
@@ -85,9 +85,12 @@ props: stsify
 cli: stsify
 	sh tests/cli.sh
 
+repo: stsify
+	sh tests/repo.sh
+
 check: deps
 	@$(MAKE) --no-print-directory all tests/unit
-	@$(MAKE) --no-print-directory golden props cli
+	@$(MAKE) --no-print-directory golden props cli repo
 	@$(MAKE) --no-print-directory unit
 
 golden-update: stsify
