@@ -739,24 +739,6 @@ static void convert_patches(struct pctx *c, const struct resource *dep)
 	}
 }
 
-/* Text that still names the Deployment and that stsify cannot rewrite
- * (a script in a ConfigMap, a Helm template, a comment): reported. */
-static void find_stale(struct pctx *c, const struct resource *dep)
-{
-	for (size_t i = 0; i < c->nin; i++) {
-		const struct source *src = c->in[i].src;
-
-		for (size_t at = 0; (at = rules_next_reference(src->buf, src->len, at, dep->name)) != NOPOS; at++) {
-			struct finding *f = report_add(c->rep, src, at, SEV_WARNING, "stale-reference",
-						       "this still names Deployment \"%s\", which becomes a StatefulSet: change it by hand",
-						       dep->name);
-
-			finding_set_resource(f, "Deployment", dep->ns[0] ? dep->ns : NULL, dep->name);
-			f->owner = c->owner;
-		}
-	}
-}
-
 /* The field mapping of DESIGN.md section 3. */
 static void convert(struct pctx *c, const struct resource *dep, struct claim_use *cu, size_t ncu)
 {
@@ -842,7 +824,6 @@ static void convert(struct pctx *c, const struct resource *dep, struct claim_use
 	retarget(c, dep);
 	retarget_kustomize(c, dep, c->nin);
 	convert_patches(c, dep);
-	find_stale(c, dep);
 }
 
 static void decide(struct pctx *c, const struct resource *dep, bool converted, const char *why)
@@ -1060,6 +1041,36 @@ static void find_patches(struct pctx *c)
 	}
 }
 
+/*
+ * Text that still names a converted Deployment and that stsify cannot
+ * rewrite (a script in a ConfigMap, a Helm template, a CI file): reported.
+ * One pass over each input, names looked up among the converted ones.
+ */
+static void find_stale(struct pctx *c)
+{
+	for (size_t i = 0; c->p->nd && i < c->nin; i++) {
+		const struct source *src = c->in[i].src;
+		size_t at = 0, name, len;
+
+		while ((at = rules_next_reference(c->ru, src->buf, src->len, at, &name, &len)) != NOPOS) {
+			for (size_t k = 0; k < c->p->nd; k++) {
+				const struct resource *dep = c->p->d[k].dep;
+				struct finding *f;
+
+				if (strlen(dep->name) != len || memcmp(dep->name, src->buf + name, len))
+					continue;
+				f = report_add(c->rep, src, at, SEV_WARNING, "stale-reference",
+					       "this still names Deployment \"%s\", which becomes a StatefulSet: change it by hand",
+					       dep->name);
+				finding_set_resource(f, "Deployment", dep->ns[0] ? dep->ns : NULL, dep->name);
+				f->owner = k + 1;
+				break;
+			}
+			at = name + len;
+		}
+	}
+}
+
 void plan_build(struct plan *p, const struct stsify_options *opt, const struct rules *ru,
 		const struct rindex *ri, const struct plan_input *in, size_t nin, struct report *rep)
 {
@@ -1071,6 +1082,7 @@ void plan_build(struct plan *p, const struct stsify_options *opt, const struct r
 	for (size_t i = 0; i < ri->n; i++)
 		if (!strcmp(ri->r[i].kind, "Deployment") && !in[ri->r[i].in].skip && !c.patch[ri->r[i].in])
 			plan_deployment(&c, &ri->r[i]);
+	find_stale(&c);
 	free(c.patch);
 }
 

@@ -23,6 +23,14 @@ const char stsify_stateful_images[] =
 	"|rabbitmq|nats|minio|influxdb|clickhouse(?:-server)?|cockroach(?:db)?|neo4j|couchdb)"
 	"(?::[^/@]*)?(?:@.*)?$";
 
+/*
+ * Text naming a Deployment the way kubectl commands do: "deployment/pg",
+ * "deployments pg", "deploy/pg", "deployment.apps/pg"; group 1 is the name
+ * (a DNS subdomain), which must end there ("pg" is not "pg-0").
+ */
+static const char reference_re[] =
+	"(?i)\\b(?:deployments?|deploy)(?:\\.apps)?(?:/|[ \\t]+)([a-z0-9](?:[-a-z0-9.]*[a-z0-9])?)(?![-A-Za-z0-9.])";
+
 static void *compile(const char *re, const char *what, char **err)
 {
 	int code;
@@ -51,6 +59,8 @@ int rules_init(struct rules *ru, const struct stsify_options *opt, char **err)
 	if (!(ru->stateful = compile(opt->stateful_images ? opt->stateful_images : stsify_stateful_images,
 				     "--stateful-images", err)))
 		goto fail;
+	if (!(ru->reference = compile(reference_re, "reference", err)))
+		goto fail;
 	return 0;
 fail:
 	rules_release(ru);
@@ -62,7 +72,8 @@ void rules_release(struct rules *ru)
 	pcre2_code_free(ru->select);
 	pcre2_code_free(ru->exclude);
 	pcre2_code_free(ru->stateful);
-	ru->select = ru->exclude = ru->stateful = NULL;
+	pcre2_code_free(ru->reference);
+	ru->select = ru->exclude = ru->stateful = ru->reference = NULL;
 }
 
 static bool matches(void *code, const char *s, size_t len)
@@ -138,29 +149,19 @@ size_t rules_helm_offset(const char *buf, size_t len, const struct ystream *ys, 
 	return found;
 }
 
-size_t rules_next_reference(const char *buf, size_t len, size_t from, const char *name)
+size_t rules_next_reference(const struct rules *ru, const char *buf, size_t len, size_t from,
+			    size_t *name, size_t *name_len)
 {
-	struct strbuf re = STRBUF_INIT;
-	char *err = NULL;
-	pcre2_code *code;
-	pcre2_match_data *md;
+	pcre2_match_data *md = pcre2_match_data_create_from_pattern(ru->reference, NULL);
 	size_t at = NOPOS;
 
-	/* "deployment/pg", "deployments pg", "deploy/pg", "deployment.apps/pg"
-	 * as kubectl takes them; the name must end there ("pg" is not "pg-0") */
-	strbuf_addstr(&re, "(?i)\\b(?:deployments?|deploy)(?:\\.apps)?(?:/|[ \\t]+)\\Q");
-	strbuf_addstr(&re, name);
-	strbuf_addstr(&re, "\\E(?![-A-Za-z0-9.])");
-	code = compile(re.buf, "reference", &err);
-	strbuf_release(&re);
-	if (!code) {
-		free(err);
-		return NOPOS;
+	if (from < len && pcre2_match(ru->reference, (PCRE2_SPTR)buf, len, from, 0, md, NULL) >= 0) {
+		PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
+
+		at = ov[0];
+		*name = ov[2];
+		*name_len = ov[3] - ov[2];
 	}
-	md = pcre2_match_data_create_from_pattern(code, NULL);
-	if (from < len && pcre2_match(code, (PCRE2_SPTR)buf, len, from, 0, md, NULL) >= 0)
-		at = pcre2_get_ovector_pointer(md)[0];
 	pcre2_match_data_free(md);
-	pcre2_code_free(code);
 	return at;
 }

@@ -16,6 +16,7 @@ struct ystream;
 
 struct rules {
 	void *select, *exclude, *stateful;	/* pcre2_code *; select/exclude may be NULL */
+	void *reference;			/* kubectl-style "deployment/NAME" */
 	const struct stsify_options *opt;
 };
 
@@ -33,10 +34,11 @@ bool rules_stateful_image(const struct rules *ru, const char *image);
 size_t rules_helm_offset(const char *buf, size_t len, const struct ystream *ys, bool parsed);
 
 /*
- * The next place at or after from where the text names Deployment `name`
- * the way kubectl commands do ("deployment/NAME", "deploy NAME", ...), or
- * NOPOS.
+ * The next place at or after from where the text names a Deployment the
+ * way kubectl commands do ("deployment/NAME", "deploy NAME", ...), or
+ * NOPOS; *name and *name_len locate the name.
  */
-size_t rules_next_reference(const char *buf, size_t len, size_t from, const char *name);
+size_t rules_next_reference(const struct rules *ru, const char *buf, size_t len, size_t from,
+			    size_t *name, size_t *name_len);
 
 #endif
