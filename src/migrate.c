@@ -185,5 +185,6 @@ int migrate_write(const char *dir, struct report *rep, const char *image)
 		strbuf_addstr(&readme, "No Deployment was converted: there is nothing to migrate.\n");
 	bad += put(rep, dir, "README.md", &readme);
 	strbuf_release(&readme);
+	render_release();
 	return bad;
 }
