@@ -8,6 +8,7 @@
  */
 #include "plan.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -367,6 +368,79 @@ static struct val *labels_val(const struct ynode *labels)
 	return v;
 }
 
+/* A KRM annotation of an object: "config.kubernetes.io/<what>", or else
+ * the "internal.config.kubernetes.io/<what>" that kpt also sets. */
+static const char *krm_annotation(const struct ynode *obj, const char *what)
+{
+	const struct ynode *ann = ynode_path(obj, "metadata", "annotations", NULL);
+	char key[64];
+	const char *v;
+
+	snprintf(key, sizeof(key), "config.kubernetes.io/%s", what);
+	if ((v = ynode_str(ynode_get(ann, key))) && *v)
+		return v;
+	snprintf(key, sizeof(key), "internal.config.kubernetes.io/%s", what);
+	if ((v = ynode_str(ynode_get(ann, key))) && *v)
+		return v;
+	return NULL;
+}
+
+/* One past the index of a planned Service filed under path, or 0. */
+static long long planned_index_end(const struct val *svc, const char *path)
+{
+	const struct val *ann = val_get(val_get(svc, "metadata"), "annotations");
+	const struct val *p = val_get(ann, "config.kubernetes.io/path");
+	const struct val *idx = val_get(ann, "config.kubernetes.io/index");
+
+	if (!p || !idx || strcmp(p->str, path))
+		return 0;
+	return strtoll(idx->str, NULL, 10) + 1;
+}
+
+/*
+ * KRM orchestrators (kpt) write each item to the file its path annotation
+ * names, in the order of its index annotation.  A new Service goes to the
+ * Deployment's file with the next free index (one past the highest of that
+ * file, Services planned before included) in both the config.kubernetes.io/
+ * and the internal.config.kubernetes.io/ keys, as kpt rejects a mismatch or
+ * a clash; it gets no id annotation, as it is a copy of no input object.
+ */
+static void krm_file_annotations(struct pctx *c, const struct resource *dep, struct val *md)
+{
+	static const char *const pre[] = { "config.kubernetes.io/", "internal.config.kubernetes.io/" };
+	const char *path = krm_annotation(dep->node, "path");
+	long long next = 0;
+	struct val *ann;
+	char *num;
+
+	if (!path)
+		return;
+	for (size_t i = 0; i < c->ri->n; i++) {
+		const struct ynode *obj = c->ri->r[i].node;
+		const char *p = krm_annotation(obj, "path"), *idx = krm_annotation(obj, "index");
+
+		if (p && idx && !strcmp(p, path) && strtoll(idx, NULL, 10) >= next)
+			next = strtoll(idx, NULL, 10) + 1;
+	}
+	for (size_t k = 0; k < c->p->nop; k++) {
+		const struct op *o = &c->p->op[k];
+
+		if ((o->kind == OP_INSERT_ITEM || o->kind == OP_ADD_DOC) && planned_index_end(o->val, path) > next)
+			next = planned_index_end(o->val, path);
+	}
+	num = xasprintf("%lld", next);
+	ann = val_set(md, "annotations", val_map());
+	for (size_t i = 0; i < ARRAY_SIZE(pre); i++) {
+		char *kp = xasprintf("%spath", pre[i]), *ki = xasprintf("%sindex", pre[i]);
+
+		val_set(ann, kp, val_str(path));
+		val_set(ann, ki, val_str(num));
+		free(kp);
+		free(ki);
+	}
+	free(num);
+}
+
 /*
  * The headless Service: reuse one that selects the pods, or add one after
  * the StatefulSet (a new document, or a new item when the Deployment is an
@@ -414,6 +488,7 @@ static char *plan_service(struct pctx *c, const struct resource *dep, const stru
 	if (dep->ns[0])
 		val_set(md, "namespace", val_str(dep->ns));
 	val_set(md, "labels", labels_val(match));
+	krm_file_annotations(c, dep, md);
 	spec = val_set(svc, "spec", val_map());
 	val_set(spec, "clusterIP", val_str("None"));
 	val_set(spec, "selector", labels_val(match));

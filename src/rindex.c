@@ -37,6 +37,17 @@ static void add_object(struct rindex *ri, size_t in, size_t doc, const struct yn
 	r->ns = str_or_empty(ynode_get(md, "namespace"));
 }
 
+bool rindex_is_resource_list(const struct ynode *root)
+{
+	return ynode_is(ynode_get(root, "kind"), "ResourceList") &&
+	       ynode_is(ynode_get(root, "apiVersion"), "config.kubernetes.io/v1");
+}
+
+bool rindex_is_list(const struct ynode *root)
+{
+	return ynode_is(ynode_get(root, "kind"), "List") || rindex_is_resource_list(root);
+}
+
 void rindex_add(struct rindex *ri, size_t in, const struct ystream *ys)
 {
 	for (size_t d = 0; d < ys->ndoc; d++) {
@@ -46,7 +57,7 @@ void rindex_add(struct rindex *ri, size_t in, const struct ystream *ys)
 		if (!root || root->kind != YNODE_MAP || !ynode_is_scalar(ynode_get(root, "kind")))
 			continue;
 		items = ynode_get(root, "items");
-		if (ynode_is(ynode_get(root, "kind"), "List") && items && items->kind == YNODE_SEQ) {
+		if (rindex_is_list(root) && items && items->kind == YNODE_SEQ) {
 			for (size_t i = 0; i < items->nkid; i++)
 				if (items->kid[i]->kind == YNODE_MAP)
 					add_object(ri, in, d, items->kid[i], items->kid[i]);

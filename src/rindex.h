@@ -2,13 +2,16 @@
  * rindex.h - the resource index: every Kubernetes object of every input.
  *
  * An object is a mapping with a `kind`: the root of a document, or an item
- * of a `kind: List` (a List's items are objects of their own).  All inputs
+ * of a `kind: List` (a List's items are objects of their own).  The items
+ * of a KRM function's `config.kubernetes.io/v1` ResourceList are objects in
+ * the same way; its functionConfig and results are not.  All inputs
  * of one run form one index, so a PVC in one file is matched with the
  * Deployment in another by namespace (unset matches unset) and name.
  */
 #ifndef STSIFY_RINDEX_H
 #define STSIFY_RINDEX_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 struct source;
@@ -27,6 +30,11 @@ struct rindex {
 	struct resource *r;
 	size_t n, alloc;
 };
+
+/* Is this document root a KRM ResourceList (config.kubernetes.io/v1)? */
+bool rindex_is_resource_list(const struct ynode *root);
+/* Does this root hold objects in `items` (a List or a ResourceList)? */
+bool rindex_is_list(const struct ynode *root);
 
 /* Add the objects of one parsed input. */
 void rindex_add(struct rindex *ri, size_t in, const struct ystream *ys);
