@@ -3,7 +3,9 @@
  *
  * Filter mode (no PATH, or "-"): the rewritten stream on stdout; an input
  * that cannot be processed is passed through unchanged, so a pipeline never
- * loses a byte, and the exit code says 3.  Otherwise every file named or
+ * loses a byte, and the exit code says 3.  A ResourceList on stdin makes
+ * stsify a KRM function (krm.h): its findings go to the ResourceList's
+ * results, and to stderr only when it fails.  Otherwise every file named or
  * found is one resource set; the outputs come in sorted path order.
  */
 #include "cli.h"
@@ -13,6 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "krm.h"
 #include "report.h"
 #include "udiff.h"
 #include "util.h"
@@ -30,15 +33,33 @@ static bool use_color(const struct cli *cli)
 	return isatty(2) && !(no && *no) && term && strcmp(term, "dumb");
 }
 
-static int finish(const struct cli *cli, struct report *rep, int code)
+static int finish_at(const struct cli *cli, struct report *rep, int code, enum severity min)
 {
-	report_print(rep, stderr, use_color(cli), cli->quiet ? SEV_WARNING : SEV_INFO);
+	report_print(rep, stderr, use_color(cli), min);
 	report_release(rep);
 	if (fflush(stdout) || ferror(stdout) || fclose(stdout)) {
 		fprintf(stderr, "stsify: cannot write to stdout: %s\n", strerror(errno));
 		return STSIFY_EXIT_INPUT;
 	}
 	return code;
+}
+
+static int finish(const struct cli *cli, struct report *rep, int code)
+{
+	return finish_at(cli, rep, code, cli->quiet ? SEV_WARNING : SEV_INFO);
+}
+
+/* A KRM function's output is the ResourceList; stderr says why it failed. */
+static int run_krm_function(struct cli *cli, char *buf, size_t len)
+{
+	struct report rep = REPORT_INIT;
+	struct strbuf out = STRBUF_INIT;
+	int code = krm_function(&cli->opt, buf, len, &out, &rep);
+
+	write_all(stdout, out.buf, out.len);
+	strbuf_release(&out);
+	free(buf);
+	return finish_at(cli, &rep, code, code ? SEV_ERROR : SEV_ERROR + 1);
 }
 
 /* An "internal" finding: stsify left a Deployment alone because of a bug. */
@@ -69,6 +90,8 @@ static int run_filter(struct cli *cli)
 			      strerror(errno));
 		return finish(cli, &rep, STSIFY_EXIT_INPUT);
 	}
+	if (cli->mode == MODE_DIFF && krm_is_resource_list(buf, len))
+		return run_krm_function(cli, buf, len);
 	f.in = buf;
 	f.inlen = len;
 	if (stsify_run(&cli->opt, &f, 1, &rep)) {

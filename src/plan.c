@@ -368,23 +368,6 @@ static struct val *labels_val(const struct ynode *labels)
 	return v;
 }
 
-/* A KRM annotation of an object: "config.kubernetes.io/<what>", or else
- * the "internal.config.kubernetes.io/<what>" that kpt also sets. */
-static const char *krm_annotation(const struct ynode *obj, const char *what)
-{
-	const struct ynode *ann = ynode_path(obj, "metadata", "annotations", NULL);
-	char key[64];
-	const char *v;
-
-	snprintf(key, sizeof(key), "config.kubernetes.io/%s", what);
-	if ((v = ynode_str(ynode_get(ann, key))) && *v)
-		return v;
-	snprintf(key, sizeof(key), "internal.config.kubernetes.io/%s", what);
-	if ((v = ynode_str(ynode_get(ann, key))) && *v)
-		return v;
-	return NULL;
-}
-
 /* One past the index of a planned Service filed under path, or 0. */
 static long long planned_index_end(const struct val *svc, const char *path)
 {
@@ -408,7 +391,7 @@ static long long planned_index_end(const struct val *svc, const char *path)
 static void krm_file_annotations(struct pctx *c, const struct resource *dep, struct val *md)
 {
 	static const char *const pre[] = { "config.kubernetes.io/", "internal.config.kubernetes.io/" };
-	const char *path = krm_annotation(dep->node, "path");
+	const char *path = rindex_krm_annotation(dep->node, "path");
 	long long next = 0;
 	struct val *ann;
 	char *num;
@@ -417,7 +400,7 @@ static void krm_file_annotations(struct pctx *c, const struct resource *dep, str
 		return;
 	for (size_t i = 0; i < c->ri->n; i++) {
 		const struct ynode *obj = c->ri->r[i].node;
-		const char *p = krm_annotation(obj, "path"), *idx = krm_annotation(obj, "index");
+		const char *p = rindex_krm_annotation(obj, "path"), *idx = rindex_krm_annotation(obj, "index");
 
 		if (p && idx && !strcmp(p, path) && strtoll(idx, NULL, 10) >= next)
 			next = strtoll(idx, NULL, 10) + 1;

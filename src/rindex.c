@@ -6,6 +6,7 @@
  */
 #include "rindex.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -65,6 +66,21 @@ void rindex_add(struct rindex *ri, size_t in, const struct ystream *ys)
 		}
 		add_object(ri, in, d, root, NULL);
 	}
+}
+
+const char *rindex_krm_annotation(const struct ynode *obj, const char *what)
+{
+	const struct ynode *ann = ynode_path(obj, "metadata", "annotations", NULL);
+	char key[64];
+	const char *v;
+
+	snprintf(key, sizeof(key), "config.kubernetes.io/%s", what);
+	if ((v = ynode_str(ynode_get(ann, key))) && *v)
+		return v;
+	snprintf(key, sizeof(key), "internal.config.kubernetes.io/%s", what);
+	if ((v = ynode_str(ynode_get(ann, key))) && *v)
+		return v;
+	return NULL;
 }
 
 void rindex_release(struct rindex *ri)

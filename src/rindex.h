@@ -36,6 +36,14 @@ bool rindex_is_resource_list(const struct ynode *root);
 /* Does this root hold objects in `items` (a List or a ResourceList)? */
 bool rindex_is_list(const struct ynode *root);
 
+/*
+ * The KRM annotation "config.kubernetes.io/<what>" of an object (what is
+ * "path" or "index": where kpt writes it back), or else the
+ * "internal.config.kubernetes.io/<what>" that kpt also sets; NULL when
+ * neither is set.
+ */
+const char *rindex_krm_annotation(const struct ynode *obj, const char *what);
+
 /* Add the objects of one parsed input. */
 void rindex_add(struct rindex *ri, size_t in, const struct ystream *ys);
 void rindex_release(struct rindex *ri);
