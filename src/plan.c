@@ -217,7 +217,7 @@ static size_t writable_claims(struct pctx *c, const struct resource *dep,
 			continue;
 		if (truthy(ynode_get(pvcn, "readOnly")) || !mounted_writable(podspec, name->text))
 			continue;
-		pvc = rindex_find(c->ri, "PersistentVolumeClaim", dep->ns, claim->text);
+		pvc = rindex_find_named(c->ri, "PersistentVolumeClaim", dep->ns, claim->text);
 		modes = pvc_modes(pvc);
 		if (ynode_count(modes) && has_mode(modes, "ReadOnlyMany") &&
 		    !has_mode(modes, "ReadWriteOnce") && !has_mode(modes, "ReadWriteMany") &&
@@ -249,7 +249,7 @@ static long long autoscaled_max(struct pctx *c, const struct resource *dep,
 		const struct ynode *kind = ynode_get(ref, "kind");
 		long long max;
 
-		if (strcmp(r->ns, dep->ns) || !ynode_is(ynode_get(ref, "name"), dep->name))
+		if (strcmp(r->ns, dep->ns) || !rindex_named(dep, ynode_str(ynode_get(ref, "name"))))
 			continue;
 		if (!strcmp(r->kind, "HorizontalPodAutoscaler") && ynode_is(kind, "Deployment")) {
 			max = ynode_int(ynode_path(r->node, "spec", "maxReplicas", NULL));
@@ -387,11 +387,13 @@ static long long planned_index_end(const struct val *svc, const char *path)
  * file, Services planned before included) in both the config.kubernetes.io/
  * and the internal.config.kubernetes.io/ keys, as kpt rejects a mismatch or
  * a clash; it gets no id annotation, as it is a copy of no input object.
+ * It does get the Deployment's seqindent, so that kpt writes its sequences
+ * as the file has them.
  */
 static void krm_file_annotations(struct pctx *c, const struct resource *dep, struct val *md)
 {
 	static const char *const pre[] = { "config.kubernetes.io/", "internal.config.kubernetes.io/" };
-	const char *path = rindex_krm_annotation(dep->node, "path");
+	const char *path = rindex_krm_annotation(dep->node, "path"), *seqindent;
 	long long next = 0;
 	struct val *ann;
 	char *num;
@@ -422,6 +424,11 @@ static void krm_file_annotations(struct pctx *c, const struct resource *dep, str
 		free(ki);
 	}
 	free(num);
+	/* kpt writes sequences "compact" unless told; follow the file */
+	seqindent = ynode_str(ynode_get(ynode_path(dep->node, "metadata", "annotations", NULL),
+					"internal.config.kubernetes.io/seqindent"));
+	if (seqindent && *seqindent)
+		val_set(ann, "internal.config.kubernetes.io/seqindent", val_str(seqindent));
 }
 
 /*
@@ -633,7 +640,7 @@ static void retarget(struct pctx *c, const struct resource *dep)
 		else
 			continue;
 		kind = ynode_get(ref, "kind");
-		if (!ynode_is(ynode_get(ref, "name"), dep->name) ||
+		if (!rindex_named(dep, ynode_str(ynode_get(ref, "name"))) ||
 		    !(ynode_is(kind, "Deployment") || (keda && !kind)))
 			continue;
 		if (ref->kind != YNODE_MAP || has_alias(ref, true)) {

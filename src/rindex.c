@@ -68,6 +68,34 @@ void rindex_add(struct rindex *ri, size_t in, const struct ystream *ys)
 	}
 }
 
+bool rindex_named(const struct resource *r, const char *name)
+{
+	const char *prev = ynode_str(ynode_get(ynode_path(r->node, "metadata", "annotations", NULL),
+					       "internal.config.kubernetes.io/previousNames"));
+	size_t len;
+
+	if (!name)
+		return false;
+	if (!strcmp(r->name, name))
+		return true;
+	len = strlen(name);
+	for (const char *p = prev; p && *p; p = strchr(p, ',') ? strchr(p, ',') + 1 : NULL)
+		if (!strncmp(p, name, len) && (p[len] == ',' || !p[len]))
+			return true;
+	return false;
+}
+
+const struct resource *rindex_find_named(const struct rindex *ri, const char *kind, const char *ns,
+					 const char *name)
+{
+	const struct resource *r = rindex_find(ri, kind, ns, name);
+
+	for (size_t i = 0; !r && i < ri->n; i++)
+		if (!strcmp(ri->r[i].kind, kind) && !strcmp(ri->r[i].ns, ns) && rindex_named(&ri->r[i], name))
+			r = &ri->r[i];
+	return r;
+}
+
 const char *rindex_krm_annotation(const struct ynode *obj, const char *what)
 {
 	const struct ynode *ann = ynode_path(obj, "metadata", "annotations", NULL);

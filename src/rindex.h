@@ -37,6 +37,19 @@ bool rindex_is_resource_list(const struct ynode *root);
 bool rindex_is_list(const struct ynode *root);
 
 /*
+ * Does r go by name?  Its name, or one it had before Kustomize renamed it
+ * (namePrefix, nameSuffix): a Kustomize transformer plugin sees references
+ * such as claimName still under the old name, which Kustomize updates only
+ * after the transformers ran; it lists the old names in the annotation
+ * internal.config.kubernetes.io/previousNames.
+ */
+bool rindex_named(const struct resource *r, const char *name);
+/* rindex_find(), or else an object of that kind and namespace that
+ * rindex_named() name. */
+const struct resource *rindex_find_named(const struct rindex *ri, const char *kind, const char *ns,
+					 const char *name);
+
+/*
  * The KRM annotation "config.kubernetes.io/<what>" of an object (what is
  * "path" or "index": where kpt writes it back), or else the
  * "internal.config.kubernetes.io/<what>" that kpt also sets; NULL when
