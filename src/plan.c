@@ -818,7 +818,7 @@ static void convert(struct pctx *c, const struct resource *dep, struct claim_use
 		     cu[i].pvc ? ynode_path(cu[i].pvc->node, "metadata", "name", NULL) : cu[i].claim,
 		     SEV_WARNING, "data-migration",
 		     "copy the data of claim \"%s\" to claim \"%s-%s-0\" before StatefulSet \"%s\" starts: pod 0 adopts an existing claim of that name, otherwise it gets a new empty one; keep this claim until then (deleting its manifest from a GitOps repository prunes the claim and its data)",
-		     cu[i].claim->text, cu[i].volname, dep->name, dep->name);
+		     cu[i].pvc ? cu[i].pvc->name : cu[i].claim->text, cu[i].volname, dep->name, dep->name);
 	}
 	o = add_op(c, OP_INSERT_PAIR, dep, spec);
 	o->where = INS_LAST;

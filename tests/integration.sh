@@ -51,6 +51,31 @@ if [ ! -x "$S" ]; then
 	exit 2
 fi
 
+# ---- the plugin by hand, on a stream Kustomize sent it ----
+
+mkdir "$T/byhand"
+ln -s "$S" "$T/byhand/StatefulSetMigration"
+"$T/byhand/StatefulSetMigration" "$KFIX/overlay/statefulsets.yaml" <"$KFIX/plugin-stdin.yaml" >"$T/h.out" 2>"$T/h.err"
+rc=$?
+check "plugin by hand: exit $rc" test "$rc" = 0
+check "plugin by hand: not converted" grep -q '^kind: StatefulSet$' "$T/h.out"
+# the annotations Kustomize set are all there, byte for byte
+annotations() { awk '/^  annotations:$/ { on = 1; print; next } on && /^    / { print; next } { on = 0 }' "$1"; }
+annotations "$KFIX/plugin-stdin.yaml" >"$T/h.ann.in"
+annotations "$T/h.out" >"$T/h.ann.out"
+if [ -s "$T/h.ann.in" ] && cmp -s "$T/h.ann.in" "$T/h.ann.out"; then ok; else
+	bad "plugin by hand: Kustomize's annotations changed"
+	diff "$T/h.ann.in" "$T/h.ann.out" | head -10
+fi
+check "plugin by hand: the claim under its old name was not found" grep -q '^          storage: 10Gi$' "$T/h.out"
+check "plugin by hand: claim-not-found" sh -c "! grep -q claim-not-found '$T/h.err'"
+check "plugin by hand: data-migration does not name the claim Kustomize renamed" \
+	grep -q 'warning: copy the data of claim "prod-postgres-data" to claim "data-prod-postgres-0"' "$T/h.err"
+"$T/byhand/StatefulSetMigration" <"$KFIX/plugin-stdin.yaml" >/dev/null 2>"$T/h.err"
+rc=$?
+check "plugin without its config: exit $rc, not 2" test "$rc" = 2
+check "plugin without its config: no message" grep -q 'takes one argument' "$T/h.err"
+
 # ---- Kustomize: the legacy exec transformer plugin ----
 
 if command -v kubectl >/dev/null 2>&1 && kubectl kustomize --help >/dev/null 2>&1; then
