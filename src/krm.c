@@ -21,6 +21,7 @@
 #include "render.h"
 #include "report.h"
 #include "rindex.h"
+#include "rules.h"
 #include "source.h"
 #include "util.h"
 #include "verify.h"
@@ -29,7 +30,7 @@
 
 #define KRM_API "stsify.dev/v1alpha1"
 
-enum field_type { FIELD_STRING, FIELD_BOOL };
+enum field_type { FIELD_STRING, FIELD_REGEX, FIELD_BOOL };
 
 /* Sorted by name, as the man page lists them. */
 static const struct field {
@@ -38,11 +39,11 @@ static const struct field {
 	enum field_type type;
 } fields[] = {
 	{ "all", "--all", FIELD_BOOL },
-	{ "exclude", "--exclude", FIELD_STRING },
+	{ "exclude", "--exclude", FIELD_REGEX },
 	{ "keepAccessModes", "--keep-access-modes", FIELD_BOOL },
 	{ "keepMaxUnavailable", "--keep-max-unavailable", FIELD_BOOL },
-	{ "select", "--select", FIELD_STRING },
-	{ "statefulImages", "--stateful-images", FIELD_STRING },
+	{ "select", "--select", FIELD_REGEX },
+	{ "statefulImages", "--stateful-images", FIELD_REGEX },
 	{ "storageClass", "--storage-class", FIELD_STRING },
 	{ "storageSize", "--storage-size", FIELD_STRING },
 };
@@ -98,6 +99,25 @@ static int set_field(struct stsify_options *opt, const struct field *fd, const s
 				     fd->name, where, s);
 			return -1;
 		}
+	}
+	if (fd->type == FIELD_REGEX) {
+		/* checked here, to be reported at its place */
+		struct stsify_options one = STSIFY_OPTIONS_INIT;
+		struct rules ru;
+		char *err;
+
+		if (!strcmp(fd->name, "select"))
+			one.select = s;
+		else if (!strcmp(fd->name, "exclude"))
+			one.exclude = s;
+		else
+			one.stateful_images = s;
+		if (rules_init(&ru, &one, &err)) {
+			config_error(rep, src, v, "field \"%s\" of %s: %s", fd->name, where, err);
+			free(err);
+			return -1;
+		}
+		rules_release(&ru);
 	}
 	if (!strcmp(fd->name, "all"))
 		opt->all = b;
@@ -250,8 +270,12 @@ int krm_plugin_main(int argc, char **argv)
 	}
 	source_init_take(&src, argv[1], cbuf, clen);
 	if (ystream_parse(&ys, src.buf, src.len)) {
-		report_add(&rep, &src, ys.err_off, SEV_ERROR, "parse-error", "%s",
-			   ys.err_msg ? ys.err_msg : "invalid YAML");
+		if (ys.err_off != NOPOS)
+			report_add(&rep, &src, ys.err_off, SEV_ERROR, "parse-error", "%s",
+				   ys.err_msg ? ys.err_msg : "invalid YAML");
+		else
+			report_add_at(&rep, src.path, (unsigned)ys.err_line, (unsigned)ys.err_col, SEV_ERROR,
+				      "parse-error", "%s", ys.err_msg ? ys.err_msg : "invalid YAML");
 		code = STSIFY_EXIT_USAGE;
 	} else if (ys.ndoc != 1 || !ynode_is(ynode_get(ys.doc[0].root, "kind"), "StatefulSetMigration")) {
 		report_add(&rep, &src, NOPOS, SEV_ERROR, "config",

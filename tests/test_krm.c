@@ -121,6 +121,8 @@ Test(krm, config_bad_values)
 		SSM "all: maybe\n",
 		SSM "keepAccessModes: 1\n",
 		SSM "select: [a, b]\n",
+		SSM "exclude: \"(\"\n",
+		SSM "statefulImages: \"[\"\n",
 		SSM "storageSize: \"\"\n",
 		SSM "storageClass:\n",
 		"apiVersion: stsify.dev/v1\nkind: StatefulSetMigration\n",
