@@ -13,7 +13,8 @@
 #   kpt: `kpt fn eval --exec stsify` rewrites a copy of testdata/kpt/postgres
 #   in place (StatefulSet and headless Service in the same file, comments
 #   kept), honours --fn-config and `-- key=value`, fails on a bad config
-#   with an error result; `kpt fn source | stsify | kpt fn sink` works.
+#   with an error result; runs from a Kptfile pipeline (`kpt fn render
+#   --allow-exec`); `kpt fn source | stsify | kpt fn sink` works.
 #
 # The checks of a tool that is not installed are skipped, with a line
 # saying so.  Output: a line per failure, then `integration: N passed, N failed`.
@@ -197,6 +198,16 @@ if command -v kpt >/dev/null 2>&1; then
 	check "kpt: a bad config changed the package" diff -r "$PFIX/postgres" "$T/p3"
 	kpt fn eval --exec "$S" "$T/p3" -- all=maybe >"$T/p.out" 2>&1 && bad "kpt: all=maybe did not fail"
 	check "kpt: all=maybe gives no error result" grep -q '\[error\]: field "all" of the data of ConfigMap "function-input" must be true or false' "$T/p.out"
+
+	# a Kptfile pipeline: kpt fn render --allow-exec
+	cp -r "$PFIX/postgres" "$T/p4"
+	printf 'pipeline:\n  mutators:\n    - exec: %s\n      configMap:\n        storageSize: 5Gi\n' "$S" >>"$T/p4/Kptfile"
+	if kpt fn render --allow-exec "$T/p4" >"$T/p.out" 2>&1; then
+		check "kpt fn render: not converted" grep -q '^kind: StatefulSet$' "$T/p4/postgres.yaml"
+	else
+		bad "kpt fn render --allow-exec failed"
+		show "$T/p.out"
+	fi
 
 	# kpt fn source | stsify | kpt fn sink
 	if kpt fn source "$PFIX/postgres" >"$T/rl.in" 2>"$T/p.err"; then
