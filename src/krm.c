@@ -32,20 +32,19 @@
 
 enum field_type { FIELD_STRING, FIELD_REGEX, FIELD_BOOL };
 
-/* Sorted by name, as the man page lists them. */
+/* Sorted by name; each mirrors the option of the same name in kebab case. */
 static const struct field {
 	const char *name;
-	const char *option;	/* the command-line option it mirrors */
 	enum field_type type;
 } fields[] = {
-	{ "all", "--all", FIELD_BOOL },
-	{ "exclude", "--exclude", FIELD_REGEX },
-	{ "keepAccessModes", "--keep-access-modes", FIELD_BOOL },
-	{ "keepMaxUnavailable", "--keep-max-unavailable", FIELD_BOOL },
-	{ "select", "--select", FIELD_REGEX },
-	{ "statefulImages", "--stateful-images", FIELD_REGEX },
-	{ "storageClass", "--storage-class", FIELD_STRING },
-	{ "storageSize", "--storage-size", FIELD_STRING },
+	{ "all", FIELD_BOOL },
+	{ "exclude", FIELD_REGEX },
+	{ "keepAccessModes", FIELD_BOOL },
+	{ "keepMaxUnavailable", FIELD_BOOL },
+	{ "select", FIELD_REGEX },
+	{ "statefulImages", FIELD_REGEX },
+	{ "storageClass", FIELD_STRING },
+	{ "storageSize", FIELD_STRING },
 };
 
 bool krm_is_plugin(const char *argv0)
@@ -54,11 +53,6 @@ bool krm_is_plugin(const char *argv0)
 
 	base = base ? base + 1 : argv0;
 	return base && !strcmp(base, KRM_PLUGIN_NAME);
-}
-
-static const char *field_list(void)
-{
-	return "all, exclude, keepAccessModes, keepMaxUnavailable, select, statefulImages, storageClass, storageSize";
 }
 
 static struct finding *config_error(struct report *rep, const struct source *src,
@@ -167,8 +161,13 @@ static int read_fields(struct stsify_options *opt, const struct ynode *map,
 			if (ynode_is(k, fields[j].name))
 				fd = &fields[j];
 		if (!fd) {
+			struct strbuf known = STRBUF_INIT;
+
+			for (size_t j = 0; j < ARRAY_SIZE(fields); j++)
+				strbuf_addf(&known, "%s%s", j ? ", " : "", fields[j].name);
 			config_error(rep, src, k, "unknown field \"%s\" in %s (known fields: %s)",
-				     ynode_str(k) ? ynode_str(k) : "?", where, field_list());
+				     ynode_str(k) ? ynode_str(k) : "?", where, known.buf);
+			strbuf_release(&known);
 			ret = -1;
 		} else if (set_field(opt, fd, v, where, src, rep)) {
 			ret = -1;

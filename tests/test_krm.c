@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "krm.h"
+#include "opts.h"
 #include "report.h"
 #include "source.h"
 #include "util.h"
@@ -374,4 +375,48 @@ Test(krm, results_follow_earlier_results_and_json)
 	cr_assert_null(at(f.root, "results/1/file/path"));
 	cr_assert_null(strstr(f.out.buf, "\nresults:"), "block text in a JSON ResourceList:\n%s", f.out.buf);
 	function_done(&f);
+}
+
+/* Every field mirrors an option (camelCase of its name) and is in the man page. */
+Test(krm, fields_mirror_options_and_are_documented)
+{
+	struct cfg c;
+	const char *list;
+	char *man;
+	size_t manlen, n = 0;
+
+	cr_assert_eq(read_file("man/stsify.1", &man, &manlen), 0, "run from the repository root");
+	config(&c, SSM "nosuchfield: 1\n");
+	list = strstr(c.rep.f[0].msg, "(known fields: ");
+	cr_assert_not_null(list);
+	list += strlen("(known fields: ");
+	while (*list && *list != ')') {
+		size_t len = strcspn(list, ",)");
+		struct strbuf field = STRBUF_INIT, option = STRBUF_INIT, line = STRBUF_INIT;
+		bool found = false;
+
+		strbuf_add(&field, list, len);
+		for (const char *p = field.buf; *p; p++) {
+			if (*p >= 'A' && *p <= 'Z') {
+				strbuf_addch(&option, '-');
+				strbuf_addch(&option, (char)(*p - 'A' + 'a'));
+			} else {
+				strbuf_addch(&option, *p);
+			}
+		}
+		for (size_t i = 0; i < opt_count; i++)
+			found |= !strcmp(opt_table[i].name, option.buf);
+		cr_assert(found, "field %s mirrors no option --%s", field.buf, option.buf);
+		strbuf_addf(&line, "\n%s: ", field.buf);
+		cr_assert_not_null(strstr(man, line.buf), "man page lacks field %s", field.buf);
+		strbuf_release(&field);
+		strbuf_release(&option);
+		strbuf_release(&line);
+		n++;
+		list += len;
+		list += strspn(list, ", ");
+	}
+	cr_assert_eq(n, 8);
+	config_done(&c);
+	free(man);
 }
