@@ -388,23 +388,20 @@ static struct val *result_of(const struct finding *f, const struct source *src,
 	val_set(r, "message", val_str(msg));
 	free(msg);
 	val_set(r, "severity", val_str(severity_name(f->sev)));
-	if (item && (ref = resource_ref(item, out_ri))) {
-		const char *path = rindex_krm_annotation(item, "path");
-		const char *index = rindex_krm_annotation(item, "index");
-
+	if (item && (ref = resource_ref(item, out_ri)))
 		val_set(r, "resourceRef", ref);
-		if (path) {
-			struct val *file = val_set(r, "file", val_map());
-			char *end = NULL;
-			long long i = index ? strtoll(index, &end, 10) : -1;
+	if (item && rindex_krm_annotation(item, "path")) {
+		const char *index = rindex_krm_annotation(item, "index");
+		struct val *file = val_set(r, "file", val_map());
+		char *end = NULL;
+		long long i = index ? strtoll(index, &end, 10) : -1;
 
-			val_set(file, "path", val_str(path));
-			if (index && *index && !*end && i >= 0) {
-				char *num = xasprintf("%lld", i);
+		val_set(file, "path", val_str(rindex_krm_annotation(item, "path")));
+		if (index && *index && !*end && i >= 0) {
+			char *num = xasprintf("%lld", i);
 
-				val_set(file, "index", val_raw(num));
-				free(num);
-			}
+			val_set(file, "index", val_raw(num));
+			free(num);
 		}
 	}
 	return r;

@@ -681,11 +681,32 @@ static bool is_kustomization(const struct plan_input *in, const struct ynode *ro
 	       !strcmp(base, "kustomization.yml") || !strcmp(base, "Kustomization");
 }
 
-/* Kustomize patches whose target names the Deployment follow it. */
-static void retarget_kustomize(struct pctx *c, const struct resource *dep, size_t nin)
+/* The patches of Kustomization r (in file where) that target the Deployment. */
+static void retarget_patches(struct pctx *c, const struct resource *dep, const struct resource *r,
+			     const char *where)
 {
 	static const char *const lists[] = { "patches", "patchesJson6902" };
 
+	for (size_t l = 0; l < ARRAY_SIZE(lists); l++) {
+		const struct ynode *ps = ynode_get(r->node, lists[l]);
+
+		for (size_t k = 0; ps && ps->kind == YNODE_SEQ && k < ps->nkid; k++) {
+			const struct ynode *t = ynode_get(ps->kid[k], "target");
+			const struct ynode *kind = ynode_get(t, "kind"), *ns = ynode_get(t, "namespace");
+
+			if (!ynode_is(kind, "Deployment") || !ynode_is(ynode_get(t, "name"), dep->name) ||
+			    (ns && !ynode_is(ns, dep->ns)) || has_alias(t, true))
+				continue;
+			set_scalar(c, r, kind, "StatefulSet");
+			note(c, r, kind, SEV_INFO, "reference", "%s target of %s now names StatefulSet \"%s\"",
+			     lists[l], where, dep->name);
+		}
+	}
+}
+
+/* Kustomize patches whose target names the Deployment follow it. */
+static void retarget_kustomize(struct pctx *c, const struct resource *dep, size_t nin)
+{
 	for (size_t i = 0; i < nin; i++) {
 		const struct plan_input *in = &c->in[i];
 
@@ -696,25 +717,18 @@ static void retarget_kustomize(struct pctx *c, const struct resource *dep, size_
 			struct resource r = { .in = i, .doc = d, .node = root, .kind = "Kustomization",
 					      .api = "", .name = in->src->path, .ns = "" };
 
-			if (!root || root->kind != YNODE_MAP || !is_kustomization(in, root))
-				continue;
-			for (size_t l = 0; l < ARRAY_SIZE(lists); l++) {
-				const struct ynode *ps = ynode_get(root, lists[l]);
-
-				for (size_t k = 0; ps && ps->kind == YNODE_SEQ && k < ps->nkid; k++) {
-					const struct ynode *t = ynode_get(ps->kid[k], "target");
-					const struct ynode *kind = ynode_get(t, "kind"), *ns = ynode_get(t, "namespace");
-
-					if (!ynode_is(kind, "Deployment") || !ynode_is(ynode_get(t, "name"), dep->name) ||
-					    (ns && !ynode_is(ns, dep->ns)) || has_alias(t, true))
-						continue;
-					set_scalar(c, &r, kind, "StatefulSet");
-					note(c, &r, kind, SEV_INFO, "reference",
-					     "%s target of %s now names StatefulSet \"%s\"", lists[l],
-					     in->src->path, dep->name);
-				}
-			}
+			if (root && root->kind == YNODE_MAP && is_kustomization(in, root))
+				retarget_patches(c, dep, &r, in->src->path);
 		}
+	}
+	/* a Kustomization among the items of a List or ResourceList (kpt
+	 * passes a kustomization.yaml that has a kind) */
+	for (size_t i = 0; i < c->ri->n; i++) {
+		const struct resource *r = &c->ri->r[i];
+		const char *path = rindex_krm_annotation(r->node, "path");
+
+		if (r->list_item && !strcmp(r->kind, "Kustomization") && !c->in[r->in].skip)
+			retarget_patches(c, dep, r, path ? path : c->in[r->in].src->path);
 	}
 }
 

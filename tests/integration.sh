@@ -199,6 +199,13 @@ if command -v kpt >/dev/null 2>&1; then
 	kpt fn eval --exec "$S" "$T/p3" -- all=maybe >"$T/p.out" 2>&1 && bad "kpt: all=maybe did not fail"
 	check "kpt: all=maybe gives no error result" grep -q '\[error\]: field "all" of the data of ConfigMap "function-input" must be true or false' "$T/p.out"
 
+	# a kustomization.yaml in the package (an item when it has a kind):
+	# its patch target follows the Deployment
+	cp -r "$PFIX/postgres" "$T/p5"
+	printf 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n- postgres.yaml\npatches:\n- target:\n    kind: Deployment\n    name: postgres\n  path: replicas.yaml\n' >"$T/p5/kustomization.yaml"
+	kpt fn eval --exec "$S" "$T/p5" >"$T/p.out" 2>&1 || { bad "kpt fn eval with a kustomization.yaml failed"; show "$T/p.out"; }
+	check "kpt: the kustomization's patch target was not retargeted" grep -q '^    kind: StatefulSet$' "$T/p5/kustomization.yaml"
+
 	# a Kptfile pipeline: kpt fn render --allow-exec
 	cp -r "$PFIX/postgres" "$T/p4"
 	printf 'pipeline:\n  mutators:\n    - exec: %s\n      configMap:\n        storageSize: 5Gi\n' "$S" >>"$T/p4/Kptfile"
