@@ -59,7 +59,9 @@ static int run_krm_function(struct cli *cli, char *buf, size_t len)
 	write_all(stdout, out.buf, out.len);
 	strbuf_release(&out);
 	free(buf);
-	return finish_at(cli, &rep, code, code ? SEV_ERROR : SEV_ERROR + 1);
+	if (!code)
+		report_release(&rep);	/* all in the results */
+	return finish_at(cli, &rep, code, SEV_ERROR);
 }
 
 /* An "internal" finding: stsify left a Deployment alone because of a bug. */
