@@ -4,6 +4,7 @@
 #   make demo       set up, build, and show the diff for testdata/example
 #   make check      set up, build, and run every test (unit, golden, corpus)
 #   make install    install the binary and the man page under PREFIX
+#   make install-kustomize-plugin   link stsify where Kustomize finds its plugin
 #   make golden-update   regenerate golden expectations (review the diff!)
 
 PREFIX   ?= /usr/local
@@ -32,7 +33,14 @@ TEST_SRC := $(wildcard tests/test_*.c)
 TEST_OBJ := $(TEST_SRC:.c=.o)
 HDRS     := $(wildcard src/*.h include/*.h)
 
-.PHONY: all deps demo check unit golden props cli repo install clean golden-update
+# Kustomize runs the transformer StatefulSetMigration (stsify.dev/v1alpha1)
+# from $KUSTOMIZE_PLUGIN_HOME/stsify.dev/v1alpha1/statefulsetmigration/;
+# the link points at the installed stsify when there is one, else this build.
+KUSTOMIZE_PLUGIN_HOME ?= $(or $(XDG_CONFIG_HOME),$(HOME)/.config)/kustomize/plugin
+PLUGIN_DIR = $(KUSTOMIZE_PLUGIN_HOME)/stsify.dev/v1alpha1/statefulsetmigration
+STSIFY_BIN ?= $(if $(wildcard $(DESTDIR)$(BINDIR)/stsify),$(BINDIR)/stsify,$(CURDIR)/stsify)
+
+.PHONY: all deps demo check unit golden props cli repo integration install install-kustomize-plugin clean golden-update
 
 all: stsify
 
@@ -88,9 +96,13 @@ cli: stsify
 repo: stsify
 	sh tests/repo.sh
 
+integration: stsify
+	sh tests/integration.sh
+
+# the unit tests last: criterion's summary is the final line
 check: deps
 	@$(MAKE) --no-print-directory all tests/unit
-	@$(MAKE) --no-print-directory golden props cli repo
+	@$(MAKE) --no-print-directory golden props cli repo integration
 	@$(MAKE) --no-print-directory unit
 
 golden-update: stsify
@@ -100,6 +112,11 @@ install: stsify
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
 	install -m 755 stsify $(DESTDIR)$(BINDIR)/stsify
 	install -m 644 man/stsify.1 $(DESTDIR)$(MANDIR)/man1/stsify.1
+
+install-kustomize-plugin: stsify
+	install -d $(DESTDIR)$(PLUGIN_DIR)
+	ln -sfn $(STSIFY_BIN) $(DESTDIR)$(PLUGIN_DIR)/StatefulSetMigration
+	@echo "stsify: $(DESTDIR)$(PLUGIN_DIR)/StatefulSetMigration -> $(STSIFY_BIN)"
 
 clean:
 	rm -f src/*.o tests/*.o libstsify.a stsify tests/unit

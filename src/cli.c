@@ -3,7 +3,9 @@
  *
  * Filter mode (no PATH, or "-"): the rewritten stream on stdout; an input
  * that cannot be processed is passed through unchanged, so a pipeline never
- * loses a byte, and the exit code says 3.  Otherwise every file named or
+ * loses a byte, and the exit code says 3.  A ResourceList on stdin makes
+ * stsify a KRM function (krm.h): its findings go to the ResourceList's
+ * results, and to stderr only when it fails.  Otherwise every file named or
  * found is one resource set; the outputs come in sorted path order.
  */
 #include "cli.h"
@@ -14,6 +16,7 @@
 #include <unistd.h>
 
 #include "format.h"
+#include "krm.h"
 #include "migrate.h"
 #include "report.h"
 #include "udiff.h"
@@ -23,22 +26,20 @@
 
 static bool use_color(const struct cli *cli)
 {
-	const char *term = getenv("TERM");
+	const char *term = getenv("TERM"), *no = getenv("NO_COLOR");
 
 	if (cli->color >= 0)
 		return cli->color;
-	const char *no = getenv("NO_COLOR");
-
 	return isatty(2) && !(no && *no) && term && strcmp(term, "dumb");
 }
 
 /*
- * Print the findings (text on stderr, or the JSON/SARIF report on stdout;
- * in filter mode, where stdout is the stream, on stderr), close stdout and
- * return the exit code.
+ * Print the findings at severity min and above (text on stderr, or the
+ * JSON/SARIF report on stdout; in filter mode, where stdout is the stream,
+ * on stderr), close stdout and return the exit code.
  */
-static int finish(const struct cli *cli, struct report *rep, int code,
-		  const struct stsify_file *files, size_t n, bool filter)
+static int finish_at(const struct cli *cli, struct report *rep, int code, enum severity min,
+		     const struct stsify_file *files, size_t n, bool filter)
 {
 	FILE *out = filter ? stderr : stdout;
 
@@ -47,13 +48,19 @@ static int finish(const struct cli *cli, struct report *rep, int code,
 	else if (cli->format == FORMAT_SARIF)
 		format_sarif(out, rep);
 	else
-		report_print(rep, stderr, use_color(cli), cli->quiet ? SEV_WARNING : SEV_INFO);
+		report_print(rep, stderr, use_color(cli), min);
 	report_release(rep);
 	if (fflush(stdout) || ferror(stdout) || fclose(stdout)) {
 		fprintf(stderr, "stsify: cannot write to stdout: %s\n", strerror(errno));
 		return STSIFY_EXIT_INPUT;
 	}
 	return code;
+}
+
+static int finish(const struct cli *cli, struct report *rep, int code,
+		  const struct stsify_file *files, size_t n, bool filter)
+{
+	return finish_at(cli, rep, code, cli->quiet ? SEV_WARNING : SEV_INFO, files, n, filter);
 }
 
 /* A progress line on a terminal, for long runs. */
@@ -65,6 +72,23 @@ static void progress(const struct cli *cli, size_t done, size_t total)
 		fputs("\r\033[K", stderr);
 	else
 		fprintf(stderr, "\rstsify: read %zu of %zu files", done, total);
+}
+
+/* A KRM function's output is the ResourceList; stderr says why it failed. */
+static int run_krm_function(struct cli *cli, char *buf, size_t len)
+{
+	struct report rep = REPORT_INIT;
+	struct strbuf out = STRBUF_INIT;
+	struct cli text = *cli;
+	int code = krm_function(&cli->opt, buf, len, &out, &rep);
+
+	write_all(stdout, out.buf, out.len);
+	strbuf_release(&out);
+	free(buf);
+	if (!code)
+		report_release(&rep);	/* all in the results */
+	text.format = FORMAT_TEXT;	/* stdout is the ResourceList */
+	return finish_at(&text, &rep, code, SEV_ERROR, NULL, 0, true);
 }
 
 /* An "internal" finding: stsify left a Deployment alone because of a bug. */
@@ -95,6 +119,8 @@ static int run_filter(struct cli *cli)
 			      strerror(errno));
 		return finish(cli, &rep, STSIFY_EXIT_INPUT, NULL, 0, true);
 	}
+	if (cli->mode == MODE_DIFF && krm_is_resource_list(buf, len))
+		return run_krm_function(cli, buf, len);
 	f.in = buf;
 	f.inlen = len;
 	if (stsify_run(&cli->opt, &f, 1, &rep)) {

@@ -8,6 +8,7 @@
  */
 #include "plan.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -230,7 +231,7 @@ static size_t writable_claims(struct pctx *c, const struct resource *dep,
 			continue;
 		if (truthy(ynode_get(pvcn, "readOnly")) || !mounted_writable(podspec, name->text))
 			continue;
-		pvc = rindex_find(c->ri, "PersistentVolumeClaim", dep->ns, claim->text);
+		pvc = rindex_find_named(c->ri, "PersistentVolumeClaim", dep->ns, claim->text);
 		modes = pvc_modes(pvc);
 		if (ynode_count(modes) && has_mode(modes, "ReadOnlyMany") &&
 		    !has_mode(modes, "ReadWriteOnce") && !has_mode(modes, "ReadWriteMany") &&
@@ -262,7 +263,7 @@ static long long autoscaled_max(struct pctx *c, const struct resource *dep,
 		const struct ynode *kind = ynode_get(ref, "kind");
 		long long max;
 
-		if (strcmp(r->ns, dep->ns) || !ynode_is(ynode_get(ref, "name"), dep->name))
+		if (strcmp(r->ns, dep->ns) || !rindex_named(dep, ynode_str(ynode_get(ref, "name"))))
 			continue;
 		if (!strcmp(r->kind, "HorizontalPodAutoscaler") && ynode_is(kind, "Deployment")) {
 			max = ynode_int(ynode_path(r->node, "spec", "maxReplicas", NULL));
@@ -381,6 +382,69 @@ static struct val *labels_val(const struct ynode *labels)
 	return v;
 }
 
+/* One past the index of a planned Service filed under path, or 0. */
+static long long planned_index_end(const struct val *svc, const char *path)
+{
+	const struct val *ann = val_get(val_get(svc, "metadata"), "annotations");
+	const struct val *p = val_get(ann, "config.kubernetes.io/path");
+	const struct val *idx = val_get(ann, "config.kubernetes.io/index");
+
+	if (!p || !idx || strcmp(p->str, path))
+		return 0;
+	return strtoll(idx->str, NULL, 10) + 1;
+}
+
+/*
+ * KRM orchestrators (kpt) write each item to the file its path annotation
+ * names, in the order of its index annotation.  A new Service goes to the
+ * Deployment's file with the next free index (one past the highest of that
+ * file, Services planned before included) in both the config.kubernetes.io/
+ * and the internal.config.kubernetes.io/ keys, as kpt rejects a mismatch or
+ * a clash; it gets no id annotation, as it is a copy of no input object.
+ * It does get the Deployment's seqindent, so that kpt writes its sequences
+ * as the file has them.
+ */
+static void krm_file_annotations(struct pctx *c, const struct resource *dep, struct val *md)
+{
+	static const char *const pre[] = { "config.kubernetes.io/", "internal.config.kubernetes.io/" };
+	const char *path = rindex_krm_annotation(dep->node, "path"), *seqindent;
+	long long next = 0;
+	struct val *ann;
+	char *num;
+
+	if (!path)
+		return;
+	for (size_t i = 0; i < c->ri->n; i++) {
+		const struct ynode *obj = c->ri->r[i].node;
+		const char *p = rindex_krm_annotation(obj, "path"), *idx = rindex_krm_annotation(obj, "index");
+
+		if (p && idx && !strcmp(p, path) && strtoll(idx, NULL, 10) >= next)
+			next = strtoll(idx, NULL, 10) + 1;
+	}
+	for (size_t k = 0; k < c->p->nop; k++) {
+		const struct op *o = &c->p->op[k];
+
+		if ((o->kind == OP_INSERT_ITEM || o->kind == OP_ADD_DOC) && planned_index_end(o->val, path) > next)
+			next = planned_index_end(o->val, path);
+	}
+	num = xasprintf("%lld", next);
+	ann = val_set(md, "annotations", val_map());
+	for (size_t i = 0; i < ARRAY_SIZE(pre); i++) {
+		char *kp = xasprintf("%spath", pre[i]), *ki = xasprintf("%sindex", pre[i]);
+
+		val_set(ann, kp, val_str(path));
+		val_set(ann, ki, val_str(num));
+		free(kp);
+		free(ki);
+	}
+	free(num);
+	/* kpt writes sequences "compact" unless told; follow the file */
+	seqindent = ynode_str(ynode_get(ynode_path(dep->node, "metadata", "annotations", NULL),
+					"internal.config.kubernetes.io/seqindent"));
+	if (seqindent && *seqindent)
+		val_set(ann, "internal.config.kubernetes.io/seqindent", val_str(seqindent));
+}
+
 /*
  * The headless Service: reuse one that selects the pods, or add one after
  * the StatefulSet (a new document, or a new item when the Deployment is an
@@ -428,6 +492,7 @@ static char *plan_service(struct pctx *c, const struct resource *dep, const stru
 	if (dep->ns[0])
 		val_set(md, "namespace", val_str(dep->ns));
 	val_set(md, "labels", labels_val(match));
+	krm_file_annotations(c, dep, md);
 	spec = val_set(svc, "spec", val_map());
 	val_set(spec, "clusterIP", val_str("None"));
 	val_set(spec, "selector", labels_val(match));
@@ -590,7 +655,7 @@ static void retarget(struct pctx *c, const struct resource *dep)
 		else
 			continue;
 		kind = ynode_get(ref, "kind");
-		if (!ynode_is(ynode_get(ref, "name"), dep->name) ||
+		if (!rindex_named(dep, ynode_str(ynode_get(ref, "name"))) ||
 		    !(ynode_is(kind, "Deployment") || (keda && !kind)))
 			continue;
 		if (ref->kind != YNODE_MAP || has_alias(ref, true)) {
@@ -632,11 +697,33 @@ static bool is_kustomization(const struct plan_input *in, const struct ynode *ro
 	       !strcmp(base, "kustomization.yml") || !strcmp(base, "Kustomization");
 }
 
-/* Kustomize patches whose target names the Deployment follow it. */
-static void retarget_kustomize(struct pctx *c, const struct resource *dep, size_t nin)
+/* The patches of Kustomization r (in file where) that target the Deployment. */
+static void retarget_patches(struct pctx *c, const struct resource *dep, const struct resource *r,
+			     const char *where)
 {
 	static const char *const lists[] = { "patches", "patchesJson6902" };
 
+	for (size_t l = 0; l < ARRAY_SIZE(lists); l++) {
+		const struct ynode *ps = ynode_get(r->node, lists[l]);
+
+		for (size_t k = 0; ps && ps->kind == YNODE_SEQ && k < ps->nkid; k++) {
+			const struct ynode *t = ynode_get(ps->kid[k], "target");
+			const struct ynode *kind = ynode_get(t, "kind"), *ns = ynode_get(t, "namespace");
+
+			if (!ynode_is(kind, "Deployment") || !ynode_is(ynode_get(t, "name"), dep->name) ||
+			    (ns && !ynode_is(ns, dep->ns)) || has_alias(t, true))
+				continue;
+			set_scalar(c, r, kind, "StatefulSet");
+			add_ref(c, r, kind);
+			note(c, r, kind, SEV_INFO, "reference", "%s target of %s now names StatefulSet \"%s\"",
+			     lists[l], where, dep->name);
+		}
+	}
+}
+
+/* Kustomize patches whose target names the Deployment follow it. */
+static void retarget_kustomize(struct pctx *c, const struct resource *dep, size_t nin)
+{
 	for (size_t i = 0; i < nin; i++) {
 		const struct plan_input *in = &c->in[i];
 
@@ -647,26 +734,18 @@ static void retarget_kustomize(struct pctx *c, const struct resource *dep, size_
 			struct resource r = { .in = i, .doc = d, .node = root, .kind = "Kustomization",
 					      .api = "", .name = in->src->path, .ns = "" };
 
-			if (!root || root->kind != YNODE_MAP || !is_kustomization(in, root))
-				continue;
-			for (size_t l = 0; l < ARRAY_SIZE(lists); l++) {
-				const struct ynode *ps = ynode_get(root, lists[l]);
-
-				for (size_t k = 0; ps && ps->kind == YNODE_SEQ && k < ps->nkid; k++) {
-					const struct ynode *t = ynode_get(ps->kid[k], "target");
-					const struct ynode *kind = ynode_get(t, "kind"), *ns = ynode_get(t, "namespace");
-
-					if (!ynode_is(kind, "Deployment") || !ynode_is(ynode_get(t, "name"), dep->name) ||
-					    (ns && !ynode_is(ns, dep->ns)) || has_alias(t, true))
-						continue;
-					set_scalar(c, &r, kind, "StatefulSet");
-					add_ref(c, &r, kind);
-					note(c, &r, kind, SEV_INFO, "reference",
-					     "%s target of %s now names StatefulSet \"%s\"", lists[l],
-					     in->src->path, dep->name);
-				}
-			}
+			if (root && root->kind == YNODE_MAP && is_kustomization(in, root))
+				retarget_patches(c, dep, &r, in->src->path);
 		}
+	}
+	/* a Kustomization among the items of a List or ResourceList (kpt
+	 * passes a kustomization.yaml that has a kind) */
+	for (size_t i = 0; i < c->ri->n; i++) {
+		const struct resource *r = &c->ri->r[i];
+		const char *path = rindex_krm_annotation(r->node, "path");
+
+		if (r->list_item && !strcmp(r->kind, "Kustomization") && !c->in[r->in].skip)
+			retarget_patches(c, dep, r, path ? path : c->in[r->in].src->path);
 	}
 }
 
@@ -815,7 +894,7 @@ static void convert(struct pctx *c, const struct resource *dep, struct claim_use
 		     cu[i].pvc ? ynode_path(cu[i].pvc->node, "metadata", "name", NULL) : cu[i].claim,
 		     SEV_WARNING, "data-migration",
 		     "copy the data of claim \"%s\" to claim \"%s-%s-0\" before StatefulSet \"%s\" starts: pod 0 adopts an existing claim of that name, otherwise it gets a new empty one; keep this claim until then (deleting its manifest from a GitOps repository prunes the claim and its data)",
-		     cu[i].claim->text, cu[i].volname, dep->name, dep->name);
+		     cu[i].pvc ? cu[i].pvc->name : cu[i].claim->text, cu[i].volname, dep->name, dep->name);
 	}
 	o = add_op(c, OP_INSERT_PAIR, dep, spec);
 	o->where = INS_LAST;
