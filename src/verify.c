@@ -14,11 +14,36 @@
 #include "util.h"
 #include "ytree.h"
 
+static void diag_silent(struct fy_diag *diag, void *user, const char *buf, size_t len)
+{
+	(void)diag;
+	(void)user;
+	(void)buf;
+	(void)len;
+}
+
+/*
+ * libfyaml prints parse errors on stderr even with FYPCF_QUIET: a silent
+ * diagnostics object keeps them away from the user (a failure is reported
+ * as verify-failed).  Its depth limit of 64 is lifted: ytree already refuses
+ * inputs nested deeper than YTREE_MAX_DEPTH, and a StatefulSet can be a few
+ * levels deeper than the claim whose spec it copies.
+ */
 static struct fy_document *build(const char *s, size_t len)
 {
-	struct fy_parse_cfg cfg = { .flags = FYPCF_QUIET };
+	struct fy_parse_cfg cfg = { .flags = FYPCF_QUIET | FYPCF_DISABLE_DEPTH_LIMIT };
+	struct fy_diag_cfg dcfg;
+	struct fy_document *fyd;
 
-	return fy_document_build_from_string(&cfg, s, len);
+	fy_diag_cfg_default(&dcfg);
+	dcfg.fp = NULL;
+	dcfg.output_fn = diag_silent;
+	cfg.diag = fy_diag_create(&dcfg);
+	if (!cfg.diag)
+		die("cannot create a YAML diagnostics object");
+	fyd = fy_document_build_from_string(&cfg, s, len);
+	fy_diag_unref(cfg.diag);
+	return fyd;
 }
 
 /*
@@ -193,7 +218,7 @@ int verify_input(const struct plan *p, size_t in, const struct source *src,
 	int ret = -1;
 
 	*why = NULL;
-	if (ystream_parse(&nys, buf, len)) {
+	if (ystream_parse_depth(&nys, buf, len, YTREE_MAX_DEPTH + 8)) {
 		*why = xasprintf("the result does not parse: %s", nys.err_msg ? nys.err_msg : "invalid YAML");
 		goto out;
 	}
