@@ -5,6 +5,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -43,39 +44,70 @@ static int has_ext(const char *name)
 	return 0;
 }
 
-static int walk_dir(struct pathlist *pl, const char *dir, struct report *rep, int depth)
+static int cmp_dirent(const struct dirent **a, const struct dirent **b)
 {
-	DIR *d;
-	struct dirent *de;
-	int bad = 0;
+	return strcmp((*a)->d_name, (*b)->d_name);
+}
 
-	if (depth > 64) {
-		report_add_at(rep, dir, 0, 0, SEV_ERROR, "read-error", "directories nested too deeply (a symlink cycle?)");
+static int skip_dirent(const struct dirent *de)
+{
+	return de->d_name[0] != '.';
+}
+
+/* Directory st was walked before (through another path, or it is being
+ * walked now: a cycle); record it otherwise. */
+static bool seen_dir(struct pathlist *pl, const struct stat *st)
+{
+	for (size_t i = 0; i < pl->ndir; i++)
+		if (pl->dir[i].dev == st->st_dev && pl->dir[i].ino == st->st_ino)
+			return true;
+	ALLOC_GROW(pl->dir, pl->ndir + 1, pl->adir);
+	pl->dir[pl->ndir].dev = st->st_dev;
+	pl->dir[pl->ndir++].ino = st->st_ino;
+	return false;
+}
+
+/* anc[0..nanc): the directories from the operand down to dir */
+static int walk_dir(struct pathlist *pl, const char *dir, const struct stat *dst,
+		    struct walk_dirid *anc, size_t nanc, struct report *rep)
+{
+	struct dirent **de;
+	int bad = 0, n;
+
+	for (size_t i = 0; i < nanc; i++) {
+		if (anc[i].dev == dst->st_dev && anc[i].ino == dst->st_ino) {
+			report_add_at(rep, dir, 0, 0, SEV_WARNING, "symlink-cycle",
+				      "skipped: a symbolic link back to a directory that contains it");
+			return 0;
+		}
+	}
+	if (seen_dir(pl, dst))
+		return 0;
+	if (nanc >= 64) {
+		report_add_at(rep, dir, 0, 0, SEV_ERROR, "read-error", "directories nested too deeply");
 		return 1;
 	}
-	if (!(d = opendir(dir))) {
+	anc[nanc].dev = dst->st_dev;
+	anc[nanc].ino = dst->st_ino;
+	if ((n = scandir(dir, &de, skip_dirent, cmp_dirent)) < 0) {
 		report_add_at(rep, dir, 0, 0, SEV_ERROR, "read-error", "cannot open directory: %s", strerror(errno));
 		return 1;
 	}
-	while ((de = readdir(d))) {
+	for (int i = 0; i < n; i++) {
 		struct stat st;
-		char *p;
+		char *p = xasprintf("%s%s%s", dir, dir[strlen(dir) - 1] == '/' ? "" : "/", de[i]->d_name);
 
-		if (de->d_name[0] == '.')
-			continue;
-		p = xasprintf("%s%s%s", dir, dir[strlen(dir) - 1] == '/' ? "" : "/", de->d_name);
 		if (stat(p, &st)) {
 			/* a dangling symlink is not an input */
-			free(p);
-			continue;
-		}
-		if (S_ISDIR(st.st_mode))
-			bad += walk_dir(pl, p, rep, depth + 1);
-		else if (S_ISREG(st.st_mode) && has_ext(de->d_name))
+		} else if (S_ISDIR(st.st_mode)) {
+			bad += walk_dir(pl, p, &st, anc, nanc + 1, rep);
+		} else if (S_ISREG(st.st_mode) && has_ext(de[i]->d_name)) {
 			add(pl, p);
+		}
 		free(p);
+		free(de[i]);
 	}
-	closedir(d);
+	free(de);
 	return bad;
 }
 
@@ -87,8 +119,11 @@ int walk_operand(struct pathlist *pl, const char *operand, struct report *rep)
 		report_add_at(rep, operand, 0, 0, SEV_ERROR, "read-error", "cannot read: %s", strerror(errno));
 		return 1;
 	}
-	if (S_ISDIR(st.st_mode))
-		return walk_dir(pl, operand, rep, 0);
+	if (S_ISDIR(st.st_mode)) {
+		struct walk_dirid anc[65];
+
+		return walk_dir(pl, operand, &st, anc, 0, rep);
+	}
 	add(pl, operand);
 	return 0;
 }
@@ -118,5 +153,6 @@ void pathlist_release(struct pathlist *pl)
 	for (size_t i = 0; i < pl->n; i++)
 		free(pl->path[i]);
 	free(pl->path);
+	free(pl->dir);
 	memset(pl, 0, sizeof(*pl));
 }
