@@ -852,7 +852,9 @@ static void plan_deployment(struct pctx *c, const struct resource *dep)
 		api_ok |= !strcmp(dep->api, deployment_apis[i]);
 	c->owner = c->p->nd + 1;	/* the index it gets if it is converted */
 	first = c->rep->n;
-	if (!api_ok || !spec || spec->kind != YNODE_MAP || !podspec || podspec->kind != YNODE_MAP)
+	/* without a name there is no StatefulSet or Service name to give */
+	if (!api_ok || !dep->name[0] || !spec || spec->kind != YNODE_MAP || !podspec ||
+	    podspec->kind != YNODE_MAP)
 		return;
 	ncu = writable_claims(c, dep, podspec, &cu);
 	if (!ncu)

@@ -326,6 +326,12 @@ static int on_scalar(struct builder *b, struct fy_event *ev, bool alias)
 	else
 		n->prop = s;
 	add_kid(b, n);
+	if (n->dash != NOPOS && n->end <= n->dash) {
+		/* a null item "- " of a block sequence: after its dash, not
+		 * after the previous item (a span there would end the sequence
+		 * before its last dash) */
+		n->prop = n->start = n->end = e = n->dash + 1;
+	}
 	if (alias) {
 		b->doc[b->ys->ndoc - 1].has_alias = true;
 		n->start = n->prop = s;
