@@ -192,3 +192,20 @@ Test(run, claim_spec_at_the_depth_limit_converts)
 	report_release(&rep);
 	strbuf_release(&sb);
 }
+
+/* Found by the fuzzer: a null last item of a block sequence was spanned
+ * before its dash, so the sequence (and its parents) ended too early. */
+Test(ytree, null_last_item_is_after_its_dash)
+{
+	static const char y[] = "a:\n  - x\n  - \nb: 1\n";
+	struct ystream ys;
+	const struct ynode *a;
+
+	cr_assert_eq(ystream_parse(&ys, y, sizeof(y) - 1), 0);
+	a = ynode_get(ys.doc[0].root, "a");
+	cr_assert_eq(a->nkid, 2);
+	cr_assert_eq(a->kid[1]->dash, 11);
+	cr_assert_eq(a->kid[1]->start, 12);
+	cr_assert_eq(a->end, 12);
+	ystream_release(&ys);
+}
