@@ -467,6 +467,9 @@ static size_t utf8_len(const unsigned char *p, size_t n)
  * front, and so are the other C0 control characters, which libfyaml takes
  * but YAML forbids and kubectl refuses.  UTF-16 and UTF-32 (YAML allows
  * them) are refused with a message of their own: manifests are UTF-8.
+ * libfyaml also breaks lines at a lone CR and at U+0085 (NEL), which the
+ * line table (LF and CRLF) does not: an edit placed by lines would land in
+ * the middle of one, so these are refused too.
  */
 static int check_text(struct ystream *ys, const char *buf, size_t len)
 {
@@ -485,6 +488,12 @@ static int check_text(struct ystream *ys, const char *buf, size_t len)
 		}
 		if (p[i] < 0x20 && p[i] != '\t' && p[i] != '\n' && p[i] != '\r') {
 			set_error(ys, i, 0, 0, "control character 0x%02x is not allowed in YAML", p[i]);
+			return -1;
+		}
+		if ((p[i] == '\r' && (i + 1 == len || p[i + 1] != '\n')) ||
+		    (p[i] == 0xc2 && i + 1 < len && p[i + 1] == 0x85)) {
+			set_error(ys, i, 0, 0, "%s: only LF and CRLF line breaks are supported",
+				  p[i] == '\r' ? "a carriage return without a line feed" : "a NEL (U+0085)");
 			return -1;
 		}
 		if (!(n = utf8_len(p + i, len - i))) {

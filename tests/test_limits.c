@@ -103,6 +103,9 @@ Test(ytree, refuses_nul_control_and_bad_utf8)
 		{ "a: \xf4\x90\x80\x80\n", 8, 3, "invalid UTF-8" },	/* > U+10FFFF */
 		{ "a: \xe2\x82\n", 6, 3, "invalid UTF-8" },		/* truncated */
 		{ "\xff\xfe" "a\0:\0", 6, 0, "UTF-16" },
+		{ "a:\r  b: 1\n", 11, 2, "a carriage return without a line feed" },
+		{ "a: 1\r", 5, 4, "a carriage return without a line feed" },
+		{ "a: 1\xc2\x85" "b: 2\n", 11, 4, "a NEL (U+0085)" },
 	};
 
 	for (size_t i = 0; i < ARRAY_SIZE(t); i++) {
