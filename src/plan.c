@@ -857,8 +857,15 @@ static void plan_deployment(struct pctx *c, const struct resource *dep)
 	    podspec->kind != YNODE_MAP)
 		return;
 	ncu = writable_claims(c, dep, podspec, &cu);
-	if (!ncu)
+	if (!ncu) {
+		const struct ynode *a = alias_read(ynode_get(podspec, "volumes"), false);
+
+		if (a)
+			note(c, dep, a, SEV_WARNING, "unsupported-alias",
+			     "Deployment \"%s\" takes its volumes through an alias: not judged, check its claims by hand",
+			     dep->name);
 		goto out;
+	}
 	for (size_t i = 0; i < ncu; i++)
 		rwx |= cu[i].rwx;
 	at = cu[0].claim;
