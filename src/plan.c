@@ -170,6 +170,75 @@ static bool has_alias(const struct ynode *n, bool aliases)
 	return false;
 }
 
+/*
+ * The first alias among the parts of a Deployment's spec that stsify reads
+ * or copies (a container's other fields, such as env, are neither), or of a
+ * claim's spec.  The span tree does not follow aliases: a value read or
+ * copied through one would be wrong (a claim's size, a Service's selector).
+ */
+static const struct ynode *alias_read(const struct ynode *n, bool container)
+{
+	static const char *const read[] = { "name", "image", "ports", "volumeMounts", "volumeDevices" };
+	const struct ynode *a;
+
+	if (!n)
+		return NULL;
+	if (n->kind == YNODE_ALIAS)
+		return n;
+	for (size_t i = 0; i < n->nkid; i++) {
+		const struct ynode *k = n->kind == YNODE_MAP && !(i & 1) ? n->kid[i] : NULL;
+		bool kept = !container;
+
+		if (n->kind == YNODE_MAP && !(i & 1)) {
+			if (k->kind == YNODE_ALIAS)
+				return k;
+			continue;
+		}
+		k = n->kind == YNODE_MAP ? n->kid[i - 1] : NULL;
+		for (size_t j = 0; container && k && j < ARRAY_SIZE(read); j++)
+			kept |= ynode_is(k, read[j]);
+		if (!kept)
+			continue;
+		if (k && (ynode_is(k, "containers") || ynode_is(k, "initContainers")) &&
+		    n->kid[i]->kind == YNODE_SEQ) {
+			for (size_t j = 0; j < n->kid[i]->nkid; j++)
+				if ((a = alias_read(n->kid[i]->kid[j], true)))
+					return a;
+			continue;
+		}
+		if ((a = alias_read(n->kid[i], false)))
+			return a;
+	}
+	return NULL;
+}
+
+/* Report the first alias stsify would read through (see alias_read). */
+static bool aliases_read(struct pctx *c, const struct resource *dep, const struct ynode *spec,
+			 const struct claim_use *cu, size_t ncu)
+{
+	const struct ynode *a = alias_read(spec, false);
+
+	if (a) {
+		note(c, dep, a, SEV_WARNING, "unsupported-alias",
+		     "Deployment \"%s\" reads a value through an alias: left as it is, convert it by hand",
+		     dep->name);
+		return true;
+	}
+	for (size_t i = 0; i < ncu; i++) {
+		const struct ynode *pspec = cu[i].pvc ? ynode_get(cu[i].pvc->node, "spec") : NULL;
+
+		if (!(a = alias_read(pspec, false)) && has_alias(pspec, false))
+			a = pspec;
+		if (a) {
+			note(c, cu[i].pvc, a, SEV_WARNING, "unsupported-alias",
+			     "claim \"%s\" uses an alias or a merge key (<<) in its spec: Deployment \"%s\" is left as it is, convert it by hand",
+			     cu[i].claim->text, dep->name);
+			return true;
+		}
+	}
+	return false;
+}
+
 /* Does some container of the pod mount (or attach) volume `name` writably? */
 static bool mounted_writable(const struct ynode *podspec, const char *name)
 {
@@ -938,13 +1007,22 @@ static void plan_deployment(struct pctx *c, const struct resource *dep)
 		api_ok |= !strcmp(dep->api, deployment_apis[i]);
 	c->owner = c->p->nd + 1;	/* the index it gets if it is converted */
 	first = c->rep->n;
-	if (!api_ok || !spec || spec->kind != YNODE_MAP || !podspec || podspec->kind != YNODE_MAP) {
-		decide(c, dep, false, api_ok ? "no-pod-template" : "api-version");
+	/* without a name there is no StatefulSet or Service name to give */
+	if (!api_ok || !dep->name[0] || !spec || spec->kind != YNODE_MAP || !podspec ||
+	    podspec->kind != YNODE_MAP) {
+		decide(c, dep, false, !api_ok ? "api-version" : !dep->name[0] ? "no-name" : "no-pod-template");
 		return;
 	}
 	ncu = writable_claims(c, dep, podspec, &cu);
-	if (!ncu)
+	if (!ncu) {
+		const struct ynode *a = alias_read(ynode_get(podspec, "volumes"), false);
+
+		if (a)
+			note(c, dep, a, SEV_WARNING, "unsupported-alias",
+			     "Deployment \"%s\" takes its volumes through an alias: not judged, check its claims by hand",
+			     dep->name);
 		goto out;
+	}
 	for (size_t i = 0; i < ncu; i++)
 		rwx |= cu[i].rwx;
 	at = cu[0].claim;
@@ -1017,6 +1095,8 @@ static void plan_deployment(struct pctx *c, const struct resource *dep)
 		go = false;
 		goto out;
 	}
+	if (aliases_read(c, dep, spec, cu, ncu))
+		goto out;
 	if (!ynode_get(spec, "selector") &&
 	    !ynode_count(ynode_path(spec, "template", "metadata", "labels", NULL))) {
 		note(c, dep, spec, SEV_WARNING, "no-selector",

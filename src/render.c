@@ -48,6 +48,15 @@ struct val *val_raw(const char *s)
 struct val *val_set(struct val *map, const char *key, struct val *v)
 {
 	BUG_ON(map->kind != VAL_MAP);
+	/* a key set twice keeps its place and takes the new value: a map with
+	 * a duplicate key would not mean what the plan says */
+	for (size_t i = 0; i < map->n; i++) {
+		if (!strcmp(map->key[i], key)) {
+			val_free(map->item[i]);
+			map->item[i] = v;
+			return v;
+		}
+	}
 	ALLOC_GROW(map->item, map->n + 1, map->alloc);
 	map->key = xrealloc(map->key, map->alloc * sizeof(*map->key));
 	map->key[map->n] = xstrdup(key);
@@ -59,6 +68,8 @@ struct val *val_insert(struct val *map, size_t at, const char *key, struct val *
 {
 	char *k;
 
+	if (val_get(map, key))
+		return val_set(map, key, v);	/* replaced where it stands */
 	val_set(map, key, v);
 	k = map->key[map->n - 1];
 	memmove(map->key + at + 1, map->key + at, (map->n - 1 - at) * sizeof(*map->key));

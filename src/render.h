@@ -38,7 +38,8 @@ struct val *val_map(void);
 struct val *val_seq(void);
 struct val *val_str(const char *s);	/* a string */
 struct val *val_raw(const char *s);	/* a plain literal: 8080, true, None */
-/* Add to a map (takes ownership of v); returns v. */
+/* Add to a map, or replace the value of key in place (takes ownership of
+ * v; a replaced value is freed); returns v. */
 struct val *val_set(struct val *map, const char *key, struct val *v);
 struct val *val_push(struct val *seq, struct val *v);
 /* Insert into a map at position at (takes ownership of v); returns v. */

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 void bug(const char *file, int line, const char *what)
@@ -187,11 +188,27 @@ int read_file(const char *path, char **bufp, size_t *lenp)
 	struct strbuf sb = STRBUF_INIT;
 	int fd = strcmp(path, "-") ? open(path, O_RDONLY) : 0;
 
+	struct stat st;
+
 	if (fd < 0)
 		return -1;
+	if (!fstat(fd, &st) && S_ISREG(st.st_mode) && (size_t)st.st_size > STSIFY_MAX_INPUT) {
+		if (fd)
+			close(fd);
+		errno = EFBIG;
+		return -1;
+	}
 	for (;;) {
 		ssize_t n;
 
+		if (sb.len > STSIFY_MAX_INPUT) {
+			/* a pipe or a file that grew: stop before memory runs out */
+			if (fd)
+				close(fd);
+			strbuf_release(&sb);
+			errno = EFBIG;
+			return -1;
+		}
 		strbuf_grow(&sb, 65536);
 		n = read(fd, sb.buf + sb.len, sb.alloc - sb.len - 1);
 		if (n < 0) {

@@ -74,7 +74,14 @@ void strbuf_addf(struct strbuf *sb, const char *fmt, ...) ATTR_PRINTF(2, 3);
 void strbuf_vaddf(struct strbuf *sb, const char *fmt, va_list ap);
 void strbuf_reset(struct strbuf *sb);
 
-/* Read a whole file (or stdin for "-") into bufp and lenp; -1 with errno set on error. */
+/*
+ * The largest input read: stsify holds a file, its parse tree and its
+ * rewrite in memory, about 25 times the file's size at the peak.
+ */
+#define STSIFY_MAX_INPUT ((size_t)128 << 20)
+
+/* Read a whole file (or stdin for "-") into bufp and lenp; -1 with errno set
+ * on error (EFBIG: larger than STSIFY_MAX_INPUT). */
 int read_file(const char *path, char **buf, size_t *len);
 
 #endif

@@ -14,11 +14,37 @@
 #include "util.h"
 #include "ytree.h"
 
+static void diag_silent(struct fy_diag *diag, void *user, const char *buf, size_t len)
+{
+	(void)diag;
+	(void)user;
+	(void)buf;
+	(void)len;
+}
+
+/*
+ * libfyaml prints parse errors on stderr even with FYPCF_QUIET: a silent
+ * diagnostics object keeps them away from the user (a failure is reported
+ * as verify-failed).  Its depth limit of 64 is lifted: ytree already refuses
+ * inputs nested deeper than YTREE_MAX_DEPTH, and a StatefulSet can be a few
+ * levels deeper than the claim whose spec it copies.
+ */
 static struct fy_document *build(const char *s, size_t len)
 {
-	struct fy_parse_cfg cfg = { .flags = FYPCF_QUIET };
+	struct fy_parse_cfg cfg = { .flags = FYPCF_QUIET | FYPCF_DISABLE_DEPTH_LIMIT |
+					     FYPCF_DISABLE_ACCELERATORS };
+	struct fy_diag_cfg dcfg;
+	struct fy_document *fyd;
 
-	return fy_document_build_from_string(&cfg, s, len);
+	fy_diag_cfg_default(&dcfg);
+	dcfg.fp = NULL;
+	dcfg.output_fn = diag_silent;
+	cfg.diag = fy_diag_create(&dcfg);
+	if (!cfg.diag)
+		die("cannot create a YAML diagnostics object");
+	fyd = fy_document_build_from_string(&cfg, s, len);
+	fy_diag_unref(cfg.diag);
+	return fyd;
 }
 
 /*
@@ -178,11 +204,113 @@ static bool doc_changed(const struct plan *p, size_t in, size_t d)
 	return false;
 }
 
+struct kpair {
+	const char *key;	/* NULL: not a plain scalar key */
+	size_t klen;
+	struct fy_node_pair *fp;
+};
+
+static int kpair_cmp(const void *a, const void *b)
+{
+	const struct kpair *x = a, *y = b;
+	size_t n = x->klen < y->klen ? x->klen : y->klen;
+	int c;
+
+	if (!x->key || !y->key)
+		return !x->key - !y->key;
+	if ((c = memcmp(x->key, y->key, n)))
+		return c;
+	return x->klen < y->klen ? -1 : x->klen > y->klen;
+}
+
+static struct kpair *kpairs(struct fy_node *m, size_t n)
+{
+	struct kpair *k = xcalloc(n ? n : 1, sizeof(*k));
+	void *it = NULL;
+	size_t i = 0;
+	struct fy_node_pair *fp;
+
+	while (i < n && (fp = fy_node_mapping_iterate(m, &it))) {
+		struct fy_node *key = fy_node_pair_key(fp);
+
+		k[i].fp = fp;
+		if (key && fy_node_get_type(key) == FYNT_SCALAR && !fy_node_is_alias(key))
+			k[i].key = fy_node_get_scalar(key, &k[i].klen);
+		i++;
+	}
+	qsort(k, n, sizeof(*k), kpair_cmp);
+	return k;
+}
+
+/*
+ * Do a and b mean the same?  Mappings regardless of key order, sequences
+ * item by item, scalars by value, aliases by name.  libfyaml's own
+ * fy_node_compare() is not used: on 0.7.12 it called two mappings different
+ * whose pairs were equal one by one (a fuzzed Deployment with keys
+ * "updateSt" and "updateStrategy"), and it recurses without a bound.  The
+ * depth here is bounded by the span tree's limit.
+ */
+static bool same_node(struct fy_node *a, struct fy_node *b)
+{
+	enum fy_node_type t;
+
+	if (!a || !b)
+		return !a && !b;
+	if ((t = fy_node_get_type(a)) != fy_node_get_type(b) || fy_node_is_alias(a) != fy_node_is_alias(b))
+		return false;
+	if (t == FYNT_SCALAR) {
+		size_t la, lb;
+		const char *sa = fy_node_get_scalar(a, &la), *sb = fy_node_get_scalar(b, &lb);
+
+		return la == lb && (!la || !memcmp(sa, sb, la));
+	}
+	if (t == FYNT_SEQUENCE) {
+		void *ia = NULL, *ib = NULL;
+		struct fy_node *x, *y;
+
+		if (fy_node_sequence_item_count(a) != fy_node_sequence_item_count(b))
+			return false;
+		while ((x = fy_node_sequence_iterate(a, &ia))) {
+			y = fy_node_sequence_iterate(b, &ib);
+			if (!same_node(x, y))
+				return false;
+		}
+		return true;
+	} else {
+		int na = fy_node_mapping_item_count(a);
+		struct kpair *ka, *kb;
+		bool same = true;
+		size_t n;
+
+		if (na < 0 || na != fy_node_mapping_item_count(b))
+			return false;
+		n = (size_t)na;
+		ka = kpairs(a, n);
+		kb = kpairs(b, n);
+		for (size_t i = 0; same && i < n; i++) {
+			if (ka[i].key && kb[i].key) {
+				same = !kpair_cmp(&ka[i], &kb[i]) &&
+				       same_node(fy_node_pair_value(ka[i].fp), fy_node_pair_value(kb[i].fp));
+				continue;
+			}
+			/* a complex key: look for an equal pair among the others */
+			same = false;
+			for (size_t j = i; !same && j < n; j++)
+				same = !kb[j].key &&
+				       same_node(fy_node_pair_key(ka[i].fp), fy_node_pair_key(kb[j].fp)) &&
+				       same_node(fy_node_pair_value(ka[i].fp), fy_node_pair_value(kb[j].fp));
+		}
+		free(ka);
+		free(kb);
+		return same;
+	}
+}
+
 static int compare_docs(struct fy_document *a, struct fy_document *b)
 {
 	if (!a || !b)
 		return -1;
-	return fy_node_compare(fy_document_root(a), fy_document_root(b)) ? 0 : -1;
+	return same_node(fy_document_root(a), fy_document_root(b)) ? 0 : -1;
 }
 
 int verify_input(const struct plan *p, size_t in, const struct source *src,
@@ -193,7 +321,7 @@ int verify_input(const struct plan *p, size_t in, const struct source *src,
 	int ret = -1;
 
 	*why = NULL;
-	if (ystream_parse(&nys, buf, len)) {
+	if (ystream_parse_depth(&nys, buf, len, YTREE_MAX_DEPTH + 8)) {
 		*why = xasprintf("the result does not parse: %s", nys.err_msg ? nys.err_msg : "invalid YAML");
 		goto out;
 	}

@@ -93,16 +93,27 @@ static int has_ext(const char *name)
 	return 0;
 }
 
+/* Directory st was walked before (through another path); record it
+ * otherwise. */
 static bool seen_dir(struct pathlist *pl, const struct stat *st)
 {
 	for (size_t i = 0; i < pl->ndir; i++)
 		if (pl->dir[i].dev == st->st_dev && pl->dir[i].ino == st->st_ino)
 			return true;
 	ALLOC_GROW(pl->dir, pl->ndir + 1, pl->adir);
-	pl->dir[pl->ndir].path = NULL;
 	pl->dir[pl->ndir].dev = st->st_dev;
 	pl->dir[pl->ndir++].ino = st->st_ino;
 	return false;
+}
+
+static int cmp_dirent(const struct dirent **a, const struct dirent **b)
+{
+	return strcmp((*a)->d_name, (*b)->d_name);
+}
+
+static int not_hidden(const struct dirent *de)
+{
+	return de->d_name[0] != '.';
 }
 
 /* Is the target of path inside the directory whose real path is root? */
@@ -116,43 +127,53 @@ static bool inside(const char *path, const char *root)
 	return in;
 }
 
-static int walk_dir(struct pathlist *pl, const char *dir, const char *root, struct report *rep)
+/* anc[0..nanc): the directories from the operand down to dir */
+static int walk_dir(struct pathlist *pl, const char *dir, const struct stat *dst, const char *root,
+		    struct walk_dirid *anc, size_t nanc, struct report *rep)
 {
-	DIR *d;
-	struct dirent *de;
-	int bad = 0;
+	struct dirent **de;
+	int bad = 0, n;
 
-	if (!(d = opendir(dir))) {
+	for (size_t i = 0; i < nanc; i++) {
+		if (anc[i].dev == dst->st_dev && anc[i].ino == dst->st_ino) {
+			report_add_at(rep, dir, 0, 0, SEV_WARNING, "symlink-cycle",
+				      "skipped: a symbolic link back to a directory that contains it");
+			return 0;
+		}
+	}
+	if (seen_dir(pl, dst))
+		return 0;
+	if (nanc >= 64) {
+		report_add_at(rep, dir, 0, 0, SEV_ERROR, "read-error", "directories nested too deeply");
+		return 1;
+	}
+	anc[nanc].dev = dst->st_dev;
+	anc[nanc].ino = dst->st_ino;
+	if ((n = scandir(dir, &de, not_hidden, cmp_dirent)) < 0) {
 		report_add_at(rep, dir, 0, 0, SEV_ERROR, "read-error", "cannot open directory: %s", strerror(errno));
 		return 1;
 	}
-	while ((de = readdir(d))) {
+	for (int i = 0; i < n; i++) {
 		struct stat st, lst;
-		char *p;
+		const char *name = de[i]->d_name;
+		char *p = xasprintf("%s%s%s", dir, dir[strlen(dir) - 1] == '/' ? "" : "/", name);
 
-		if (de->d_name[0] == '.')
-			continue;
-		p = xasprintf("%s%s%s", dir, dir[strlen(dir) - 1] == '/' ? "" : "/", de->d_name);
 		if (lstat(p, &lst) || stat(p, &st)) {
 			/* a dangling symlink is not an input */
-			free(p);
-			continue;
-		}
-		if (S_ISLNK(lst.st_mode) && !inside(p, root)) {
-			if (S_ISDIR(st.st_mode) || has_ext(de->d_name))
+		} else if (S_ISLNK(lst.st_mode) && !inside(p, root)) {
+			if (S_ISDIR(st.st_mode) || has_ext(name))
 				report_add_at(rep, p, 0, 0, SEV_WARNING, "symlink-outside",
 					      "skipped: a symlink to a target outside %s", root);
 		} else if (S_ISDIR(st.st_mode)) {
-			if (!seen_dir(pl, &st))
-				bad += walk_dir(pl, p, root, rep);
-		} else if (S_ISREG(st.st_mode) && has_ext(de->d_name) &&
-			   (!pl->include || matches(pl->include, p)) &&
+			bad += walk_dir(pl, p, &st, root, anc, nanc + 1, rep);
+		} else if (S_ISREG(st.st_mode) && has_ext(name) && (!pl->include || matches(pl->include, p)) &&
 			   (!pl->exclude || !matches(pl->exclude, p))) {
 			add(pl, p, &st, S_ISLNK(lst.st_mode));
 		}
 		free(p);
+		free(de[i]);
 	}
-	closedir(d);
+	free(de);
 	return bad;
 }
 
@@ -171,14 +192,16 @@ int walk_operand(struct pathlist *pl, const char *operand, struct report *rep)
 			add(pl, operand, &st, S_ISLNK(lst.st_mode));
 		return 0;
 	}
-	if (seen_dir(pl, &st))
-		return 0;
 	root = realpath(operand, NULL);
 	if (!root) {
 		report_add_at(rep, operand, 0, 0, SEV_ERROR, "read-error", "cannot read: %s", strerror(errno));
 		return 1;
 	}
-	bad = walk_dir(pl, operand, root, rep);
+	{
+		struct walk_dirid anc[65];
+
+		bad = walk_dir(pl, operand, &st, root, anc, 0, rep);
+	}
 	free(root);
 	return bad;
 }
@@ -206,6 +229,8 @@ void pathlist_sort(struct pathlist *pl)
 {
 	size_t k = 0;
 
+	if (!pl->n)
+		return;
 	/* the same file under two names is read once */
 	qsort(pl->e, pl->n, sizeof(*pl->e), cmp_file);
 	for (size_t i = 0; i < pl->n; i++) {

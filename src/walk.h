@@ -12,8 +12,9 @@
  * Symlinks: a file reached twice (a symlink and its target, or two
  * symlinks) is read once, under the name that is not a symlink when there
  * is one; a symlink found in a walked directory whose target lies outside
- * that directory is skipped with a warning; a directory is walked once,
- * so symlink cycles end.
+ * that directory is skipped with a warning.  Directories are walked in
+ * name order and each one once, however many links lead to it: a link back
+ * to a directory being walked (a cycle) is reported with a warning.
  */
 #ifndef STSIFY_WALK_H
 #define STSIFY_WALK_H
@@ -31,11 +32,16 @@ struct walk_entry {
 	bool symlink;
 };
 
+struct walk_dirid {
+	dev_t dev;
+	ino_t ino;
+};
+
 struct pathlist {
 	struct walk_entry *e;
 	size_t n, alloc;
 	/* directories walked, to end symlink cycles */
-	struct walk_entry *dir;
+	struct walk_dirid *dir;
 	size_t ndir, adir;
 	void *include, *exclude;	/* pcre2_code *, or NULL */
 };

@@ -66,6 +66,7 @@ struct builder {
 	struct ynode ***kids;
 	size_t *nkids, *akids;
 	size_t last_end;	/* end of the last token seen */
+	size_t max_depth;
 	struct ydoc *doc;
 	size_t adoc;
 };
@@ -130,8 +131,14 @@ static void add_kid(struct builder *b, struct ynode *n)
 	}
 }
 
-static void push(struct builder *b, struct ynode *n)
+static int push(struct builder *b, struct ynode *n)
 {
+	if (b->nstack >= b->max_depth) {
+		set_error(b->ys, n->start, 0, 0,
+			  "collections nested more than %zu deep are not supported",
+			  b->max_depth);
+		return -1;
+	}
 	if (b->nstack == b->astack) {
 		size_t na = b->astack ? b->astack * 2 : 16;
 
@@ -146,6 +153,7 @@ static void push(struct builder *b, struct ynode *n)
 	b->nkids[b->nstack] = 0;
 	b->akids[b->nstack] = 0;
 	b->nstack++;
+	return 0;
 }
 
 static int keycmp(const void *a, const void *b)
@@ -318,6 +326,12 @@ static int on_scalar(struct builder *b, struct fy_event *ev, bool alias)
 	else
 		n->prop = s;
 	add_kid(b, n);
+	if (n->dash != NOPOS && n->end <= n->dash) {
+		/* a null item "- " of a block sequence: after its dash, not
+		 * after the previous item (a span there would end the sequence
+		 * before its last dash) */
+		n->prop = n->start = n->end = e = n->dash + 1;
+	}
 	if (alias) {
 		b->doc[b->ys->ndoc - 1].has_alias = true;
 		n->start = n->prop = s;
@@ -329,7 +343,7 @@ static int on_scalar(struct builder *b, struct fy_event *ev, bool alias)
 	return 0;
 }
 
-static void on_collection(struct builder *b, struct fy_event *ev, enum ynode_kind kind)
+static int on_collection(struct builder *b, struct fy_event *ev, enum ynode_kind kind)
 {
 	struct ynode *n = new_node(b, kind);
 	size_t s = mark_pos(fy_event_start_mark(ev));
@@ -340,9 +354,11 @@ static void on_collection(struct builder *b, struct fy_event *ev, enum ynode_kin
 	n->start = s;
 	set_props(b, n, ev);
 	add_kid(b, n);
-	push(b, n);
+	if (push(b, n))
+		return -1;
 	if (n->style == YSTYLE_FLOW)
 		b->last_end = s + 1;
+	return 0;
 }
 
 static void doc_start(struct builder *b, struct fy_event *ev)
@@ -411,6 +427,84 @@ static void fix_ends(struct builder *b)
 		b->doc[i].start = b->doc[i - 1].end;
 }
 
+/*
+ * Length of the valid UTF-8 sequence at p (at most n bytes), or 0: no
+ * overlong forms, no surrogates, nothing above U+10FFFF.
+ */
+static size_t utf8_len(const unsigned char *p, size_t n)
+{
+	unsigned c = p[0];
+	size_t len;
+	unsigned cp;
+
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xc2 && c <= 0xdf)
+		len = 2, cp = c & 0x1f;
+	else if (c >= 0xe0 && c <= 0xef)
+		len = 3, cp = c & 0x0f;
+	else if (c >= 0xf0 && c <= 0xf4)
+		len = 4, cp = c & 0x07;
+	else
+		return 0;
+	if (n < len)
+		return 0;
+	for (size_t i = 1; i < len; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (p[i] & 0x3f);
+	}
+	if ((len == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
+	    (len == 4 && (cp < 0x10000 || cp > 0x10ffff)))
+		return 0;
+	return len;
+}
+
+/*
+ * libfyaml 0.7.12 misreads some bytes without an error: a NUL ends the input
+ * there, and a plain scalar with malformed UTF-8 reads as empty.  A rewrite
+ * based on such a reading could be wrong, so these inputs are refused up
+ * front, and so are the other C0 control characters, which libfyaml takes
+ * but YAML forbids and kubectl refuses.  UTF-16 and UTF-32 (YAML allows
+ * them) are refused with a message of their own: manifests are UTF-8.
+ * libfyaml also breaks lines at a lone CR and at U+0085 (NEL), which the
+ * line table (LF and CRLF) does not: an edit placed by lines would land in
+ * the middle of one, so these are refused too.
+ */
+static int check_text(struct ystream *ys, const char *buf, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)buf;
+
+	if (len >= 2 && ((p[0] == 0xfe && p[1] == 0xff) || (p[0] == 0xff && p[1] == 0xfe))) {
+		set_error(ys, 0, 0, 0, "UTF-16 and UTF-32 are not supported: convert the file to UTF-8");
+		return -1;
+	}
+	for (size_t i = 0; i < len;) {
+		size_t n;
+
+		if (p[i] == '\0') {
+			set_error(ys, i, 0, 0, "NUL byte: not a text file");
+			return -1;
+		}
+		if (p[i] < 0x20 && p[i] != '\t' && p[i] != '\n' && p[i] != '\r') {
+			set_error(ys, i, 0, 0, "control character 0x%02x is not allowed in YAML", p[i]);
+			return -1;
+		}
+		if ((p[i] == '\r' && (i + 1 == len || p[i + 1] != '\n')) ||
+		    (p[i] == 0xc2 && i + 1 < len && p[i + 1] == 0x85)) {
+			set_error(ys, i, 0, 0, "%s: only LF and CRLF line breaks are supported",
+				  p[i] == '\r' ? "a carriage return without a line feed" : "a NEL (U+0085)");
+			return -1;
+		}
+		if (!(n = utf8_len(p + i, len - i))) {
+			set_error(ys, i, 0, 0, "invalid UTF-8 (byte 0x%02x)", p[i]);
+			return -1;
+		}
+		i += n;
+	}
+	return 0;
+}
+
 /* libfyaml prints errors even when FYPCF_QUIET: collect them silently */
 static void diag_silent(struct fy_diag *diag, void *user, const char *buf, size_t len)
 {
@@ -422,16 +516,23 @@ static void diag_silent(struct fy_diag *diag, void *user, const char *buf, size_
 
 int ystream_parse(struct ystream *ys, const char *buf, size_t len)
 {
+	return ystream_parse_depth(ys, buf, len, YTREE_MAX_DEPTH);
+}
+
+int ystream_parse_depth(struct ystream *ys, const char *buf, size_t len, size_t max_depth)
+{
 	struct fy_diag_cfg dcfg;
 	struct fy_diag *diag;
 	struct fy_parse_cfg cfg = { .flags = FYPCF_QUIET | FYPCF_COLLECT_DIAG };
-	struct builder b = { .ys = ys, .buf = buf, .len = len };
+	struct builder b = { .ys = ys, .buf = buf, .len = len, .max_depth = max_depth };
 	struct fy_parser *fyp;
 	struct fy_event *ev;
 	int ret = 0;
 
 	memset(ys, 0, sizeof(*ys));
 	ys->err_off = NOPOS;
+	if (check_text(ys, buf, len))
+		return -1;
 	fy_diag_cfg_default(&dcfg);
 	dcfg.fp = NULL;
 	dcfg.output_fn = diag_silent;
@@ -454,10 +555,10 @@ int ystream_parse(struct ystream *ys, const char *buf, size_t len)
 			doc_end(&b, ev);
 			break;
 		case FYET_MAPPING_START:
-			on_collection(&b, ev, YNODE_MAP);
+			ret = on_collection(&b, ev, YNODE_MAP);
 			break;
 		case FYET_SEQUENCE_START:
-			on_collection(&b, ev, YNODE_SEQ);
+			ret = on_collection(&b, ev, YNODE_SEQ);
 			break;
 		case FYET_MAPPING_END:
 		case FYET_SEQUENCE_END:

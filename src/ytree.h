@@ -23,6 +23,12 @@
 
 #define NOPOS SIZE_MAX
 
+/*
+ * Deepest nesting of collections accepted: libfyaml's document API (used by
+ * verify) stops at 64 levels, and Kubernetes objects come nowhere near it.
+ */
+#define YTREE_MAX_DEPTH 64
+
 enum ynode_kind { YNODE_SCALAR, YNODE_MAP, YNODE_SEQ, YNODE_ALIAS };
 
 enum ynode_style {
@@ -74,10 +80,15 @@ struct ystream {
 
 /*
  * Parse buf[0..len) into ys. Returns 0 on success, -1 when the input is not
- * valid YAML (or has duplicate keys); err_* then say where and why.  Either
+ * valid YAML, or has duplicate keys, collections nested more than
+ * YTREE_MAX_DEPTH deep, NUL or other control bytes, or malformed UTF-8;
+ * err_* then say where and why.  Either
  * way ystream_release() must be called.
  */
 int ystream_parse(struct ystream *ys, const char *buf, size_t len);
+/* The same with another depth limit (verify: a rewrite nests a claim's spec
+ * a few levels deeper than the input did). */
+int ystream_parse_depth(struct ystream *ys, const char *buf, size_t len, size_t max_depth);
 void ystream_release(struct ystream *ys);
 
 /* Lookups.  All accept NULL and return NULL when absent. */

@@ -10,7 +10,8 @@ set -u
 LC_ALL=C
 export LC_ALL
 ROOT=$(cd "$(dirname "$0")/.." && pwd) || exit 2
-S=$ROOT/stsify
+S=${STSIFY:-$ROOT/stsify}
+case $S in /*) ;; *) S=$ROOT/$S ;; esac
 SEED=$ROOT/testdata/cases/seed-postgres/in/postgres.yaml
 NONE=$ROOT/testdata/cases/nothing-to-convert/in
 T=$(mktemp -d) || exit 2

@@ -204,6 +204,8 @@ one_file() {
 	mkdir -p "$TMP/orig/x"
 	_name=${1##*/}
 	cp "$1" "$TMP/orig/x/$_name"
+	# the corpus is read-only, and -w leaves read-only files alone
+	chmod -R u+w "$TMP/orig"
 	check "x/$_name" "x/$_name"
 	report "$2"
 }
@@ -237,6 +239,7 @@ one_set() {
 	fi
 	_label=$1
 	shift
+	chmod -R u+w "$TMP/orig"
 	check "" "$@"
 	report "set $_label"
 }

@@ -17,7 +17,8 @@ set -u
 LC_ALL=C
 export LC_ALL
 ROOT=$(cd "$(dirname "$0")/.." && pwd) || exit 2
-S=$ROOT/stsify
+S=${STSIFY:-$ROOT/stsify}
+case $S in /*) ;; *) S=$ROOT/$S ;; esac
 EXP=$ROOT/testdata/repo-expected
 T=$(mktemp -d) || exit 2
 trap 'rm -rf "$T"' EXIT
