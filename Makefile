@@ -1,7 +1,7 @@
 # stsify - turn Deployments that share a PersistentVolumeClaim into StatefulSets.
 #
 #   make            build ./stsify
-#   make demo       set up, build, and show the diff for testdata/example
+#   make demo       set up, build, and show the diff for the fixture repository testdata/repo
 #   make check      set up, build, and run every test (unit, golden, corpus)
 #   make install    install the binary and the man page under PREFIX
 #   make install-kustomize-plugin   link stsify where Kustomize finds its plugin
@@ -85,8 +85,8 @@ tests/unit: $(TEST_OBJ) libstsify.a
 
 demo: deps
 	@$(MAKE) --no-print-directory stsify >/dev/null
-	@echo "$$ ./stsify testdata/example"
-	@./stsify testdata/example; rc=$$?; [ $$rc -le 1 ]
+	@echo "$$ ./stsify testdata/repo"
+	@./stsify testdata/repo; rc=$$?; [ $$rc -le 1 ]
 
 unit: tests/unit
 	./tests/unit --jobs=2

@@ -38,7 +38,7 @@ join() {
 		cat "$_f" >>"$SEEDS/seed-$n"
 	done
 }
-find testdata -type f \( -path '*/in/*' -o -path 'testdata/example/*' \) | sort >build/fuzz/list
+find testdata -type f \( -path '*/in/*' -o -path 'testdata/repo/*' \) | sort >build/fuzz/list
 [ -d "$CORPUS" ] && find "$CORPUS" -type f ! -name SOURCES.tsv ! -name NOTES.md | sort >>build/fuzz/list
 while IFS= read -r f; do
 	[ "$(wc -c <"$f")" -le 1048576 ] && seed "$f"
