@@ -46,8 +46,17 @@ struct stsify_options {
 	 * the result is otherwise the same.
 	 */
 	bool full_parse;
+	/*
+	 * Record a decision for every Deployment in the report (rep->dep, the
+	 * "deployments" of the JSON report), those without a claim included.
+	 * Those cannot change anything, so without it they may be left
+	 * unparsed (in a single large input, or in a file of a tree with
+	 * nothing else that matters), and rep->dep then holds the converted
+	 * Deployments only (what the migration plan needs).
+	 */
+	bool every_deployment;
 };
-#define STSIFY_OPTIONS_INIT { NULL, NULL, NULL, "1Gi", NULL, false, false, false, 0, false }
+#define STSIFY_OPTIONS_INIT { NULL, NULL, NULL, "1Gi", NULL, false, false, false, 0, false, true }
 
 enum stsify_status {
 	STSIFY_UNCHANGED = 0,	/* out is NULL: the input stays as it is */

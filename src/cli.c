@@ -3,7 +3,9 @@
  *
  * Filter mode (no PATH, or "-"): the rewritten stream on stdout; an input
  * that cannot be processed is passed through unchanged, so a pipeline never
- * loses a byte, and the exit code says 3.  Otherwise every file named or
+ * loses a byte, and the exit code says 3.  A ResourceList on stdin makes
+ * stsify a KRM function (krm.h): its findings go to the ResourceList's
+ * results, and to stderr only when it fails.  Otherwise every file named or
  * found is one resource set; the outputs come in sorted path order.
  */
 #include "cli.h"
@@ -13,6 +15,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "format.h"
+#include "krm.h"
+#include "migrate.h"
 #include "pool.h"
 #include "report.h"
 #include "udiff.h"
@@ -22,24 +27,69 @@
 
 static bool use_color(const struct cli *cli)
 {
-	const char *term = getenv("TERM");
+	const char *term = getenv("TERM"), *no = getenv("NO_COLOR");
 
 	if (cli->color >= 0)
 		return cli->color;
-	const char *no = getenv("NO_COLOR");
-
 	return isatty(2) && !(no && *no) && term && strcmp(term, "dumb");
 }
 
-static int finish(const struct cli *cli, struct report *rep, int code)
+/*
+ * Print the findings at severity min and above (text on stderr, or the
+ * JSON/SARIF report on stdout; in filter mode, where stdout is the stream,
+ * on stderr), close stdout and return the exit code.
+ */
+static int finish_at(const struct cli *cli, struct report *rep, int code, enum severity min,
+		     const struct stsify_file *files, size_t n, bool filter)
 {
-	report_print(rep, stderr, use_color(cli), cli->quiet ? SEV_WARNING : SEV_INFO);
+	FILE *out = filter ? stderr : stdout;
+
+	if (cli->format == FORMAT_JSON)
+		format_json(out, rep, files, n, code);
+	else if (cli->format == FORMAT_SARIF)
+		format_sarif(out, rep);
+	else
+		report_print(rep, stderr, use_color(cli), min);
 	report_release(rep);
 	if (fflush(stdout) || ferror(stdout) || fclose(stdout)) {
 		fprintf(stderr, "stsify: cannot write to stdout: %s\n", strerror(errno));
 		return STSIFY_EXIT_INPUT;
 	}
 	return code;
+}
+
+static int finish(const struct cli *cli, struct report *rep, int code,
+		  const struct stsify_file *files, size_t n, bool filter)
+{
+	return finish_at(cli, rep, code, cli->quiet ? SEV_WARNING : SEV_INFO, files, n, filter);
+}
+
+/* A progress line on a terminal, for long runs. */
+static void progress(const struct cli *cli, size_t done, size_t total)
+{
+	if (cli->quiet || total < 200 || !isatty(2) || (done % 100 && done != total))
+		return;
+	if (done == total)
+		fputs("\r\033[K", stderr);
+	else
+		fprintf(stderr, "\rstsify: read %zu of %zu files", done, total);
+}
+
+/* A KRM function's output is the ResourceList; stderr says why it failed. */
+static int run_krm_function(struct cli *cli, char *buf, size_t len)
+{
+	struct report rep = REPORT_INIT;
+	struct strbuf out = STRBUF_INIT;
+	struct cli text = *cli;
+	int code = krm_function(&cli->opt, buf, len, &out, &rep);
+
+	write_all(stdout, out.buf, out.len);
+	strbuf_release(&out);
+	free(buf);
+	if (!code)
+		report_release(&rep);	/* all in the results */
+	text.format = FORMAT_TEXT;	/* stdout is the ResourceList */
+	return finish_at(&text, &rep, code, SEV_ERROR, NULL, 0, true);
 }
 
 /* An "internal" finding: stsify left a Deployment alone because of a bug. */
@@ -68,15 +118,17 @@ static int run_filter(struct cli *cli)
 	if (read_file("-", &buf, &len)) {
 		report_add_at(&rep, "<stdin>", 0, 0, SEV_ERROR, "read-error", "cannot read: %s",
 			      strerror(errno));
-		return finish(cli, &rep, STSIFY_EXIT_INPUT);
+		return finish(cli, &rep, STSIFY_EXIT_INPUT, NULL, 0, true);
 	}
+	if (cli->mode == MODE_DIFF && krm_is_resource_list(buf, len))
+		return run_krm_function(cli, buf, len);
 	f.in = buf;
 	f.inlen = len;
 	/* the result goes out from the input and the changed documents */
 	f.no_out = true;
 	if (stsify_run(&cli->opt, &f, 1, &rep)) {
 		free(buf);
-		return finish(cli, &rep, STSIFY_EXIT_USAGE);
+		return finish(cli, &rep, STSIFY_EXIT_USAGE, NULL, 0, true);
 	}
 	if (cli->mode != MODE_CHECK)
 		stsify_file_write(&f, stdout);
@@ -84,9 +136,12 @@ static int run_filter(struct cli *cli)
 		code = STSIFY_EXIT_INPUT;
 	else if (cli->mode == MODE_CHECK && f.status == STSIFY_CHANGED)
 		code = STSIFY_EXIT_CHANGES;
+	if (cli->migration_plan && migrate_write(cli->migration_plan, &rep, cli->copy_image))
+		code = STSIFY_EXIT_INPUT;
+	code = finish(cli, &rep, code, &f, 1, true);
 	stsify_file_release(&f);
 	free(buf);
-	return finish(cli, &rep, code);
+	return code;
 }
 
 struct reading {
@@ -102,15 +157,15 @@ static void read_one(void *arg, size_t i, unsigned w)
 	struct pathlist *pl = r->pl;
 
 	(void)w;
-	if (pl->buf[i] || pl->err[i]) {
+	if (pl->e[i].buf || pl->e[i].err) {
 		/* read during the walk */
-		r->bufs[i] = pl->buf[i];
-		r->lens[i] = pl->len[i];
-		r->err[i] = pl->err[i];
-		pl->buf[i] = NULL;
+		r->bufs[i] = pl->e[i].buf;
+		r->lens[i] = pl->e[i].len;
+		r->err[i] = pl->e[i].err;
+		pl->e[i].buf = NULL;
 		return;
 	}
-	if (read_file(pl->path[i], &r->bufs[i], &r->lens[i]))
+	if (read_file(pl->e[i].path, &r->bufs[i], &r->lens[i]))
 		r->err[i] = errno ? errno : EIO;
 }
 
@@ -132,17 +187,29 @@ static void diff_one(void *arg, size_t i, unsigned w)
 static int run_files(struct cli *cli)
 {
 	struct report rep = REPORT_INIT;
-	struct pathlist pl = { .read = true };
+	struct pathlist pl;
 	struct stsify_file *files;
 	struct strbuf *diffs = NULL;
-	char **bufs;
+	char **bufs, *err;
 	size_t n = 0, changed = 0, failed = 0;
 	int bad = 0, code;
+	bool printing = cli->format == FORMAT_TEXT;
 
+	/* only filter mode skips the documents that cannot matter (stsify(1)):
+	 * a file named or found is parsed whole, its errors reported */
+	cli->opt.full_parse = true;
+	if (pathlist_init(&pl, cli->include, cli->exclude_path, &err)) {
+		fprintf(stderr, "stsify: %s\n", err);
+		free(err);
+		pathlist_release(&pl);
+		return STSIFY_EXIT_USAGE;
+	}
+	pl.read = true;
 	for (size_t i = 0; i < cli->noperand; i++) {
 		if (!strcmp(cli->operand[i], "-")) {
 			fputs("stsify: stdin (-) cannot be mixed with files\n", stderr);
 			pathlist_release(&pl);
+			report_release(&rep);
 			return STSIFY_EXIT_USAGE;
 		}
 		bad += walk_operand(&pl, cli->operand[i], &rep, cli->opt.jobs ? cli->opt.jobs : pool_cores());
@@ -159,14 +226,15 @@ static int run_files(struct cli *cli)
 
 		pool_for(cli->opt.jobs ? cli->opt.jobs : pool_cores(), pl.n, read_one, &rd);
 		for (size_t i = 0; i < pl.n; i++) {
+			progress(cli, i + 1, pl.n);
 			if (rd.err[i]) {
-				report_add_at(&rep, pl.path[i], 0, 0, SEV_ERROR, "read-error",
+				report_add_at(&rep, pl.e[i].path, 0, 0, SEV_ERROR, "read-error",
 					      "cannot read: %s", strerror(rd.err[i]));
 				bad++;
 				continue;
 			}
 			bufs[n] = rd.bufs[i];
-			files[n].path = pl.path[i];
+			files[n].path = pl.e[i].path;
 			files[n].in = bufs[n];
 			files[n].inlen = rd.lens[i];
 			n++;
@@ -179,7 +247,7 @@ static int run_files(struct cli *cli)
 		code = STSIFY_EXIT_USAGE;
 		goto out;
 	}
-	if (cli->mode == MODE_DIFF) {
+	if (cli->mode == MODE_DIFF && printing) {
 		/* the diffs on several threads, printed in order */
 		struct diffing d = { files, xcalloc(n ? n : 1, sizeof(*d.diff)) };
 
@@ -194,10 +262,10 @@ static int run_files(struct cli *cli)
 		if (f->status != STSIFY_CHANGED)
 			continue;
 		changed++;
-		if (cli->mode == MODE_DIFF) {
+		if (cli->mode == MODE_DIFF && printing) {
 			write_all(stdout, diffs[i].buf, diffs[i].len);
 			strbuf_release(&diffs[i]);
-		} else if (cli->mode == MODE_LIST) {
+		} else if (cli->mode == MODE_LIST && printing) {
 			printf("%s\n", f->path);
 		} else if (cli->mode == MODE_WRITE && write_atomic(f->path, f->out, f->outlen)) {
 			report_add_at(&rep, f->path, 0, 0, SEV_ERROR, "write-error",
@@ -205,6 +273,8 @@ static int run_files(struct cli *cli)
 			failed++;
 		}
 	}
+	if (cli->migration_plan)
+		failed += (size_t)migrate_write(cli->migration_plan, &rep, cli->copy_image);
 	if (cli->verbose)
 		report_add_at(&rep, "stsify", 0, 0, SEV_INFO, "summary",
 			      "%zu files read, %zu %s, %zu could not be processed", n, changed,
@@ -217,6 +287,7 @@ static int run_files(struct cli *cli)
 	else
 		code = STSIFY_EXIT_OK;
 out:
+	code = finish(cli, &rep, code, files, n, false);
 	for (size_t i = 0; i < n; i++)
 		stsify_file_release(&files[i]);
 	for (size_t i = 0; i < n; i++)
@@ -225,7 +296,7 @@ out:
 	free(bufs);
 	free(files);
 	pathlist_release(&pl);
-	return finish(cli, &rep, code);
+	return code;
 }
 
 int cli_run(struct cli *cli)
@@ -235,6 +306,8 @@ int cli_run(struct cli *cli)
 	/* parse every document, even those that cannot matter (stsify(1)) */
 	if (full && *full && strcmp(full, "0"))
 		cli->opt.full_parse = true;
+	/* only the JSON report lists the Deployments that have no claim */
+	cli->opt.every_deployment = cli->format == FORMAT_JSON;
 	if (!cli->noperand || (cli->noperand == 1 && !strcmp(cli->operand[0], "-")))
 		return run_filter(cli);
 	return run_files(cli);

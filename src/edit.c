@@ -18,6 +18,7 @@ void edits_add(struct edits *ed, size_t start, size_t end, const char *text, siz
 	e->text = xstrndup(text, len);
 	e->seq = ed->n++;
 	e->dep = dep;
+	e->eat_eol = false;
 }
 
 static int cmp_edit(const void *a, const void *b)
@@ -42,7 +43,8 @@ int edits_apply_range(struct edits *ed, const char *buf, size_t start, size_t en
 {
 	size_t pos = start;
 
-	qsort(ed->e, ed->n, sizeof(*ed->e), cmp_edit);
+	if (ed->n)
+		qsort(ed->e, ed->n, sizeof(*ed->e), cmp_edit);
 	for (size_t i = 0; i < ed->n; i++) {
 		const struct edit *e = &ed->e[i];
 
@@ -51,6 +53,12 @@ int edits_apply_range(struct edits *ed, const char *buf, size_t start, size_t en
 			return -1;
 		}
 		strbuf_add(out, buf + pos, e->start - pos);
+		if (e->eat_eol && out->len && out->buf[out->len - 1] == '\n') {
+			out->len--;
+			if (out->len && out->buf[out->len - 1] == '\r')
+				out->len--;
+			out->buf[out->len] = '\0';
+		}
 		strbuf_addstr(out, e->text);
 		pos = e->end;
 	}

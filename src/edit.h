@@ -4,10 +4,18 @@
  * An edit replaces [start, end) of the original buffer with text (start ==
  * end: an insertion).  Edits never overlap; insertions at the same offset
  * keep the order in which they were added.  No edits: the exact input.
+ *
+ * An edit that removes the last lines of a file without a final newline
+ * must also take the line break before them, so that the file still ends
+ * without one.  That break may belong to another edit's range (a block
+ * removed just above) or come after text another edit inserts there, so it
+ * is not part of the range: eat_eol says to drop the line break that ends
+ * the output so far, whatever wrote it.
  */
 #ifndef STSIFY_EDIT_H
 #define STSIFY_EDIT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "util.h"
@@ -17,6 +25,7 @@ struct edit {
 	char *text;		/* owned */
 	size_t seq;		/* order of addition, for stable sorting */
 	size_t dep;		/* the Deployment plan it belongs to */
+	bool eat_eol;		/* drop the line break before it (see above) */
 };
 
 struct edits {

@@ -266,11 +266,12 @@ static int remove_run(struct lctx *l, const struct ynode *c, size_t i, size_t j,
 			start = comment_block_start(l->src, source_line_start(l->src, b), source_col(l->src, b));
 			end = line_end_after(l->src, entry_end(c, j));
 			/* the last lines of a file without a final newline: take
-			 * the line break before them, so that it still has none */
+			 * the line break before them, so that it still has none
+			 * (see edit.h: that break may be another edit's) */
 			if (end == l->src->len && l->src->buf[end - 1] != '\n' && start > 0) {
-				start--;
-				if (start > 0 && l->src->buf[start - 1] == '\r')
-					start--;
+				edits_add(l->ed, start, end, "", 0, dep);
+				l->ed->e[l->ed->n - 1].eat_eol = true;
+				return 0;
 			}
 		} else if (i == 0 && j + 1 < n && entry_begin(c, j + 1) != NOPOS &&
 			   line_blank_before(l->src, entry_begin(c, j + 1))) {

@@ -1,6 +1,7 @@
 /*
  * main.c - stsify: options -> run -> exit code.  Everything else lives in
- * the pipeline modules (see DESIGN.md section 8 and src/run.c).
+ * the pipeline modules (see DESIGN.md section 8 and src/run.c).  Invoked
+ * as StatefulSetMigration, stsify is Kustomize's exec plugin (krm.h).
  */
 #include <stdlib.h>
 #ifdef __GLIBC__
@@ -8,6 +9,7 @@
 #endif
 
 #include "cli.h"
+#include "krm.h"
 #include "opts.h"
 
 int main(int argc, char **argv)
@@ -24,8 +26,10 @@ int main(int argc, char **argv)
 	mallopt(M_TRIM_THRESHOLD, 1 << 30);
 	mallopt(M_MMAP_THRESHOLD, 32 << 20);
 #endif
-	ret = opts_parse(&cli, argc, argv);
 
+	if (krm_is_plugin(argv[0]))
+		return krm_plugin_main(argc, argv);
+	ret = opts_parse(&cli, argc, argv);
 	if (ret) {
 		free(cli.operand);
 		return ret > 0 ? STSIFY_EXIT_OK : STSIFY_EXIT_USAGE;

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "migrate.h"
 #include "util.h"
 
 /* Sorted by long name: --help prints them in this order. */
@@ -16,12 +17,17 @@ const struct opt_def opt_table[] = {
 	{ "all", 0, ARG_NONE, NULL, "convert every Deployment that writes to a claim" },
 	{ "check", 0, ARG_NONE, NULL, "print the findings only; exit 1 if anything would change" },
 	{ "color", 0, ARG_REQUIRED, "WHEN", "color the findings: auto, always or never (default auto)" },
+	{ "copy-image", 0, ARG_REQUIRED, "IMAGE", "image of the copy Jobs of --migration-plan (default " MIGRATE_DEFAULT_IMAGE ")" },
 	{ "exclude", 0, ARG_REQUIRED, "REGEX", "leave Deployments whose name matches REGEX alone (pcre2)" },
+	{ "exclude-path", 0, ARG_REQUIRED, "REGEX", "skip files whose path matches REGEX (pcre2)" },
+	{ "format", 0, ARG_REQUIRED, "FORMAT", "text (default), json (findings and plan) or sarif (findings) on stdout" },
 	{ "help", 'h', ARG_NONE, NULL, "show this help and exit" },
+	{ "include", 0, ARG_REQUIRED, "REGEX", "in directories, take only files whose path matches REGEX (pcre2)" },
 	{ "jobs", 'j', ARG_REQUIRED, "N", "read, parse and rewrite on N threads (default: one per core)" },
 	{ "keep-access-modes", 0, ARG_NONE, NULL, "keep ReadWriteMany in volumeClaimTemplates" },
 	{ "keep-max-unavailable", 0, ARG_NONE, NULL, "keep rollingUpdate.maxUnavailable (needs the MaxUnavailableStatefulSet feature gate)" },
 	{ "list", 'l', ARG_NONE, NULL, "print the names of the files that would change" },
+	{ "migration-plan", 0, ARG_REQUIRED, "DIR", "write the data migration plan (PVC and copy Job per claim) into DIR" },
 	{ "quiet", 'q', ARG_NONE, NULL, "print warnings and errors only" },
 	{ "select", 0, ARG_REQUIRED, "REGEX", "consider only Deployments whose name matches REGEX (pcre2)" },
 	{ "stateful-images", 0, ARG_REQUIRED, "REGEX", "images that make a single-replica Deployment stateful (replaces the built-in pattern)" },
@@ -83,9 +89,22 @@ static int apply(struct cli *cli, const struct opt_def *o, const char *val)
 			cli->color = 0;
 		else
 			return usage_error("--color must be auto, always or never, not \"%s\"", val);
-	} else if (!strcmp(n, "exclude"))
+	} else if (!strcmp(n, "copy-image"))
+		cli->copy_image = val;
+	else if (!strcmp(n, "exclude"))
 		cli->opt.exclude = val;
-	else if (!strcmp(n, "help")) {
+	else if (!strcmp(n, "exclude-path"))
+		cli->exclude_path = val;
+	else if (!strcmp(n, "format")) {
+		if (!strcmp(val, "text"))
+			cli->format = FORMAT_TEXT;
+		else if (!strcmp(val, "json"))
+			cli->format = FORMAT_JSON;
+		else if (!strcmp(val, "sarif"))
+			cli->format = FORMAT_SARIF;
+		else
+			return usage_error("--format must be text, json or sarif, not \"%s\"", val);
+	} else if (!strcmp(n, "help")) {
 		opts_help(stdout);
 		return 1;
 	} else if (!strcmp(n, "jobs")) {
@@ -95,12 +114,16 @@ static int apply(struct cli *cli, const struct opt_def *o, const char *val)
 		if (!*val || *end || *val == '-' || !j || j > 1024)
 			return usage_error("--jobs needs a number of threads from 1 to 1024, not \"%s\"", val);
 		cli->opt.jobs = (unsigned)j;
-	} else if (!strcmp(n, "keep-access-modes"))
+	} else if (!strcmp(n, "include"))
+		cli->include = val;
+	else if (!strcmp(n, "keep-access-modes"))
 		cli->opt.keep_access_modes = true;
 	else if (!strcmp(n, "keep-max-unavailable"))
 		cli->opt.keep_max_unavailable = true;
 	else if (!strcmp(n, "list"))
 		cli->mode = MODE_LIST;
+	else if (!strcmp(n, "migration-plan"))
+		cli->migration_plan = val;
 	else if (!strcmp(n, "quiet"))
 		cli->quiet = true;
 	else if (!strcmp(n, "select"))
@@ -150,6 +173,7 @@ int opts_parse(struct cli *cli, int argc, char **argv)
 	memset(cli, 0, sizeof(*cli));
 	cli->opt = dflt;
 	cli->color = -1;
+	cli->copy_image = MIGRATE_DEFAULT_IMAGE;
 	cli->operand = xcalloc((size_t)argc + 1, sizeof(*cli->operand));
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];

@@ -12,12 +12,18 @@
 #include "stsify.h"
 
 enum cli_mode { MODE_DIFF, MODE_WRITE, MODE_CHECK, MODE_LIST };
+enum cli_format { FORMAT_TEXT, FORMAT_JSON, FORMAT_SARIF };
 
 struct cli {
 	struct stsify_options opt;
 	enum cli_mode mode;
+	enum cli_format format;
 	int color;		/* -1 auto, 0 never, 1 always */
 	bool quiet, verbose;
+	const char *include;	/* pcre2: walked paths to take */
+	const char *exclude_path; /* pcre2: paths to leave out */
+	const char *migration_plan; /* folder for the data migration plan */
+	const char *copy_image;	/* image of the copy Jobs */
 	char **operand;		/* borrowed from argv */
 	size_t noperand;
 };

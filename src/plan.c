@@ -8,6 +8,7 @@
  */
 #include "plan.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -35,6 +36,7 @@ struct pctx {
 	size_t nin;
 	size_t dep;		/* index of the current dplan */
 	size_t owner;		/* findings belong to Deployment plan owner - 1 */
+	bool *patch;		/* per input: a Kustomize strategic-merge patch file */
 	const struct resource *res;
 	/*
 	 * Indexes built once by plan_begin(), so that planning a Deployment
@@ -49,6 +51,9 @@ struct pctx {
 	struct hidx kp_name;	/* kp[] by target name */
 	struct hidx op_node;	/* ops by node */
 	struct hidx op_parent;	/* removals by the parent of their node */
+	size_t *kitem;		/* Kustomizations that are List items (ri index) */
+	size_t nkitem;
+	struct hidx pdeps;	/* Deployments in strategic-merge patch files, by name */
 };
 
 /* One pod volume backed by a writable claim. */
@@ -116,6 +121,19 @@ static bool has_op(const struct pctx *c, enum op_kind kind, const struct ynode *
 
 /* Set a scalar; a node already set (a reference shared by two Deployments
  * of the same name in different folders) is set once. */
+static void add_ref(struct pctx *c, const struct resource *r, const struct ynode *at)
+{
+	struct dplan *d = &c->p->d[c->dep];
+	struct ref_plan *rp;
+
+	ALLOC_GROW(d->ref, d->nref + 1, d->aref);
+	rp = &d->ref[d->nref++];
+	rp->in = r->in;
+	rp->kind = r->kind;
+	rp->name = r->name;
+	rp->at = at;
+}
+
 static void set_scalar(struct pctx *c, const struct resource *r, const struct ynode *n,
 		       const char *value)
 {
@@ -183,6 +201,75 @@ static bool has_alias(const struct ynode *n, bool aliases)
 	return false;
 }
 
+/*
+ * The first alias among the parts of a Deployment's spec that stsify reads
+ * or copies (a container's other fields, such as env, are neither), or of a
+ * claim's spec.  The span tree does not follow aliases: a value read or
+ * copied through one would be wrong (a claim's size, a Service's selector).
+ */
+static const struct ynode *alias_read(const struct ynode *n, bool container)
+{
+	static const char *const read[] = { "name", "image", "ports", "volumeMounts", "volumeDevices" };
+	const struct ynode *a;
+
+	if (!n)
+		return NULL;
+	if (n->kind == YNODE_ALIAS)
+		return n;
+	for (size_t i = 0; i < n->nkid; i++) {
+		const struct ynode *k = n->kind == YNODE_MAP && !(i & 1) ? n->kid[i] : NULL;
+		bool kept = !container;
+
+		if (n->kind == YNODE_MAP && !(i & 1)) {
+			if (k->kind == YNODE_ALIAS)
+				return k;
+			continue;
+		}
+		k = n->kind == YNODE_MAP ? n->kid[i - 1] : NULL;
+		for (size_t j = 0; container && k && j < ARRAY_SIZE(read); j++)
+			kept |= ynode_is(k, read[j]);
+		if (!kept)
+			continue;
+		if (k && (ynode_is(k, "containers") || ynode_is(k, "initContainers")) &&
+		    n->kid[i]->kind == YNODE_SEQ) {
+			for (size_t j = 0; j < n->kid[i]->nkid; j++)
+				if ((a = alias_read(n->kid[i]->kid[j], true)))
+					return a;
+			continue;
+		}
+		if ((a = alias_read(n->kid[i], false)))
+			return a;
+	}
+	return NULL;
+}
+
+/* Report the first alias stsify would read through (see alias_read). */
+static bool aliases_read(struct pctx *c, const struct resource *dep, const struct ynode *spec,
+			 const struct claim_use *cu, size_t ncu)
+{
+	const struct ynode *a = alias_read(spec, false);
+
+	if (a) {
+		note(c, dep, a, SEV_WARNING, "unsupported-alias",
+		     "Deployment \"%s\" reads a value through an alias: left as it is, convert it by hand",
+		     dep->name);
+		return true;
+	}
+	for (size_t i = 0; i < ncu; i++) {
+		const struct ynode *pspec = cu[i].pvc ? ynode_get(cu[i].pvc->node, "spec") : NULL;
+
+		if (!(a = alias_read(pspec, false)) && has_alias(pspec, false))
+			a = pspec;
+		if (a) {
+			note(c, cu[i].pvc, a, SEV_WARNING, "unsupported-alias",
+			     "claim \"%s\" uses an alias or a merge key (<<) in its spec: Deployment \"%s\" is left as it is, convert it by hand",
+			     cu[i].claim->text, dep->name);
+			return true;
+		}
+	}
+	return false;
+}
+
 /* Does some container of the pod mount (or attach) volume `name` writably? */
 static bool mounted_writable(const struct ynode *podspec, const char *name)
 {
@@ -244,7 +331,7 @@ static size_t writable_claims(struct pctx *c, const struct resource *dep,
 			continue;
 		if (truthy(ynode_get(pvcn, "readOnly")) || !mounted_writable(podspec, name->text))
 			continue;
-		pvc = rindex_find(c->ri, "PersistentVolumeClaim", dep->ns, claim->text);
+		pvc = rindex_find_named(c->ri, "PersistentVolumeClaim", dep->ns, claim->text);
 		modes = pvc_modes(pvc);
 		if (ynode_count(modes) && has_mode(modes, "ReadOnlyMany") &&
 		    !has_mode(modes, "ReadWriteOnce") && !has_mode(modes, "ReadWriteMany") &&
@@ -262,22 +349,51 @@ static size_t writable_claims(struct pctx *c, const struct resource *dep,
 	return n;
 }
 
+/* The target name of an autoscaler (its namespace comes from r). */
+static const struct ynode *scale_target(const struct resource *r)
+{
+	if (!strcmp(r->kind, "HorizontalPodAutoscaler") || !strcmp(r->kind, "ScaledObject"))
+		return ynode_path(r->node, "spec", "scaleTargetRef", "name", NULL);
+	if (!strcmp(r->kind, "VerticalPodAutoscaler"))
+		return ynode_path(r->node, "spec", "targetRef", "name", NULL);
+	return NULL;
+}
+
+/*
+ * The autoscalers that may target dep, in index order: those whose target
+ * name is dep's (c->scalers), or every autoscaler when dep went by other
+ * names (Kustomize's previousNames: rindex_named()).  Start with HIDX_NONE;
+ * returns HIDX_NONE at the end.
+ */
+static size_t next_scaler(const struct pctx *c, const struct resource *dep, size_t i)
+{
+	if (ynode_get(ynode_path(dep->node, "metadata", "annotations", NULL),
+		      "internal.config.kubernetes.io/previousNames")) {
+		for (i = i == HIDX_NONE ? 0 : i + 1; i < c->ri->n; i++)
+			if (ynode_is_scalar(scale_target(&c->ri->r[i])))
+				return i;
+		return HIDX_NONE;
+	}
+	if (i == HIDX_NONE)
+		return hidx_first(&c->scalers, hash_str(hash_str(HASH_INIT, dep->ns), dep->name));
+	return hidx_next(&c->scalers, i);
+}
+
 /* The largest replica count an autoscaler of the Deployment allows, and the
  * autoscaler (HorizontalPodAutoscaler or KEDA ScaledObject), if any. */
 static long long autoscaled_max(struct pctx *c, const struct resource *dep,
 				const struct resource **by)
 {
 	long long best = -1;
-	uint64_t h = hash_str(hash_str(HASH_INIT, dep->ns), dep->name);
 
 	*by = NULL;
-	for (size_t i = hidx_first(&c->scalers, h); i != HIDX_NONE; i = hidx_next(&c->scalers, i)) {
+	for (size_t i = next_scaler(c, dep, HIDX_NONE); i != HIDX_NONE; i = next_scaler(c, dep, i)) {
 		const struct resource *r = &c->ri->r[i];
 		const struct ynode *ref = ynode_path(r->node, "spec", "scaleTargetRef", NULL);
 		const struct ynode *kind = ynode_get(ref, "kind");
 		long long max;
 
-		if (strcmp(r->ns, dep->ns) || !ynode_is(ynode_get(ref, "name"), dep->name))
+		if (strcmp(r->ns, dep->ns) || !rindex_named(dep, ynode_str(ynode_get(ref, "name"))))
 			continue;
 		if (!strcmp(r->kind, "HorizontalPodAutoscaler") && ynode_is(kind, "Deployment")) {
 			max = ynode_int(ynode_path(r->node, "spec", "maxReplicas", NULL));
@@ -396,6 +512,70 @@ static struct val *labels_val(const struct ynode *labels)
 	return v;
 }
 
+/* One past the index of a planned Service filed under path, or 0. */
+static long long planned_index_end(const struct val *svc, const char *path)
+{
+	const struct val *ann = val_get(val_get(svc, "metadata"), "annotations");
+	const struct val *p = val_get(ann, "config.kubernetes.io/path");
+	const struct val *idx = val_get(ann, "config.kubernetes.io/index");
+
+	if (!p || !idx || strcmp(p->str, path))
+		return 0;
+	return strtoll(idx->str, NULL, 10) + 1;
+}
+
+/*
+ * KRM orchestrators (kpt) write each item to the file its path annotation
+ * names, in the order of its index annotation.  A new Service goes to the
+ * Deployment's file with the next free index (one past the highest of that
+ * file, Services planned before included) in both the config.kubernetes.io/
+ * and the internal.config.kubernetes.io/ keys, as kpt rejects a mismatch or
+ * a clash; it gets no id annotation, as it is a copy of no input object.
+ * It does get the Deployment's seqindent, so that kpt writes its sequences
+ * as the file has them.
+ */
+static void krm_file_annotations(struct pctx *c, const struct resource *dep, struct val *md)
+{
+	static const char *const pre[] = { "config.kubernetes.io/", "internal.config.kubernetes.io/" };
+	const char *path = rindex_krm_annotation(dep->node, "path"), *seqindent;
+	long long next = 0;
+	struct val *ann;
+	char *num;
+
+	if (!path)
+		return;
+	c->p->nkrm++;
+	for (size_t i = 0; i < c->ri->n; i++) {
+		const struct ynode *obj = c->ri->r[i].node;
+		const char *p = rindex_krm_annotation(obj, "path"), *idx = rindex_krm_annotation(obj, "index");
+
+		if (p && idx && !strcmp(p, path) && strtoll(idx, NULL, 10) >= next)
+			next = strtoll(idx, NULL, 10) + 1;
+	}
+	for (size_t k = 0; k < c->p->nop; k++) {
+		const struct op *o = &c->p->op[k];
+
+		if ((o->kind == OP_INSERT_ITEM || o->kind == OP_ADD_DOC) && planned_index_end(o->val, path) > next)
+			next = planned_index_end(o->val, path);
+	}
+	num = xasprintf("%lld", next);
+	ann = val_set(md, "annotations", val_map());
+	for (size_t i = 0; i < ARRAY_SIZE(pre); i++) {
+		char *kp = xasprintf("%spath", pre[i]), *ki = xasprintf("%sindex", pre[i]);
+
+		val_set(ann, kp, val_str(path));
+		val_set(ann, ki, val_str(num));
+		free(kp);
+		free(ki);
+	}
+	free(num);
+	/* kpt writes sequences "compact" unless told; follow the file */
+	seqindent = ynode_str(ynode_get(ynode_path(dep->node, "metadata", "annotations", NULL),
+					"internal.config.kubernetes.io/seqindent"));
+	if (seqindent && *seqindent)
+		val_set(ann, "internal.config.kubernetes.io/seqindent", val_str(seqindent));
+}
+
 /*
  * The headless Service: reuse one that selects the pods, or add one after
  * the StatefulSet (a new document, or a new item when the Deployment is an
@@ -444,6 +624,7 @@ static char *plan_service(struct pctx *c, const struct resource *dep, const stru
 	if (dep->ns[0])
 		val_set(md, "namespace", val_str(dep->ns));
 	val_set(md, "labels", labels_val(match));
+	krm_file_annotations(c, dep, md);
 	spec = val_set(svc, "spec", val_map());
 	val_set(spec, "clusterIP", val_str("None"));
 	val_set(spec, "selector", labels_val(match));
@@ -467,6 +648,7 @@ static char *plan_service(struct pctx *c, const struct resource *dep, const stru
 	} else {
 		add_op(c, OP_ADD_DOC, dep, NULL)->val = svc;
 	}
+	c->p->d[c->dep].service_added = true;
 	note(c, dep, ynode_get(dep->node, "kind"), SEV_INFO, "service-added",
 	     "headless Service \"%s\" added for StatefulSet \"%s\"", name.buf, dep->name);
 	return strbuf_detach(&name, NULL);
@@ -593,9 +775,7 @@ static struct val *claim_template(struct pctx *c, const struct resource *dep,
 /* HPA, VPA and KEDA ScaledObject references follow the Deployment. */
 static void retarget(struct pctx *c, const struct resource *dep)
 {
-	uint64_t h = hash_str(hash_str(HASH_INIT, dep->ns), dep->name);
-
-	for (size_t i = hidx_first(&c->scalers, h); i != HIDX_NONE; i = hidx_next(&c->scalers, i)) {
+	for (size_t i = next_scaler(c, dep, HIDX_NONE); i != HIDX_NONE; i = next_scaler(c, dep, i)) {
 		const struct resource *r = &c->ri->r[i];
 		const struct ynode *ref, *kind, *api;
 		bool keda = !strcmp(r->kind, "ScaledObject");
@@ -609,7 +789,7 @@ static void retarget(struct pctx *c, const struct resource *dep)
 		else
 			continue;
 		kind = ynode_get(ref, "kind");
-		if (!ynode_is(ynode_get(ref, "name"), dep->name) ||
+		if (!rindex_named(dep, ynode_str(ynode_get(ref, "name"))) ||
 		    !(ynode_is(kind, "Deployment") || (keda && !kind)))
 			continue;
 		if (ref->kind != YNODE_MAP || has_alias(ref, true)) {
@@ -632,6 +812,7 @@ static void retarget(struct pctx *c, const struct resource *dep)
 		api = ynode_get(ref, "apiVersion");
 		if (api && ynode_is_scalar(api) && !ynode_is(api, "apps/v1"))
 			set_scalar(c, r, api, "apps/v1");
+		add_ref(c, r, kind ? kind : ref);
 		note(c, r, kind ? kind : ref, SEV_INFO, "reference",
 		     "%s \"%s\" now targets StatefulSet \"%s\"", r->kind, r->name, dep->name);
 	}
@@ -648,6 +829,35 @@ static bool is_kustomization(const struct plan_input *in, const struct ynode *ro
 
 static const char *const patch_lists[] = { "patches", "patchesJson6902" };
 
+/* Patch item k of list l of Kustomization r (in file where): follows the
+ * Deployment when its target names it. */
+static void retarget_patch(struct pctx *c, const struct resource *dep, const struct resource *r,
+			   size_t l, size_t k, const char *where)
+{
+	const struct ynode *t = ynode_get(ynode_get(r->node, patch_lists[l])->kid[k], "target");
+	const struct ynode *kind = ynode_get(t, "kind"), *ns = ynode_get(t, "namespace");
+
+	if (!ynode_is(kind, "Deployment") || !ynode_is(ynode_get(t, "name"), dep->name) ||
+	    (ns && !ynode_is(ns, dep->ns)) || has_alias(t, true))
+		return;
+	set_scalar(c, r, kind, "StatefulSet");
+	add_ref(c, r, kind);
+	note(c, r, kind, SEV_INFO, "reference", "%s target of %s now names StatefulSet \"%s\"",
+	     patch_lists[l], where, dep->name);
+}
+
+/* The patches of Kustomization r (in file where) that target the Deployment. */
+static void retarget_patches(struct pctx *c, const struct resource *dep, const struct resource *r,
+			     const char *where)
+{
+	for (size_t l = 0; l < ARRAY_SIZE(patch_lists); l++) {
+		const struct ynode *ps = ynode_get(r->node, patch_lists[l]);
+
+		for (size_t k = 0; ps && ps->kind == YNODE_SEQ && k < ps->nkid; k++)
+			retarget_patch(c, dep, r, l, k, where);
+	}
+}
+
 /* Kustomize patches whose target names the Deployment follow it. */
 static void retarget_kustomize(struct pctx *c, const struct resource *dep)
 {
@@ -655,19 +865,18 @@ static void retarget_kustomize(struct pctx *c, const struct resource *dep)
 	     j = hidx_next(&c->kp_name, j)) {
 		size_t i = c->kp[j].in, d = c->kp[j].doc;
 		const struct plan_input *in = &c->in[i];
-		const struct ynode *root = in->ys->doc[d].root;
-		struct resource r = { .in = i, .doc = d, .node = root, .kind = "Kustomization",
+		struct resource r = { .in = i, .doc = d, .node = in->ys->doc[d].root, .kind = "Kustomization",
 				      .api = "", .name = in->src->path, .ns = "" };
-		const char *list = patch_lists[c->kp[j].list];
-		const struct ynode *t = ynode_get(ynode_get(root, list)->kid[c->kp[j].item], "target");
-		const struct ynode *kind = ynode_get(t, "kind"), *ns = ynode_get(t, "namespace");
 
-		if (!ynode_is(kind, "Deployment") || !ynode_is(ynode_get(t, "name"), dep->name) ||
-		    (ns && !ynode_is(ns, dep->ns)) || has_alias(t, true))
-			continue;
-		set_scalar(c, &r, kind, "StatefulSet");
-		note(c, &r, kind, SEV_INFO, "reference", "%s target of %s now names StatefulSet \"%s\"",
-		     list, in->src->path, dep->name);
+		retarget_patch(c, dep, &r, c->kp[j].list, c->kp[j].item, in->src->path);
+	}
+	/* a Kustomization among the items of a List or ResourceList (kpt
+	 * passes a kustomization.yaml that has a kind) */
+	for (size_t j = 0; j < c->nkitem; j++) {
+		const struct resource *r = &c->ri->r[c->kitem[j]];
+		const char *path = rindex_krm_annotation(r->node, "path");
+
+		retarget_patches(c, dep, r, path ? path : c->in[r->in].src->path);
 	}
 }
 
@@ -683,6 +892,63 @@ static void drop(struct pctx *c, const struct resource *dep, const struct ynode 
 	     key, dep->name, why);
 }
 
+/*
+ * strategy -> updateStrategy in the mapping spec of r (the object, or a
+ * strategic-merge patch of it): Recreate becomes RollingUpdate, maxSurge
+ * goes, maxUnavailable goes unless kept; a strategy that empties goes.
+ */
+static void convert_strategy(struct pctx *c, const struct resource *r, const struct ynode *spec,
+			     const struct ynode *const *keep)
+{
+	const struct ynode *strategy = ynode_get(spec, "strategy");
+	const struct ynode *type = ynode_get(strategy, "type");
+	const struct ynode *ru = ynode_get(strategy, "rollingUpdate");
+
+	if (!strategy)
+		return;
+	if (ynode_is(type, "Recreate")) {
+		set_scalar(c, r, type, "RollingUpdate");
+		note(c, r, type, SEV_INFO, "update-strategy",
+		     "strategy Recreate becomes updateStrategy RollingUpdate: StatefulSets replace pods one at a time, highest ordinal first");
+		if (ru)
+			drop(c, r, strategy, "rollingUpdate", keep, "not allowed with Recreate");
+	} else if (ru) {
+		drop(c, r, ru, "maxSurge", keep, "StatefulSets do not surge");
+		if (!c->opt->keep_max_unavailable)
+			drop(c, r, ru, "maxUnavailable", keep,
+			     "it needs the MaxUnavailableStatefulSet feature gate (keep it with --keep-max-unavailable)");
+	}
+	/* (strategy itself is not kept: {rollingUpdate: {maxSurge: 1}} empties) */
+	if (!is_removed(c, strategy))
+		set_scalar(c, r, ynode_key_of(strategy), "updateStrategy");
+}
+
+/* Strategic-merge patches of the Deployment (found by find_patches())
+ * follow it: kind, apiVersion, strategy and the Deployment-only fields. */
+static void convert_patches(struct pctx *c, const struct resource *dep)
+{
+	for (size_t i = hidx_first(&c->pdeps, hash_str(HASH_INIT, dep->name)); i != HIDX_NONE;
+	     i = hidx_next(&c->pdeps, i)) {
+		const struct resource *r = &c->ri->r[i];
+		const struct ynode *spec = ynode_get(r->node, "spec");
+		const struct ynode *keep[] = { r->node, spec, ynode_get(r->node, "metadata"), NULL };
+
+		if (strcmp(r->name, dep->name) || (r->ns[0] && strcmp(r->ns, dep->ns)) || has_alias(r->node, true))
+			continue;
+		set_scalar(c, r, ynode_get(r->node, "kind"), "StatefulSet");
+		if (ynode_is_scalar(ynode_get(r->node, "apiVersion")) && !ynode_is(ynode_get(r->node, "apiVersion"), "apps/v1"))
+			set_scalar(c, r, ynode_get(r->node, "apiVersion"), "apps/v1");
+		if (spec && spec->kind == YNODE_MAP) {
+			convert_strategy(c, r, spec, keep);
+			drop(c, r, spec, "progressDeadlineSeconds", keep, "StatefulSets have no progress deadline");
+			drop(c, r, spec, "paused", keep, "StatefulSets cannot be paused");
+		}
+		add_ref(c, r, ynode_get(r->node, "kind"));
+		note(c, r, ynode_get(r->node, "kind"), SEV_INFO, "reference",
+		     "strategic-merge patch %s now patches StatefulSet \"%s\"", c->in[r->in].src->path, dep->name);
+	}
+}
+
 /* The field mapping of DESIGN.md section 3. */
 static void convert(struct pctx *c, const struct resource *dep, struct claim_use *cu, size_t ncu)
 {
@@ -692,7 +958,6 @@ static void convert(struct pctx *c, const struct resource *dep, struct claim_use
 	const struct ynode *root = dep->node;
 	const struct ynode *spec = ynode_get(root, "spec"), *md = ynode_get(root, "metadata");
 	const struct ynode *tmpl = ynode_get(spec, "template"), *podspec = ynode_get(tmpl, "spec");
-	const struct ynode *strategy = ynode_get(spec, "strategy");
 	const struct ynode *replicas = ynode_get(spec, "replicas");
 	const struct ynode *keep[] = { root, spec, md, tmpl, podspec, NULL };
 	struct dplan *d = &c->p->d[c->dep];
@@ -728,27 +993,7 @@ static void convert(struct pctx *c, const struct resource *dep, struct claim_use
 	}
 
 	/* strategy -> updateStrategy */
-	if (strategy) {
-		const struct ynode *type = ynode_get(strategy, "type");
-		const struct ynode *ru = ynode_get(strategy, "rollingUpdate");
-		/* strategy itself may go: {rollingUpdate: {maxSurge: 1}} empties */
-		const struct ynode *skeep[] = { root, spec, md, tmpl, podspec, NULL };
-
-		if (ynode_is(type, "Recreate")) {
-			set_scalar(c, dep, type, "RollingUpdate");
-			note(c, dep, type, SEV_INFO, "update-strategy",
-			     "strategy Recreate becomes updateStrategy RollingUpdate: StatefulSets replace pods one at a time, highest ordinal first");
-			if (ru)
-				drop(c, dep, strategy, "rollingUpdate", skeep, "not allowed with Recreate");
-		} else if (ru) {
-			drop(c, dep, ru, "maxSurge", skeep, "StatefulSets do not surge");
-			if (!c->opt->keep_max_unavailable)
-				drop(c, dep, ru, "maxUnavailable", skeep,
-				     "it needs the MaxUnavailableStatefulSet feature gate (keep it with --keep-max-unavailable)");
-		}
-		if (!is_removed(c, strategy))
-			set_scalar(c, dep, ynode_key_of(strategy), "updateStrategy");
-	}
+	convert_strategy(c, dep, spec, keep);
 
 	drop(c, dep, spec, "progressDeadlineSeconds", keep, "StatefulSets have no progress deadline");
 	if (truthy(ynode_get(spec, "paused")))
@@ -765,13 +1010,22 @@ static void convert(struct pctx *c, const struct resource *dep, struct claim_use
 	/* the claims leave the pod template and come back as templates */
 	vcts = val_seq();
 	for (size_t i = 0; i < ncu; i++) {
+		struct val *t = claim_template(c, dep, &cu[i], dep->name);
+		struct claim_plan *cp;
+
 		remove_node(c, dep, cu[i].volume, keep);
-		val_push(vcts, claim_template(c, dep, &cu[i], dep->name));
+		val_push(vcts, t);
+		ALLOC_GROW(d->claim, d->nclaim + 1, d->aclaim);
+		cp = &d->claim[d->nclaim++];
+		cp->volume = xstrdup(cu[i].volname);
+		cp->claim = xstrdup(cu[i].claim->text);
+		cp->pvc = cu[i].pvc;
+		cp->spec = val_copy(val_get(t, "spec"));
 		note(c, cu[i].pvc ? cu[i].pvc : dep,
 		     cu[i].pvc ? ynode_path(cu[i].pvc->node, "metadata", "name", NULL) : cu[i].claim,
 		     SEV_WARNING, "data-migration",
 		     "copy the data of claim \"%s\" to claim \"%s-%s-0\" before StatefulSet \"%s\" starts: pod 0 adopts an existing claim of that name, otherwise it gets a new empty one; keep this claim until then (deleting its manifest from a GitOps repository prunes the claim and its data)",
-		     cu[i].claim->text, cu[i].volname, dep->name, dep->name);
+		     cu[i].pvc ? cu[i].pvc->name : cu[i].claim->text, cu[i].volname, dep->name, dep->name);
 	}
 	o = add_op(c, OP_INSERT_PAIR, dep, spec);
 	o->where = INS_LAST;
@@ -779,6 +1033,19 @@ static void convert(struct pctx *c, const struct resource *dep, struct claim_use
 	o->val = vcts;
 	retarget(c, dep);
 	retarget_kustomize(c, dep);
+	convert_patches(c, dep);
+}
+
+static void decide(struct pctx *c, const struct resource *dep, bool converted, const char *why)
+{
+	struct decision *d;
+
+	ALLOC_GROW(c->p->dec, c->p->ndec + 1, c->p->adec);
+	d = &c->p->dec[c->p->ndec++];
+	d->dep = dep;
+	d->converted = converted;
+	d->reason = why;
+	d->dplan = converted ? c->dep : 0;
 }
 
 /* The decision table of DESIGN.md section 2. */
@@ -794,6 +1061,7 @@ static void plan_deployment(struct pctx *c, const struct resource *dep)
 	long long replicas, max;
 	const char *img;
 	bool rwx = false, go = false;
+	const char *why = "no-writable-claim";
 	size_t first;
 	struct dplan *d;
 
@@ -801,11 +1069,22 @@ static void plan_deployment(struct pctx *c, const struct resource *dep)
 		api_ok |= !strcmp(dep->api, deployment_apis[i]);
 	c->owner = c->p->nd + 1;	/* the index it gets if it is converted */
 	first = c->rep->n;
-	if (!api_ok || !spec || spec->kind != YNODE_MAP || !podspec || podspec->kind != YNODE_MAP)
+	/* without a name there is no StatefulSet or Service name to give */
+	if (!api_ok || !dep->name[0] || !spec || spec->kind != YNODE_MAP || !podspec ||
+	    podspec->kind != YNODE_MAP) {
+		decide(c, dep, false, !api_ok ? "api-version" : !dep->name[0] ? "no-name" : "no-pod-template");
 		return;
+	}
 	ncu = writable_claims(c, dep, podspec, &cu);
-	if (!ncu)
+	if (!ncu) {
+		const struct ynode *a = alias_read(ynode_get(podspec, "volumes"), false);
+
+		if (a)
+			note(c, dep, a, SEV_WARNING, "unsupported-alias",
+			     "Deployment \"%s\" takes its volumes through an alias: not judged, check its claims by hand",
+			     dep->name);
 		goto out;
+	}
 	for (size_t i = 0; i < ncu; i++)
 		rwx |= cu[i].rwx;
 	at = cu[0].claim;
@@ -816,20 +1095,25 @@ static void plan_deployment(struct pctx *c, const struct resource *dep)
 	if (truthy(ynode_get(ann, "stsify.dev/skip"))) {
 		note(c, dep, ynode_key_of(ynode_get(ann, "stsify.dev/skip")), SEV_INFO, "annotation",
 		     "Deployment \"%s\" is left alone: annotation stsify.dev/skip is \"true\"", dep->name);
+		why = "annotation";
 		goto out;
 	}
 	if (truthy(ynode_get(ann, "stsify.dev/convert"))) {
 		note(c, dep, ynode_key_of(ynode_get(ann, "stsify.dev/convert")), SEV_INFO, "annotation",
 		     "Deployment \"%s\" is converted: annotation stsify.dev/convert is \"true\"", dep->name);
+		why = "annotation";
 		go = true;
 	} else if (!rules_selected(c->ru, dep->name)) {
+		why = "not-selected";
 		goto out;
 	} else if (rwx && !img && !c->opt->all) {
 		note(c, dep, at, SEV_WARNING, "shared-rwx",
 		     "claim \"%s\" is ReadWriteMany and shared by the replicas of Deployment \"%s\": left as it is (shared storage is often deliberate; convert it with --all or annotation stsify.dev/convert)",
 		     at->text, dep->name);
+		why = "shared-rwx";
 		goto out;
 	} else if (replicas > 1 || max > 1) {
+		why = "shared-pvc";
 		for (size_t i = 0; i < ncu; i++) {
 			if (replicas > 1)
 				note(c, dep, cu[i].claim, SEV_ERROR, "shared-pvc",
@@ -842,6 +1126,7 @@ static void plan_deployment(struct pctx *c, const struct resource *dep)
 		}
 		go = true;
 	} else if (img || c->opt->all) {
+		why = "stateful-deployment";
 		if (img)
 			note(c, dep, at, SEV_WARNING, "stateful-deployment",
 			     "Deployment \"%s\" runs stateful image \"%s\" on claim \"%s\": %s",
@@ -854,6 +1139,7 @@ static void plan_deployment(struct pctx *c, const struct resource *dep)
 			     "Deployment \"%s\" writes to claim \"%s\" (--all)", dep->name, at->text);
 		go = true;
 	} else {
+		why = "single-replica-pvc";
 		note(c, dep, at, SEV_INFO, "single-replica-pvc",
 		     "Deployment \"%s\" has one replica on claim \"%s\": left as it is (convert it with --all or annotation stsify.dev/convert)",
 		     dep->name, at->text);
@@ -867,13 +1153,19 @@ static void plan_deployment(struct pctx *c, const struct resource *dep)
 		note(c, dep, ynode_get(dep->node, "kind"), SEV_WARNING, "unsupported-alias",
 		     "Deployment \"%s\" uses merge keys (<<): left as it is, convert it by hand",
 		     dep->name);
+		why = "unsupported-alias";
+		go = false;
 		goto out;
 	}
+	if (aliases_read(c, dep, spec, cu, ncu))
+		goto out;
 	if (!ynode_get(spec, "selector") &&
 	    !ynode_count(ynode_path(spec, "template", "metadata", "labels", NULL))) {
 		note(c, dep, spec, SEV_WARNING, "no-selector",
 		     "Deployment \"%s\" has neither a selector nor pod template labels: left as it is",
 		     dep->name);
+		why = "no-selector";
+		go = false;
 		goto out;
 	}
 	ALLOC_GROW(c->p->d, c->p->nd + 1, c->p->ad);
@@ -883,8 +1175,12 @@ static void plan_deployment(struct pctx *c, const struct resource *dep)
 	d->dep = dep;
 	d->sts = xstrdup(dep->name);
 	convert(c, dep, cu, ncu);
-	first = c->rep->n;
+	decide(c, dep, true, why);
+	free(cu);
+	c->owner = 0;
+	return;
 out:
+	decide(c, dep, false, why);
 	/* only a converted Deployment can be abandoned later */
 	for (size_t i = first; i < c->rep->n; i++)
 		c->rep->f[i].owner = 0;
@@ -892,14 +1188,141 @@ out:
 	free(cu);
 }
 
-/* The target name of an autoscaler (its namespace comes from r). */
-static const struct ynode *scale_target(const struct resource *r)
+/* "dir/of/kustomization.yaml" + "../x/./p.yaml" -> "dir/of/../x/p.yaml"
+ * normalised: "dir/x/p.yaml".  Returns a malloc'd path. */
+static char *path_join(const char *base, const char *rel)
 {
-	if (!strcmp(r->kind, "HorizontalPodAutoscaler") || !strcmp(r->kind, "ScaledObject"))
-		return ynode_path(r->node, "spec", "scaleTargetRef", "name", NULL);
-	if (!strcmp(r->kind, "VerticalPodAutoscaler"))
-		return ynode_path(r->node, "spec", "targetRef", "name", NULL);
-	return NULL;
+	const char *slash = strrchr(base, '/');
+	char *joined = rel[0] == '/' || !slash ? xstrdup(rel)
+					       : xasprintf("%.*s/%s", (int)(slash - base), base, rel);
+	char **seg = xcalloc(strlen(joined) + 1, sizeof(*seg));
+	struct strbuf out = STRBUF_INIT;
+	size_t n = 0;
+
+	for (char *t = joined, *e; *t; t = e) {
+		e = t + strcspn(t, "/");
+		if (*e)
+			*e++ = '\0';
+		if (!*t || !strcmp(t, "."))
+			continue;
+		if (!strcmp(t, "..") && n && strcmp(seg[n - 1], ".."))
+			n--;
+		else
+			seg[n++] = t;
+	}
+	if (joined[0] == '/' && rel[0] == '/')
+		strbuf_addch(&out, '/');
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			strbuf_addch(&out, '/');
+		strbuf_addstr(&out, seg[i]);
+	}
+	free(seg);
+	free(joined);
+	return strbuf_detach(&out, NULL);
+}
+
+/* Mark the inputs at path rel from kustomization file kpath; paths and
+ * have index the inputs' normalised paths (made on first use). */
+static void mark_patch(const char *const *path, size_t nin, bool *patch, struct hidx *paths, char ***have,
+		       const char *kpath, const char *rel)
+{
+	char *want = path_join(kpath, rel);
+
+	if (!*have) {
+		*have = xcalloc(nin ? nin : 1, sizeof(**have));
+		for (size_t i = 0; i < nin; i++) {
+			(*have)[i] = path_join("", path[i]);
+			hidx_add(paths, hash_str(HASH_INIT, (*have)[i]), i);
+		}
+	}
+	for (size_t i = hidx_first(paths, hash_str(HASH_INIT, want)); i != HIDX_NONE; i = hidx_next(paths, i))
+		if (!strcmp(want, (*have)[i]))
+			patch[i] = true;
+	free(want);
+}
+
+void plan_patch_files(const struct plan_input *in, const char *const *path, size_t nin, bool *patch)
+{
+	struct hidx paths = HIDX_INIT;
+	char **have = NULL;
+
+	for (size_t i = 0; i < nin; i++) {
+		for (size_t d = 0; !in[i].skip && d < in[i].ys->ndoc; d++) {
+			const struct ynode *root = in[i].ys->doc[d].root;
+			const struct ynode *psm = ynode_get(root, "patchesStrategicMerge");
+			const struct ynode *ps = ynode_get(root, "patches");
+
+			if (!root || root->kind != YNODE_MAP || !is_kustomization(&in[i], root))
+				continue;
+			for (size_t k = 0; psm && psm->kind == YNODE_SEQ && k < psm->nkid; k++)
+				if (ynode_is_scalar(psm->kid[k]) && !strchr(psm->kid[k]->text, '\n'))
+					mark_patch(path, nin, patch, &paths, &have, path[i], psm->kid[k]->text);
+			for (size_t k = 0; ps && ps->kind == YNODE_SEQ && k < ps->nkid; k++) {
+				const char *p = ynode_str(ynode_get(ps->kid[k], "path"));
+
+				if (p)
+					mark_patch(path, nin, patch, &paths, &have, path[i], p);
+			}
+		}
+	}
+	for (size_t i = 0; have && i < nin; i++)
+		free(have[i]);
+	free(have);
+	hidx_release(&paths);
+}
+
+/* The files that kustomization.yaml names as strategic-merge patches
+ * (patchesStrategicMerge, or a `patches` entry with a path) describe
+ * changes, not objects: they are never planned as Deployments. */
+static void find_patches(struct pctx *c)
+{
+	const char **path = xcalloc(c->nin ? c->nin : 1, sizeof(*path));
+
+	for (size_t i = 0; i < c->nin; i++)
+		path[i] = c->in[i].src->path;
+	c->patch = xcalloc(c->nin ? c->nin : 1, sizeof(*c->patch));
+	plan_patch_files(c->in, path, c->nin, c->patch);
+	free(path);
+}
+
+/*
+ * Text that still names a converted Deployment and that stsify cannot
+ * rewrite (a script in a ConfigMap, a Helm template, a CI file): reported.
+ * One pass over each input, names looked up among the converted ones.
+ */
+static void find_stale(struct pctx *c)
+{
+	struct hidx names = HIDX_INIT;
+
+	for (size_t k = 0; k < c->p->nd; k++)
+		hidx_add(&names, hash_str(HASH_INIT, c->p->d[k].dep->name), k);
+	for (size_t i = 0; c->p->nd && i < c->nin; i++) {
+		const struct source *src = c->in[i].src;
+		size_t at = 0, name, len;
+
+		while ((at = rules_next_reference(c->ru, src->buf, src->len, at, &name, &len)) != NOPOS) {
+			char *s = xstrndup(src->buf + name, len);
+
+			for (size_t k = hidx_first(&names, hash_str(HASH_INIT, s)); k != HIDX_NONE;
+			     k = hidx_next(&names, k)) {
+				const struct resource *dep = c->p->d[k].dep;
+				struct finding *f;
+
+				if (strcmp(dep->name, s))
+					continue;
+				f = report_add(c->rep, src, at, SEV_WARNING, "stale-reference",
+					       "this still names Deployment \"%s\", which becomes a StatefulSet: change it by hand",
+					       dep->name);
+				finding_set_resource(f, "Deployment", dep->ns[0] ? dep->ns : NULL, dep->name);
+				f->owner = k + 1;
+				break;
+			}
+			free(s);
+			at = name + len;
+		}
+	}
+	hidx_release(&names);
 }
 
 struct planner *plan_begin(struct plan *p, const struct stsify_options *opt, const struct rules *ru,
@@ -907,7 +1330,7 @@ struct planner *plan_begin(struct plan *p, const struct stsify_options *opt, con
 			   struct report *rep)
 {
 	struct pctx *c = xcalloc(1, sizeof(*c));
-	size_t akp = 0;
+	size_t akp = 0, akitem = 0;
 
 	c->opt = opt;
 	c->ru = ru;
@@ -917,10 +1340,17 @@ struct planner *plan_begin(struct plan *p, const struct stsify_options *opt, con
 	c->p = p;
 	c->nin = nin;
 	memset(p, 0, sizeof(*p));
+	find_patches(c);
 	for (size_t i = 0; i < ri->n; i++) {
 		const struct resource *r = &ri->r[i];
 		const struct ynode *t = scale_target(r);
 
+		if (r->list_item && !strcmp(r->kind, "Kustomization") && !in[r->in].skip) {
+			ALLOC_GROW(c->kitem, c->nkitem + 1, akitem);
+			c->kitem[c->nkitem++] = i;
+		}
+		if (!r->list_item && !strcmp(r->kind, "Deployment") && r->in < nin && c->patch[r->in])
+			hidx_add(&c->pdeps, hash_str(HASH_INIT, r->name), i);
 		if (ynode_is_scalar(t))
 			hidx_add(&c->scalers, hash_str(hash_str(HASH_INIT, r->ns), t->text), i);
 		else if (!strcmp(r->kind, "Service") &&
@@ -956,11 +1386,22 @@ struct planner *plan_begin(struct plan *p, const struct stsify_options *opt, con
 	return (struct planner *)c;
 }
 
+/* Is input in a strategic-merge patch file? */
+static bool is_patch(const struct pctx *c, size_t in)
+{
+	if (in < c->nin)
+		return c->patch[in];
+	for (size_t i = 0; i < c->nin; i++)
+		if (c->in[i].src == c->in[in].src)
+			return c->patch[i];
+	return false;
+}
+
 void plan_one(struct planner *pl, const struct resource *dep)
 {
 	struct pctx *c = (struct pctx *)pl;
 
-	if (!strcmp(dep->kind, "Deployment") && !c->in[dep->in].skip)
+	if (!strcmp(dep->kind, "Deployment") && !c->in[dep->in].skip && !is_patch(c, dep->in))
 		plan_deployment(c, dep);
 }
 
@@ -974,7 +1415,10 @@ void plan_end(struct planner *pl)
 	hidx_release(&c->op_node);
 	hidx_release(&c->op_parent);
 	hidx_release(&c->kp_name);
+	hidx_release(&c->pdeps);
 	free(c->kp);
+	free(c->kitem);
+	free(c->patch);
 	free(c);
 }
 
@@ -986,10 +1430,25 @@ void plan_build(struct plan *p, const struct stsify_options *opt, const struct r
 	for (size_t i = 0; i < ri->n; i++)
 		plan_one(pl, &ri->r[i]);
 	plan_end(pl);
+	plan_find_stale(p, ru, in, nin, rep);
 }
 
-void plan_abandon(struct plan *p, size_t dep)
+void plan_find_stale(struct plan *p, const struct rules *ru, const struct plan_input *in, size_t nin,
+		     struct report *rep)
 {
+	struct pctx c = { .ru = ru, .in = in, .rep = rep, .p = p, .nin = nin };
+
+	find_stale(&c);
+}
+
+void plan_abandon(struct plan *p, size_t dep, const char *code)
+{
+	for (size_t i = 0; i < p->ndec; i++) {
+		if (p->dec[i].converted && p->dec[i].dplan == dep) {
+			p->dec[i].converted = false;
+			p->dec[i].reason = code;
+		}
+	}
 	p->d[dep].failed = true;
 	for (size_t i = 0; i < p->nop; i++)
 		if (p->op[i].dep == dep)
@@ -1005,8 +1464,16 @@ void plan_release(struct plan *p)
 	for (size_t i = 0; i < p->nd; i++) {
 		free(p->d[i].sts);
 		free(p->d[i].service);
+		for (size_t k = 0; k < p->d[i].nclaim; k++) {
+			free(p->d[i].claim[k].volume);
+			free(p->d[i].claim[k].claim);
+			val_free(p->d[i].claim[k].spec);
+		}
+		free(p->d[i].claim);
+		free(p->d[i].ref);
 	}
 	free(p->op);
 	free(p->d);
+	free(p->dec);
 	memset(p, 0, sizeof(*p));
 }

@@ -52,11 +52,44 @@ struct op {
 	size_t dep;			/* the Deployment plan that made it */
 };
 
+/* A converted claim: pod volume `volume` on claim `claim` becomes template
+ * `volume`, whose claim for pod 0 is `<volume>-<sts>-0`.  Owned copies:
+ * stream.c frees a Deployment's tree and operations once it is rewritten. */
+struct claim_plan {
+	char *volume;
+	char *claim;
+	const struct resource *pvc;	/* NULL when not in the input */
+	struct val *spec;		/* the template's spec */
+};
+
+/* An object whose reference to the Deployment now names the StatefulSet. */
+struct ref_plan {
+	size_t in;			/* the input that holds it */
+	const char *kind;		/* HorizontalPodAutoscaler, Kustomization, ... */
+	const char *name;
+	const struct ynode *at;		/* the edited node */
+};
+
 struct dplan {
 	const struct resource *dep;
 	char *sts;			/* the StatefulSet's name */
 	char *service;			/* serviceName */
+	bool service_added;		/* false: an existing headless Service is reused */
 	bool failed;			/* conversion abandoned (a finding says why) */
+	struct claim_plan *claim;
+	size_t nclaim, aclaim;
+	struct ref_plan *ref;		/* references that follow it */
+	size_t nref, aref;
+};
+
+/* What was decided for every Deployment, converted or not, and why: the
+ * code of the finding that decided ("shared-pvc", "single-replica-pvc",
+ * "not-selected", "no-writable-claim", ...). */
+struct decision {
+	const struct resource *dep;
+	bool converted;
+	const char *reason;
+	size_t dplan;			/* index into plan.d when converted */
 };
 
 struct plan {
@@ -64,6 +97,9 @@ struct plan {
 	size_t nop, aop;
 	struct dplan *d;
 	size_t nd, ad;
+	struct decision *dec;
+	size_t ndec, adec;
+	size_t nkrm;			/* new Services filed by KRM path annotations */
 };
 
 struct plan_input {
@@ -91,8 +127,22 @@ struct planner *plan_begin(struct plan *p, const struct stsify_options *opt, con
 			   struct report *rep);
 void plan_one(struct planner *pl, const struct resource *dep);
 void plan_end(struct planner *pl);
-/* Cancel every operation of Deployment plan dep. */
-void plan_abandon(struct plan *p, size_t dep);
+/*
+ * Report text that still names a converted Deployment the way kubectl
+ * does ("deployment/NAME") in every input of in[0..nin), parsed or not
+ * (stale-reference; plan_build() does it).  Only in[i].src is read.
+ */
+void plan_find_stale(struct plan *p, const struct rules *ru, const struct plan_input *in, size_t nin,
+		     struct report *rep);
+/*
+ * Mark in patch[0..nin) the inputs that the kustomizations among
+ * in[0..nin) name as strategic-merge patch files (patchesStrategicMerge, or
+ * a `patches` entry with a path); path[i] is input i's path.  in[i] is read
+ * only unless in[i].skip.
+ */
+void plan_patch_files(const struct plan_input *in, const char *const *path, size_t nin, bool *patch);
+/* Cancel every operation of Deployment plan dep; code says why. */
+void plan_abandon(struct plan *p, size_t dep, const char *code);
 void plan_release(struct plan *p);
 
 #endif

@@ -48,6 +48,15 @@ struct val *val_raw(const char *s)
 struct val *val_set(struct val *map, const char *key, struct val *v)
 {
 	BUG_ON(map->kind != VAL_MAP);
+	/* a key set twice keeps its place and takes the new value: a map with
+	 * a duplicate key would not mean what the plan says */
+	for (size_t i = 0; i < map->n; i++) {
+		if (!strcmp(map->key[i], key)) {
+			val_free(map->item[i]);
+			map->item[i] = v;
+			return v;
+		}
+	}
 	ALLOC_GROW(map->item, map->n + 1, map->alloc);
 	map->key = xrealloc(map->key, map->alloc * sizeof(*map->key));
 	map->key[map->n] = xstrdup(key);
@@ -59,6 +68,8 @@ struct val *val_insert(struct val *map, size_t at, const char *key, struct val *
 {
 	char *k;
 
+	if (val_get(map, key))
+		return val_set(map, key, v);	/* replaced where it stands */
 	val_set(map, key, v);
 	k = map->key[map->n - 1];
 	memmove(map->key + at + 1, map->key + at, (map->n - 1 - at) * sizeof(*map->key));
@@ -110,6 +121,27 @@ struct val *val_from_ynode(const struct ynode *n)
 			return n->tlen ? val_raw(n->text) : val_raw("null");
 		return val_str(n->text);
 	}
+}
+
+struct val *val_copy(const struct val *v)
+{
+	struct val *c;
+
+	if (!v)
+		return NULL;
+	if (v->kind == VAL_SCALAR) {
+		c = val_str(v->str);
+		c->is_string = v->is_string;
+		return c;
+	}
+	c = v->kind == VAL_MAP ? val_map() : val_seq();
+	for (size_t i = 0; i < v->n; i++) {
+		if (v->kind == VAL_MAP)
+			val_set(c, v->key[i], val_copy(v->item[i]));
+		else
+			val_push(c, val_copy(v->item[i]));
+	}
+	return c;
 }
 
 void val_free(struct val *v)
@@ -186,8 +218,9 @@ void render_release(void)
 	ambiguous_code = json_literal_code = NULL;
 }
 
-/* ^[A-Za-z0-9_./][A-Za-z0-9_./@%+=-]*$ by hand: it is asked of every
- * rendered scalar */
+/* ^[A-Za-z0-9_./][A-Za-z0-9_./@%+=-]*(?::[A-Za-z0-9_./@%+=-]+)*$ by hand:
+ * it is asked of every rendered scalar.  ":" only inside: "a:b" is a plain
+ * scalar, "a:" and "a: b" are not. */
 static bool plain_safe(const char *s)
 {
 	static const char first[] = "_./", rest[] = "_./@%+=-";
@@ -196,6 +229,8 @@ static bool plain_safe(const char *s)
 		unsigned char c = (unsigned char)*p;
 
 		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))
+			continue;
+		if (c == ':' && p != s && p[1] && p[1] != ':')
 			continue;
 		if (!strchr(p == s ? first : rest, c))
 			return false;

@@ -38,7 +38,8 @@ struct val *val_map(void);
 struct val *val_seq(void);
 struct val *val_str(const char *s);	/* a string */
 struct val *val_raw(const char *s);	/* a plain literal: 8080, true, None */
-/* Add to a map (takes ownership of v); returns v. */
+/* Add to a map, or replace the value of key in place (takes ownership of
+ * v; a replaced value is freed); returns v. */
 struct val *val_set(struct val *map, const char *key, struct val *v);
 struct val *val_push(struct val *seq, struct val *v);
 /* Insert into a map at position at (takes ownership of v); returns v. */
@@ -46,6 +47,7 @@ struct val *val_insert(struct val *map, size_t at, const char *key, struct val *
 struct val *val_get(const struct val *map, const char *key);
 /* Deep copy of a source node (aliases become null). */
 struct val *val_from_ynode(const struct ynode *n);
+struct val *val_copy(const struct val *v);
 void val_free(struct val *v);
 
 /* The formatting conventions of one document. */

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "render.h"
 #include "source.h"
 #include "ytree.h"
 
@@ -77,6 +78,30 @@ void report_release(struct report *r)
 		free(r->f[i].name);
 	}
 	free(r->f);
+	for (size_t i = 0; i < r->ndep; i++) {
+		struct dep_summary *d = &r->dep[i];
+
+		for (size_t k = 0; k < d->nclaim; k++) {
+			free(d->claim[k].volume);
+			free(d->claim[k].claim);
+			free(d->claim[k].new_claim);
+			free(d->claim[k].pvc_path);
+			val_free(d->claim[k].spec);
+		}
+		for (size_t k = 0; k < d->nref; k++) {
+			free(d->ref[k].path);
+			free(d->ref[k].kind);
+			free(d->ref[k].name);
+		}
+		free(d->claim);
+		free(d->ref);
+		free(d->path);
+		free(d->ns);
+		free(d->name);
+		free(d->reason);
+		free(d->service);
+	}
+	free(r->dep);
 	memset(r, 0, sizeof(*r));
 }
 

@@ -33,11 +33,46 @@ struct finding {
 	size_t owner;			/* 1 + the Deployment plan it is about, or 0 */
 };
 
+struct val;
+
+/* The plan, per Deployment, as the reports show it (copied out of the
+ * plan, so it outlives the run). */
+struct claim_summary {
+	char *volume;			/* pod volume = template name */
+	char *claim;			/* the old claim */
+	char *new_claim;		/* <template>-<sts>-0 */
+	char *pvc_path;			/* the old claim's manifest, or NULL */
+	unsigned pvc_line;
+	struct val *spec;		/* the template's spec */
+};
+
+struct ref_summary {
+	char *path;
+	unsigned line, col;
+	char *kind, *name;
+};
+
+struct dep_summary {
+	char *path;
+	unsigned line, col;
+	char *ns, *name;		/* ns "" when unset */
+	bool converted;
+	char *reason;			/* the code that decided */
+	char *service;			/* when converted */
+	bool service_added;
+	struct claim_summary *claim;
+	size_t nclaim;
+	struct ref_summary *ref;
+	size_t nref;
+};
+
 struct report {
 	struct finding *f;
 	size_t n, alloc;
+	struct dep_summary *dep;
+	size_t ndep, adep;
 };
-#define REPORT_INIT { NULL, 0, 0 }
+#define REPORT_INIT { NULL, 0, 0, NULL, 0, 0 }
 
 /* Add a finding at byte offset off of src (NOPOS: no location).  The
  * returned finding may be given a resource with finding_set_resource(). */

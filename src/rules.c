@@ -5,7 +5,9 @@
 
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
+#include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "util.h"
 #include "ytree.h"
@@ -24,6 +26,13 @@ const char stsify_stateful_images[] =
 
 static const char helm_action_re[] =
 	"\\{\\{-?\\s*(?:[-.$\"(/]|if\\b|range\\b|with\\b|end\\b|include\\b|define\\b|template\\b|toYaml\\b|else\\b|printf\\b|tpl\\b|default\\b|quote\\b)";
+/*
+ * Text naming a Deployment the way kubectl commands do: "deployment/pg",
+ * "deployments pg", "deploy/pg", "deployment.apps/pg"; group 1 is the name
+ * (a DNS subdomain), which must end there ("pg" is not "pg-0").
+ */
+static const char reference_re[] =
+	"(?i)\\b(?:deployments?|deploy)(?:\\.apps)?(?:/|[ \\t]+)([a-z0-9](?:[-a-z0-9.]*[a-z0-9])?)(?![-A-Za-z0-9.])";
 
 static void *compile(const char *re, const char *what, char **err)
 {
@@ -55,6 +64,8 @@ int rules_init(struct rules *ru, const struct stsify_options *opt, char **err)
 		goto fail;
 	ru->helm = compile(helm_action_re, "helm", err);
 	BUG_ON(!ru->helm);
+	if (!(ru->reference = compile(reference_re, "reference", err)))
+		goto fail;
 	return 0;
 fail:
 	rules_release(ru);
@@ -67,7 +78,8 @@ void rules_release(struct rules *ru)
 	pcre2_code_free(ru->exclude);
 	pcre2_code_free(ru->stateful);
 	pcre2_code_free(ru->helm);
-	ru->select = ru->exclude = ru->stateful = ru->helm = NULL;
+	pcre2_code_free(ru->reference);
+	ru->select = ru->exclude = ru->stateful = ru->helm = ru->reference = NULL;
 }
 
 static bool matches(void *code, const char *s, size_t len)
@@ -147,4 +159,54 @@ size_t rules_helm_range(const struct rules *ru, const char *buf, size_t len, siz
 	}
 	pcre2_match_data_free(md);
 	return found;
+}
+
+/* The first c in [p, e), or e. */
+static const char *find_byte(const char *p, const char *e, char c)
+{
+	const char *q = p < e ? memchr(p, c, (size_t)(e - p)) : NULL;
+
+	return q ? q : e;
+}
+
+size_t rules_next_reference(const struct rules *ru, const char *buf, size_t len, size_t from,
+			    size_t *name, size_t *name_len)
+{
+	pcre2_match_data *md = NULL;
+	const char *e = buf + len;
+	const char *y = find_byte(buf + from, e, 'y'), *Y = find_byte(buf + from, e, 'Y');
+	size_t at = NOPOS;
+
+	/*
+	 * Every match starts with "deploy" (any case) and stays on its line:
+	 * find the candidates by their "y" with memchr and match each anchored,
+	 * the subject ending with its line (pcre2 checks the UTF-8 of all the
+	 * subject it may inspect: the whole input would make a scan quadratic).
+	 */
+	while (y < e || Y < e) {
+		const char *p = y < Y ? y : Y, *eol;
+		size_t cand;
+
+		if (p == y)
+			y = find_byte(y + 1, e, 'y');
+		else
+			Y = find_byte(Y + 1, e, 'Y');
+		if ((size_t)(p - buf) < from + 5 || strncasecmp(p - 5, "deplo", 5))
+			continue;
+		cand = (size_t)(p - buf) - 5;
+		eol = find_byte(p, e, '\n');
+		if (!md)
+			md = pcre2_match_data_create_from_pattern(ru->reference, NULL);
+		if (pcre2_match(ru->reference, (PCRE2_SPTR)buf, (size_t)(eol - buf), cand, PCRE2_ANCHORED, md,
+				NULL) >= 0) {
+			PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
+
+			at = ov[0];
+			*name = ov[2];
+			*name_len = ov[3] - ov[2];
+			break;
+		}
+	}
+	pcre2_match_data_free(md);
+	return at;
 }

@@ -17,6 +17,7 @@ struct ystream;
 struct rules {
 	void *select, *exclude, *stateful;	/* pcre2_code *; select/exclude may be NULL */
 	void *helm;				/* pcre2_code *: a Helm template action */
+	void *reference;			/* kubectl-style "deployment/NAME" */
 	const struct stsify_options *opt;
 };
 
@@ -37,5 +38,13 @@ size_t rules_helm_offset(const struct rules *ru, const char *buf, size_t len,
  * still seen by the pattern); ys holds the document(s) there. */
 size_t rules_helm_range(const struct rules *ru, const char *buf, size_t len, size_t from, size_t to,
 			const struct ystream *ys, bool parsed);
+
+/*
+ * The next place at or after from where the text names a Deployment the
+ * way kubectl commands do ("deployment/NAME", "deploy NAME", ...), or
+ * NOPOS; *name and *name_len locate the name.
+ */
+size_t rules_next_reference(const struct rules *ru, const char *buf, size_t len, size_t from,
+			    size_t *name, size_t *name_len);
 
 #endif

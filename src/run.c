@@ -98,9 +98,9 @@ void run_phase(const struct run *r, const char *what)
 		(double)resident * 4096 / 1048576);
 }
 
-void run_abandon(struct plan *p, size_t dep, struct report *rep)
+void run_abandon(struct plan *p, size_t dep, const char *code, struct report *rep)
 {
-	plan_abandon(p, dep);
+	plan_abandon(p, dep, code);
 	report_drop_owner(rep, dep + 1, keep_codes);
 }
 
@@ -111,7 +111,7 @@ void run_lower_failed(struct plan *p, size_t dep, const char *code, const char *
 
 	report_add(rep, src, d->node->start, SEV_WARNING, code, "Deployment \"%s\" is left as it is: %s",
 		   d->name, why);
-	run_abandon(p, dep, rep);
+	run_abandon(p, dep, code, rep);
 }
 
 void run_apply_failed(struct plan *p, size_t dep, size_t off, const struct source *src,
@@ -120,7 +120,7 @@ void run_apply_failed(struct plan *p, size_t dep, size_t off, const struct sourc
 	report_add(rep, src, off, SEV_ERROR, "internal",
 		   "overlapping edits (a bug in stsify; please report it): Deployment \"%s\" is left as it is",
 		   p->d[dep].dep->name);
-	run_abandon(p, dep, rep);
+	run_abandon(p, dep, "internal", rep);
 }
 
 void run_verify_failed(const struct source *src, const char *why, const char *text, size_t len,
@@ -138,8 +138,10 @@ void run_verify_failed(const struct source *src, const char *why, const char *te
 
 static bool kustomization_path(const char *path);
 
-/* Can no document of the input matter to the planner (split.h)? */
-static bool cannot_matter(const struct stsify_file *f)
+/* Can no document of the input matter to the planner (split.h)?  With
+ * every_deployment, a Deployment without a claim matters too (the report
+ * gets a decision for it). */
+static bool cannot_matter(const struct stsify_file *f, bool every_deployment)
 {
 	struct split sp;
 	bool none = true;
@@ -147,7 +149,7 @@ static bool cannot_matter(const struct stsify_file *f)
 	if (kustomization_path(f->path) || split_stream(&sp, f->in, f->inlen))
 		return false;
 	for (size_t k = 0; k < sp.n && none; k++)
-		none = sp.c[k].cls == CHUNK_SKIP;
+		none = sp.c[k].cls == CHUNK_SKIP && !(every_deployment && sp.c[k].deployment);
 	split_release(&sp);
 	return none;
 }
@@ -157,7 +159,11 @@ static void classify_one(void *arg, size_t i, unsigned w)
 	struct ctx *c = arg;
 
 	(void)w;
-	c->in[i].matters = !cannot_matter(&c->files[i]);
+	/* every source up front: the planner reads the paths (and, for
+	 * stale references, the bytes) of the inputs that cannot matter while
+	 * they are being parsed */
+	source_init_borrow(&c->in[i].src, c->files[i].path, c->files[i].in, c->files[i].inlen);
+	c->in[i].matters = !cannot_matter(&c->files[i], c->r->opt->every_deployment);
 }
 
 static void parse_one(void *arg, size_t k, unsigned w)
@@ -167,7 +173,6 @@ static void parse_one(void *arg, size_t k, unsigned w)
 	struct input *x = &c->in[i];
 	const struct stsify_file *f = &c->files[i];
 
-	source_init_borrow(&x->src, f->path, f->in, f->inlen);
 	ystream_init(&x->ys);
 	x->parsed = !ystream_append(&x->ys, c->r->yp[w], f->in, 0, f->inlen);
 	x->helm = memmem(f->in, f->inlen, "{{", 2)
@@ -224,11 +229,64 @@ static void plan_inputs(void *arg)
 {
 	struct planning *pg = arg;
 	struct run *r = pg->c->r;
+	struct planner *pl;
 
 	for (size_t k = 0; k < pg->nrel; k++)
 		take_input(pg->c, pg->rel[k], pg->ri);
 	run_phase(r, "parse");
-	plan_build(pg->c->p, r->opt, &r->ru, pg->ri, pg->c->pin, pg->n, r->rep);
+	pl = plan_begin(pg->c->p, r->opt, &r->ru, pg->ri, pg->c->pin, pg->n, r->rep);
+	for (size_t i = 0; i < pg->ri->n; i++)
+		plan_one(pl, &pg->ri->r[i]);
+	plan_end(pl);
+}
+
+/*
+ * Strategic-merge patch files named by the kustomizations among the inputs
+ * parsed so far are read by the planner (their Deployments follow the
+ * converted ones) even when they have no claim: they must be parsed before
+ * planning.  Adds them to rel (kept in input order); returns the new count.
+ */
+static size_t add_patch_files(struct ctx *c, size_t n, size_t *rel, size_t nrel)
+{
+	static struct ystream none;
+	struct plan_input *tmp = xcalloc(n ? n : 1, sizeof(*tmp));
+	const char **path = xcalloc(n ? n : 1, sizeof(*path));
+	bool *patch = xcalloc(n ? n : 1, sizeof(*patch)), any = false;
+	size_t nmore = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		struct input *x = &c->in[i];
+
+		path[i] = c->files[i].path;
+		tmp[i].src = &x->src;
+		tmp[i].ys = &none;
+		tmp[i].skip = true;
+		if (x->matters && x->parsed && x->helm == NOPOS) {
+			tmp[i].ys = &x->ys;
+			tmp[i].skip = false;
+		}
+	}
+	plan_patch_files(tmp, path, n, patch);
+	for (size_t i = 0; i < n; i++)
+		any |= patch[i] && !c->in[i].matters;
+	if (any) {
+		c->todo = xcalloc(n, sizeof(*c->todo));
+		for (size_t i = 0; i < n; i++)
+			if (patch[i] && !c->in[i].matters) {
+				c->in[i].matters = true;
+				c->todo[nmore++] = i;
+			}
+		pool_for(c->r->jobs, nmore, parse_one, c);
+		free(c->todo);
+		nrel = 0;
+		for (size_t i = 0; i < n; i++)
+			if (c->in[i].matters)
+				rel[nrel++] = i;
+	}
+	free(patch);
+	free(path);
+	free(tmp);
+	return nrel;
 }
 
 /*
@@ -250,6 +308,7 @@ static void parse_and_plan(struct ctx *c, size_t n, struct rindex *ri)
 		if (c->in[i].matters)
 			rel[nrel++] = i;
 	pool_for(c->r->jobs, nrel, parse_one, c);
+	nrel = add_patch_files(c, n, rel, nrel);
 	c->todo = xcalloc(n ? n : 1, sizeof(*c->todo));
 	for (size_t i = 0; i < n; i++) {
 		if (c->in[i].matters)
@@ -266,6 +325,8 @@ static void parse_and_plan(struct ctx *c, size_t n, struct rindex *ri)
 	free(c->todo);
 	free(rel);
 	c->todo = NULL;
+	/* every input's text, parsed or not, for names of converted Deployments */
+	plan_find_stale(c->p, &c->r->ru, c->pin, n, c->r->rep);
 	run_phase(c->r, "plan");
 }
 
@@ -322,7 +383,7 @@ static void mark_dep(struct ctx *c, size_t dep)
 static void abandon_dep(struct ctx *c, size_t dep)
 {
 	mark_dep(c, dep);
-	run_abandon(c->p, dep, c->r->rep);
+	run_abandon(c->p, dep, "verify-failed", c->r->rep);
 }
 
 /* Handle the failure of input i; the next round redoes what it affects. */
@@ -411,6 +472,64 @@ static void rewrite_inputs(struct ctx *c, size_t n)
 	}
 	free(c->ops);
 	free(c->first);
+}
+
+void run_summarize(const struct plan *p, const struct plan_input *in, bool all, struct report *rep)
+{
+	for (size_t i = 0; i < p->ndec; i++) {
+		const struct decision *dc = &p->dec[i];
+		const struct resource *r = dc->dep;
+		const struct source *src = in[r->in].src;
+		struct dep_summary *s;
+
+		if (!all && !dc->converted)
+			continue;
+
+		ALLOC_GROW(rep->dep, rep->ndep + 1, rep->adep);
+		s = &rep->dep[rep->ndep++];
+		memset(s, 0, sizeof(*s));
+		s->path = xstrdup(src->path);
+		source_linecol(src, r->node->start, &s->line, &s->col);
+		s->ns = xstrdup(r->ns);
+		s->name = xstrdup(r->name);
+		s->converted = dc->converted;
+		s->reason = xstrdup(dc->reason);
+		if (!dc->converted)
+			continue;
+		{
+			const struct dplan *d = &p->d[dc->dplan];
+
+			s->service = xstrdup(d->service);
+			s->service_added = d->service_added;
+			s->claim = xcalloc(d->nclaim ? d->nclaim : 1, sizeof(*s->claim));
+			s->nclaim = d->nclaim;
+			for (size_t k = 0; k < d->nclaim; k++) {
+				struct claim_summary *c = &s->claim[k];
+				const struct claim_plan *cp = &d->claim[k];
+				unsigned col;
+
+				c->volume = xstrdup(cp->volume);
+				c->claim = xstrdup(cp->claim);
+				c->new_claim = xasprintf("%s-%s-0", cp->volume, d->sts);
+				if (cp->pvc) {
+					c->pvc_path = xstrdup(in[cp->pvc->in].src->path);
+					source_linecol(in[cp->pvc->in].src, cp->pvc->node->start, &c->pvc_line, &col);
+				}
+				c->spec = val_copy(cp->spec);
+			}
+			s->ref = xcalloc(d->nref ? d->nref : 1, sizeof(*s->ref));
+			s->nref = d->nref;
+			for (size_t k = 0; k < d->nref; k++) {
+				struct ref_summary *rs = &s->ref[k];
+				const struct ref_plan *rp = &d->ref[k];
+
+				rs->path = xstrdup(in[rp->in].src->path);
+				source_linecol(in[rp->in].src, rp->at->start, &rs->line, &rs->col);
+				rs->kind = xstrdup(rp->kind);
+				rs->name = xstrdup(rp->name);
+			}
+		}
+	}
 }
 
 /* ---- results ---- */
@@ -506,6 +625,7 @@ static void run_all(struct run *r, struct stsify_file *files, size_t n)
 	parse_and_plan(&c, n, &ri);
 	rewrite_inputs(&c, n);
 	run_phase(r, "rewrite");
+	run_summarize(&p, pin, r->opt->every_deployment, r->rep);
 	plan_release(&p);
 	rindex_release(&ri);
 	for (size_t i = 0; i < n; i++) {

@@ -22,6 +22,7 @@
 #include "stsify.h"
 
 struct plan;
+struct plan_input;
 struct report;
 struct source;
 struct yparser;
@@ -56,7 +57,7 @@ struct stsify_pieces {
 
 /* Abandon Deployment plan dep: cancel its operations, drop the findings
  * that described its conversion (those that describe the problem stay). */
-void run_abandon(struct plan *p, size_t dep, struct report *rep);
+void run_abandon(struct plan *p, size_t dep, const char *code, struct report *rep);
 /* Report why Deployment plan dep could not be lowered, and abandon it. */
 void run_lower_failed(struct plan *p, size_t dep, const char *code, const char *why,
 		      const struct source *src, struct report *rep);
@@ -66,6 +67,12 @@ void run_apply_failed(struct plan *p, size_t dep, size_t off, const struct sourc
 /* Report that src's rewrite did not verify (text: the rejected bytes). */
 void run_verify_failed(const struct source *src, const char *why, const char *text, size_t len,
 		       struct report *rep);
+
+/* Copy the plan's decisions, per Deployment, into rep (rep->dep), so that
+ * the JSON report and the migration plan outlive the run: every decision
+ * when all is set (stsify_options.every_deployment), else those of the
+ * converted Deployments; in[] holds the sources they refer to. */
+void run_summarize(const struct plan *p, const struct plan_input *in, bool all, struct report *rep);
 
 /* Set f's result from pieces (taken over): f->status is CHANGED when a
  * piece differs from what it replaces, and out is built unless no_out. */

@@ -90,6 +90,30 @@ void source_linecol(const struct source *csrc, size_t off, unsigned *line, unsig
 	*col = (unsigned)(off - ls + 1);
 }
 
+size_t source_line_offset(const struct source *csrc, unsigned line)
+{
+	struct source *src = (struct source *)csrc;	/* the table is a cache */
+	size_t i, off, n;
+
+	if (!line)
+		return (size_t)-1;
+	if (!src->line)
+		build_lines(src);
+	i = (size_t)(line - 1) / LINE_STEP;
+	if (i >= src->nline)
+		return (size_t)-1;
+	off = src->line[i];
+	/* a line starts after each line break but the last byte's */
+	for (n = i * LINE_STEP + 1; n < line; n++) {
+		const char *nl = memchr(src->buf + off, '\n', src->len - off);
+
+		if (!nl || (size_t)(nl - src->buf) + 1 >= src->len)
+			return (size_t)-1;
+		off = (size_t)(nl - src->buf) + 1;
+	}
+	return off;
+}
+
 size_t source_line_start(const struct source *src, size_t off)
 {
 	const char *nl;

@@ -36,6 +36,9 @@ void source_release(struct source *src);
 /* 1-based line and column (in bytes) of offset off. */
 void source_linecol(const struct source *src, size_t off, unsigned *line, unsigned *col);
 
+/* Offset of the start of 1-based line, or (size_t)-1 past the last line. */
+size_t source_line_offset(const struct source *src, unsigned line);
+
 /* Offset of the start of the line holding off / one past its '\n' (or len). */
 size_t source_line_start(const struct source *src, size_t off);
 size_t source_line_end(const struct source *src, size_t off);

@@ -122,7 +122,8 @@ static bool kind_is(const struct scan *s, const char *k)
 	return s->kindlen == strlen(k) && !memcmp(s->kind, k, s->kindlen);
 }
 
-static enum chunk_class classify(const struct scan *s, const char *buf, size_t end, bool *service)
+static enum chunk_class classify(const struct scan *s, const char *buf, size_t end, bool *service,
+				 bool *deployment)
 {
 	const char *b = buf + s->start, *e = buf + end;
 
@@ -131,15 +132,18 @@ static enum chunk_class classify(const struct scan *s, const char *buf, size_t e
 	if (!s->weird && s->nkind == 0)
 		return CHUNK_SKIP;	/* a root mapping without a kind, or no mapping */
 	if (!s->weird && s->nkind == 1) {
-		if (kind_is(s, "Deployment"))
+		if (kind_is(s, "Deployment")) {
+			*deployment = true;
 			return has_word(b, e, "persistentVolumeClaim") || risky_escape(b, e) ? CHUNK_DRIVER
 											      : CHUNK_SKIP;
+		}
 		*service = kind_is(s, "Service");
 		for (size_t i = 0; i < ARRAY_SIZE(support_kinds); i++)
 			if (kind_is(s, support_kinds[i]))
 				return CHUNK_SUPPORT;
 		return CHUNK_SKIP;
 	}
+	*deployment = has_word(b, e, "Deployment") || risky_escape(b, e);
 	for (size_t i = 0; i < ARRAY_SIZE(words); i++)
 		if (has_word(b, e, words[i]))
 			return CHUNK_UNKNOWN;
@@ -157,7 +161,8 @@ static void close_chunk(struct split *sp, struct scan *s, const char *buf, size_
 	c->start = s->start;
 	c->end = end;
 	c->service = false;
-	c->cls = classify(s, buf, end, &c->service);
+	c->deployment = false;
+	c->cls = classify(s, buf, end, &c->service, &c->deployment);
 	c->helm = false;
 	memset(s, 0, sizeof(*s));
 	s->start = end;

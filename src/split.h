@@ -50,6 +50,7 @@ struct chunk {
 	enum chunk_class cls;
 	bool helm;			/* holds "{{" */
 	bool service;			/* CHUNK_SUPPORT: its kind is Service */
+	bool deployment;		/* may be a Deployment (of any class) */
 };
 
 struct split {

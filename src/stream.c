@@ -216,6 +216,8 @@ static void plan_main_until(struct stream *s, size_t off)
 	}
 }
 
+static void phase(const struct stream *s, const char *what);
+
 static void parse_driver(void *arg, size_t k, unsigned w)
 {
 	struct batch *b = arg;
@@ -224,6 +226,39 @@ static void parse_driver(void *arg, size_t k, unsigned w)
 
 	ystream_init(&b->ys[k]);
 	b->err[k] = ystream_append(&b->ys[k], s->r->yp[w], s->src.buf, d->start, d->end);
+}
+
+/*
+ * Piece j (from an edit with eat_eol, edit.h) drops the line break that
+ * ends the output before it: the end of the text of the piece before it
+ * (past pieces that only remove, and end where the next starts), or else
+ * the input's bytes there, which the piece that follows takes in.  Pieces
+ * [0, j) are in order, from offset from on.
+ */
+static void eat_eol(const char *buf, size_t from, struct piece *pc, size_t j)
+{
+	size_t i = j, s = pc[j].start, lo;
+
+	while (i > 0 && pc[i - 1].end == s && !pc[i - 1].len)
+		s = pc[--i].start;
+	if (i > 0 && pc[i - 1].end == s) {
+		struct piece *prev = &pc[i - 1];
+
+		if (prev->text[prev->len - 1] == '\n') {
+			prev->len--;
+			if (prev->len && prev->text[prev->len - 1] == '\r')
+				prev->len--;
+			prev->text[prev->len] = '\0';
+		}
+		return;
+	}
+	lo = i > 0 ? pc[i - 1].end : from;
+	if (s > lo && buf[s - 1] == '\n') {
+		s--;
+		if (s > lo && buf[s - 1] == '\r')
+			s--;
+		pc[i].start = s;
+	}
 }
 
 /* Lower, apply and verify the operations on driver k of the batch. */
@@ -271,11 +306,15 @@ static void rewrite_driver(void *arg, size_t k, unsigned w)
 		/* keep the edits, not the document: a fraction of its size */
 		d->pc = xcalloc(ed->n, sizeof(*d->pc));
 		for (size_t j = 0; j < ed->n; j++) {
-			d->pc[j].start = ed->e[j].start;
-			d->pc[j].end = ed->e[j].end;
-			d->pc[j].text = ed->e[j].text;
-			d->pc[j].len = strlen(ed->e[j].text);
+			struct piece *pc = &d->pc[j];
+
+			pc->start = ed->e[j].start;
+			pc->end = ed->e[j].end;
+			pc->text = ed->e[j].text;
+			pc->len = strlen(ed->e[j].text);
 			ed->e[j].text = NULL;
+			if (ed->e[j].eat_eol)
+				eat_eol(s->src.buf, d->start, d->pc, j);
 		}
 		d->npc = ed->n;
 		strbuf_release(&out);
@@ -283,36 +322,49 @@ static void rewrite_driver(void *arg, size_t k, unsigned w)
 	free(ops);
 }
 
-/* The plan keeps referring to converted Deployments: give it copies that
- * outlive their trees. */
-static void keep_deps(struct stream *s, size_t nd0)
+/* A copy of Deployment r that outlives its tree. */
+static const struct resource *keep_dep(struct stream *s, const struct resource *r)
 {
-	for (size_t i = nd0; i < s->p.nd; i++) {
-		const struct resource *r = s->p.d[i].dep;
-		struct kept *k;
+	struct kept *k = xcalloc(1, sizeof(*k));
 
-		if (r->in == 0)
+	k->r = *r;
+	k->r.in = 0;
+	k->r.doc = NOPOS;
+	k->r.list_item = NULL;
+	k->r.kind = xstrdup(r->kind);
+	k->r.api = xstrdup(r->api);
+	k->r.name = xstrdup(r->name);
+	k->r.ns = xstrdup(r->ns);
+	k->node.kind = r->node->kind;
+	k->node.style = r->node->style;
+	k->node.prop = r->node->prop;
+	k->node.start = r->node->start;
+	k->node.end = r->node->end;
+	k->node.dash = NOPOS;
+	k->r.node = &k->node;
+	k->next = s->kept;
+	s->kept = k;
+	return &k->r;
+}
+
+/* The plan keeps referring to the Deployments it decided on (decisions
+ * from ndec0, converted ones from nd0): give it copies that outlive their
+ * trees. */
+static void keep_deps(struct stream *s, size_t nd0, size_t ndec0)
+{
+	for (size_t i = ndec0; i < s->p.ndec; i++) {
+		struct decision *dc = &s->p.dec[i];
+
+		if (dc->dep->in == 0)
 			continue;
-		k = xcalloc(1, sizeof(*k));
-		k->r = *r;
-		k->r.in = 0;
-		k->r.doc = NOPOS;
-		k->r.list_item = NULL;
-		k->r.kind = xstrdup(r->kind);
-		k->r.api = xstrdup(r->api);
-		k->r.name = xstrdup(r->name);
-		k->r.ns = xstrdup(r->ns);
-		k->node.kind = r->node->kind;
-		k->node.style = r->node->style;
-		k->node.prop = r->node->prop;
-		k->node.start = r->node->start;
-		k->node.end = r->node->end;
-		k->node.dash = NOPOS;
-		k->r.node = &k->node;
-		k->next = s->kept;
-		s->kept = k;
-		s->p.d[i].dep = &k->r;
+		dc->dep = keep_dep(s, dc->dep);
+		if (dc->converted)
+			s->p.d[dc->dplan].dep = dc->dep;
 	}
+	/* (every converted Deployment has a decision: none is left) */
+	for (size_t i = nd0; i < s->p.nd; i++)
+		if (s->p.d[i].dep->in != 0)
+			s->p.d[i].dep = keep_dep(s, s->p.d[i].dep);
 }
 
 /* Plan the drivers of batch b (parsed): the calling thread, while the
@@ -348,7 +400,7 @@ static void plan_batch(void *arg)
 
 /* Done with the operations of batch b: their effect is in the drivers'
  * pieces; the trees go. */
-static void finish_batch(struct batch *b, size_t nd0)
+static void finish_batch(struct batch *b, size_t nd0, size_t ndec0)
 {
 	struct stream *s = b->s;
 	struct plan *p = &s->p;
@@ -370,7 +422,7 @@ static void finish_batch(struct batch *b, size_t nd0)
 		}
 		edits_release(&b->ed[k]);
 	}
-	keep_deps(s, nd0);
+	keep_deps(s, nd0, ndec0);
 	for (size_t k = 0; k < b->nb; k++) {
 		rindex_release(&b->ri[k]);
 		ystream_release(&b->ys[k]);
@@ -399,8 +451,11 @@ static int plan_all(struct stream *s)
 
 	for (size_t k = 0; k < s->sp.n; k++) {
 		const struct chunk *c = &s->sp.c[k];
+		/* a Deployment without a claim only gets a decision */
+		bool driver = c->cls == CHUNK_DRIVER ||
+			      (c->cls == CHUNK_SKIP && c->deployment && s->r->opt->every_deployment);
 
-		if (c->cls != CHUNK_DRIVER || up_front(s, k))
+		if (!driver || up_front(s, k))
 			continue;
 		ALLOC_GROW(s->drv, s->ndrv + 1, alloc);
 		memset(&s->drv[s->ndrv], 0, sizeof(*s->drv));
@@ -416,7 +471,7 @@ static int plan_all(struct stream *s)
 	pool_for(s->r->jobs, cur->nb, parse_driver, cur);
 	next = cur->nb;
 	while (cur->nb) {
-		size_t nd0 = s->p.nd;
+		size_t nd0 = s->p.nd, ndec0 = s->p.ndec;
 		struct batch *t;
 
 		if (parse_failed(cur)) {
@@ -428,7 +483,7 @@ static int plan_all(struct stream *s)
 		next += nxt->nb;
 		pool_for_and(s->r->jobs, nxt->nb, parse_driver, nxt, plan_batch, cur);
 		pool_for(s->r->jobs, cur->nb, rewrite_driver, cur);
-		finish_batch(cur, nd0);
+		finish_batch(cur, nd0, ndec0);
 		t = cur;
 		cur = nxt;
 		nxt = t;
@@ -442,6 +497,9 @@ static int plan_all(struct stream *s)
 	plan_main_until(s, SIZE_MAX);
 	plan_end(s->pl);
 	s->pl = NULL;
+	phase(s, "Deployments");
+	/* every document's text, parsed or not, in one pass */
+	plan_find_stale(&s->p, &s->r->ru, s->pin, 1, s->r->rep);
 	return 0;
 }
 
@@ -619,10 +677,10 @@ again:
 		/* every Deployment that touched the input is abandoned */
 		for (size_t j = 0; j < nops; j++)
 			if (p->op[ops[j]].kind != OP_NONE)
-				run_abandon(p, p->op[ops[j]].dep, rep);
+				run_abandon(p, p->op[ops[j]].dep, "verify-failed", rep);
 		for (size_t i = 0; i < s->ndrv; i++)
 			if (s->drv[i].has_ops && dep_live(s, s->drv[i].dep))
-				run_abandon(p, s->drv[i].dep, rep);
+				run_abandon(p, s->drv[i].dep, "verify-failed", rep);
 	}
 	free(mark);
 	free(ops);
@@ -632,6 +690,8 @@ again:
 
 static void release(struct stream *s)
 {
+	for (unsigned w = 0; w < s->r->jobs; w++)
+		yparser_text_checked(s->r->yp[w], false);
 	if (s->pl)
 		plan_end(s->pl);
 	plan_release(&s->p);
@@ -664,6 +724,58 @@ static void release(struct stream *s)
 	free(s);
 }
 
+/* One part of the input for check_input(). */
+struct text_part {
+	const char *buf;
+	size_t start, end;
+	int bad;		/* not text (ytext_check()) */
+};
+
+static void check_part(void *arg, size_t i, unsigned w)
+{
+	struct text_part *t = (struct text_part *)arg + i;
+	size_t off;
+	char msg[128];
+
+	(void)w;
+	t->bad = ytext_check(t->buf, t->start, t->end, &off, msg, sizeof(msg));
+}
+
+/*
+ * What the documents that are not parsed must not hold either: bytes that
+ * are not text (a whole parse reports the first: run.c does).  Checked on
+ * every thread, in parts cut after a line feed; then the parsers need not
+ * check again.  Returns -1 to parse the input whole.
+ */
+static int check_input(struct stream *s)
+{
+	unsigned n = s->r->jobs;
+	struct text_part *t = xcalloc(n, sizeof(*t));
+	size_t len = s->src.len, at = 0;
+	int ret = 0;
+
+	for (unsigned i = 0; i < n; i++) {
+		const char *nl;
+		size_t want = len / n * (i + 1);
+
+		t[i].buf = s->src.buf;
+		t[i].start = at;
+		if (i + 1 == n || want <= at)
+			at = i + 1 == n ? len : at;
+		else
+			at = (nl = memchr(s->src.buf + want, '\n', len - want)) ? (size_t)(nl - s->src.buf) + 1 : len;
+		t[i].end = at;
+	}
+	pool_for(n, n, check_part, t);
+	for (unsigned i = 0; i < n; i++)
+		if (t[i].bad)
+			ret = -1;
+	free(t);
+	for (unsigned w = 0; !ret && w < s->r->jobs; w++)
+		yparser_text_checked(s->r->yp[w], true);
+	return ret;
+}
+
 static void phase(const struct stream *s, const char *what)
 {
 	run_phase(s->r, what);
@@ -680,6 +792,9 @@ int stream_run(struct run *r, struct stsify_file *f)
 	s->f = f;
 	source_init_borrow(&s->src, f->path, f->in, f->inlen);
 	phase(s, "lines");
+	if (check_input(s))
+		goto fallback;
+	phase(s, "text");
 	if (split_stream_jobs(&s->sp, f->in, f->inlen, r->jobs))
 		goto fallback;
 	phase(s, "split");
@@ -697,18 +812,22 @@ int stream_run(struct run *r, struct stsify_file *f)
 	for (size_t i = 0; i < s->nnames; i += 2)
 		rindex_add_name(&s->ri, 0, "Service", "", s->names[i], s->names[i + 1]);
 	phase(s, "index");
-	if (plan_all(s))
+	/* a new Service filed by KRM path annotations takes the next index of
+	 * every object filed there, which needs them all parsed */
+	if (plan_all(s) || s->p.nkrm)
 		goto fallback;
-	phase(s, "Deployments");
+	phase(s, "stale references");
 	if (rewrite_main(s, &pcs)) {
 		for (size_t k = 0; k < pcs.n; k++)
 			free(pcs.p[k].text);
 		free(pcs.p);
 		f->status = STSIFY_FAILED;
+		run_summarize(&s->p, s->pin, s->r->opt->every_deployment, rep);
 		release(s);
 		return 0;
 	}
 	phase(s, "the rest");
+	run_summarize(&s->p, s->pin, s->r->opt->every_deployment, rep);
 	merge_pieces(s, &pcs);
 	run_set_result(f, &pcs);
 	phase(s, "result");

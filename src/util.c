@@ -192,18 +192,61 @@ int read_file(const char *path, char **bufp, size_t *lenp)
 	return read_fd(fd, bufp, lenp);
 }
 
+size_t stsify_max_input(void)
+{
+	const char *mb = getenv("STSIFY_MAX_INPUT_MB");
+	char *end;
+	unsigned long long v;
+
+	if (!mb || !*mb)
+		return STSIFY_MAX_INPUT;
+	errno = 0;
+	v = strtoull(mb, &end, 10);
+	if (*end || errno || !v || v > (STSIFY_MAX_INPUT >> 20))
+		return STSIFY_MAX_INPUT;
+	return (size_t)v << 20;
+}
+
 int read_fd(int fd, char **bufp, size_t *lenp)
+{
+	struct stat st;
+
+	return read_fd_stat(fd, &st, bufp, lenp);
+}
+
+int read_fd_stat(int fd, struct stat *stp, char **bufp, size_t *lenp)
 {
 	struct strbuf sb = STRBUF_INIT;
 	struct stat st;
+	size_t max = stsify_max_input();
+	bool reg;
 
+	if (fstat(fd, &st))
+		memset(&st, 0, sizeof(st));
+	*stp = st;
+	reg = S_ISREG(st.st_mode);
+
+	if (reg && (size_t)st.st_size > max) {
+		if (fd)
+			close(fd);
+		errno = EFBIG;
+		return -1;
+	}
 	/* a regular file is read into a buffer of its size (a repository is
 	 * thousands of small files); a pipe grows as it comes */
-	if (!fstat(fd, &st) && S_ISREG(st.st_mode) && st.st_size > 0)
+	if (reg && st.st_size > 0)
 		strbuf_grow(&sb, (size_t)st.st_size + 1);
 	for (;;) {
 		ssize_t n;
 
+		if (sb.len > max) {
+			/* a pipe or a file that grew: stop before memory runs out */
+			if (fd)
+				close(fd);
+			strbuf_release(&sb);
+			errno = EFBIG;
+			return -1;
+		}
 		if (sb.alloc - sb.len < 2)
 			strbuf_grow(&sb, sb.alloc > 65536 ? sb.alloc : 65536);
 		n = read(fd, sb.buf + sb.len, sb.alloc - sb.len - 1);

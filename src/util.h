@@ -75,10 +75,25 @@ void strbuf_addf(struct strbuf *sb, const char *fmt, ...) ATTR_PRINTF(2, 3);
 void strbuf_vaddf(struct strbuf *sb, const char *fmt, va_list ap);
 void strbuf_reset(struct strbuf *sb);
 
-/* Read a whole file (or stdin for "-") into bufp and lenp; -1 with errno set on error. */
+/*
+ * The largest input read, 1 GiB: in filter mode stsify holds the stream's
+ * bytes and compact indexes (about twice the input at the peak, issue 6);
+ * a file in a tree is held with its parse tree and rewrite.  Span trees use
+ * 32-bit offsets, so the limit must stay under 4 GiB.
+ */
+#define STSIFY_MAX_INPUT ((size_t)1 << 30)
+/* STSIFY_MAX_INPUT, or the environment's STSIFY_MAX_INPUT_MB (a whole
+ * number of MiB from 1 up to that limit; for tests) */
+size_t stsify_max_input(void);
+
+/* Read a whole file (or stdin for "-") into bufp and lenp; -1 with errno set
+ * on error (EFBIG: larger than stsify_max_input()). */
 int read_file(const char *path, char **buf, size_t *len);
 /* The same for an open descriptor, which is then closed (unless it is 0). */
 int read_fd(int fd, char **buf, size_t *len);
+/* read_fd(), and *st the descriptor's fstat() (zeroed when it fails). */
+struct stat;
+int read_fd_stat(int fd, struct stat *st, char **buf, size_t *len);
 
 /*
  * A hash index: 64-bit hashes to the items (numbers the caller gives)

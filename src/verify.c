@@ -408,7 +408,7 @@ int verify_docs(const struct plan *p, size_t in, const struct source *src, const
 	for (size_t j = 0; j < nref; j++)
 		sorted[j] = refs[j].k;
 	*why = NULL;
-	if (ystream_parse(&nys, buf, len)) {
+	if (ystream_parse_depth(&nys, buf, len, YTREE_MAX_DEPTH + 8)) {
 		*why = xasprintf("the result does not parse: %s", nys.err_msg ? nys.err_msg : "invalid YAML");
 		goto out;
 	}

@@ -1,11 +1,32 @@
 /*
  * walk.c - operands and directory walks (see walk.h).
+ *
+ * A directory operand is walked in two passes:
+ *
+ *   1. listing: the folders below it, a level at a time, the folders of a
+ *      level on several threads (pool.h).  Each directory (by device and
+ *      inode) is listed once, whatever path leads to it; a listing holds
+ *      its entries in name order with what the depth-first pass needs:
+ *      kind, device and inode, whether it is a symlink, whether a symlink
+ *      leads outside the operand, and (pathlist.read) the file's bytes,
+ *      read relative to the folder (openat) by the thread that lists it;
+ *   2. the walk itself, depth first in name order on the calling thread,
+ *      over the listings: it decides what a sequential walk decides (each
+ *      directory once, the first path in that order; cycles; depth) and
+ *      reports in that order, so the result does not depend on the threads.
+ *
+ * A plain file or folder is known from the entry's type (no stat()); a
+ * folder's identity costs one fstatat(), a file's the fstat() of reading
+ * it.  Symlinks and entries of unknown type are followed with stat().
  */
 #include "walk.h"
 
+#define PCRE2_CODE_UNIT_WIDTH 8
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <pcre2.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -15,38 +36,79 @@
 #include "report.h"
 #include "util.h"
 
-static void add(struct pathlist *pl, const char *p)
+/* Deepest folder walked below an operand. */
+#define WALK_MAX_DEPTH 64
+
+static void *compile(const char *re, const char *what, char **err)
 {
-	char cwd[4096];
+	int code;
+	PCRE2_SIZE off;
+	pcre2_code *c = pcre2_compile((PCRE2_SPTR)re, PCRE2_ZERO_TERMINATED, PCRE2_UTF, &code, &off, NULL);
+
+	if (!c) {
+		PCRE2_UCHAR msg[256];
+
+		pcre2_get_error_message(code, msg, sizeof(msg));
+		*err = xasprintf("invalid %s pattern \"%s\" at offset %zu: %s", what, re, (size_t)off,
+				 (char *)msg);
+	}
+	return c;
+}
+
+static bool matches(void *code, const char *s)
+{
+	pcre2_match_data *md = pcre2_match_data_create_from_pattern(code, NULL);
+	int rc = pcre2_match(code, (PCRE2_SPTR)s, strlen(s), 0, 0, md, NULL);
+
+	pcre2_match_data_free(md);
+	return rc >= 0;
+}
+
+/* Do --include and --exclude-path take path p (found in a directory)? */
+static bool taken(const struct pathlist *pl, const char *p)
+{
+	return (!pl->include || matches(pl->include, p)) && (!pl->exclude || !matches(pl->exclude, p));
+}
+
+int pathlist_init(struct pathlist *pl, const char *include, const char *exclude, char **err)
+{
+	memset(pl, 0, sizeof(*pl));
+	*err = NULL;
+	pl->seen = xcalloc(1, sizeof(struct hidx));
+	if (include && !(pl->include = compile(include, "--include", err)))
+		return -1;
+	if (exclude && !(pl->exclude = compile(exclude, "--exclude-path", err)))
+		return -1;
+	return 0;
+}
+
+static const char *display(const char *p, char *cwd, size_t size)
+{
 	size_t n;
 
-	/* paths are shown relative to where the user stands when they can be,
-	 * so that `git apply` and `patch -p1` find them */
-	if (p[0] == '/' && getcwd(cwd, sizeof(cwd)) && (n = strlen(cwd)) > 1 &&
-	    !strncmp(p, cwd, n) && p[n] == '/')
+	/* relative to where the user stands when it can be, so that
+	 * `git apply` and `patch -p1` find the files */
+	if (p[0] == '/' && getcwd(cwd, size) && (n = strlen(cwd)) > 1 && !strncmp(p, cwd, n) &&
+	    p[n] == '/')
 		p += n + 1;
 	while (p[0] == '.' && p[1] == '/' && p[2])
 		p += 2;
-	ALLOC_GROW(pl->path, pl->n + 1, pl->alloc);
-	pl->path[pl->n++] = xstrdup(p);
+	return p;
 }
 
-/* Add path p (with its bytes, or the errno of reading them). */
-static void add_read(struct pathlist *pl, const char *p, char *buf, size_t len, int err)
+static struct walk_entry *add(struct pathlist *pl, const char *p, dev_t dev, ino_t ino, bool symlink)
 {
-	size_t a = pl->alloc;
+	char cwd[PATH_MAX];
+	struct walk_entry *e;
 
-	add(pl, p);
-	if (!pl->read)
-		return;
-	if (pl->alloc != a || !pl->buf) {
-		pl->buf = xrealloc(pl->buf, pl->alloc * sizeof(*pl->buf));
-		pl->len = xrealloc(pl->len, pl->alloc * sizeof(*pl->len));
-		pl->err = xrealloc(pl->err, pl->alloc * sizeof(*pl->err));
-	}
-	pl->buf[pl->n - 1] = buf;
-	pl->len[pl->n - 1] = len;
-	pl->err[pl->n - 1] = err;
+	ALLOC_GROW(pl->e, pl->n + 1, pl->alloc);
+	e = &pl->e[pl->n++];
+	memset(e, 0, sizeof(*e));
+	e->path = xstrdup(display(p, cwd, sizeof(cwd)));
+	e->dev = dev;
+	e->ino = ino;
+	e->symlink = symlink;
+	return e;
 }
 
 static int has_ext(const char *name)
@@ -63,223 +125,396 @@ static int has_ext(const char *name)
 	return 0;
 }
 
-/*
- * Folders are listed a level at a time, the folders of a level on several
- * threads (pool.h); a listing's files, subfolders and error are merged in
- * the level's order.  The paths are sorted afterwards (pathlist_sort), and
- * errors are reported by path, so the result is that of a depth-first walk.
- */
-struct folder {
-	char *path;
-	int depth;
+static uint64_t dir_hash(dev_t dev, ino_t ino)
+{
+	return hash_ptr((const void *)(uintptr_t)((uint64_t)dev * 0x9e3779b97f4a7c15ULL ^ (uint64_t)ino));
+}
+
+/* Was directory (dev, ino) walked before (through another path)?  Record
+ * it otherwise. */
+static bool seen_dir(struct pathlist *pl, dev_t dev, ino_t ino)
+{
+	struct hidx *h = pl->seen ? pl->seen : (pl->seen = xcalloc(1, sizeof(struct hidx)));
+	uint64_t hv = dir_hash(dev, ino);
+
+	for (size_t i = hidx_first(h, hv); i != HIDX_NONE; i = hidx_next(h, i))
+		if (pl->dir[i].dev == dev && pl->dir[i].ino == ino)
+			return true;
+	ALLOC_GROW(pl->dir, pl->ndir + 1, pl->adir);
+	pl->dir[pl->ndir].dev = dev;
+	pl->dir[pl->ndir].ino = ino;
+	hidx_add(h, hv, pl->ndir++);
+	return false;
+}
+
+static bool was_seen(const struct pathlist *pl, dev_t dev, ino_t ino)
+{
+	const struct hidx *h = pl->seen;
+
+	if (!h)
+		return false;
+
+	for (size_t i = hidx_first(h, dir_hash(dev, ino)); i != HIDX_NONE; i = hidx_next(h, i))
+		if (pl->dir[i].dev == dev && pl->dir[i].ino == ino)
+			return true;
+	return false;
+}
+
+/* Is the target of path inside the directory whose real path is root? */
+static bool inside(const char *path, const char *root)
+{
+	char *real = realpath(path, NULL);
+	size_t n = strlen(root);
+	bool in = real && !strncmp(real, root, n) && (real[n] == '/' || !real[n] || !strcmp(root, "/"));
+
+	free(real);
+	return in;
+}
+
+static char *join(const char *dir, const char *name)
+{
+	return xasprintf("%s%s%s", dir, dir[strlen(dir) - 1] == '/' ? "" : "/", name);
+}
+
+/* ---- pass 1: listings ---- */
+
+enum item_kind {
+	ITEM_FILE,	/* a regular *.yaml, *.yml or *.json file */
+	ITEM_DIR,
+	ITEM_OUTSIDE,	/* a symlink (to a folder or such a file) outside the operand */
+};
+
+struct item {
+	char *name;
+	enum item_kind kind;
+	dev_t dev;
+	ino_t ino;
+	bool symlink;
+	bool read;		/* buf/len/err hold the result of reading it */
+	char *buf;
+	size_t len;
+	int err;
 };
 
 struct listing {
-	struct pathlist files;
-	struct folder *sub;
-	size_t nsub, asub;
-	char *err;		/* why the folder could not be read */
+	char *path;		/* the path it was listed by */
+	dev_t dev;
+	ino_t ino;
+	int depth;
+	char *err;		/* why it could not be listed */
+	struct item *it;
+	size_t n, alloc;
 };
 
-struct level {
-	struct folder *dir;
-	struct listing *res;
+struct lister {
+	const struct pathlist *pl;
+	const char *root;	/* the operand's real path */
+	struct listing *l;	/* every folder listed, in the order found */
+	size_t n, alloc;
+	struct hidx by_id;	/* l[] by device and inode */
 };
+
+static int cmp_item(const void *a, const void *b)
+{
+	return strcmp(((const struct item *)a)->name, ((const struct item *)b)->name);
+}
 
 static void list_dir(void *arg, size_t i, unsigned w)
 {
-	struct level *lv = arg;
-	const struct folder *f = &lv->dir[i];
-	struct listing *r = &lv->res[i];
-	const char *dir = f->path;
+	struct lister *ls = arg;
+	struct listing *l = &ls->l[i];
 	DIR *d;
 	struct dirent *de;
 
 	(void)w;
-	if (f->depth > 64) {
-		r->err = xstrdup("directories nested too deeply (a symlink cycle?)");
-		return;
-	}
-	if (!(d = opendir(dir))) {
-		r->err = xasprintf("cannot open directory: %s", strerror(errno));
+	if (!(d = opendir(l->path))) {
+		l->err = xasprintf("cannot open directory: %s", strerror(errno));
 		return;
 	}
 	while ((de = readdir(d))) {
-		struct stat st;
-		bool is_dir;
+		struct stat st, lst;
+		struct item it = { 0 };
 		char *p;
 
 		if (de->d_name[0] == '.')
 			continue;
-		/* the entry's type spares a stat() for plain files and folders
-		 * (symbolic links and unknown types are followed with stat) */
 		if (de->d_type == DT_REG && !has_ext(de->d_name))
 			continue;
-		p = xasprintf("%s%s%s", dir, dir[strlen(dir) - 1] == '/' ? "" : "/", de->d_name);
-		if (de->d_type == DT_REG || de->d_type == DT_DIR) {
-			is_dir = de->d_type == DT_DIR;
-		} else if (stat(p, &st)) {
-			/* a dangling symlink is not an input */
-			free(p);
-			continue;
+		p = join(l->path, de->d_name);
+		if (de->d_type == DT_REG) {
+			it.kind = ITEM_FILE;
+		} else if (de->d_type == DT_DIR) {
+			if (fstatat(dirfd(d), de->d_name, &st, 0))
+				goto skip;
+			it.kind = ITEM_DIR;
+			it.dev = st.st_dev;
+			it.ino = st.st_ino;
+		} else if (fstatat(dirfd(d), de->d_name, &lst, AT_SYMLINK_NOFOLLOW) ||
+			   fstatat(dirfd(d), de->d_name, &st, 0)) {
+			goto skip;	/* a dangling symlink is not an input */
+		} else if (S_ISLNK(lst.st_mode) && !inside(p, ls->root)) {
+			if (!S_ISDIR(st.st_mode) && !has_ext(de->d_name))
+				goto skip;
+			it.kind = ITEM_OUTSIDE;
 		} else if (S_ISDIR(st.st_mode)) {
-			is_dir = true;
+			it.kind = ITEM_DIR;
+			it.dev = st.st_dev;
+			it.ino = st.st_ino;
+		} else if (S_ISREG(st.st_mode) && has_ext(de->d_name)) {
+			it.kind = ITEM_FILE;
+			it.dev = st.st_dev;
+			it.ino = st.st_ino;
+			it.symlink = S_ISLNK(lst.st_mode);
 		} else {
-			is_dir = false;
-			if (!S_ISREG(st.st_mode) || !has_ext(de->d_name)) {
-				free(p);
-				continue;
-			}
+			goto skip;
 		}
-		if (is_dir) {
-			ALLOC_GROW(r->sub, r->nsub + 1, r->asub);
-			r->sub[r->nsub].path = p;
-			r->sub[r->nsub++].depth = f->depth + 1;
-			continue;
-		}
-		if (r->files.read) {
-			/* read it now, from this thread, relative to the folder */
-			char *buf = NULL;
-			size_t len = 0;
-			int fd = openat(dirfd(d), de->d_name, O_RDONLY), err = 0;
+		if (it.kind == ITEM_FILE) {
+			/* read it now, relative to the folder, when the patterns
+			 * take it by this path (the walk checks its own path) */
+			int fd = -1;
 
-			if (fd < 0 || read_fd(fd, &buf, &len))
-				err = errno ? errno : EIO;
-			add_read(&r->files, p, buf, len, err);
-		} else {
-			add(&r->files, p);
+			if (ls->pl->read && taken(ls->pl, p)) {
+				it.read = true;
+				errno = 0;
+				if ((fd = openat(dirfd(d), de->d_name, O_RDONLY)) < 0 ||
+				    read_fd_stat(fd, &st, &it.buf, &it.len))
+					it.err = errno ? errno : EIO;
+			}
+			if (fd < 0 || it.err) {
+				/* its identity from the entry */
+				if (fstatat(dirfd(d), de->d_name, &st, 0)) {
+					if (!it.read)
+						goto skip;
+					st.st_dev = 0;
+					st.st_ino = de->d_ino;
+				}
+			}
+			it.dev = st.st_dev;
+			it.ino = st.st_ino;
 		}
+		it.name = xstrdup(de->d_name);
+		ALLOC_GROW(l->it, l->n + 1, l->alloc);
+		l->it[l->n++] = it;
+skip:
 		free(p);
 	}
 	closedir(d);
+	if (l->n)
+		qsort(l->it, l->n, sizeof(*l->it), cmp_item);
 }
 
-static int walk_tree(struct pathlist *pl, const char *root, struct report *rep, unsigned jobs)
+static size_t find_listing(const struct lister *ls, dev_t dev, ino_t ino)
 {
-	bool rd = pl->read;
-	struct folder *dir = xmalloc(sizeof(*dir));
-	size_t n = 1;
+	for (size_t i = hidx_first(&ls->by_id, dir_hash(dev, ino)); i != HIDX_NONE; i = hidx_next(&ls->by_id, i))
+		if (ls->l[i].dev == dev && ls->l[i].ino == ino)
+			return i;
+	return HIDX_NONE;
+}
+
+static void add_listing(struct lister *ls, char *path, dev_t dev, ino_t ino, int depth)
+{
+	struct listing *l;
+
+	ALLOC_GROW(ls->l, ls->n + 1, ls->alloc);
+	l = &ls->l[ls->n];
+	memset(l, 0, sizeof(*l));
+	l->path = path;
+	l->dev = dev;
+	l->ino = ino;
+	l->depth = depth;
+	hidx_add(&ls->by_id, dir_hash(dev, ino), ls->n++);
+}
+
+/* List every folder reachable from the operand (each once, and none that
+ * an earlier operand walked or that lies too deep to be walked). */
+static void list_all(struct lister *ls, const char *operand, const struct stat *st, unsigned jobs)
+{
+	size_t level = 0;
+
+	add_listing(ls, xstrdup(operand), st->st_dev, st->st_ino, 0);
+	while (level < ls->n) {
+		size_t end = ls->n;
+
+		/* list_dir only touches its own listing: l[] does not move */
+		{
+			struct lister sub = *ls;
+
+			sub.l = ls->l + level;
+			pool_for(jobs, end - level, list_dir, &sub);
+		}
+		for (size_t i = level; i < end; i++) {
+			for (size_t k = 0; k < ls->l[i].n; k++) {
+				const struct item *it = &ls->l[i].it[k];
+
+				if (it->kind != ITEM_DIR || ls->l[i].depth + 1 >= WALK_MAX_DEPTH ||
+				    find_listing(ls, it->dev, it->ino) != HIDX_NONE ||
+				    was_seen(ls->pl, it->dev, it->ino))
+					continue;
+				add_listing(ls, join(ls->l[i].path, it->name), it->dev, it->ino,
+					    ls->l[i].depth + 1);
+			}
+		}
+		level = end;
+	}
+}
+
+static void lister_release(struct lister *ls)
+{
+	for (size_t i = 0; i < ls->n; i++) {
+		struct listing *l = &ls->l[i];
+
+		for (size_t k = 0; k < l->n; k++) {
+			free(l->it[k].name);
+			free(l->it[k].buf);
+		}
+		free(l->it);
+		free(l->path);
+		free(l->err);
+	}
+	free(ls->l);
+	hidx_release(&ls->by_id);
+}
+
+/* ---- pass 2: the walk ---- */
+
+/* anc[0..nanc): the directories from the operand down to dir */
+static int walk_dir(struct pathlist *pl, struct lister *ls, const char *dir, dev_t dev, ino_t ino,
+		    struct walk_dirid *anc, size_t nanc, struct report *rep)
+{
+	struct listing *l;
+	size_t li;
 	int bad = 0;
 
-	dir[0].path = xstrdup(root);
-	dir[0].depth = 0;
-	while (n) {
-		struct level lv = { dir, xcalloc(n, sizeof(*lv.res)) };
-		struct folder *next = NULL;
-		size_t nnext = 0, anext = 0;
-
-		for (size_t i = 0; i < n; i++)
-			lv.res[i].files.read = rd;
-		pool_for(jobs, n, list_dir, &lv);
-		for (size_t i = 0; i < n; i++) {
-			struct listing *r = &lv.res[i];
-
-			if (r->err) {
-				report_add_at(rep, dir[i].path, 0, 0, SEV_ERROR, "read-error", "%s", r->err);
-				free(r->err);
-				bad++;
-			}
-			for (size_t k = 0; k < r->files.n; k++) {
-				add_read(pl, r->files.path[k], rd ? r->files.buf[k] : NULL,
-					 rd ? r->files.len[k] : 0, rd ? r->files.err[k] : 0);
-				free(r->files.path[k]);
-			}
-			free(r->files.path);
-			free(r->files.buf);
-			free(r->files.len);
-			free(r->files.err);
-			for (size_t k = 0; k < r->nsub; k++) {
-				ALLOC_GROW(next, nnext + 1, anext);
-				next[nnext++] = r->sub[k];
-			}
-			free(r->sub);
-			free(dir[i].path);
+	for (size_t i = 0; i < nanc; i++) {
+		if (anc[i].dev == dev && anc[i].ino == ino) {
+			report_add_at(rep, dir, 0, 0, SEV_WARNING, "symlink-cycle",
+				      "skipped: a symbolic link back to a directory that contains it");
+			return 0;
 		}
-		free(lv.res);
-		free(dir);
-		dir = next;
-		n = nnext;
 	}
-	free(dir);
+	if (seen_dir(pl, dev, ino))
+		return 0;
+	if (nanc >= WALK_MAX_DEPTH || (li = find_listing(ls, dev, ino)) == HIDX_NONE) {
+		report_add_at(rep, dir, 0, 0, SEV_ERROR, "read-error", "directories nested too deeply");
+		return 1;
+	}
+	anc[nanc].dev = dev;
+	anc[nanc].ino = ino;
+	l = &ls->l[li];
+	if (l->err) {
+		report_add_at(rep, dir, 0, 0, SEV_ERROR, "read-error", "%s", l->err);
+		return 1;
+	}
+	for (size_t i = 0; i < l->n; i++) {
+		struct item *it = &l->it[i];
+		char *p = join(dir, it->name);
+
+		if (it->kind == ITEM_OUTSIDE) {
+			report_add_at(rep, p, 0, 0, SEV_WARNING, "symlink-outside",
+				      "skipped: a symlink to a target outside %s", ls->root);
+		} else if (it->kind == ITEM_DIR) {
+			bad += walk_dir(pl, ls, p, it->dev, it->ino, anc, nanc + 1, rep);
+		} else if (taken(pl, p)) {
+			struct walk_entry *e = add(pl, p, it->dev, it->ino, it->symlink);
+
+			if (it->read) {
+				e->buf = it->buf;
+				e->len = it->len;
+				e->err = it->err;
+				it->buf = NULL;
+				it->read = false;
+			}
+		}
+		free(p);
+	}
 	return bad;
 }
 
 int walk_operand(struct pathlist *pl, const char *operand, struct report *rep, unsigned jobs)
 {
-	struct stat st;
+	struct stat st, lst;
+	struct lister ls = { .pl = pl };
+	int bad;
 
-	if (stat(operand, &st)) {
+	if (stat(operand, &st) || lstat(operand, &lst)) {
 		report_add_at(rep, operand, 0, 0, SEV_ERROR, "read-error", "cannot read: %s", strerror(errno));
 		return 1;
 	}
-	if (S_ISDIR(st.st_mode))
-		return walk_tree(pl, operand, rep, jobs);
-	add_read(pl, operand, NULL, 0, 0);
-	return 0;
+	if (!S_ISDIR(st.st_mode)) {
+		if (!pl->exclude || !matches(pl->exclude, operand))
+			add(pl, operand, st.st_dev, st.st_ino, S_ISLNK(lst.st_mode));
+		return 0;
+	}
+	ls.root = realpath(operand, NULL);
+	if (!ls.root) {
+		report_add_at(rep, operand, 0, 0, SEV_ERROR, "read-error", "cannot read: %s", strerror(errno));
+		return 1;
+	}
+	if (!was_seen(pl, st.st_dev, st.st_ino))
+		list_all(&ls, operand, &st, jobs);
+	{
+		struct walk_dirid anc[WALK_MAX_DEPTH + 1];
+
+		bad = walk_dir(pl, &ls, operand, st.st_dev, st.st_ino, anc, 0, rep);
+	}
+	lister_release(&ls);
+	free((char *)ls.root);
+	return bad;
 }
 
-struct entry {
-	char *path, *buf;
-	size_t len;
-	int err;
-};
+/* ---- the list ---- */
 
 static int cmp_entry(const void *a, const void *b)
 {
-	return strcmp(((const struct entry *)a)->path, ((const struct entry *)b)->path);
+	return strcmp(((const struct walk_entry *)a)->path, ((const struct walk_entry *)b)->path);
+}
+
+/* By file, the real name before symlinks, then by path. */
+static int cmp_file(const void *a, const void *b)
+{
+	const struct walk_entry *x = a, *y = b;
+
+	if (x->dev != y->dev)
+		return x->dev < y->dev ? -1 : 1;
+	if (x->ino != y->ino)
+		return x->ino < y->ino ? -1 : 1;
+	if (x->symlink != y->symlink)
+		return x->symlink ? 1 : -1;
+	return strcmp(x->path, y->path);
 }
 
 void pathlist_sort(struct pathlist *pl)
 {
-	struct entry *e = xcalloc(pl->n ? pl->n : 1, sizeof(*e));
 	size_t k = 0;
 
+	if (!pl->n)
+		return;
+	/* the same file under two names is read once */
+	qsort(pl->e, pl->n, sizeof(*pl->e), cmp_file);
 	for (size_t i = 0; i < pl->n; i++) {
-		e[i].path = pl->path[i];
-		if (pl->read) {
-			e[i].buf = pl->buf[i];
-			e[i].len = pl->len[i];
-			e[i].err = pl->err[i];
-		}
-	}
-	qsort(e, pl->n, sizeof(*e), cmp_entry);
-	for (size_t i = 0; i < pl->n; i++) {
-		if (k && !strcmp(e[k - 1].path, e[i].path)) {
-			/* named twice: keep the copy that was read */
-			if (!e[k - 1].buf && !e[k - 1].err) {
-				struct entry t = e[k - 1];
-
-				e[k - 1] = e[i];
-				e[i] = t;
-			}
-			free(e[i].path);
-			free(e[i].buf);
+		if (k && pl->e[k - 1].dev == pl->e[i].dev && pl->e[k - 1].ino == pl->e[i].ino) {
+			free(pl->e[i].path);
+			free(pl->e[i].buf);
 			continue;
 		}
-		e[k++] = e[i];
+		pl->e[k++] = pl->e[i];
 	}
 	pl->n = k;
-	for (size_t i = 0; i < k; i++) {
-		pl->path[i] = e[i].path;
-		if (pl->read) {
-			pl->buf[i] = e[i].buf;
-			pl->len[i] = e[i].len;
-			pl->err[i] = e[i].err;
-		}
-	}
-	free(e);
+	qsort(pl->e, pl->n, sizeof(*pl->e), cmp_entry);
 }
 
 void pathlist_release(struct pathlist *pl)
 {
 	for (size_t i = 0; i < pl->n; i++) {
-		free(pl->path[i]);
-		if (pl->read)
-			free(pl->buf[i]);
+		free(pl->e[i].path);
+		free(pl->e[i].buf);
 	}
-	free(pl->path);
-	free(pl->buf);
-	free(pl->len);
-	free(pl->err);
+	free(pl->e);
+	free(pl->dir);
+	if (pl->seen)
+		hidx_release(pl->seen);
+	free(pl->seen);
+	pcre2_code_free(pl->include);
+	pcre2_code_free(pl->exclude);
 	memset(pl, 0, sizeof(*pl));
 }

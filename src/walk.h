@@ -2,41 +2,73 @@
  * walk.h - the files named on the command line, directories walked.
  *
  * A directory is walked for *.yaml, *.yml and *.json, skipping hidden
- * entries (.git and the like); a file named explicitly is taken whatever
- * its name.  The result is sorted by path so that output is deterministic.
- * Paths are shown as given, without a leading "./"; an absolute path under
- * the current directory is shown relative to it.
+ * entries (.git and the like) and, with --include/--exclude-path, paths
+ * that the patterns (pcre2) leave out; a file named explicitly is taken
+ * whatever its name (--exclude-path still applies).  The result is sorted
+ * by path so that output is deterministic.  Paths are shown as given,
+ * without a leading "./"; an absolute path under the current directory is
+ * shown relative to it.
+ *
+ * Symlinks: a file reached twice (a symlink and its target, or two
+ * symlinks) is read once, under the name that is not a symlink when there
+ * is one; a symlink found in a walked directory whose target lies outside
+ * that directory is skipped with a warning.  Directories are walked in
+ * name order and each one once, however many links lead to it: a link back
+ * to a directory being walked (a cycle) is reported with a warning.
+ *
+ * The folders are listed a level at a time on several threads, and with
+ * pathlist.read set their files are read by the listing threads; the
+ * result (paths, findings) is that of a depth-first walk in name order.
  */
 #ifndef STSIFY_WALK_H
 #define STSIFY_WALK_H
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 struct report;
 
-struct pathlist {
-	char **path;
-	size_t n, alloc;
+struct walk_entry {
+	char *path;
+	dev_t dev;
+	ino_t ino;
+	bool symlink;
 	/*
-	 * Set read before walking to have the files found in directories
-	 * read as they are listed (by the listing's threads): buf[i] and
-	 * len[i] are then the bytes of path[i] (owned: freed by
-	 * pathlist_release() unless taken, buf[i] set to NULL), or err[i] the
-	 * errno of the failed read.  A file named as an operand is not read
-	 * (buf[i] NULL, err[i] 0).
+	 * With pathlist.read: the bytes of the file (owned: freed by
+	 * pathlist_release() unless taken, buf set to NULL), or err the errno
+	 * of the failed read; both unset when the file was not read during
+	 * the walk (a file named as an operand), to be read by the caller.
 	 */
-	bool read;
-	char **buf;
-	size_t *len;
-	int *err;
+	char *buf;
+	size_t len;
+	int err;
 };
 
-/* Add operand to pl (walking it when it is a directory, on jobs threads);
- * problems are reported as read-error findings.  Returns the number of
- * problems. */
+struct walk_dirid {
+	dev_t dev;
+	ino_t ino;
+};
+
+struct pathlist {
+	struct walk_entry *e;
+	size_t n, alloc;
+	/* directories walked, to walk each once and end symlink cycles */
+	struct walk_dirid *dir;
+	size_t ndir, adir;
+	void *seen;			/* index of dir[] (struct hidx *) */
+	void *include, *exclude;	/* pcre2_code *, or NULL */
+	bool read;			/* read the files found in directories */
+};
+
+/* Compile the path patterns; -1 with *err (malloc'd) when one is invalid.
+ * Set read afterwards to have files read during the walk. */
+int pathlist_init(struct pathlist *pl, const char *include, const char *exclude, char **err);
+/* Add operand to pl (walking it when it is a directory, listing on jobs
+ * threads); problems are reported as findings.  Returns the number of
+ * errors. */
 int walk_operand(struct pathlist *pl, const char *operand, struct report *rep, unsigned jobs);
-/* Sort and drop duplicates. */
+/* Sort, and drop files reached twice. */
 void pathlist_sort(struct pathlist *pl);
 void pathlist_release(struct pathlist *pl);
 

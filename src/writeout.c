@@ -28,6 +28,14 @@ int write_atomic(const char *path, const char *buf, size_t len)
 		return -1;
 	if (stat(target, &st))
 		goto fail;
+	/* a file its owner made read-only is not replaced behind their back
+	 * (rename would allow it: it needs only the folder to be writable) */
+	if (!(st.st_mode & 0222)) {
+		errno = EACCES;
+		goto fail;
+	}
+	if (access(target, W_OK))
+		goto fail;
 	slash = strrchr(target, '/');
 	tmp = xasprintf("%.*s/.%s.stsify-XXXXXX", (int)(slash - target), target, slash + 1);
 	if ((fd = mkstemp(tmp)) < 0)
@@ -37,8 +45,11 @@ int write_atomic(const char *path, const char *buf, size_t len)
 
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n <= 0)
+		if (n <= 0) {
+			if (n == 0)
+				errno = EIO;
 			goto fail_unlink;
+		}
 		off += (size_t)n;
 	}
 	if (fchmod(fd, st.st_mode & 07777))

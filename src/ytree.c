@@ -70,6 +70,7 @@ struct builder {
 	struct ynode ***kids;
 	size_t *nkids, *akids;
 	size_t last_end;	/* end of the last token seen */
+	size_t max_depth;
 	struct ydoc *doc;
 	size_t adoc;
 };
@@ -134,8 +135,14 @@ static void add_kid(struct builder *b, struct ynode *n)
 	}
 }
 
-static void push(struct builder *b, struct ynode *n)
+static int push(struct builder *b, struct ynode *n)
 {
+	if (b->nstack >= b->max_depth) {
+		set_error(b->ys, n->start, 0, 0,
+			  "collections nested more than %zu deep are not supported",
+			  b->max_depth);
+		return -1;
+	}
 	if (b->nstack == b->astack) {
 		size_t na = b->astack ? b->astack * 2 : 16;
 
@@ -150,6 +157,7 @@ static void push(struct builder *b, struct ynode *n)
 	b->nkids[b->nstack] = 0;
 	b->akids[b->nstack] = 0;
 	b->nstack++;
+	return 0;
 }
 
 static int keycmp(const void *a, const void *b)
@@ -352,6 +360,12 @@ static int on_scalar(struct builder *b, struct fy_event *ev, bool alias)
 	else
 		n->prop = s;
 	add_kid(b, n);
+	if (n->dash != NOPOS && n->end <= n->dash) {
+		/* a null item "- " of a block sequence: after its dash, not
+		 * after the previous item (a span there would end the sequence
+		 * before its last dash) */
+		n->prop = n->start = n->end = e = n->dash + 1;
+	}
 	if (alias) {
 		b->doc[b->ys->ndoc - 1].has_alias = true;
 		n->start = n->prop = s;
@@ -363,7 +377,7 @@ static int on_scalar(struct builder *b, struct fy_event *ev, bool alias)
 	return 0;
 }
 
-static void on_collection(struct builder *b, struct fy_event *ev, enum ynode_kind kind)
+static int on_collection(struct builder *b, struct fy_event *ev, enum ynode_kind kind)
 {
 	struct ynode *n = new_node(b, kind);
 	size_t s = mark_pos(b, fy_event_start_mark(ev));
@@ -374,9 +388,11 @@ static void on_collection(struct builder *b, struct fy_event *ev, enum ynode_kin
 	n->start = s;
 	set_props(b, n, ev);
 	add_kid(b, n);
-	push(b, n);
+	if (push(b, n))
+		return -1;
 	if (n->style == YSTYLE_FLOW)
 		b->last_end = s + 1;
+	return 0;
 }
 
 static void doc_start(struct builder *b, struct fy_event *ev)
@@ -445,6 +461,116 @@ static void fix_ends(struct builder *b)
 		b->doc[i].start = b->doc[i - 1].end;
 }
 
+/*
+ * Length of the valid UTF-8 sequence at p (at most n bytes), or 0: no
+ * overlong forms, no surrogates, nothing above U+10FFFF.
+ */
+static size_t utf8_len(const unsigned char *p, size_t n)
+{
+	unsigned c = p[0];
+	size_t len;
+	unsigned cp;
+
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xc2 && c <= 0xdf)
+		len = 2, cp = c & 0x1f;
+	else if (c >= 0xe0 && c <= 0xef)
+		len = 3, cp = c & 0x0f;
+	else if (c >= 0xf0 && c <= 0xf4)
+		len = 4, cp = c & 0x07;
+	else
+		return 0;
+	if (n < len)
+		return 0;
+	for (size_t i = 1; i < len; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (p[i] & 0x3f);
+	}
+	if ((len == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
+	    (len == 4 && (cp < 0x10000 || cp > 0x10ffff)))
+		return 0;
+	return len;
+}
+
+/*
+ * libfyaml 0.7.12 misreads some bytes without an error: a NUL ends the input
+ * there, and a plain scalar with malformed UTF-8 reads as empty.  A rewrite
+ * based on such a reading could be wrong, so these inputs are refused up
+ * front, and so are the other C0 control characters, which libfyaml takes
+ * but YAML forbids and kubectl refuses.  UTF-16 and UTF-32 (YAML allows
+ * them) are refused with a message of their own: manifests are UTF-8.
+ * libfyaml also breaks lines at a lone CR and at U+0085 (NEL), which the
+ * line table (LF and CRLF) does not: an edit placed by lines would land in
+ * the middle of one, so these are refused too.
+ */
+int ytext_check(const char *buf, size_t start, size_t len, size_t *off, char *msg, size_t msgsize)
+{
+	const unsigned char *p = (const unsigned char *)buf;
+
+	if (start == 0 && len >= 2 && ((p[0] == 0xfe && p[1] == 0xff) || (p[0] == 0xff && p[1] == 0xfe))) {
+		*off = 0;
+		snprintf(msg, msgsize, "UTF-16 and UTF-32 are not supported: convert the file to UTF-8");
+		return -1;
+	}
+	for (size_t i = start; i < len;) {
+		size_t n;
+
+		/* the common case first: eight bytes of printable ASCII and line
+		 * feeds (0x20 to 0x7f, or 0x0a) */
+		while (i + 8 <= len) {
+			uint64_t w, ge20, nl;
+
+			memcpy(&w, p + i, 8);
+			ge20 = ((w & 0x7f7f7f7f7f7f7f7fULL) + 0x6060606060606060ULL) & 0x8080808080808080ULL;
+			nl = w ^ 0x0a0a0a0a0a0a0a0aULL;
+			nl = ~(((nl & 0x7f7f7f7f7f7f7f7fULL) + 0x7f7f7f7f7f7f7f7fULL) | nl) & 0x8080808080808080ULL;
+			if ((w & 0x8080808080808080ULL) || ((ge20 | nl) != 0x8080808080808080ULL))
+				break;
+			i += 8;
+		}
+		if (i >= len)
+			break;
+		if ((p[i] >= 0x20 && p[i] < 0x7f) || p[i] == '\n') {
+			i++;
+			continue;
+		}
+		*off = i;
+		if (p[i] == '\0') {
+			snprintf(msg, msgsize, "NUL byte: not a text file");
+			return -1;
+		}
+		if (p[i] < 0x20 && p[i] != '\t' && p[i] != '\n' && p[i] != '\r') {
+			snprintf(msg, msgsize, "control character 0x%02x is not allowed in YAML", p[i]);
+			return -1;
+		}
+		if ((p[i] == '\r' && (i + 1 == len || p[i + 1] != '\n')) ||
+		    (p[i] == 0xc2 && i + 1 < len && p[i + 1] == 0x85)) {
+			snprintf(msg, msgsize, "%s: only LF and CRLF line breaks are supported",
+				 p[i] == '\r' ? "a carriage return without a line feed" : "a NEL (U+0085)");
+			return -1;
+		}
+		if (!(n = utf8_len(p + i, len - i))) {
+			snprintf(msg, msgsize, "invalid UTF-8 (byte 0x%02x)", p[i]);
+			return -1;
+		}
+		i += n;
+	}
+	return 0;
+}
+
+static int check_text(struct ystream *ys, const char *buf, size_t start, size_t len)
+{
+	char msg[128];
+	size_t off;
+
+	if (!ytext_check(buf, start, len, &off, msg, sizeof(msg)))
+		return 0;
+	set_error(ys, off, 0, 0, "%s", msg);
+	return -1;
+}
+
 /* libfyaml prints errors even when FYPCF_QUIET: collect them silently */
 static void diag_silent(struct fy_diag *diag, void *user, const char *buf, size_t len)
 {
@@ -457,6 +583,7 @@ static void diag_silent(struct fy_diag *diag, void *user, const char *buf, size_
 struct yparser {
 	struct fy_diag *diag;
 	struct fy_parser *fyp;
+	bool text_checked;	/* yparser_text_checked() */
 };
 
 static void yparser_setup(struct yparser *yp)
@@ -500,13 +627,23 @@ void ystream_init(struct ystream *ys)
 	ys->err_off = NOPOS;
 }
 
+void yparser_text_checked(struct yparser *yp, bool checked)
+{
+	yp->text_checked = checked;
+}
+
 int ystream_parse(struct ystream *ys, const char *buf, size_t len)
+{
+	return ystream_parse_depth(ys, buf, len, YTREE_MAX_DEPTH);
+}
+
+int ystream_parse_depth(struct ystream *ys, const char *buf, size_t len, size_t max_depth)
 {
 	struct yparser *yp = yparser_new();
 	int ret;
 
 	ystream_init(ys);
-	ret = ystream_append(ys, yp, buf, 0, len);
+	ret = ystream_append_depth(ys, yp, buf, 0, len, max_depth);
 	yparser_free(yp);
 	return ret;
 }
@@ -514,7 +651,13 @@ int ystream_parse(struct ystream *ys, const char *buf, size_t len)
 int ystream_append(struct ystream *ys, struct yparser *yp, const char *buf, size_t start,
 		   size_t end)
 {
-	struct builder b = { .ys = ys, .buf = buf, .base = start, .len = end,
+	return ystream_append_depth(ys, yp, buf, start, end, YTREE_MAX_DEPTH);
+}
+
+int ystream_append_depth(struct ystream *ys, struct yparser *yp, const char *buf, size_t start,
+			 size_t end, size_t max_depth)
+{
+	struct builder b = { .ys = ys, .buf = buf, .base = start, .len = end, .max_depth = max_depth,
 			     .first_doc = ys->ndoc, .doc = ys->doc, .adoc = ys->adoc };
 	struct fy_parser *fyp = yp->fyp;
 	struct fy_event *ev;
@@ -524,6 +667,8 @@ int ystream_append(struct ystream *ys, struct yparser *yp, const char *buf, size
 		set_error(ys, NOPOS, 0, 0, "input larger than 4 GiB");
 		return -1;
 	}
+	if (!yp->text_checked && check_text(ys, buf, start, end))
+		return -1;
 	/* a parser that reached the end of its input takes the next one as
 	 * it is (one that saw an error was replaced below) */
 	if (fy_parser_set_string(fyp, buf + start, end - start))
@@ -537,10 +682,10 @@ int ystream_append(struct ystream *ys, struct yparser *yp, const char *buf, size
 			doc_end(&b, ev);
 			break;
 		case FYET_MAPPING_START:
-			on_collection(&b, ev, YNODE_MAP);
+			ret = on_collection(&b, ev, YNODE_MAP);
 			break;
 		case FYET_SEQUENCE_START:
-			on_collection(&b, ev, YNODE_SEQ);
+			ret = on_collection(&b, ev, YNODE_SEQ);
 			break;
 		case FYET_MAPPING_END:
 		case FYET_SEQUENCE_END:

@@ -23,6 +23,12 @@
 
 #define NOPOS SIZE_MAX
 
+/*
+ * Deepest nesting of collections accepted: libfyaml's document API (used by
+ * verify) stops at 64 levels, and Kubernetes objects come nowhere near it.
+ */
+#define YTREE_MAX_DEPTH 64
+
 enum ynode_kind { YNODE_SCALAR, YNODE_MAP, YNODE_SEQ, YNODE_ALIAS };
 
 enum ynode_style {
@@ -76,10 +82,15 @@ struct ystream {
 
 /*
  * Parse buf[0..len) into ys. Returns 0 on success, -1 when the input is not
- * valid YAML (or has duplicate keys); err_* then say where and why.  Either
+ * valid YAML, or has duplicate keys, collections nested more than
+ * YTREE_MAX_DEPTH deep, NUL or other control bytes, or malformed UTF-8;
+ * err_* then say where and why.  Either
  * way ystream_release() must be called.
  */
 int ystream_parse(struct ystream *ys, const char *buf, size_t len);
+/* The same with another depth limit (verify: a rewrite nests a claim's spec
+ * a few levels deeper than the input did). */
+int ystream_parse_depth(struct ystream *ys, const char *buf, size_t len, size_t max_depth);
 void ystream_release(struct ystream *ys);
 
 /*
@@ -97,6 +108,18 @@ void yparser_free(struct yparser *yp);
 void ystream_init(struct ystream *ys);
 int ystream_append(struct ystream *ys, struct yparser *yp, const char *buf, size_t start,
 		   size_t end);
+int ystream_append_depth(struct ystream *ys, struct yparser *yp, const char *buf, size_t start,
+			 size_t end, size_t max_depth);
+/* The caller has checked the text of what yp parses next (ytext_check())
+ * until told otherwise: ystream_append() need not do it again. */
+void yparser_text_checked(struct yparser *yp, bool checked);
+/*
+ * Is buf[start, len) text that libfyaml reads right (see ystream_parse():
+ * no NUL or other control bytes, valid UTF-8, LF or CRLF line breaks, not
+ * UTF-16/32 when start is 0)?  0, or -1 with *off and msg[0..msgsize) set
+ * to the first problem.  start must not be inside a UTF-8 sequence.
+ */
+int ytext_check(const char *buf, size_t start, size_t len, size_t *off, char *msg, size_t msgsize);
 /* Move the documents (and nodes) of from to the end of ys; from is released. */
 void ystream_join(struct ystream *ys, struct ystream *from);
 

@@ -10,7 +10,8 @@ set -u
 LC_ALL=C
 export LC_ALL
 ROOT=$(cd "$(dirname "$0")/.." && pwd) || exit 2
-S=$ROOT/stsify
+S=${STSIFY:-$ROOT/stsify}
+case $S in /*) ;; *) S=$ROOT/$S ;; esac
 SEED=$ROOT/testdata/cases/seed-postgres/in/postgres.yaml
 NONE=$ROOT/testdata/cases/nothing-to-convert/in
 T=$(mktemp -d) || exit 2
@@ -95,6 +96,32 @@ if [ "$(id -u)" != 0 ]; then
 else
 	echo "cli: skipped the read-only -w check (running as root)"
 fi
+
+# walking: --include / --exclude-path, symlinks read once, a symlink out of
+# the tree skipped, a directory cycle ended
+mkdir -p walk/a walk/b walk/.hidden outside
+cp seed.yaml walk/a/db.yaml
+cp seed.yaml walk/.hidden/db.yaml
+cp seed.yaml outside/db.yaml
+printf 'x: 1\n' >walk/b/other.yml
+printf 'not yaml\n' >walk/b/notes.txt
+ln -s ../a/db.yaml walk/b/link.yaml
+ln -s ../../outside/db.yaml walk/b/out.yaml
+ln -s .. walk/a/loop
+expect 0 "-l on a tree" -- "$S" -l walk
+[ "$(cat out)" = "walk/a/db.yaml" ] && ok || bad "tree -l printed '$(cat out)'"
+grep -q "^walk/b/out.yaml: warning: .*\[symlink-outside\]" err && ok || bad "no symlink-outside warning: $(cat err)"
+# (patterns apply to the path shown: the symlink's, not its target's)
+expect 0 "--exclude-path" -- "$S" -l --exclude-path '/a/' walk
+[ "$(cat out)" = "walk/b/link.yaml" ] && ok || bad "--exclude-path kept '$(cat out)'"
+expect 0 "--include" -- "$S" -l --include 'other' walk
+[ -s out ] && bad "--include kept '$(cat out)'" || ok
+expect 2 "bad --include" -- "$S" --include '(' walk
+expect 2 "bad --format" -- "$S" --format yaml walk
+expect 0 "--format json" -- "$S" --format json seed.yaml
+python3 -c 'import json,sys; d=json.load(open("out")); assert d["deployments"][0]["converted"]' 2>/dev/null && ok ||
+	bad "--format json printed no plan"
+[ -s err ] && bad "--format json printed on stderr: $(head -2 err)" || ok
 
 echo "cli: $pass passed, $fail failed"
 [ "$fail" = 0 ]

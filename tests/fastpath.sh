@@ -8,8 +8,8 @@
 #   STSIFY=/path/to/stsify STSIFY_CORPUS=/path/to/corpus sh tests/fastpath.sh
 #
 # Inputs: every golden input file (with its case's args), the input files
-# of each golden case joined into one stream, the example repository joined
-# into one stream, every corpus file and each corpus folder joined, and a
+# of each golden case joined into one stream, the fixture repository
+# testdata/repo joined into one stream (also with --format json), every corpus file and each corpus folder joined, and a
 # generated stream (bench/gen, when built).  For each: `stsify ARGS < F`
 # with -j 1 and -j 3, and with STSIFY_FULL_PARSE=1, must print the same
 # stdout and stderr and exit with the same code.
@@ -83,8 +83,11 @@ for c in testdata/cases/*/; do
 	eval "check \"$name (joined)\" \"\$TMP/joined.yaml\" $ARGS"
 done
 # shellcheck disable=SC2046
-join $(find testdata/example -type f -name '*.yaml' | sort) >"$TMP/example.yaml"
-check "testdata/example (joined)" "$TMP/example.yaml"
+join $(find testdata/repo -type f \( -name '*.yaml' -o -name '*.yml' \) ! -path '*/templates/*' | sort) >"$TMP/repo.yaml"
+check "testdata/repo (joined)" "$TMP/repo.yaml"
+# the JSON report (on stderr in filter mode) lists every Deployment, those
+# without a claim included, which the fast path then parses too
+check "testdata/repo (joined) --format json" "$TMP/repo.yaml" --format json
 
 if [ -d "$CORPUS" ]; then
 	for d in "$CORPUS"/*/; do
@@ -104,6 +107,7 @@ fi
 if [ -x bench/gen ]; then
 	bench/gen stream 3M 7 >"$TMP/gen.yaml" && check "bench/gen stream 3M 7" "$TMP/gen.yaml"
 	bench/gen stream 1M 8 >"$TMP/gen.yaml" && check "bench/gen stream 1M 8 --all" "$TMP/gen.yaml" --all
+	check "bench/gen stream 1M 8 --format json" "$TMP/gen.yaml" --format json
 else
 	echo "fastpath: bench/gen is not built: generated stream skipped"
 fi

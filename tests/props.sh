@@ -1,7 +1,7 @@
 #!/bin/sh
 # tests/props.sh - properties that must hold for any input, checked over every
 # golden input file (testdata/cases/*/in/**), the example repository
-# (testdata/example/**) and every file of the corpus (../shared/corpus, less
+# (testdata/repo/**) and every file of the corpus (../shared/corpus, less
 # SOURCES.tsv and NOTES.md).
 #
 #   sh tests/props.sh
@@ -22,7 +22,7 @@
 #   - exit 3: -w leaves the file byte-identical.
 # Cross-file sets: all files of one corpus folder (each at-<commit>/ subfolder
 # is a set of its own; a folder with a single file is left to the single-file
-# checks) in ONE invocation, and testdata/example walked as a
+# checks) in ONE invocation, and testdata/repo walked as a
 # directory; checked for no crash, patch == -w, a parseable result and
 # idempotence.
 #
@@ -204,6 +204,8 @@ one_file() {
 	mkdir -p "$TMP/orig/x"
 	_name=${1##*/}
 	cp "$1" "$TMP/orig/x/$_name"
+	# the corpus is read-only, and -w leaves read-only files alone
+	chmod -R u+w "$TMP/orig"
 	check "x/$_name" "x/$_name"
 	report "$2"
 }
@@ -237,18 +239,19 @@ one_set() {
 	fi
 	_label=$1
 	shift
+	chmod -R u+w "$TMP/orig"
 	check "" "$@"
 	report "set $_label"
 }
 
 # golden inputs and the example repository, one file at a time
-find testdata/cases testdata/example -type f 2>/dev/null |
-	grep -E '^testdata/(cases/[^/]+/in/|example/)' | sort >"$TMP/list"
+find testdata/cases testdata/repo -type f 2>/dev/null |
+	grep -E '^testdata/(cases/[^/]+/in/|repo/)' | sort >"$TMP/list"
 while IFS= read -r f; do
 	one_file "$ROOT/$f" "$f"
 done <"$TMP/list"
-if [ -d testdata/example ]; then
-	one_set "testdata/example (walked)" testdata/example walk
+if [ -d testdata/repo ]; then
+	one_set "testdata/repo (walked)" testdata/repo walk
 fi
 
 # the corpus, one file at a time, then one set per folder

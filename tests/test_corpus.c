@@ -133,7 +133,7 @@ Test(corpus, properties_of_every_golden_input)
 	collect("testdata", &paths, &n, &alloc);
 	cr_assert_gt(n, 60, "golden inputs not found (run from the repository root)");
 	for (size_t i = 0; i < n; i++) {
-		if (!strstr(paths[i], "/in/") && !strstr(paths[i], "example/")) {
+		if (!strstr(paths[i], "/in/") && !strstr(paths[i], "repo/")) {
 			free(paths[i]);
 			continue;
 		}

@@ -23,9 +23,9 @@ Test(render, ambiguous_strings_are_quoted)
 {
 	static const char *const quoted[] = {
 		"yes", "No", "on", "null", "~", "true", "1.0", "0755", "0x1f", "12", "1e3", "", "a b",
-		"-x", "a:b", "#c", "2024-01-02", ".inf", "1:30",
+		"-x", "a:", "a: b", "#c", "2024-01-02", ".inf", "1:30",
 	};
-	static const char *const plain[] = { "pg", "pg-data", "ReadWriteOnce", "10Gi", "apps/v1", "a.b_c" };
+	static const char *const plain[] = { "pg", "pg-data", "ReadWriteOnce", "10Gi", "apps/v1", "a.b_c", "busybox:1.36", "a:b" };
 
 	for (size_t i = 0; i < sizeof(quoted) / sizeof(*quoted); i++) {
 		char *r = scalar(quoted[i], true, false);

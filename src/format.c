@@ -1,0 +1,250 @@
+/*
+ * format.c - JSON and SARIF reports (see format.h).
+ */
+#include "format.h"
+
+#include <jansson.h>
+#include <string.h>
+
+#include "report.h"
+#include "util.h"
+
+static const struct {
+	const char *code, *text;
+} codes[] = {
+	{ "access-mode", "a template's access mode differs from the claim's (ReadWriteMany)" },
+	{ "annotation", "an stsify.dev annotation decided" },
+	{ "api-version", "the apiVersion becomes apps/v1" },
+	{ "claim-binding", "volumeName or selector of a claim dropped from its template" },
+	{ "claim-not-found", "the claim is not in the input: the template uses defaults" },
+	{ "data-migration", "the old claim's data must be copied to the new claim of pod 0" },
+	{ "dropped-field", "a Deployment-only field is dropped" },
+	{ "helm-template", "a Helm template is skipped" },
+	{ "internal", "a bug in stsify: the Deployment is left as it is" },
+	{ "no-selector", "neither a selector nor pod labels: left as it is" },
+	{ "parse-error", "the file is not valid YAML: left untouched" },
+	{ "paused", "a paused Deployment becomes a StatefulSet, which cannot be paused" },
+	{ "read-error", "the file cannot be read" },
+	{ "reference", "a reference now names the StatefulSet" },
+	{ "selector-synthesized", "the selector is made from the pod template's labels" },
+	{ "service-added", "a headless Service is added" },
+	{ "service-not-added", "no Service could be added: add one by hand" },
+	{ "service-reused", "an existing headless Service becomes the serviceName" },
+	{ "service-selector", "the new Service selects the pod template's labels" },
+	{ "shared-pvc", "a writable claim is shared by several replicas" },
+	{ "shared-rwx", "a ReadWriteMany claim is shared: reported, not converted" },
+	{ "single-replica-pvc", "one replica on a claim: reported, not converted" },
+	{ "stale-reference", "text that still names the Deployment and cannot be rewritten" },
+	{ "stateful-deployment", "a stateful image (or --all) on a claim: converted" },
+	{ "summary", "what the run did (-v)" },
+	{ "unsupported-alias", "anchors, aliases or merge keys prevent a safe edit" },
+	{ "unsupported-layout", "the text cannot be edited safely" },
+	{ "update-strategy", "strategy Recreate becomes updateStrategy RollingUpdate" },
+	{ "usage", "an invalid option value" },
+	{ "verify-failed", "the rewrite did not verify: the file is left untouched" },
+	{ "write-error", "the file cannot be written: it is left untouched" },
+};
+
+const char *finding_description(const char *code)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(codes); i++)
+		if (!strcmp(codes[i].code, code))
+			return codes[i].text;
+	return NULL;
+}
+
+static const char *const status_names[] = { "unchanged", "changed", "failed", "skipped" };
+
+static json_t *str_or_null(const char *s)
+{
+	return s && *s ? json_string(s) : json_null();
+}
+
+static json_t *finding_json(const struct finding *f)
+{
+	json_t *o = json_object();
+
+	json_object_set_new(o, "path", json_string(f->path));
+	json_object_set_new(o, "line", f->line ? json_integer(f->line) : json_null());
+	json_object_set_new(o, "column", f->col ? json_integer(f->col) : json_null());
+	json_object_set_new(o, "severity", json_string(severity_name(f->sev)));
+	json_object_set_new(o, "code", json_string(f->code));
+	json_object_set_new(o, "message", json_string(f->msg));
+	if (f->kind) {
+		json_t *r = json_object();
+
+		json_object_set_new(r, "kind", json_string(f->kind));
+		json_object_set_new(r, "namespace", str_or_null(f->ns));
+		json_object_set_new(r, "name", json_string(f->name ? f->name : ""));
+		json_object_set_new(o, "resource", r);
+	} else {
+		json_object_set_new(o, "resource", json_null());
+	}
+	return o;
+}
+
+static json_t *deployment_json(const struct dep_summary *d)
+{
+	json_t *o = json_object(), *claims = json_array(), *refs = json_array();
+
+	json_object_set_new(o, "path", json_string(d->path));
+	json_object_set_new(o, "line", json_integer(d->line));
+	json_object_set_new(o, "column", json_integer(d->col));
+	json_object_set_new(o, "namespace", str_or_null(d->ns));
+	json_object_set_new(o, "name", json_string(d->name));
+	json_object_set_new(o, "converted", json_boolean(d->converted));
+	json_object_set_new(o, "reason", json_string(d->reason));
+	if (d->converted) {
+		json_t *svc = json_object();
+
+		json_object_set_new(o, "statefulSet", json_string(d->name));
+		json_object_set_new(svc, "name", json_string(d->service));
+		json_object_set_new(svc, "added", json_boolean(d->service_added));
+		json_object_set_new(o, "service", svc);
+	} else {
+		json_object_set_new(o, "statefulSet", json_null());
+		json_object_set_new(o, "service", json_null());
+	}
+	for (size_t k = 0; k < d->nclaim; k++) {
+		const struct claim_summary *c = &d->claim[k];
+		json_t *co = json_object();
+
+		json_object_set_new(co, "volume", json_string(c->volume));
+		json_object_set_new(co, "claim", json_string(c->claim));
+		json_object_set_new(co, "newClaim", json_string(c->new_claim));
+		if (c->pvc_path) {
+			json_t *m = json_object();
+
+			json_object_set_new(m, "path", json_string(c->pvc_path));
+			json_object_set_new(m, "line", json_integer(c->pvc_line));
+			json_object_set_new(co, "claimManifest", m);
+		} else {
+			json_object_set_new(co, "claimManifest", json_null());
+		}
+		json_array_append_new(claims, co);
+	}
+	for (size_t k = 0; k < d->nref; k++) {
+		const struct ref_summary *r = &d->ref[k];
+		json_t *ro = json_object();
+
+		json_object_set_new(ro, "path", json_string(r->path));
+		json_object_set_new(ro, "line", json_integer(r->line));
+		json_object_set_new(ro, "column", json_integer(r->col));
+		json_object_set_new(ro, "kind", json_string(r->kind));
+		json_object_set_new(ro, "name", json_string(r->name));
+		json_array_append_new(refs, ro);
+	}
+	json_object_set_new(o, "claims", claims);
+	json_object_set_new(o, "references", refs);
+	return o;
+}
+
+static int dump(FILE *fp, json_t *doc)
+{
+	int r = json_dumpf(doc, fp, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+
+	json_decref(doc);
+	if (!r)
+		fputc('\n', fp);
+	return r;
+}
+
+int format_json(FILE *fp, const struct report *rep, const struct stsify_file *files, size_t n,
+		int exit_code)
+{
+	json_t *doc = json_object(), *fs = json_array(), *finds = json_array(), *deps = json_array();
+	const struct finding **v;
+
+	json_object_set_new(doc, "stsify", json_string(STSIFY_VERSION));
+	json_object_set_new(doc, "reportVersion", json_integer(1));
+	json_object_set_new(doc, "exitCode", json_integer(exit_code));
+	for (size_t i = 0; i < n; i++) {
+		json_t *f = json_object();
+
+		json_object_set_new(f, "path", json_string(files[i].path));
+		json_object_set_new(f, "status", json_string(status_names[files[i].status]));
+		json_array_append_new(fs, f);
+	}
+	report_sorted(rep, &v);
+	for (size_t i = 0; i < rep->n; i++)
+		json_array_append_new(finds, finding_json(v[i]));
+	free(v);
+	for (size_t i = 0; i < rep->ndep; i++)
+		json_array_append_new(deps, deployment_json(&rep->dep[i]));
+	json_object_set_new(doc, "files", fs);
+	json_object_set_new(doc, "findings", finds);
+	json_object_set_new(doc, "deployments", deps);
+	return dump(fp, doc);
+}
+
+static const char *sarif_level(enum severity sev)
+{
+	return sev == SEV_ERROR ? "error" : sev == SEV_WARNING ? "warning" : "note";
+}
+
+int format_sarif(FILE *fp, const struct report *rep)
+{
+	json_t *doc = json_object(), *run = json_object(), *driver = json_object();
+	json_t *tool = json_object(), *rules = json_array(), *results = json_array(), *runs = json_array();
+	const struct finding **v;
+
+	report_sorted(rep, &v);
+	/* rules: each code used, in order of first use */
+	for (size_t i = 0; i < rep->n; i++) {
+		bool seen = false;
+		json_t *rule, *sd, *cfg;
+
+		for (size_t j = 0; j < i && !seen; j++)
+			seen = !strcmp(v[j]->code, v[i]->code);
+		if (seen)
+			continue;
+		rule = json_object();
+		sd = json_object();
+		cfg = json_object();
+		json_object_set_new(rule, "id", json_string(v[i]->code));
+		json_object_set_new(sd, "text", json_string(finding_description(v[i]->code)
+							     ? finding_description(v[i]->code)
+							     : v[i]->code));
+		json_object_set_new(rule, "shortDescription", sd);
+		json_object_set_new(cfg, "level", json_string(sarif_level(v[i]->sev)));
+		json_object_set_new(rule, "defaultConfiguration", cfg);
+		json_array_append_new(rules, rule);
+	}
+	for (size_t i = 0; i < rep->n; i++) {
+		const struct finding *f = v[i];
+		json_t *r = json_object(), *msg = json_object(), *locs = json_array();
+		json_t *loc = json_object(), *phys = json_object(), *art = json_object();
+
+		json_object_set_new(r, "ruleId", json_string(f->code));
+		json_object_set_new(r, "level", json_string(sarif_level(f->sev)));
+		json_object_set_new(msg, "text", json_string(f->msg));
+		json_object_set_new(r, "message", msg);
+		json_object_set_new(art, "uri", json_string(f->path));
+		json_object_set_new(art, "uriBaseId", json_string("%SRCROOT%"));
+		json_object_set_new(phys, "artifactLocation", art);
+		if (f->line) {
+			json_t *region = json_object();
+
+			json_object_set_new(region, "startLine", json_integer(f->line));
+			json_object_set_new(region, "startColumn", json_integer(f->col));
+			json_object_set_new(phys, "region", region);
+		}
+		json_object_set_new(loc, "physicalLocation", phys);
+		json_array_append_new(locs, loc);
+		json_object_set_new(r, "locations", locs);
+		json_array_append_new(results, r);
+	}
+	free(v);
+	json_object_set_new(driver, "name", json_string("stsify"));
+	json_object_set_new(driver, "version", json_string(STSIFY_VERSION));
+	json_object_set_new(driver, "rules", rules);
+	json_object_set_new(tool, "driver", driver);
+	json_object_set_new(run, "tool", tool);
+	json_object_set_new(run, "columnKind", json_string("unicodeCodePoints"));
+	json_object_set_new(run, "results", results);
+	json_array_append_new(runs, run);
+	json_object_set_new(doc, "$schema", json_string("https://json.schemastore.org/sarif-2.1.0.json"));
+	json_object_set_new(doc, "version", json_string("2.1.0"));
+	json_object_set_new(doc, "runs", runs);
+	return dump(fp, doc);
+}

@@ -1,0 +1,526 @@
+/*
+ * krm.c - the Kustomize plugin and KRM function front ends (see krm.h).
+ *
+ * Both keep the CLI's promise as far as their orchestrator lets them: the
+ * plugin's stream and the ResourceList are edited in place by the one
+ * pipeline, so an input with nothing to do comes back byte for byte.  The
+ * results are appended to the ResourceList through the same plan -> lower
+ * -> verify path as every other edit, so they take its style (block or
+ * JSON) and are checked before anything is written.
+ */
+#include "krm.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "edit.h"
+#include "lower.h"
+#include "plan.h"
+#include "render.h"
+#include "report.h"
+#include "rindex.h"
+#include "rules.h"
+#include "source.h"
+#include "util.h"
+#include "verify.h"
+#include "writeout.h"
+#include "ytree.h"
+
+#define KRM_API "stsify.dev/v1alpha1"
+
+enum field_type { FIELD_STRING, FIELD_REGEX, FIELD_BOOL };
+
+/* Sorted by name; each mirrors the option of the same name in kebab case. */
+static const struct field {
+	const char *name;
+	enum field_type type;
+} fields[] = {
+	{ "all", FIELD_BOOL },
+	{ "exclude", FIELD_REGEX },
+	{ "keepAccessModes", FIELD_BOOL },
+	{ "keepMaxUnavailable", FIELD_BOOL },
+	{ "select", FIELD_REGEX },
+	{ "statefulImages", FIELD_REGEX },
+	{ "storageClass", FIELD_STRING },
+	{ "storageSize", FIELD_STRING },
+};
+
+bool krm_is_plugin(const char *argv0)
+{
+	const char *base = argv0 ? strrchr(argv0, '/') : NULL;
+
+	base = base ? base + 1 : argv0;
+	return base && !strcmp(base, KRM_PLUGIN_NAME);
+}
+
+static struct finding *config_error(struct report *rep, const struct source *src,
+				    const struct ynode *at, const char *fmt, ...) ATTR_PRINTF(4, 5);
+
+static struct finding *config_error(struct report *rep, const struct source *src,
+				    const struct ynode *at, const char *fmt, ...)
+{
+	struct strbuf sb = STRBUF_INIT;
+	struct finding *f;
+	va_list ap;
+
+	va_start(ap, fmt);
+	strbuf_vaddf(&sb, fmt, ap);
+	va_end(ap);
+	f = report_add(rep, src, at ? at->start : NOPOS, SEV_ERROR, "config", "%s", sb.buf);
+	strbuf_release(&sb);
+	return f;
+}
+
+/* Set field fd of opt from scalar v; -1 (and a finding) when v will not do. */
+static int set_field(struct stsify_options *opt, const struct field *fd, const struct ynode *v,
+		     const char *where, const struct source *src, struct report *rep)
+{
+	const char *s = ynode_str(v);
+	bool b = false;
+
+	if (!s || (v->style == YSTYLE_PLAIN && (!v->tlen || !strcmp(s, "~") || !strcmp(s, "null")))) {
+		config_error(rep, src, v, "field \"%s\" of %s must be %s", fd->name, where,
+			     fd->type == FIELD_BOOL ? "true or false" : "a string");
+		return -1;
+	}
+	if (fd->type == FIELD_BOOL) {
+		if (!strcmp(s, "true") || !strcmp(s, "True") || !strcmp(s, "TRUE"))
+			b = true;
+		else if (strcmp(s, "false") && strcmp(s, "False") && strcmp(s, "FALSE")) {
+			config_error(rep, src, v, "field \"%s\" of %s must be true or false, not \"%s\"",
+				     fd->name, where, s);
+			return -1;
+		}
+	}
+	if (fd->type == FIELD_REGEX) {
+		/* checked here, to be reported at its place */
+		struct stsify_options one = STSIFY_OPTIONS_INIT;
+		struct rules ru;
+		char *err;
+
+		if (!strcmp(fd->name, "select"))
+			one.select = s;
+		else if (!strcmp(fd->name, "exclude"))
+			one.exclude = s;
+		else
+			one.stateful_images = s;
+		if (rules_init(&ru, &one, &err)) {
+			config_error(rep, src, v, "field \"%s\" of %s: %s", fd->name, where, err);
+			free(err);
+			return -1;
+		}
+		rules_release(&ru);
+	}
+	if (!strcmp(fd->name, "all"))
+		opt->all = b;
+	else if (!strcmp(fd->name, "exclude"))
+		opt->exclude = s;
+	else if (!strcmp(fd->name, "keepAccessModes"))
+		opt->keep_access_modes = b;
+	else if (!strcmp(fd->name, "keepMaxUnavailable"))
+		opt->keep_max_unavailable = b;
+	else if (!strcmp(fd->name, "select"))
+		opt->select = s;
+	else if (!strcmp(fd->name, "statefulImages"))
+		opt->stateful_images = s;
+	else if (!strcmp(fd->name, "storageClass"))
+		opt->storage_class = s;
+	else if (!strcmp(fd->name, "storageSize")) {
+		if (!*s) {
+			config_error(rep, src, v, "field \"storageSize\" of %s needs a size such as 10Gi", where);
+			return -1;
+		}
+		opt->storage_size = s;
+	} else
+		BUG_ON(1);
+	return 0;
+}
+
+/*
+ * The pairs of map (a StatefulSetMigration, or a ConfigMap's data) are
+ * fields, but for the keys in envelope.  Every problem is reported.
+ */
+static int read_fields(struct stsify_options *opt, const struct ynode *map,
+		       const char *const *envelope, const char *where, const struct source *src,
+		       struct report *rep)
+{
+	int ret = 0;
+
+	for (size_t i = 0; i + 1 < map->nkid; i += 2) {
+		const struct ynode *k = map->kid[i], *v = map->kid[i + 1];
+		const struct field *fd = NULL;
+		bool skip = false;
+
+		for (const char *const *e = envelope; *e && !skip; e++)
+			skip = ynode_is(k, *e);
+		if (skip)
+			continue;
+		for (size_t j = 0; j < ARRAY_SIZE(fields) && !fd; j++)
+			if (ynode_is(k, fields[j].name))
+				fd = &fields[j];
+		if (!fd) {
+			struct strbuf known = STRBUF_INIT;
+
+			for (size_t j = 0; j < ARRAY_SIZE(fields); j++)
+				strbuf_addf(&known, "%s%s", j ? ", " : "", fields[j].name);
+			config_error(rep, src, k, "unknown field \"%s\" in %s (known fields: %s)",
+				     ynode_str(k) ? ynode_str(k) : "?", where, known.buf);
+			strbuf_release(&known);
+			ret = -1;
+		} else if (set_field(opt, fd, v, where, src, rep)) {
+			ret = -1;
+		}
+	}
+	return ret;
+}
+
+int krm_config(struct stsify_options *opt, const struct source *src, const struct ynode *cfg,
+	       struct report *rep)
+{
+	static const char *const sts_envelope[] = { "apiVersion", "kind", "metadata", NULL };
+	static const char *const none[] = { NULL };
+	const struct ynode *kind = ynode_get(cfg, "kind"), *api = ynode_get(cfg, "apiVersion");
+	const char *name = ynode_str(ynode_path(cfg, "metadata", "name", NULL));
+	struct stsify_options o = *opt;
+	char *where;
+	int ret;
+
+	if (!cfg || (cfg->kind == YNODE_SCALAR && cfg->style == YSTYLE_PLAIN && !cfg->tlen) ||
+	    (cfg->kind == YNODE_MAP && !cfg->nkid))
+		return 0;
+	if (cfg->kind != YNODE_MAP) {
+		config_error(rep, src, cfg, "the configuration must be a StatefulSetMigration (%s) or a ConfigMap",
+			     KRM_API);
+		return -1;
+	}
+	if (ynode_is(kind, "StatefulSetMigration")) {
+		if (!ynode_is(api, KRM_API)) {
+			config_error(rep, src, api ? api : cfg, "StatefulSetMigration must have apiVersion %s, not \"%s\"",
+				     KRM_API, ynode_str(api) ? ynode_str(api) : "");
+			return -1;
+		}
+		where = name ? xasprintf("StatefulSetMigration \"%s\"", name) : xstrdup("StatefulSetMigration");
+		ret = read_fields(&o, cfg, sts_envelope, where, src, rep);
+	} else if (ynode_is(kind, "ConfigMap")) {
+		const struct ynode *data = ynode_get(cfg, "data");
+
+		where = name ? xasprintf("the data of ConfigMap \"%s\"", name) : xstrdup("the data of the ConfigMap");
+		ret = 0;
+		if (data && data->kind == YNODE_MAP)
+			ret = read_fields(&o, data, none, where, src, rep);
+		else if (data && !(data->kind == YNODE_SCALAR && data->style == YSTYLE_PLAIN && !data->tlen)) {
+			config_error(rep, src, data, "%s must be a mapping", where);
+			ret = -1;
+		}
+	} else {
+		config_error(rep, src, kind ? kind : cfg,
+			     "configuration of kind \"%s\" is not supported: use a StatefulSetMigration (%s) or a ConfigMap",
+			     ynode_str(kind) ? ynode_str(kind) : "", KRM_API);
+		return -1;
+	}
+	free(where);
+	if (!ret)
+		*opt = o;
+	return ret;
+}
+
+static bool has_internal_error(const struct report *rep)
+{
+	for (size_t i = 0; i < rep->n; i++)
+		if (!strcmp(rep->f[i].code, "internal"))
+			return true;
+	return false;
+}
+
+/* ---- the Kustomize plugin ---- */
+
+static int plugin_finish(struct report *rep, int code)
+{
+	report_print(rep, stderr, false, SEV_WARNING);
+	report_release(rep);
+	if (fflush(stdout) || ferror(stdout) || fclose(stdout)) {
+		fprintf(stderr, "stsify: cannot write to stdout: %s\n", strerror(errno));
+		return STSIFY_EXIT_INPUT;
+	}
+	return code;
+}
+
+int krm_plugin_main(int argc, char **argv)
+{
+	struct stsify_options opt = STSIFY_OPTIONS_INIT;
+	struct report rep = REPORT_INIT;
+	struct stsify_file f = { .path = "<stdin>" };
+	struct source src;
+	struct ystream ys = { 0 };
+	char *cbuf, *buf = NULL;
+	size_t clen, len;
+	int code = STSIFY_EXIT_OK;
+
+	if (argc != 2) {
+		fprintf(stderr, "stsify: as the Kustomize plugin %s, stsify takes one argument, the path of its configuration\n",
+			KRM_PLUGIN_NAME);
+		return STSIFY_EXIT_USAGE;
+	}
+	if (read_file(argv[1], &cbuf, &clen)) {
+		report_add_at(&rep, argv[1], 0, 0, SEV_ERROR, "read-error", "cannot read: %s", strerror(errno));
+		return plugin_finish(&rep, STSIFY_EXIT_USAGE);
+	}
+	source_init_take(&src, argv[1], cbuf, clen);
+	if (ystream_parse(&ys, src.buf, src.len)) {
+		if (ys.err_off != NOPOS)
+			report_add(&rep, &src, ys.err_off, SEV_ERROR, "parse-error", "%s",
+				   ys.err_msg ? ys.err_msg : "invalid YAML");
+		else
+			report_add_at(&rep, src.path, (unsigned)ys.err_line, (unsigned)ys.err_col, SEV_ERROR,
+				      "parse-error", "%s", ys.err_msg ? ys.err_msg : "invalid YAML");
+		code = STSIFY_EXIT_USAGE;
+	} else if (ys.ndoc != 1 || !ynode_is(ynode_get(ys.doc[0].root, "kind"), "StatefulSetMigration")) {
+		report_add(&rep, &src, NOPOS, SEV_ERROR, "config",
+			   "the configuration must be one StatefulSetMigration (%s)", KRM_API);
+		code = STSIFY_EXIT_USAGE;
+	} else if (krm_config(&opt, &src, ys.doc[0].root, &rep)) {
+		code = STSIFY_EXIT_USAGE;
+	}
+	if (code)
+		goto out;
+	if (read_file("-", &buf, &len)) {
+		report_add_at(&rep, "<stdin>", 0, 0, SEV_ERROR, "read-error", "cannot read: %s", strerror(errno));
+		code = STSIFY_EXIT_INPUT;
+		goto out;
+	}
+	f.in = buf;
+	f.inlen = len;
+	if (stsify_run(&opt, &f, 1, &rep)) {
+		code = STSIFY_EXIT_USAGE;
+		goto out;
+	}
+	if (f.status == STSIFY_CHANGED)
+		write_all(stdout, f.out, f.outlen);
+	else
+		write_all(stdout, buf, len);
+	if (f.status == STSIFY_FAILED || has_internal_error(&rep))
+		code = STSIFY_EXIT_INPUT;
+	stsify_file_release(&f);
+out:
+	free(buf);
+	ystream_release(&ys);
+	source_release(&src);
+	return plugin_finish(&rep, code);
+}
+
+/* ---- the KRM function ---- */
+
+/* The root of the only document of ys, when it is a ResourceList. */
+static const struct ynode *resource_list(const struct ystream *ys)
+{
+	if (ys->ndoc != 1 || !ys->doc[0].root || ys->doc[0].root->kind != YNODE_MAP ||
+	    !rindex_is_resource_list(ys->doc[0].root))
+		return NULL;
+	return ys->doc[0].root;
+}
+
+bool krm_is_resource_list(const char *buf, size_t len)
+{
+	struct ystream ys;
+	bool is;
+
+	if (!memmem(buf, len, "ResourceList", 12))
+		return false;
+	is = !ystream_parse(&ys, buf, len) && resource_list(&ys);
+	ystream_release(&ys);
+	return is;
+}
+
+/* The item of the ResourceList root that holds offset off, or NULL. */
+static const struct ynode *item_at(const struct ynode *root, size_t off)
+{
+	const struct ynode *items = ynode_get(root, "items");
+
+	for (size_t i = 0; items && items->kind == YNODE_SEQ && i < items->nkid; i++)
+		if (items->kid[i]->prop <= off && off < items->kid[i]->end)
+			return items->kid[i];
+	return NULL;
+}
+
+static const char *str_or_empty(const struct ynode *n)
+{
+	return ynode_str(n) ? ynode_str(n) : "";
+}
+
+/* resourceRef: the object as it is in the output (out_ri). */
+static struct val *resource_ref(const struct ynode *item, const struct rindex *out_ri)
+{
+	const char *api = str_or_empty(ynode_get(item, "apiVersion"));
+	const char *kind = str_or_empty(ynode_get(item, "kind"));
+	const char *name = str_or_empty(ynode_path(item, "metadata", "name", NULL));
+	const char *ns = str_or_empty(ynode_path(item, "metadata", "namespace", NULL));
+	const struct resource *now = rindex_find(out_ri, kind, ns, name);
+	struct val *ref;
+
+	if (!now && !strcmp(kind, "Deployment"))
+		now = rindex_find(out_ri, "StatefulSet", ns, name);
+	if (now) {
+		api = now->api;
+		kind = now->kind;
+	}
+	if (!*kind || !*name)
+		return NULL;
+	ref = val_map();
+	val_set(ref, "apiVersion", val_str(api));
+	val_set(ref, "kind", val_str(kind));
+	val_set(ref, "name", val_str(name));
+	if (*ns)
+		val_set(ref, "namespace", val_str(ns));
+	return ref;
+}
+
+static struct val *result_of(const struct finding *f, const struct source *src,
+			     const struct ynode *root, const struct rindex *out_ri)
+{
+	struct val *r = val_map(), *ref;
+	const struct ynode *item = NULL;
+	char *msg = xasprintf("%s [%s]", f->msg, f->code);
+	size_t ls = f->line && !strcmp(f->path, src->path) ? source_line_offset(src, f->line) : (size_t)-1;
+
+	if (ls != (size_t)-1)
+		item = item_at(root, ls + (f->col ? f->col - 1 : 0));
+	val_set(r, "message", val_str(msg));
+	free(msg);
+	val_set(r, "severity", val_str(severity_name(f->sev)));
+	if (item && (ref = resource_ref(item, out_ri)))
+		val_set(r, "resourceRef", ref);
+	if (item && rindex_krm_annotation(item, "path")) {
+		const char *index = rindex_krm_annotation(item, "index");
+		struct val *file = val_set(r, "file", val_map());
+		char *end = NULL;
+		long long i = index ? strtoll(index, &end, 10) : -1;
+
+		val_set(file, "path", val_str(rindex_krm_annotation(item, "path")));
+		if (index && *index && !*end && i >= 0) {
+			char *num = xasprintf("%lld", i);
+
+			val_set(file, "index", val_raw(num));
+			free(num);
+		}
+	}
+	return r;
+}
+
+int krm_add_results(const struct source *src, const struct ystream *ys, const char *rl,
+		    size_t rllen, const struct report *rep, struct strbuf *out, char **why)
+{
+	struct plan p = { 0 };
+	struct source osrc;
+	struct ystream oys;
+	struct rindex ori = { 0 };
+	struct edits ed = EDITS_INIT;
+	const struct ynode *root = resource_list(ys), *oroot, *old;
+	const struct finding **v;
+	const struct edit *bad;
+	struct val *results;
+	struct op *o;
+	size_t bad_dep;
+	const char *code;
+	int ret = -1;
+
+	*why = NULL;
+	source_init_take(&osrc, src->path, xstrndup(rl, rllen), rllen);
+	if (ystream_parse(&oys, osrc.buf, osrc.len) || !(oroot = resource_list(&oys))) {
+		*why = xstrdup("the ResourceList to write back does not parse");
+		goto out;
+	}
+	rindex_add(&ori, 0, &oys);
+	results = val_seq();
+	old = ynode_get(oroot, "results");
+	for (size_t i = 0; old && old->kind == YNODE_SEQ && i < old->nkid; i++)
+		val_push(results, val_from_ynode(old->kid[i]));
+	report_sorted(rep, &v);
+	for (size_t i = 0; i < rep->n; i++)
+		val_push(results, result_of(v[i], src, root, &ori));
+	free(v);
+
+	/* results: replaced by old + new, as the last key */
+	ALLOC_GROW(p.op, 2, p.aop);
+	if (old) {
+		o = &p.op[p.nop++];
+		memset(o, 0, sizeof(*o));
+		o->kind = OP_REMOVE;
+		o->node = old;
+	}
+	o = &p.op[p.nop++];
+	memset(o, 0, sizeof(*o));
+	o->kind = OP_INSERT_PAIR;
+	o->node = oroot;
+	o->where = INS_LAST;
+	o->key = xstrdup("results");
+	o->val = results;
+	if (lower_input(&p, 0, &osrc, &oys, &ed, &bad_dep, &code, why))
+		goto out;
+	strbuf_reset(out);
+	if (edits_apply(&ed, osrc.buf, osrc.len, out, &bad)) {
+		*why = xstrdup("overlapping edits");
+		goto out;
+	}
+	if (verify_input(&p, 0, &osrc, &oys, out->buf, out->len, why))
+		goto out;
+	ret = 0;
+out:
+	edits_release(&ed);
+	plan_release(&p);
+	rindex_release(&ori);
+	ystream_release(&oys);
+	source_release(&osrc);
+	render_release();
+	return ret;
+}
+
+int krm_function(const struct stsify_options *base, const char *buf, size_t len,
+		 struct strbuf *out, struct report *rep)
+{
+	struct stsify_options opt = *base;
+	struct stsify_file f = { .path = "<stdin>", .in = buf, .inlen = len };
+	struct source src;
+	struct ystream ys;
+	const struct ynode *root;
+	const char *text = buf;
+	size_t textlen = len;
+	char *why;
+	int code = STSIFY_EXIT_OK;
+
+	source_init_take(&src, "<stdin>", xstrndup(buf, len), len);
+	if (ystream_parse(&ys, src.buf, src.len) || !(root = resource_list(&ys))) {
+		report_add(rep, &src, ys.err_off, SEV_ERROR, "parse-error", "not a ResourceList");
+		strbuf_add(out, buf, len);
+		code = STSIFY_EXIT_INPUT;
+		goto out;
+	}
+	if (krm_config(&opt, &src, ynode_get(root, "functionConfig"), rep) ||
+	    stsify_run(&opt, &f, 1, rep)) {
+		code = STSIFY_EXIT_USAGE;
+	} else {
+		if (f.status == STSIFY_CHANGED) {
+			text = f.out;
+			textlen = f.outlen;
+		}
+		if (f.status == STSIFY_FAILED || has_internal_error(rep))
+			code = STSIFY_EXIT_INPUT;
+	}
+	strbuf_reset(out);
+	if (!rep->n) {
+		strbuf_add(out, text, textlen);
+	} else if (krm_add_results(&src, &ys, text, textlen, rep, out, &why)) {
+		report_add(rep, &src, NOPOS, SEV_ERROR, "internal",
+			   "cannot add the results to the ResourceList (%s): a bug in stsify, please report it", why);
+		free(why);
+		strbuf_reset(out);
+		strbuf_add(out, text, textlen);
+		code = STSIFY_EXIT_INPUT;
+	}
+	stsify_file_release(&f);
+out:
+	ystream_release(&ys);
+	source_release(&src);
+	return code;
+}

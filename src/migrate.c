@@ -1,0 +1,190 @@
+/*
+ * migrate.c - the data migration plan (see migrate.h).
+ */
+#include "migrate.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "render.h"
+#include "report.h"
+#include "util.h"
+#include "writeout.h"
+
+/* Kubernetes object names: at most 63 characters for a Job's pods' labels. */
+static char *job_name(const char *sts, const char *volume)
+{
+	char *n = xasprintf("stsify-copy-%s-%s", sts, volume);
+
+	if (strlen(n) > 63) {
+		n[63] = '\0';
+		while (n[strlen(n) - 1] == '-' || n[strlen(n) - 1] == '.')
+			n[strlen(n) - 1] = '\0';
+	}
+	return n;
+}
+
+static struct val *metadata(const char *name, const char *ns)
+{
+	struct val *md = val_map(), *labels;
+
+	val_set(md, "name", val_str(name));
+	if (*ns)
+		val_set(md, "namespace", val_str(ns));
+	labels = val_set(md, "labels", val_map());
+	val_set(labels, "app.kubernetes.io/managed-by", val_str("stsify"));
+	return md;
+}
+
+static struct val *claim_volume(const char *name, const char *claim, bool ro)
+{
+	struct val *v = val_map(), *pvc;
+
+	val_set(v, "name", val_str(name));
+	pvc = val_set(v, "persistentVolumeClaim", val_map());
+	val_set(pvc, "claimName", val_str(claim));
+	if (ro)
+		val_set(pvc, "readOnly", val_raw("true"));
+	return v;
+}
+
+static struct val *mount(const char *name, const char *path, bool ro)
+{
+	struct val *m = val_map();
+
+	val_set(m, "name", val_str(name));
+	val_set(m, "mountPath", val_str(path));
+	if (ro)
+		val_set(m, "readOnly", val_raw("true"));
+	return m;
+}
+
+static void render_pair(struct strbuf *out, const struct dep_summary *d,
+			const struct claim_summary *c, const char *image)
+{
+	struct style st = { .indent = 2, .seq_indent = 0, .dash_gap = 2, .eol = "\n" };
+	struct val *pvc = val_map(), *job = val_map(), *spec, *tspec, *ctr, *cmd, *sc;
+	struct val *containers, *mounts, *vols;
+	char *jn = job_name(d->name, c->volume);
+
+	val_set(pvc, "apiVersion", val_str("v1"));
+	val_set(pvc, "kind", val_str("PersistentVolumeClaim"));
+	val_set(pvc, "metadata", metadata(c->new_claim, d->ns));
+	val_set(pvc, "spec", val_copy(c->spec));
+
+	val_set(job, "apiVersion", val_str("batch/v1"));
+	val_set(job, "kind", val_str("Job"));
+	val_set(job, "metadata", metadata(jn, d->ns));
+	spec = val_set(job, "spec", val_map());
+	val_set(spec, "backoffLimit", val_raw("0"));
+	tspec = val_set(val_set(spec, "template", val_map()), "spec", val_map());
+	val_set(tspec, "restartPolicy", val_str("Never"));
+	containers = val_set(tspec, "containers", val_seq());
+	ctr = val_push(containers, val_map());
+	val_set(ctr, "name", val_str("copy"));
+	val_set(ctr, "image", val_str(image));
+	cmd = val_set(ctr, "command", val_seq());
+	val_push(cmd, val_str("sh"));
+	val_push(cmd, val_str("-c"));
+	/* "/from/." copies the contents, dotfiles included; -a keeps owners,
+	 * modes, times and links (needs root, hence runAsUser 0) */
+	val_push(cmd, val_str("cp -a /from/. /to/ && sync && echo copied"));
+	sc = val_set(ctr, "securityContext", val_map());
+	val_set(sc, "runAsUser", val_raw("0"));
+	mounts = val_set(ctr, "volumeMounts", val_seq());
+	val_push(mounts, mount("from", "/from", true));
+	val_push(mounts, mount("to", "/to", false));
+	vols = val_set(tspec, "volumes", val_seq());
+	val_push(vols, claim_volume("from", c->claim, true));
+	val_push(vols, claim_volume("to", c->new_claim, false));
+
+	strbuf_addf(out, "# Data of claim \"%s\" for pod 0 of StatefulSet \"%s\", made by stsify.\n",
+		    c->claim, d->name);
+	strbuf_addstr(out, "# Apply after the Deployment is scaled to 0; see README.md.\n");
+	render_block_doc(out, &st, pvc);
+	strbuf_addstr(out, "---\n");
+	render_block_doc(out, &st, job);
+	val_free(pvc);
+	val_free(job);
+	free(jn);
+}
+
+static char *file_name(const struct dep_summary *d, const struct claim_summary *c)
+{
+	return *d->ns ? xasprintf("%s--%s--%s.yaml", d->ns, d->name, c->volume)
+		      : xasprintf("%s--%s.yaml", d->name, c->volume);
+}
+
+static int put(struct report *rep, const char *dir, const char *name, const struct strbuf *sb)
+{
+	char *path = xasprintf("%s/%s", dir, name);
+	FILE *fp = fopen(path, "w");
+	int bad = !fp || write_all(fp, sb->buf, sb->len) || fclose(fp);
+
+	if (bad)
+		report_add_at(rep, path, 0, 0, SEV_ERROR, "write-error", "cannot write the migration plan: %s",
+			      strerror(errno));
+	free(path);
+	return bad;
+}
+
+int migrate_write(const char *dir, struct report *rep, const char *image)
+{
+	struct strbuf readme = STRBUF_INIT;
+	int bad = 0, steps = 0;
+
+	if (mkdir(dir, 0777) && errno != EEXIST) {
+		report_add_at(rep, dir, 0, 0, SEV_ERROR, "write-error", "cannot create the migration plan folder: %s",
+			      strerror(errno));
+		return 1;
+	}
+	strbuf_addstr(&readme,
+		      "# Data migration plan\n\n"
+		      "Made by stsify. Each converted Deployment becomes a StatefulSet whose pod 0\n"
+		      "mounts a new claim `<template>-<statefulset>-0`. A StatefulSet adopts an\n"
+		      "existing claim of that name, so copy the data there before it starts.\n"
+		      "Nothing here has been applied. For each StatefulSet below, in order:\n\n");
+	for (size_t i = 0; i < rep->ndep; i++) {
+		const struct dep_summary *d = &rep->dep[i];
+		const char *nsflag = *d->ns ? " -n " : "";
+
+		if (!d->converted)
+			continue;
+		strbuf_addf(&readme, "## StatefulSet %s%s%s\n\n", d->name, *d->ns ? " in namespace " : "", d->ns);
+		strbuf_addf(&readme, "1. Stop the writers: `kubectl scale deployment/%s --replicas=0%s%s`\n"
+				     "   and wait until its pods are gone (`kubectl get pods%s%s`).\n",
+			    d->name, nsflag, d->ns, nsflag, d->ns);
+		for (size_t k = 0; k < d->nclaim; k++) {
+			const struct claim_summary *c = &d->claim[k];
+			char *fn = file_name(d, c), *jn = job_name(d->name, c->volume);
+			struct strbuf sb = STRBUF_INIT;
+
+			render_pair(&sb, d, c, image);
+			bad += put(rep, dir, fn, &sb);
+			strbuf_release(&sb);
+			strbuf_addf(&readme,
+				    "%d. Copy claim `%s` to `%s`: `kubectl apply -f %s`, then\n"
+				    "   `kubectl wait --for=condition=complete job/%s --timeout=1h%s%s`\n"
+				    "   and check its log (`kubectl logs job/%s%s%s`).\n",
+				    2 + (int)k, c->claim, c->new_claim, fn, jn, nsflag, d->ns, jn, nsflag, d->ns);
+			free(fn);
+			free(jn);
+			steps++;
+		}
+		strbuf_addf(&readme,
+			    "%d. Apply the migrated manifests (the StatefulSet and its Service); pod 0\n"
+			    "   starts on the copied data. Then delete the Deployment (a GitOps tool\n"
+			    "   prunes it) and the Job.\n"
+			    "%d. Only when the StatefulSet serves the data: delete the old claim%s.\n\n",
+			    2 + (int)d->nclaim, 3 + (int)d->nclaim, d->nclaim > 1 ? "s" : "");
+	}
+	if (!steps)
+		strbuf_addstr(&readme, "No Deployment was converted: there is nothing to migrate.\n");
+	bad += put(rep, dir, "README.md", &readme);
+	strbuf_release(&readme);
+	render_release();
+	return bad;
+}

@@ -1,0 +1,260 @@
+/*
+ * faults.c - an LD_PRELOAD shim that makes one system call fail, for the
+ * failure tests in tests/limits.sh (after jq's and SQLite's fault tests):
+ *
+ *   STSIFY_FAULT=CALL:ERRNO[:SUBSTRING] LD_PRELOAD=tests/faults.so stsify ...
+ *
+ * CALL is open, read, write, fsync, close, rename or mkstemp; ERRNO is
+ * ENOSPC, EIO, EROFS, EACCES or EDQUOT.  With SUBSTRING, only calls on a
+ * path containing it fail (open, rename, mkstemp; open covers openat, with
+ * which the walk reads the files it finds, by their name in the folder);
+ * calls on descriptors
+ * (read, write, fsync, close) fail on descriptors above 2 only, so stdin,
+ * stdout and stderr keep working.  write is the one call that fails like a
+ * filling disk: its first faulty call writes half the bytes, the next fails.
+ */
+#include <dlfcn.h>
+#include <pthread.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/types.h>
+#include <unistd.h>
+
+static char fault_name[32], subst[256];
+static int fault_errno;
+
+/* once: stsify calls open and read from several threads */
+static void parse_spec(void)
+{
+	const char *spec, *c;
+	size_t n;
+
+	if (!(spec = getenv("STSIFY_FAULT")) || !(c = strchr(spec, ':')))
+		return;
+	n = (size_t)(c - spec) < sizeof(fault_name) - 1 ? (size_t)(c - spec) : sizeof(fault_name) - 1;
+	memcpy(fault_name, spec, n);
+	fault_name[n] = '\0';
+	c++;
+	if (!strncmp(c, "ENOSPC", 6))
+		fault_errno = ENOSPC;
+	else if (!strncmp(c, "EIO", 3))
+		fault_errno = EIO;
+	else if (!strncmp(c, "EROFS", 5))
+		fault_errno = EROFS;
+	else if (!strncmp(c, "EACCES", 6))
+		fault_errno = EACCES;
+	else if (!strncmp(c, "EDQUOT", 6))
+		fault_errno = EDQUOT;
+	if ((c = strchr(c, ':')))
+		snprintf(subst, sizeof(subst), "%s", c + 1);
+}
+
+static const char *fault_call(int *err, const char **sub)
+{
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+
+	pthread_once(&once, parse_spec);
+	*err = fault_errno;
+	*sub = subst;
+	return fault_errno ? fault_name : "";
+}
+
+/* errno to fail with when call on path (or descriptor fd) must fail, else 0 */
+static int should_fail(const char *call, const char *path, int fd)
+{
+	int e;
+	const char *sub, *c = fault_call(&e, &sub);
+
+	if (!e || strcmp(c, call))
+		return 0;
+	if (path)
+		return !*sub || strstr(path, sub) ? e : 0;
+	return fd > 2 ? e : 0;
+}
+
+#define REAL(name, type)                                                       \
+	static type real_;                                                     \
+	if (!real_)                                                            \
+		*(void **)&real_ = dlsym(RTLD_NEXT, name)
+
+int open(const char *path, int flags, ...)
+{
+	typedef int (*fn)(const char *, int, ...);
+	mode_t mode = 0;
+	va_list ap;
+	int e;
+	REAL("open", fn);
+
+	if (flags & (O_CREAT | O_TMPFILE)) {
+		va_start(ap, flags);
+		mode = (mode_t)va_arg(ap, int);
+		va_end(ap);
+	}
+	if ((e = should_fail("open", path, -1))) {
+		errno = e;
+		return -1;
+	}
+	return real_(path, flags, mode);
+}
+
+int open64(const char *path, int flags, ...)
+{
+	typedef int (*fn)(const char *, int, ...);
+	mode_t mode = 0;
+	va_list ap;
+	int e;
+	REAL("open64", fn);
+
+	if (flags & (O_CREAT | O_TMPFILE)) {
+		va_start(ap, flags);
+		mode = (mode_t)va_arg(ap, int);
+		va_end(ap);
+	}
+	if ((e = should_fail("open", path, -1))) {
+		errno = e;
+		return -1;
+	}
+	return real_(path, flags, mode);
+}
+
+int openat(int dirfd, const char *path, int flags, ...)
+{
+	typedef int (*fn)(int, const char *, int, ...);
+	mode_t mode = 0;
+	va_list ap;
+	int e;
+	REAL("openat", fn);
+
+	if (flags & (O_CREAT | O_TMPFILE)) {
+		va_start(ap, flags);
+		mode = (mode_t)va_arg(ap, int);
+		va_end(ap);
+	}
+	if ((e = should_fail("open", path, -1))) {
+		errno = e;
+		return -1;
+	}
+	return real_(dirfd, path, flags, mode);
+}
+
+int openat64(int dirfd, const char *path, int flags, ...)
+{
+	typedef int (*fn)(int, const char *, int, ...);
+	mode_t mode = 0;
+	va_list ap;
+	int e;
+	REAL("openat64", fn);
+
+	if (flags & (O_CREAT | O_TMPFILE)) {
+		va_start(ap, flags);
+		mode = (mode_t)va_arg(ap, int);
+		va_end(ap);
+	}
+	if ((e = should_fail("open", path, -1))) {
+		errno = e;
+		return -1;
+	}
+	return real_(dirfd, path, flags, mode);
+}
+
+ssize_t read(int fd, void *buf, size_t n)
+{
+	typedef ssize_t (*fn)(int, void *, size_t);
+	int e;
+	REAL("read", fn);
+
+	if ((e = should_fail("read", NULL, fd))) {
+		errno = e;
+		return -1;
+	}
+	return real_(fd, buf, n);
+}
+
+ssize_t write(int fd, const void *buf, size_t n)
+{
+	typedef ssize_t (*fn)(int, const void *, size_t);
+	static int written_half;
+	int e;
+	REAL("write", fn);
+
+	if ((e = should_fail("write", NULL, fd))) {
+		if (!written_half && n > 1) {
+			written_half = 1;
+			return real_(fd, buf, n / 2);
+		}
+		errno = e;
+		return -1;
+	}
+	return real_(fd, buf, n);
+}
+
+int fsync(int fd)
+{
+	typedef int (*fn)(int);
+	int e;
+	REAL("fsync", fn);
+
+	if ((e = should_fail("fsync", NULL, fd))) {
+		errno = e;
+		return -1;
+	}
+	return real_(fd);
+}
+
+int close(int fd)
+{
+	typedef int (*fn)(int);
+	int e;
+	REAL("close", fn);
+
+	if ((e = should_fail("close", NULL, fd))) {
+		/* the descriptor is gone all the same, as Linux does */
+		real_(fd);
+		errno = e;
+		return -1;
+	}
+	return real_(fd);
+}
+
+int rename(const char *from, const char *to)
+{
+	typedef int (*fn)(const char *, const char *);
+	int e;
+	REAL("rename", fn);
+
+	if ((e = should_fail("rename", to, -1))) {
+		errno = e;
+		return -1;
+	}
+	return real_(from, to);
+}
+
+int mkstemp(char *tmpl)
+{
+	typedef int (*fn)(char *);
+	int e;
+	REAL("mkstemp", fn);
+
+	if ((e = should_fail("mkstemp", tmpl, -1))) {
+		errno = e;
+		return -1;
+	}
+	return real_(tmpl);
+}
+
+int mkstemp64(char *tmpl)
+{
+	typedef int (*fn)(char *);
+	int e;
+	REAL("mkstemp64", fn);
+
+	if ((e = should_fail("mkstemp", tmpl, -1))) {
+		errno = e;
+		return -1;
+	}
+	return real_(tmpl);
+}

@@ -1,0 +1,304 @@
+#!/bin/sh
+# tests/limits.sh - hostile and broken input, and failing system calls: each
+# ends in a clear error (or a clean result), never a crash, a hang or a
+# damaged file.
+#
+#   sh tests/limits.sh
+#   STSIFY=build/asan/stsify sh tests/limits.sh
+#   STSIFY_LIMITS_BIG=0 sh tests/limits.sh     skip the ~100 MB conversion
+#
+# Every input is generated in a temporary folder (nothing big is committed).
+# System call failures come from tests/faults.so (LD_PRELOAD, see faults.c);
+# a real full tmpfs and a real read-only mount are tried too, inside a
+# private mount namespace, when this machine allows it (else a note says
+# they were skipped).
+#
+# Output: a line per failure, then `limits: N passed, N failed`.
+
+set -u
+LC_ALL=C
+export LC_ALL
+ROOT=$(cd "$(dirname "$0")/.." && pwd) || exit 2
+S=${STSIFY:-$ROOT/stsify}
+case $S in
+/*) ;;
+*) S=$ROOT/$S ;;
+esac
+FAULTS=$ROOT/tests/faults.so
+SEED=$ROOT/testdata/cases/seed-postgres/in/postgres.yaml
+BIG=${STSIFY_LIMITS_BIG:-1}
+for f in "$S" "$FAULTS" "$SEED"; do
+	[ -e "$f" ] || { echo "limits: $f is missing (make stsify tests/faults.so)" >&2; exit 2; }
+done
+T=$(mktemp -d "${TMPDIR:-/tmp}/stsify-limits.XXXXXX") || exit 2
+trap 'chmod -R u+rwx "$T" 2>/dev/null; rm -rf "$T"' EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+cd "$T" || exit 2
+pass=0 fail=0
+
+ok() { pass=$((pass + 1)); }
+bad() {
+	fail=$((fail + 1))
+	echo "limits: FAIL: $*"
+	[ -s err ] && head -5 err | sed 's/^/    | /'
+}
+# run SECONDS ARG...: stsify with a time limit; stdout to out, stderr to err,
+# exit code to $rc.  A crash, a hang or a sanitizer report is a failure.
+run() {
+	_t=$1
+	shift
+	timeout -k 2 "$_t" "$S" "$@" </dev/null >out 2>err
+	rc=$?
+	crashcheck "$*"
+}
+crashcheck() {
+	case $rc in
+	0 | 1 | 2 | 3) ;;
+	124 | 137) bad "$1: timed out (exit $rc)" ;;
+	*) bad "$1: crashed (exit $rc)" ;;
+	esac
+	if grep -q -e 'BUG' -e 'Sanitizer' -e 'runtime error:' -e '^==[0-9]*==' err; then
+		bad "$1: BUG or sanitizer report on stderr"
+	fi
+}
+# expect WHAT CODE: the last run exited CODE
+expect() {
+	[ "$rc" = "$2" ] && ok || bad "$1: exit $rc, expected $2"
+}
+# says WHAT REGEX: stderr matches
+says() {
+	grep -q -e "$2" err && ok || bad "$1: stderr lacks /$2/"
+}
+# intact WHAT FILE ORIGINAL: byte-identical, and no temporary file beside it
+intact() {
+	cmp -s "$2" "$3" && ok || bad "$1: $2 was changed"
+	_d=$(dirname "$2")
+	if ls -a "$_d" | grep -q '\.stsify-'; then
+		bad "$1: a temporary file was left in $_d"
+		rm -f "$_d"/.*.stsify-*
+	else
+		ok
+	fi
+}
+# faulty SPEC ARG...: run stsify with STSIFY_FAULT=SPEC preloaded
+faulty() {
+	_spec=$1
+	shift
+	STSIFY_FAULT=$_spec LD_PRELOAD=$FAULTS \
+		ASAN_OPTIONS=${ASAN_OPTIONS:-}${ASAN_OPTIONS:+:}verify_asan_link_order=0 \
+		timeout -k 2 20 "$S" "$@" </dev/null >out 2>err
+	rc=$?
+	crashcheck "STSIFY_FAULT=$_spec $*"
+}
+
+# --- hostile input -------------------------------------------------------
+
+# deep nesting: ten thousand flow levels, then a block one
+awk 'BEGIN { printf "a: "; for (i = 0; i < 10000; i++) printf "["; for (i = 0; i < 10000; i++) printf "]"; print "" }' >deep.yaml
+cp deep.yaml deep.orig
+run 20 -w deep.yaml
+expect "deep flow nesting" 3
+says "deep flow nesting" '^deep.yaml:1:[0-9]*: error: collections nested more than 64 deep'
+intact "deep flow nesting" deep.yaml deep.orig
+awk 'BEGIN { for (i = 0; i < 200; i++) { for (j = 0; j < i; j++) printf " "; print "k:" } }' >deepblock.yaml
+run 20 deepblock.yaml
+expect "deep block nesting" 3
+says "deep block nesting" '^deepblock.yaml:65:[0-9]*: error: collections nested more than 64 deep'
+
+# a 20 MB line (an annotation) and a 10 MB block scalar beside a conversion
+awk -v seed="$SEED" 'BEGIN {
+	while ((getline l < seed) > 0) {
+		print l
+		if (l ~ /^  name: pg$/) {
+			printf "  annotations:\n    huge: \""
+			for (i = 0; i < 200000; i++) printf "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789abcdefghijklmnopqrstuvwxyz0123"
+			print "\""
+		}
+	}
+	print "---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: blob\ndata:\n  blob: |"
+	for (i = 0; i < 100000; i++) print "    0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789abcdefghijklmnopqrstuvwxyz012"
+}' >long.yaml
+run 30 long.yaml
+expect "20 MB line" 0
+grep -q '^+kind: StatefulSet' out && ok || bad "20 MB line: not converted"
+[ "$(grep -c '^[-+][^-+]' out)" -lt 60 ] && ok || bad "20 MB line: the diff is larger than the conversion"
+
+# files over the limit (1 GiB): refused before they are read, from a file
+# (a sparse one: cheap) or a pipe (the limit lowered by STSIFY_MAX_INPUT_MB,
+# so that the test does not stream a gigabyte)
+truncate -s 1025M huge.yaml
+run 20 huge.yaml
+expect "1025 MiB file" 3
+says "1025 MiB file" '^huge.yaml: error: cannot read: File too large'
+truncate -s 3M small-limit.yaml
+STSIFY_MAX_INPUT_MB=2 timeout -k 2 20 "$S" small-limit.yaml >out 2>err
+rc=$?
+crashcheck "3 MiB file, 2 MiB limit"
+expect "3 MiB file, 2 MiB limit" 3
+says "3 MiB file, 2 MiB limit" '^small-limit.yaml: error: cannot read: File too large'
+rm -f small-limit.yaml
+head -c 200000000 /dev/zero | STSIFY_MAX_INPUT_MB=128 timeout -k 2 20 "$S" >out 2>err
+rc=$?
+crashcheck "200 MB on stdin, 128 MiB limit"
+expect "200 MB on stdin, 128 MiB limit" 3
+says "200 MB on stdin, 128 MiB limit" '^<stdin>: error: cannot read: File too large'
+if [ "$BIG" = 1 ]; then
+	# just under the limit: 100 MB of ConfigMaps after the seed converts
+	{
+		cat "$SEED"
+		awk 'BEGIN { for (i = 0; i < 300000; i++) printf "---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm-%d\n  labels: {app: filler}\ndata:\n  key: \"value value value value value value value value value value value value value\"\n  other: |\n    line one of a block scalar\n    line two of a block scalar\n", i }'
+	} >big.yaml
+	start=$(date +%s)
+	run 120 big.yaml
+	expect "100 MB file" 0
+	grep -q '^+kind: StatefulSet' out && ok || bad "100 MB file: not converted"
+	echo "limits: a $(($(wc -c <big.yaml) / 1048576)) MiB file took $(($(date +%s) - start)) s"
+	rm -f big.yaml
+fi
+rm -f huge.yaml
+
+# alias bombs: stsify never expands aliases, not even to verify a rewrite
+awk -v seed="$SEED" 'BEGIN {
+	while ((getline l < seed) > 0) {
+		if (l ~ /^kind: Deployment$/) {
+			print "x-lol:"
+			print "  a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]"
+			for (i = 1; i < 40; i++) {
+				printf "  a%d: &a%d [", i, i
+				for (j = 0; j < 10; j++) printf "%s*a%d", j ? ", " : "", i - 1
+				print "]"
+			}
+		}
+		print l
+	}
+}' >bomb.yaml
+run 20 bomb.yaml
+expect "alias bomb in a converted Deployment" 0
+grep -q '^+kind: StatefulSet' out && ok || bad "alias bomb: the Deployment was not converted"
+awk 'BEGIN {
+	print "a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]"
+	for (i = 1; i < 60; i++) { printf "a%d: &a%d {", i, i; for (j = 0; j < 10; j++) printf "%sk%d: *a%d", j ? ", " : "", j, i - 1; print "}" }
+	print "<<: *a59"
+}' >bomb2.yaml
+run 20 bomb2.yaml
+expect "merge-key bomb" 0
+
+# binary and invalid UTF-8 named .yaml, beside a valid file in a directory
+mkdir mixed
+cp "$SEED" mixed/good.yaml
+head -c 4096 /dev/urandom >mixed/binary.yaml
+printf '\000' >>mixed/binary.yaml
+printf 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: latin1\ndata:\n  city: M\374nchen\n' >mixed/latin1.yaml
+printf '\377\376a\000:\000 \0001\000\n\000' >mixed/utf16.yaml
+printf 'a: "x\033[31mred"\n' >mixed/escape.yaml
+cp -r mixed mixed.orig
+run 20 -w mixed
+expect "binary and invalid UTF-8" 3
+says "binary file" '^mixed/binary.yaml:[0-9]*:[0-9]*: error: '
+says "invalid UTF-8" '^mixed/latin1.yaml:6:10: error: invalid UTF-8 (byte 0xfc)'
+says "UTF-16" '^mixed/utf16.yaml:1:1: error: UTF-16 and UTF-32 are not supported'
+says "control character" '^mixed/escape.yaml:1:6: error: control character 0x1b'
+for f in binary latin1 utf16 escape; do
+	intact "$f.yaml" "mixed/$f.yaml" "mixed.orig/$f.yaml"
+done
+grep -q '^kind: StatefulSet' mixed/good.yaml && ok || bad "the valid file beside binary ones was not converted"
+
+# a directory cycle through symlinks (two links: an exponential walk)
+mkdir -p cyc/a/b
+cp "$SEED" cyc/a/b/db.yaml
+ln -s .. cyc/a/b/up
+ln -s ../.. cyc/a/b/top
+ln -s . cyc/a/self
+run 20 cyc
+expect "symlink cycle" 0
+says "symlink cycle" '^cyc/a/b/top: warning: skipped: a symbolic link back to a directory that contains it \[symlink-cycle\]'
+[ "$(grep -c '^+++ ' out)" = 1 ] && ok || bad "symlink cycle: db.yaml not diffed exactly once"
+mkdir twice && cp "$SEED" twice/db.yaml && ln -s twice again
+run 20 twice again
+expect "one folder named twice" 0
+[ "$(grep -c '^+++ ' out)" = 1 ] && ok || bad "a folder reached twice was diffed twice"
+
+# unreadable files: a read error is reported, the other files are processed
+mkdir unread && cp "$SEED" unread/a.yaml && cp "$SEED" unread/secret.yaml
+sed -i 's/name: pg$/name: pg2/; s/pg-data/pg2-data/' unread/secret.yaml
+faulty open:EACCES:secret.yaml unread
+expect "unreadable file" 3
+says "unreadable file" '^unread/secret.yaml: error: cannot read: Permission denied'
+grep -q '^+++ b/unread/a.yaml' out && ok || bad "unreadable file: the readable file was not processed"
+faulty read:EIO unread/a.yaml
+expect "read error" 3
+says "read error" '^unread/a.yaml: error: cannot read: Input/output error'
+if [ "$(id -u)" != 0 ]; then
+	chmod 000 unread/secret.yaml
+	run 20 unread
+	expect "mode 000 file" 3
+	says "mode 000 file" '^unread/secret.yaml: error: cannot read: Permission denied'
+	chmod 644 unread/secret.yaml
+fi
+
+# --- -w when the disk is full, the file or the file system read-only -----
+
+cp "$SEED" db.orig
+for spec in write:ENOSPC write:EDQUOT fsync:EIO close:EIO rename:EROFS:db.yaml mkstemp:EROFS:db.yaml; do
+	cp db.orig db.yaml
+	faulty "$spec" -w db.yaml
+	expect "-w with $spec" 3
+	says "-w with $spec" '^db.yaml: error: cannot write (the file is unchanged): '
+	intact "-w with $spec" db.yaml db.orig
+done
+cp db.orig db.yaml
+chmod 444 db.yaml
+run 20 -w db.yaml
+expect "-w on a read-only file" 3
+says "-w on a read-only file" '^db.yaml: error: cannot write (the file is unchanged): Permission denied'
+intact "-w on a read-only file" db.yaml db.orig
+chmod 644 db.yaml
+run 20 db.yaml
+rc_diff=$rc
+timeout -k 2 20 "$S" db.yaml </dev/null >/dev/full 2>err
+rc=$?
+crashcheck "stdout on a full disk"
+expect "stdout on a full disk" 3
+[ "$rc_diff" = 0 ] && ok || bad "diff of db.yaml exited $rc_diff"
+says "stdout on a full disk" '^stsify: cannot write to stdout: No space left on device'
+
+# a real full tmpfs and a real read-only mount, in a private mount namespace
+if command -v unshare >/dev/null 2>&1 &&
+	mkdir probe && unshare -m mount -t tmpfs -o size=64k tmpfs probe 2>/dev/null; then
+	cat >ns.sh <<-'EOF'
+		set -u
+		mount -t tmpfs -o size=256k tmpfs mnt || exit 90
+		cp db.orig mnt/db.yaml
+		dd if=/dev/zero of=mnt/fill bs=4096 2>/dev/null
+		"$1" -w mnt/db.yaml >full.out 2>full.err
+		echo $? >full.rc
+		cmp -s db.orig mnt/db.yaml && echo same >full.same
+		ls -a mnt | grep -c stsify >full.tmp
+		rm -f mnt/fill
+		mount -o remount,ro mnt || exit 91
+		"$1" -w mnt/db.yaml >ro.out 2>ro.err
+		echo $? >ro.rc
+		cmp -s db.orig mnt/db.yaml && echo same >ro.same
+		umount mnt
+	EOF
+	mkdir -p mnt
+	timeout -k 2 60 unshare -m sh ns.sh "$S"
+	for x in full ro; do
+		cp $x.err err
+		rc=$(cat $x.rc 2>/dev/null || echo none)
+		crashcheck "real $x file system"
+		expect "-w on a real $x file system" 3
+		[ -f $x.same ] && ok || bad "-w on a real $x file system changed the file"
+	done
+	cp full.err err
+	says "real full tmpfs" 'cannot write (the file is unchanged): No space left on device'
+	[ "$(cat full.tmp)" = 0 ] && ok || bad "a temporary file was left on the full tmpfs"
+	cp ro.err err
+	says "real read-only mount" 'cannot write (the file is unchanged): Read-only file system'
+else
+	echo "limits: no private mount namespace here: real full-disk and read-only mount checks skipped (the fault-injected ones ran)"
+fi
+
+echo "limits: $pass passed, $fail failed"
+[ "$fail" = 0 ]

@@ -1,0 +1,280 @@
+"""tests/schema_check.py - every StatefulSet and Service that stsify writes is
+valid Kubernetes: it validates against the strict v1.29.0 JSON schema of its
+kind (../shared/schemas/v1.29.0-standalone-strict, additionalProperties false
+everywhere), and a .json file stays valid JSON.  Run by tests/schema.sh.
+
+Subjects: each golden case (its in/ with its args, as one resource set) and
+each folder of the corpus (its files as one set).  For each, `stsify -w` runs
+on a copy; the objects of kind StatefulSet or Service (items of a List
+included) found in a changed file and in no input file are what stsify
+wrote, and each must validate.  An error under a part that the StatefulSet
+copies from its Deployment (metadata, spec.template, spec.selector, ...) is
+the input's own when the Deployment fails the Deployment schema at the same
+place: it is listed as inherited and does not fail the test.
+
+Prints a line per failure, then `schema: N passed, N failed`; exit 1 on any
+failure.
+"""
+import json
+import os
+import shlex
+import shutil
+import subprocess
+import sys
+import tempfile
+
+import jsonschema
+import yaml
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+STSIFY = os.environ.get("STSIFY", os.path.join(ROOT, "stsify"))
+if not os.path.isabs(STSIFY):
+    STSIFY = os.path.join(ROOT, STSIFY)
+CORPUS = os.environ.get("STSIFY_CORPUS", os.path.join(ROOT, "..", "shared", "corpus"))
+SCHEMAS = os.environ.get(
+    "STSIFY_SCHEMAS", os.path.join(ROOT, "..", "shared", "schemas", "v1.29.0-standalone-strict"))
+KINDS = {
+    "StatefulSet": "statefulset-apps-v1.json",
+    "Service": "service-v1.json",
+    "Deployment": "deployment-apps-v1.json",
+}
+
+
+def validator(kind):
+    with open(os.path.join(SCHEMAS, KINDS[kind])) as f:
+        schema = json.load(f)
+    # the files name no draft jsonschema knows ("http://json-schema.org/schema#");
+    # openapi2jsonschema writes draft-07 compatible schemas
+    return jsonschema.Draft7Validator(schema)
+
+
+VALIDATORS = {}
+
+
+def errors(kind, obj):
+    if kind not in VALIDATORS:
+        VALIDATORS[kind] = validator(kind)
+    return sorted(VALIDATORS[kind].iter_errors(obj), key=lambda e: list(e.absolute_path))
+
+
+class Loader(yaml.SafeLoader):
+    """SafeLoader that keeps every scalar that YAML 1.1 would turn into a
+    date or timestamp as a string, as Kubernetes (YAML 1.2 via JSON) does."""
+
+
+Loader.yaml_implicit_resolvers = {
+    k: [(tag, rx) for tag, rx in v if tag != "tag:yaml.org,2002:timestamp"]
+    for k, v in yaml.SafeLoader.yaml_implicit_resolvers.copy().items()
+}
+
+
+def _untagged(loader, suffix, node):
+    """Local tags (%TAG handles, !custom) mean nothing to Kubernetes' JSON:
+    build the node as if it had none."""
+    if isinstance(node, yaml.MappingNode):
+        return loader.construct_mapping(node)
+    if isinstance(node, yaml.SequenceNode):
+        return loader.construct_sequence(node)
+    return loader.construct_scalar(node)
+
+
+Loader.add_multi_constructor("", _untagged)
+
+
+def fy_tool_json(path):
+    """The documents of path as fy-tool converts them to JSON, or None."""
+    try:
+        r = subprocess.run(["fy-tool", "--mode", "json", path], stdout=subprocess.PIPE,
+                           stderr=subprocess.DEVNULL, timeout=60)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    if r.returncode:
+        return None
+    text, docs, dec, i = r.stdout.decode("utf-8"), [], json.JSONDecoder(), 0
+    while True:
+        while i < len(text) and text[i].isspace():
+            i += 1
+        if i >= len(text):
+            return docs
+        try:
+            d, i = dec.raw_decode(text, i)
+        except ValueError:
+            return None
+        docs.append(d)
+
+
+def objects(path):
+    """The Kubernetes objects of a file (List items flattened), or None."""
+    try:
+        with open(path, "rb") as f:
+            docs = list(yaml.load_all(f.read().decode("utf-8-sig"), Loader=Loader))
+    except Exception:
+        # PyYAML is YAML 1.1 and stricter than the spec (a tab after a
+        # value, say): ask libfyaml, stsify's own parser, for JSON instead
+        docs = fy_tool_json(path)
+        if docs is None:
+            return None
+    out = []
+    for d in docs:
+        if isinstance(d, dict) and d.get("kind") == "List" and isinstance(d.get("items"), list):
+            out.extend(i for i in d["items"] if isinstance(i, dict))
+        elif isinstance(d, dict):
+            out.append(d)
+    return out
+
+
+def files_under(top):
+    out = []
+    for dirpath, dirnames, filenames in os.walk(top):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for n in sorted(filenames):
+            out.append(os.path.relpath(os.path.join(dirpath, n), top))
+    return out
+
+
+def key(o):
+    md = o.get("metadata") if isinstance(o.get("metadata"), dict) else {}
+    return (md.get("namespace") or "", md.get("name"))
+
+
+# the parts of a StatefulSet that come from its Deployment unchanged
+COPIED = {"metadata", "template", "selector", "replicas", "minReadySeconds",
+          "revisionHistoryLimit"}
+
+
+def inherited(err_path, dep_paths):
+    p = list(err_path)
+    if not p:
+        return False
+    part = p[1] if p[0] == "spec" and len(p) > 1 else p[0]
+    if part not in COPIED:
+        return False
+    return any(p[:len(d)] == d or d[:len(p)] == p for d in dep_paths)
+
+
+def check(workdir, orig, operands, args):
+    """Run stsify -w in workdir on operands (orig: a pristine copy); return
+    (failures, notes, number of objects validated)."""
+    before = {}
+    for rel in files_under(workdir):
+        with open(os.path.join(workdir, rel), "rb") as f:
+            before[rel] = f.read()
+    r = subprocess.run([STSIFY, "-w", "-q"] + args + operands, cwd=workdir,
+                       stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                       stderr=subprocess.PIPE, timeout=60)
+    fails, notes, n = [], [], 0
+    if r.returncode not in (0, 3):
+        fails.append("stsify -w exited %d: %s" % (r.returncode, r.stderr.decode()[:300]))
+        return fails, notes, n
+    old = []
+    deployments = {}
+    for rel in before:
+        objs = objects(os.path.join(orig, rel)) or []
+        old.extend(objs)
+        for o in objs:
+            if o.get("kind") == "Deployment":
+                deployments[key(o)] = o
+    for rel in sorted(before):
+        path = os.path.join(workdir, rel)
+        with open(path, "rb") as f:
+            data = f.read()
+        if data == before[rel]:
+            continue
+        if rel.endswith(".json"):
+            try:
+                json.loads(data.decode("utf-8-sig"))
+            except ValueError as e:
+                fails.append("%s is no longer valid JSON: %s" % (rel, e))
+        objs = objects(path)
+        if objs is None:
+            fails.append("%s does not parse after stsify -w" % rel)
+            continue
+        for o in objs:
+            kind = o.get("kind")
+            if kind not in ("StatefulSet", "Service") or o in old:
+                continue
+            n += 1
+            dep = deployments.get(key(o)) if kind == "StatefulSet" else None
+            dep_paths = []
+            if dep is not None:
+                d = json.loads(json.dumps(dep))
+                d["apiVersion"] = "apps/v1"
+                dep_paths = [list(e.absolute_path) for e in errors("Deployment", d)]
+            for e in errors(kind, o):
+                where = "%s %s %s: /%s: %s" % (rel, kind, key(o)[1],
+                                               "/".join(str(x) for x in e.absolute_path),
+                                               e.message[:200])
+                if inherited(e.absolute_path, dep_paths):
+                    notes.append("inherited from the Deployment: " + where)
+                else:
+                    fails.append(where)
+    return fails, notes, n
+
+
+def main():
+    for p in (STSIFY, SCHEMAS):
+        if not os.path.exists(p):
+            print("schema: %s is missing" % p, file=sys.stderr)
+            return 2
+    subjects = []
+    cases = os.path.join(ROOT, "testdata", "cases")
+    for c in sorted(os.listdir(cases)):
+        if not os.path.isdir(os.path.join(cases, c, "in")):
+            continue
+        args = []
+        if os.path.exists(os.path.join(cases, c, "args")):
+            with open(os.path.join(cases, c, "args")) as f:
+                args = shlex.split(f.read())
+        subjects.append(("case " + c, os.path.join(cases, c, "in"), None, args))
+    if os.path.isdir(CORPUS):
+        for dirpath, dirnames, filenames in os.walk(CORPUS):
+            dirnames.sort()
+            names = sorted(n for n in filenames if n not in ("SOURCES.tsv", "NOTES.md"))
+            if names:
+                subjects.append(("corpus/" + os.path.relpath(dirpath, CORPUS), dirpath, names, []))
+    else:
+        print("schema: corpus not found at %s: corpus checks skipped" % CORPUS)
+
+    passed = failed = written = 0
+    inherited_notes = []
+    for label, src, names, args in subjects:
+        if names is None and os.path.exists(os.path.join(src, "..", "expected.exit")):
+            with open(os.path.join(src, "..", "expected.exit")) as f:
+                if f.read().strip() == "2":
+                    continue    # a usage error: nothing is written
+        tmp = tempfile.mkdtemp(prefix="stsify-schema.")
+        try:
+            work = os.path.join(tmp, "in")
+            if names is None:
+                shutil.copytree(src, work, symlinks=True)
+                operands = sorted(os.listdir(work))
+            else:
+                os.mkdir(work)
+                for nm in names:
+                    shutil.copy(os.path.join(src, nm), work)
+                operands = names
+            orig = os.path.join(tmp, "orig")
+            shutil.copytree(work, orig, symlinks=True)
+            fails, notes, n = check(work, orig, operands, args)
+        except subprocess.TimeoutExpired:
+            fails, notes, n = ["stsify timed out"], [], 0
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+        written += n
+        inherited_notes.extend(label + ": " + x for x in notes)
+        if fails:
+            failed += 1
+            print("FAIL %s:" % label)
+            for f in fails[:10]:
+                print("  " + f)
+        else:
+            passed += 1
+    for x in inherited_notes:
+        print("schema: note: " + x)
+    print("schema: %d StatefulSets and Services written by stsify validated" % written)
+    print("schema: %d passed, %d failed" % (passed, failed))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
