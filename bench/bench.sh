@@ -7,7 +7,8 @@
 # Environment:
 #   BENCH_STREAM   size of the stream (k, M or G suffix; default 100M)
 #   BENCH_FILES    files in the repository tree (default 10000)
-#   BENCH_RUNS     alternating runs per comparison, median reported (default 5)
+#   BENCH_RUNS     alternating runs per stream comparison, median reported (default 5)
+#   BENCH_TREE_RUNS  the same for the tree, whose runs are short (default 11)
 #   BENCH_SEED     generator seed (default 1)
 #   BENCH_DATA     where generated inputs are kept between runs (default bench/data)
 #   BENCH_JOBS     the -j of the parallel runs (default: number of cores)
@@ -30,6 +31,7 @@ cd "$ROOT" || exit 2
 STREAM=${BENCH_STREAM:-100M}
 FILES=${BENCH_FILES:-10000}
 RUNS=${BENCH_RUNS:-5}
+TRUNS=${BENCH_TREE_RUNS:-11}
 SEED=${BENCH_SEED:-1}
 DATA=${BENCH_DATA:-$ROOT/bench/data}
 CORES=$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 1)
@@ -67,6 +69,7 @@ stream() {
 	_f=$DATA/stream-$1-$SEED.yaml
 	if [ ! -s "$_f" ]; then
 		"$GEN" stream "$1" "$SEED" >"$_f.tmp" && mv "$_f.tmp" "$_f" || exit 2
+		sync	# no write-back during the measurements
 	fi
 	echo "$_f"
 }
@@ -77,6 +80,7 @@ tree() {
 	if [ ! -d "$_d" ]; then
 		rm -rf "$_d.tmp"
 		"$GEN" tree "$_d.tmp" "$1" "$SEED" && mv "$_d.tmp" "$_d" || exit 2
+		sync
 	fi
 	echo "$_d"
 }
@@ -115,7 +119,7 @@ TDIR=$(tree "$FILES")
 TBYTES=$(find "$TDIR" -type f -exec cat {} + | wc -c)
 TMB=$(calc "$TBYTES / 1048576")
 
-echo "stsify benchmark: $CORES cores, seed $SEED, $RUNS alternating runs per figure (median)"
+echo "stsify benchmark: $CORES cores, seed $SEED, median of $RUNS (stream) and $TRUNS (tree) alternating runs after one warm-up round"
 printf 'inputs: stream %.1f MB (%d documents), tree %d files (%.1f MB)\n' "$SMB" "$NDOCS" "$FILES" "$TMB"
 echo
 
@@ -161,7 +165,7 @@ fi
 changed_files=$(grep -c '^+++ ' "$TMP/tout1")
 (
 	cd "$TDIR" || exit 2
-	"$RUNNER" -n "$RUNS" base "$BASE" . -- one "$STSIFY" -j 1 . -- par "$STSIFY" -j "$JOBS" .
+	"$RUNNER" -n "$TRUNS" base "$BASE" . -- one "$STSIFY" -j 1 . -- par "$STSIFY" -j "$JOBS" .
 ) >"$TMP/last" || { cat "$TMP/last" >&2; failed=1; }
 base=$(line base) one=$(line one) par=$(line par)
 bt=$(field "$base" 2) ot=$(field "$one" 2) pt=$(field "$par" 2)

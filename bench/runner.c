@@ -1,11 +1,12 @@
 /*
  * runner.c - time commands against each other (see bench/README.md).
  *
- *   runner [-n RUNS] [-i INPUT] [-o OUTPUT] LABEL CMD [ARG...] [-- LABEL CMD [ARG...]]...
+ *   runner [-n RUNS] [-w WARMUP] [-i INPUT] [-o OUTPUT] LABEL CMD [ARG...] [-- LABEL CMD [ARG...]]...
  *
  * Runs every command RUNS times (default 5), alternating between them
  * (A B A B ...) so that a machine that slows down or speeds up during the
- * run affects each command alike.  Each run gets INPUT on stdin (default
+ * run affects each command alike, after WARMUP rounds that are not counted
+ * (default 1: the first run of a command pays for cold caches).  Each run gets INPUT on stdin (default
  * /dev/null) and writes its stdout to OUTPUT (default /dev/null); stderr is
  * discarded.  Wall time comes from CLOCK_MONOTONIC around fork/wait, peak
  * memory from the ru_maxrss that wait4() reports for the child.
@@ -99,18 +100,20 @@ int main(int argc, char **argv)
 {
 	const char *in = "/dev/null", *out = "/dev/null";
 	struct cmd cmds[16];
-	int runs = 5, n = 0, opt, bad = 0;
+	int runs = 5, warmup = 1, n = 0, opt, bad = 0;
 
-	while ((opt = getopt(argc, argv, "+n:i:o:")) != -1) {
+	while ((opt = getopt(argc, argv, "+n:w:i:o:")) != -1) {
 		switch (opt) {
 		case 'n': runs = atoi(optarg); break;
+		case 'w': warmup = atoi(optarg); break;
 		case 'i': in = optarg; break;
 		case 'o': out = optarg; break;
 		default: return 2;
 		}
 	}
 	if (runs < 1 || optind + 2 > argc) {
-		fputs("usage: runner [-n RUNS] [-i INPUT] [-o OUTPUT] LABEL CMD [ARG...] [-- LABEL CMD ...]\n", stderr);
+		fputs("usage: runner [-n RUNS] [-w WARMUP] [-i INPUT] [-o OUTPUT] LABEL CMD [ARG...] [-- LABEL CMD ...]\n",
+		      stderr);
 		return 2;
 	}
 	for (int i = optind; i < argc && n < 16;) {
@@ -124,17 +127,18 @@ int main(int argc, char **argv)
 		}
 		cmds[n].label = argv[i];
 		cmds[n].argv = argv + i + 1;
-		cmds[n].t = calloc((size_t)runs, sizeof(double));
-		cmds[n].rss = calloc((size_t)runs, sizeof(long));
+		cmds[n].t = calloc((size_t)(runs + warmup), sizeof(double));
+		cmds[n].rss = calloc((size_t)(runs + warmup), sizeof(long));
 		cmds[n].code = 0;
 		if (j < argc)
 			argv[j] = NULL;	/* terminates this command's argv */
 		n++;
 		i = j + 1;
 	}
-	for (int r = 0; r < runs; r++)
+	for (int r = 0; r < warmup + runs; r++)
 		for (int k = 0; k < n; k++) {
-			int code = run(&cmds[k], r, in, out);
+			/* warm-up rounds write into the slots the next rounds overwrite */
+			int code = run(&cmds[k], r < warmup ? 0 : r - warmup, in, out);
 
 			if (code > cmds[k].code)
 				cmds[k].code = code;
