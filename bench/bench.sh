@@ -187,14 +187,14 @@ if [ "$SCALING" != 0 ]; then
 	srow="" trow="" sper="" tper="" first_s="" first_t=""
 	for k in 1 2 4 8; do
 		f=$(stream $((SBYTES * k / 8)))
-		measure -n 3 -i "$f" s "$STSIFY"
+		measure -n 5 -i "$f" s "$STSIFY"
 		st=$(field "$(line s)" 2)
 		mb=$(calc "$(wc -c <"$f") / 1048576")
 		[ -z "$first_s" ] && first_s=$(calc "$st / $mb")
 		srow="$srow$(printf ' %9.3fs' "$st")"
 		sper="$sper$(printf ' %9.2f ' "$(calc "($st / $mb) / $first_s")")"
 		d=$(tree $((FILES * k / 8)))
-		(cd "$d" && "$RUNNER" -n 3 t "$STSIFY" .) >"$TMP/last" || failed=1
+		(cd "$d" && "$RUNNER" -n 5 t "$STSIFY" .) >"$TMP/last" || failed=1
 		tt=$(field "$(line t)" 2)
 		nf=$((FILES * k / 8))
 		[ -z "$first_t" ] && first_t=$(calc "$tt / $nf")
@@ -203,7 +203,7 @@ if [ "$SCALING" != 0 ]; then
 	done
 	lin_s=$(echo "$sper" | awk '{ m = $1; for (i = 1; i <= NF; i++) if ($i > m) m = $i; print m }')
 	lin_t=$(echo "$tper" | awk '{ m = $1; for (i = 1; i <= NF; i++) if ($i > m) m = $i; print m }')
-	echo "scaling: time for 1x, 2x, 4x, 8x the input (median of 3, default -j), and the cost per unit relative to 1x"
+	echo "scaling: time for 1x, 2x, 4x, 8x the input (median of 5, default -j), and the cost per unit relative to 1x"
 	printf '  %-22s %10s %10s %10s %10s\n' "" 1x 2x 4x 8x
 	printf '  %-22s%s\n' "stream time" "$srow"
 	printf '  %-22s%s\n' "  per MB, vs 1x" "$sper"
