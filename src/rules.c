@@ -34,7 +34,7 @@ static const char helm_action_re[] =
 static const char reference_re[] =
 	"(?i)\\b(?:deployments?|deploy)(?:\\.apps)?(?:/|[ \\t]+)([a-z0-9](?:[-a-z0-9.]*[a-z0-9])?)(?![-A-Za-z0-9.])";
 
-static void *compile(const char *re, const char *what, char **err)
+void *rules_compile(const char *re, const char *what, char **err)
 {
 	int code;
 	PCRE2_SIZE off;
@@ -55,16 +55,16 @@ int rules_init(struct rules *ru, const struct stsify_options *opt, char **err)
 	memset(ru, 0, sizeof(*ru));
 	ru->opt = opt;
 	*err = NULL;
-	if (opt->select && !(ru->select = compile(opt->select, "--select", err)))
+	if (opt->select && !(ru->select = rules_compile(opt->select, "--select", err)))
 		goto fail;
-	if (opt->exclude && !(ru->exclude = compile(opt->exclude, "--exclude", err)))
+	if (opt->exclude && !(ru->exclude = rules_compile(opt->exclude, "--exclude", err)))
 		goto fail;
-	if (!(ru->stateful = compile(opt->stateful_images ? opt->stateful_images : stsify_stateful_images,
+	if (!(ru->stateful = rules_compile(opt->stateful_images ? opt->stateful_images : stsify_stateful_images,
 				     "--stateful-images", err)))
 		goto fail;
-	ru->helm = compile(helm_action_re, "helm", err);
+	ru->helm = rules_compile(helm_action_re, "helm", err);
 	BUG_ON(!ru->helm);
-	if (!(ru->reference = compile(reference_re, "reference", err)))
+	if (!(ru->reference = rules_compile(reference_re, "reference", err)))
 		goto fail;
 	return 0;
 fail:
@@ -82,7 +82,7 @@ void rules_release(struct rules *ru)
 	ru->select = ru->exclude = ru->stateful = ru->helm = ru->reference = NULL;
 }
 
-static bool matches(void *code, const char *s, size_t len)
+bool rules_match(void *code, const char *s, size_t len)
 {
 	pcre2_match_data *md = pcre2_match_data_create_from_pattern(code, NULL);
 	int rc = pcre2_match(code, (PCRE2_SPTR)s, len, 0, 0, md, NULL);
@@ -93,16 +93,16 @@ static bool matches(void *code, const char *s, size_t len)
 
 bool rules_selected(const struct rules *ru, const char *name)
 {
-	if (ru->select && !matches(ru->select, name, strlen(name)))
+	if (ru->select && !rules_match(ru->select, name, strlen(name)))
 		return false;
-	if (ru->exclude && matches(ru->exclude, name, strlen(name)))
+	if (ru->exclude && rules_match(ru->exclude, name, strlen(name)))
 		return false;
 	return true;
 }
 
 bool rules_stateful_image(const struct rules *ru, const char *image)
 {
-	return matches(ru->stateful, image, strlen(image));
+	return rules_match(ru->stateful, image, strlen(image));
 }
 
 /* Is offset off inside a quoted or block scalar of the tree? */

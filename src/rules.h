@@ -21,6 +21,12 @@ struct rules {
 	const struct stsify_options *opt;
 };
 
+/* A pcre2 pattern (UTF); NULL with *err (malloc'd, naming what) when it is
+ * invalid.  Free with pcre2_code_free(). */
+void *rules_compile(const char *re, const char *what, char **err);
+/* Does the pattern match anywhere in s[0..len)? */
+bool rules_match(void *code, const char *s, size_t len);
+
 /* Compile the options' patterns. Returns 0, or -1 with *err set (malloc'd). */
 int rules_init(struct rules *ru, const struct stsify_options *opt, char **err);
 void rules_release(struct rules *ru);

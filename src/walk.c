@@ -34,34 +34,15 @@
 
 #include "pool.h"
 #include "report.h"
+#include "rules.h"
 #include "util.h"
 
 /* Deepest folder walked below an operand. */
 #define WALK_MAX_DEPTH 64
 
-static void *compile(const char *re, const char *what, char **err)
-{
-	int code;
-	PCRE2_SIZE off;
-	pcre2_code *c = pcre2_compile((PCRE2_SPTR)re, PCRE2_ZERO_TERMINATED, PCRE2_UTF, &code, &off, NULL);
-
-	if (!c) {
-		PCRE2_UCHAR msg[256];
-
-		pcre2_get_error_message(code, msg, sizeof(msg));
-		*err = xasprintf("invalid %s pattern \"%s\" at offset %zu: %s", what, re, (size_t)off,
-				 (char *)msg);
-	}
-	return c;
-}
-
 static bool matches(void *code, const char *s)
 {
-	pcre2_match_data *md = pcre2_match_data_create_from_pattern(code, NULL);
-	int rc = pcre2_match(code, (PCRE2_SPTR)s, strlen(s), 0, 0, md, NULL);
-
-	pcre2_match_data_free(md);
-	return rc >= 0;
+	return rules_match(code, s, strlen(s));
 }
 
 /* Do --include and --exclude-path take path p (found in a directory)? */
@@ -75,9 +56,9 @@ int pathlist_init(struct pathlist *pl, const char *include, const char *exclude,
 	memset(pl, 0, sizeof(*pl));
 	*err = NULL;
 	pl->seen = xcalloc(1, sizeof(struct hidx));
-	if (include && !(pl->include = compile(include, "--include", err)))
+	if (include && !(pl->include = rules_compile(include, "--include", err)))
 		return -1;
-	if (exclude && !(pl->exclude = compile(exclude, "--exclude-path", err)))
+	if (exclude && !(pl->exclude = rules_compile(exclude, "--exclude-path", err)))
 		return -1;
 	return 0;
 }
