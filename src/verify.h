@@ -1,11 +1,10 @@
 /*
  * verify.h - check a rewritten input before anything is written or printed.
  *
- * The new bytes are parsed again (ytree) and compared with the plan, with
- * an implementation independent of lowering: the plan's operations are
- * applied to a libfyaml document built from each changed document's
- * original text, and the result must equal (fy_node_compare) the document
- * parsed from the new text.  Documents the plan does not touch must be
+ * The new bytes are parsed again (ytree) and compared with the plan,
+ * independently of lowering: each changed document's new tree must be its
+ * original tree as the plan's operations leave it (verify.c says how the
+ * two are walked together).  Documents the plan does not touch must be
  * byte-identical; added documents must equal the planned value.
  */
 #ifndef STSIFY_VERIFY_H
