@@ -11,38 +11,9 @@
 
 #include "report.h"
 #include "stsify.h"
+#include "test_lib.h"
 #include "util.h"
 #include "ytree.h"
-
-static void collect(const char *dir, char ***paths, size_t *n, size_t *alloc)
-{
-	DIR *d = opendir(dir);
-	struct dirent *de;
-
-	if (!d)
-		return;
-	while ((de = readdir(d))) {
-		char *p;
-		struct stat st;
-		size_t l = strlen(de->d_name);
-
-		if (de->d_name[0] == '.')
-			continue;
-		p = xasprintf("%s/%s", dir, de->d_name);
-		if (!stat(p, &st) && S_ISDIR(st.st_mode)) {
-			collect(p, paths, n, alloc);
-			free(p);
-		} else if ((l > 5 && !strcmp(de->d_name + l - 5, ".yaml")) ||
-			   (l > 4 && !strcmp(de->d_name + l - 4, ".yml")) ||
-			   (l > 5 && !strcmp(de->d_name + l - 5, ".json"))) {
-			ALLOC_GROW(*paths, *n + 1, *alloc);
-			(*paths)[(*n)++] = p;
-		} else {
-			free(p);
-		}
-	}
-	closedir(d);
-}
 
 /* Kinds whose documents stsify may change. */
 static bool may_change(const struct ynode *root)

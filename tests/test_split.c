@@ -13,38 +13,9 @@
 #include <sys/stat.h>
 
 #include "split.h"
+#include "test_lib.h"
 #include "util.h"
 #include "ytree.h"
-
-static void collect(const char *dir, char ***paths, size_t *n, size_t *alloc)
-{
-	DIR *d = opendir(dir);
-	struct dirent *de;
-
-	if (!d)
-		return;
-	while ((de = readdir(d))) {
-		struct stat st;
-		char *p;
-		size_t l = strlen(de->d_name);
-
-		if (de->d_name[0] == '.')
-			continue;
-		p = xasprintf("%s/%s", dir, de->d_name);
-		if (!stat(p, &st) && S_ISDIR(st.st_mode)) {
-			collect(p, paths, n, alloc);
-			free(p);
-		} else if ((l > 5 && !strcmp(de->d_name + l - 5, ".yaml")) ||
-			   (l > 4 && !strcmp(de->d_name + l - 4, ".yml")) ||
-			   (l > 5 && !strcmp(de->d_name + l - 5, ".json"))) {
-			ALLOC_GROW(*paths, *n + 1, *alloc);
-			(*paths)[(*n)++] = p;
-		} else {
-			free(p);
-		}
-	}
-	closedir(d);
-}
 
 static void same_node(const char *what, const struct ynode *a, const struct ynode *b)
 {
