@@ -175,6 +175,17 @@ void report_sorted(const struct report *r, const struct finding ***out)
 	*out = v;
 }
 
+static void add_uint(struct strbuf *sb, unsigned v)
+{
+	char d[16];
+	size_t n = sizeof(d);
+
+	do
+		d[--n] = (char)('0' + v % 10);
+	while ((v /= 10));
+	strbuf_add(sb, d + n, sizeof(d) - n);
+}
+
 void report_print(const struct report *r, FILE *fp, bool color, enum severity min)
 {
 	static const char *const sgr[] = { "\033[1;36m", "\033[1;35m", "\033[1;31m" };
@@ -190,15 +201,26 @@ void report_print(const struct report *r, FILE *fp, bool color, enum severity mi
 			continue;
 		if (color)
 			strbuf_addstr(&sb, "\033[1m");
-		if (f->line)
-			strbuf_addf(&sb, "%s:%u:%u:", f->path, f->line, f->col);
-		else
-			strbuf_addf(&sb, "%s:", f->path);
-		if (color)
-			strbuf_addf(&sb, "\033[0m %s%s:\033[0m", sgr[f->sev], severity_name(f->sev));
-		else
-			strbuf_addf(&sb, " %s:", severity_name(f->sev));
-		strbuf_addf(&sb, " %s [%s]\n", f->msg, f->code);
+		strbuf_addstr(&sb, f->path);
+		strbuf_addch(&sb, ':');
+		if (f->line) {
+			add_uint(&sb, f->line);
+			strbuf_addch(&sb, ':');
+			add_uint(&sb, f->col);
+			strbuf_addch(&sb, ':');
+		}
+		if (color) {
+			strbuf_addstr(&sb, "\033[0m ");
+			strbuf_addstr(&sb, sgr[f->sev]);
+		} else {
+			strbuf_addch(&sb, ' ');
+		}
+		strbuf_addstr(&sb, severity_name(f->sev));
+		strbuf_addstr(&sb, color ? ":\033[0m " : ": ");
+		strbuf_addstr(&sb, f->msg);
+		strbuf_addstr(&sb, " [");
+		strbuf_addstr(&sb, f->code);
+		strbuf_addstr(&sb, "]\n");
 	}
 	if (sb.len)
 		fwrite(sb.buf, 1, sb.len, fp);

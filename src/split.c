@@ -10,6 +10,9 @@
 
 #include <stdlib.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "pool.h"
 #include "util.h"
@@ -174,6 +177,10 @@ static int scan_line(struct split *sp, struct scan *s, const char *buf, const ch
 {
 	const char *q;
 
+	/* most lines are indented lines of a document already under way:
+	 * they change nothing here */
+	if (p < e && (*p == ' ' || *p == '\t') && s->content)
+		return 0;
 	if (e - p >= 3 && !memcmp(p, "\xef\xbb\xbf", 3)) {
 		if (p != buf)
 			return -1;
@@ -381,6 +388,23 @@ next:
 	return true;
 }
 
+/* The next line feed at or after p, or NULL: memchr() inlined for the short
+ * lines YAML is made of (a call per line was a third of the scan). */
+static const char *next_lf(const char *p, const char *e)
+{
+#ifdef __SSE2__
+	const __m128i lf = _mm_set1_epi8('\n');
+
+	for (; e - p >= 16; p += 16) {
+		unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)p), lf));
+
+		if (m)
+			return p + __builtin_ctz(m);
+	}
+#endif
+	return memchr(p, '\n', (size_t)(e - p));
+}
+
 /* Split buf[start, end), start being a line start where no chunk is open. */
 static int split_range(struct split *sp, const char *buf, size_t start, size_t end)
 {
@@ -393,7 +417,7 @@ static int split_range(struct split *sp, const char *buf, size_t start, size_t e
 	if (lone_cr(buf + start, end - start))
 		return -1;
 	while (p < e) {
-		const char *nl = memchr(p, '\n', (size_t)(e - p));
+		const char *nl = next_lf(p, e);
 		const char *le = nl ? nl : e, *next = nl ? nl + 1 : e;
 
 		if (le > p && le[-1] == '\r')

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -207,6 +208,24 @@ size_t stsify_max_input(void)
 	return (size_t)v << 20;
 }
 
+/*
+ * A large input is better in huge pages (where the kernel offers them on
+ * request): faulting in 100 MB takes 50 faults instead of 25,000.
+ */
+static void huge_pages(struct strbuf *sb)
+{
+#ifdef MADV_HUGEPAGE
+	const size_t huge = (size_t)2 << 20;
+	uintptr_t a = ((uintptr_t)sb->buf + huge - 1) & ~(uintptr_t)(huge - 1);
+	uintptr_t e = ((uintptr_t)sb->buf + sb->alloc) & ~(uintptr_t)(huge - 1);
+
+	if (sb->alloc >= 4 * huge && e > a)
+		madvise((void *)a, e - a, MADV_HUGEPAGE);
+#else
+	(void)sb;
+#endif
+}
+
 int read_fd(int fd, char **bufp, size_t *lenp)
 {
 	struct stat st;
@@ -234,8 +253,10 @@ int read_fd_stat(int fd, struct stat *stp, char **bufp, size_t *lenp)
 	}
 	/* a regular file is read into a buffer of its size (a repository is
 	 * thousands of small files); a pipe grows as it comes */
-	if (reg && st.st_size > 0)
+	if (reg && st.st_size > 0) {
 		strbuf_grow(&sb, (size_t)st.st_size + 1);
+		huge_pages(&sb);
+	}
 	for (;;) {
 		ssize_t n;
 
@@ -247,8 +268,10 @@ int read_fd_stat(int fd, struct stat *stp, char **bufp, size_t *lenp)
 			errno = EFBIG;
 			return -1;
 		}
-		if (sb.alloc - sb.len < 2)
+		if (sb.alloc - sb.len < 2) {
 			strbuf_grow(&sb, sb.alloc > 65536 ? sb.alloc : 65536);
+			huge_pages(&sb);
+		}
 		n = read(fd, sb.buf + sb.len, sb.alloc - sb.len - 1);
 		if (n < 0) {
 			int e = errno;
