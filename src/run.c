@@ -56,6 +56,7 @@ struct input {
 	char *why;
 	struct strbuf out;	/* the new bytes (those rejected, after VERIFY_FAILED) */
 	bool changed;
+	char pad[64];		/* threads work on neighbouring inputs at once */
 };
 
 struct ctx {
@@ -96,6 +97,14 @@ void run_phase(const struct run *r, const char *what)
 	}
 	fprintf(stderr, "stsify: %-16s %8.3f s %8.1f MB resident\n", what, seconds() - r->t0,
 		(double)resident * 4096 / 1048576);
+}
+
+struct yparser *run_parser(struct run *r, unsigned w)
+{
+	if (!r->yp[w])
+		r->yp[w] = yparser_new();
+	yparser_text_checked(r->yp[w], r->text_checked);
+	return r->yp[w];
 }
 
 void run_abandon(struct plan *p, size_t dep, const char *code, struct report *rep)
@@ -174,7 +183,7 @@ static void parse_one(void *arg, size_t k, unsigned w)
 	const struct stsify_file *f = &c->files[i];
 
 	ystream_init(&x->ys);
-	x->parsed = !ystream_append(&x->ys, c->r->yp[w], f->in, 0, f->inlen);
+	x->parsed = !ystream_append(&x->ys, run_parser(c->r, w), f->in, 0, f->inlen);
 	x->helm = memmem(f->in, f->inlen, "{{", 2)
 			  ? rules_helm_offset(&c->r->ru, f->in, f->inlen, &x->ys, x->parsed)
 			  : NOPOS;
@@ -340,7 +349,6 @@ static void rewrite_one(void *arg, size_t i, unsigned w)
 	struct edits ed = EDITS_INIT;
 	const struct edit *bad;
 
-	(void)w;
 	if (!x->dirty || c->pin[i].skip)
 		return;
 	x->dirty = false;
@@ -363,7 +371,7 @@ static void rewrite_one(void *arg, size_t i, unsigned w)
 		goto out;
 	}
 	if (verify_docs(c->p, i, &x->src, &x->ys, 0, x->ys.ndoc, c->ops + c->first[i],
-			c->first[i + 1] - c->first[i], x->out.buf, x->out.len, &x->why)) {
+			c->first[i + 1] - c->first[i], x->out.buf, x->out.len, run_parser(c->r, w), &x->why)) {
 		x->res = VERIFY_FAILED;
 		goto out;
 	}
@@ -668,8 +676,6 @@ int stsify_run(const struct stsify_options *opt, struct stsify_file *files, size
 	}
 	r.jobs = opt->jobs ? opt->jobs : pool_cores();
 	r.yp = xcalloc(r.jobs, sizeof(*r.yp));
-	for (unsigned w = 0; w < r.jobs; w++)
-		r.yp[w] = yparser_new();
 	/* patterns compiled up front: rendering runs on several threads */
 	render_init();
 	if (n != 1 || opt->full_parse || kustomization_path(files[0].path) || stream_run(&r, &files[0]))

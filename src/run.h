@@ -32,10 +32,20 @@ struct run {
 	struct rules ru;
 	struct report *rep;
 	unsigned jobs;		/* threads, >= 1 */
-	struct yparser **yp;	/* one parser per thread */
+	struct yparser **yp;	/* one parser per thread: run_parser() */
+	bool text_checked;	/* the input's text is checked: yparser_text_checked() */
 	bool timing;		/* STSIFY_DEBUG_TIMING */
 	double t0;
 };
+
+/*
+ * The parser of worker w (pool.h), made by the first thread that works as
+ * w: libfyaml's parser state is written on every token, and two parsers
+ * made one after the other by one thread share cache lines, which made
+ * two threads parse no faster than one.  It is told whether the text it
+ * parses was checked already (r->text_checked).
+ */
+struct yparser *run_parser(struct run *r, unsigned w);
 
 /* STSIFY_DEBUG_TIMING=1: print on stderr when a phase ends (bench/README.md). */
 void run_phase(const struct run *r, const char *what);

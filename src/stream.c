@@ -71,15 +71,22 @@ struct driver {
 
 struct stream;
 
+/* What a thread works on for one driver of a batch (padded: threads write
+ * into neighbouring items at once, and must not share cache lines). */
+struct bitem {
+	char pad[64];
+	struct ystream ys;
+	struct rindex ri;
+	int err;
+	size_t op0, op1;		/* the operations plan_one() made */
+	struct edits ed;
+};
+
 /* Deployment documents parsed, planned and rewritten together. */
 struct batch {
 	struct stream *s;
 	size_t first, nb;		/* drivers [first, first + nb) */
-	struct ystream ys[BATCH];
-	struct rindex ri[BATCH];
-	int err[BATCH];
-	size_t op0[BATCH], op1[BATCH];	/* the operations plan_one() made */
-	struct edits ed[BATCH];
+	struct bitem it[BATCH];
 };
 
 /* A converted Deployment whose tree is gone: what the plan still reads. */
@@ -145,7 +152,7 @@ static void parse_group(void *arg, size_t g, unsigned w)
 	ystream_init(&s->gys[g]);
 	for (size_t k = s->gfirst[g]; k < s->gfirst[g + 1] && !s->gerr[g]; k++)
 		if (up_front(s, k))
-			s->gerr[g] = ystream_append(&s->gys[g], s->r->yp[w], s->src.buf, s->sp.c[k].start,
+			s->gerr[g] = ystream_append(&s->gys[g], run_parser(s->r, w), s->src.buf, s->sp.c[k].start,
 						    s->sp.c[k].end);
 }
 
@@ -224,8 +231,8 @@ static void parse_driver(void *arg, size_t k, unsigned w)
 	struct stream *s = b->s;
 	const struct driver *d = &s->drv[b->first + k];
 
-	ystream_init(&b->ys[k]);
-	b->err[k] = ystream_append(&b->ys[k], s->r->yp[w], s->src.buf, d->start, d->end);
+	ystream_init(&b->it[k].ys);
+	b->it[k].err = ystream_append(&b->it[k].ys, run_parser(s->r, w), s->src.buf, d->start, d->end);
 }
 
 /*
@@ -270,17 +277,16 @@ static void rewrite_driver(void *arg, size_t k, unsigned w)
 	struct plan *p = &s->p;
 	size_t in = 1 + k, *ops, nops = 0;
 	struct strbuf out = STRBUF_INIT;
-	struct edits *ed = &b->ed[k];
+	struct edits *ed = &b->it[k].ed;
 	const struct edit *bad;
 
-	(void)w;
 	if (!d->has_ops)
 		return;
-	ops = xcalloc(b->op1[k] - b->op0[k], sizeof(*ops));
-	for (size_t j = b->op0[k]; j < b->op1[k]; j++)
+	ops = xcalloc(b->it[k].op1 - b->it[k].op0, sizeof(*ops));
+	for (size_t j = b->it[k].op0; j < b->it[k].op1; j++)
 		if (p->op[j].in == in)
 			ops[nops++] = j;
-	if (lower_ops(p, in, ops, nops, &s->src, &b->ys[k], ed, &d->bad_dep, &d->code, &d->why)) {
+	if (lower_ops(p, in, ops, nops, &s->src, &b->it[k].ys, ed, &d->bad_dep, &d->code, &d->why)) {
 		d->res = LOWER_FAILED;
 		free(ops);
 		return;
@@ -297,7 +303,8 @@ static void rewrite_driver(void *arg, size_t k, unsigned w)
 		free(ops);
 		return;
 	}
-	if (verify_docs(p, in, &s->src, &b->ys[k], 0, b->ys[k].ndoc, ops, nops, out.buf, out.len, &d->why)) {
+	if (verify_docs(p, in, &s->src, &b->it[k].ys, 0, b->it[k].ys.ndoc, ops, nops, out.buf, out.len,
+			run_parser(s->r, w), &d->why)) {
 		d->res = VERIFY_FAILED;
 		if (!out.buf)
 			strbuf_add(&out, "", 0);
@@ -378,23 +385,23 @@ static void plan_batch(void *arg)
 	for (size_t k = 0; k < b->nb; k++) {
 		struct driver *d = &s->drv[b->first + k];
 
-		memset(&b->ri[k], 0, sizeof(b->ri[k]));
-		rindex_add(&b->ri[k], 1 + k, &b->ys[k]);
+		memset(&b->it[k].ri, 0, sizeof(b->it[k].ri));
+		rindex_add(&b->it[k].ri, 1 + k, &b->it[k].ys);
 		s->pin[1 + k].src = &s->src;
-		s->pin[1 + k].ys = &b->ys[k];
+		s->pin[1 + k].ys = &b->it[k].ys;
 		s->pin[1 + k].skip = false;
 		plan_main_until(s, d->start);
-		b->op0[k] = p->nop;
-		for (size_t j = 0; j < b->ri[k].n; j++)
-			plan_one(s->pl, &b->ri[k].r[j]);
-		b->op1[k] = p->nop;
-		for (size_t j = b->op0[k]; j < b->op1[k]; j++) {
+		b->it[k].op0 = p->nop;
+		for (size_t j = 0; j < b->it[k].ri.n; j++)
+			plan_one(s->pl, &b->it[k].ri.r[j]);
+		b->it[k].op1 = p->nop;
+		for (size_t j = b->it[k].op0; j < b->it[k].op1; j++) {
 			if (p->op[j].in != 1 + k)
 				continue;
 			d->has_ops = true;
 			d->dep = p->op[j].dep;
 		}
-		b->ed[k] = (struct edits)EDITS_INIT;
+		b->it[k].ed = (struct edits)EDITS_INIT;
 	}
 }
 
@@ -406,7 +413,7 @@ static void finish_batch(struct batch *b, size_t nd0, size_t ndec0)
 	struct plan *p = &s->p;
 
 	for (size_t k = 0; k < b->nb; k++) {
-		for (size_t j = b->op0[k]; j < b->op1[k]; j++) {
+		for (size_t j = b->it[k].op0; j < b->it[k].op1; j++) {
 			struct op *o = &p->op[j];
 
 			if (o->in != 1 + k)
@@ -420,12 +427,12 @@ static void finish_batch(struct batch *b, size_t nd0, size_t ndec0)
 			free(o->key);
 			o->key = NULL;
 		}
-		edits_release(&b->ed[k]);
+		edits_release(&b->it[k].ed);
 	}
 	keep_deps(s, nd0, ndec0);
 	for (size_t k = 0; k < b->nb; k++) {
-		rindex_release(&b->ri[k]);
-		ystream_release(&b->ys[k]);
+		rindex_release(&b->it[k].ri);
+		ystream_release(&b->it[k].ys);
 	}
 	b->nb = 0;
 }
@@ -433,7 +440,7 @@ static void finish_batch(struct batch *b, size_t nd0, size_t ndec0)
 static bool parse_failed(const struct batch *b)
 {
 	for (size_t k = 0; k < b->nb; k++)
-		if (b->err[k])
+		if (b->it[k].err)
 			return true;
 	return false;
 }
@@ -491,7 +498,7 @@ static int plan_all(struct stream *s)
 	if (ret) {
 		for (int i = 0; i < 2; i++)
 			for (size_t k = 0; k < s->b[i].nb; k++)
-				ystream_release(&s->b[i].ys[k]);
+				ystream_release(&s->b[i].it[k].ys);
 		return -1;
 	}
 	plan_main_until(s, SIZE_MAX);
@@ -648,7 +655,8 @@ again:
 			goto again;
 		}
 		edits_release(&sub);
-		if (verify_docs(p, 0, &s->src, &s->ys, d, d1, ops, nops, out.buf, out.len, &why)) {
+		if (verify_docs(p, 0, &s->src, &s->ys, d, d1, ops, nops, out.buf, out.len, run_parser(s->r, 0),
+				&why)) {
 			run_verify_failed(&s->src, why, out.buf, out.len, rep);
 			free(why);
 			strbuf_release(&out);
@@ -690,8 +698,7 @@ again:
 
 static void release(struct stream *s)
 {
-	for (unsigned w = 0; w < s->r->jobs; w++)
-		yparser_text_checked(s->r->yp[w], false);
+	s->r->text_checked = false;
 	if (s->pl)
 		plan_end(s->pl);
 	plan_release(&s->p);
@@ -771,8 +778,7 @@ static int check_input(struct stream *s)
 		if (t[i].bad)
 			ret = -1;
 	free(t);
-	for (unsigned w = 0; !ret && w < s->r->jobs; w++)
-		yparser_text_checked(s->r->yp[w], true);
+	s->r->text_checked = !ret;
 	return ret;
 }
 

@@ -355,7 +355,7 @@ int verify_input(const struct plan *p, size_t in, const struct source *src,
 	for (size_t k = 0; k < p->nop; k++)
 		if (p->op[k].in == in)
 			ops[nops++] = k;
-	ret = verify_docs(p, in, src, ys, 0, ys->ndoc, ops, nops, buf, len, why);
+	ret = verify_docs(p, in, src, ys, 0, ys->ndoc, ops, nops, buf, len, NULL, why);
 	free(ops);
 	return ret;
 }
@@ -387,9 +387,13 @@ static void debug(const char *what, size_t d, const char *where, size_t where_of
 
 int verify_docs(const struct plan *p, size_t in, const struct source *src, const struct ystream *ys,
 		size_t d0, size_t d1, const size_t *allops, size_t nall, const char *buf, size_t len,
-		char **why)
+		struct yparser *yp, char **why)
 {
+	struct yparser *own = yp ? NULL : yparser_new();
+	struct yparser *vp = yp ? yp : own;
 	struct ystream nys;
+	bool checked;
+	int bad;
 	struct opref *refs = xcalloc(nall ? nall : 1, sizeof(*refs));
 	size_t *sorted = xcalloc(nall ? nall : 1, sizeof(*sorted));
 	size_t nd = 0, nref = 0, r0 = 0;
@@ -408,7 +412,12 @@ int verify_docs(const struct plan *p, size_t in, const struct source *src, const
 	for (size_t j = 0; j < nref; j++)
 		sorted[j] = refs[j].k;
 	*why = NULL;
-	if (ystream_parse_depth(&nys, buf, len, YTREE_MAX_DEPTH + 8)) {
+	/* the result's text is checked whatever the parser was told of the input */
+	ystream_init(&nys);
+	checked = yparser_text_checked(vp, false);
+	bad = ystream_append_depth(&nys, vp, buf, 0, len, YTREE_MAX_DEPTH + 8);
+	yparser_text_checked(vp, checked);
+	if (bad) {
 		*why = xasprintf("the result does not parse: %s", nys.err_msg ? nys.err_msg : "invalid YAML");
 		goto out;
 	}
@@ -472,6 +481,7 @@ int verify_docs(const struct plan *p, size_t in, const struct source *src, const
 	ret = 0;
 out:
 	ystream_release(&nys);
+	yparser_free(own);
 	free(refs);
 	free(sorted);
 	return ret;

@@ -627,9 +627,12 @@ void ystream_init(struct ystream *ys)
 	ys->err_off = NOPOS;
 }
 
-void yparser_text_checked(struct yparser *yp, bool checked)
+bool yparser_text_checked(struct yparser *yp, bool checked)
 {
+	bool was = yp->text_checked;
+
 	yp->text_checked = checked;
+	return was;
 }
 
 int ystream_parse(struct ystream *ys, const char *buf, size_t len)
