@@ -8,13 +8,14 @@
  *      that cannot be headless is only looked up by name, so its name and
  *      namespace are read from its bytes (split_service_stub()) instead;
  *   3. the Deployments with a claim are parsed BATCH at a time (threads),
- *      planned in document order (one thread), then lowered, applied and
- *      verified (threads); their trees are freed and only their new bytes
- *      are kept, so memory holds the input and the small documents, not a
- *      tree of every Deployment;
+ *      planned in document order (one thread, while the next batch is
+ *      parsed), then lowered, applied and verified (threads); their trees
+ *      are freed and only their edits are kept, so memory holds the input
+ *      and the small documents, not a tree of every Deployment;
  *   4. the operations on the other documents (autoscalers, List items,
  *      kustomizations) are lowered and verified as run.c would;
- *   5. the result is the input with the changed documents replaced.
+ *   5. the result is the input with those edits and the changed documents
+ *      replaced (pieces, written out without building the new stream).
  *
  * Failures resolve as in run.c: lowering failures abandon their Deployment
  * (each Deployment document's outcome is final once its batch is done,
