@@ -130,8 +130,10 @@ static int run_filter(struct cli *cli)
 		free(buf);
 		return finish(cli, &rep, STSIFY_EXIT_USAGE, NULL, 0, true);
 	}
-	if (cli->mode != MODE_CHECK)
-		stsify_file_write(&f, stdout);
+	if (cli->mode != MODE_CHECK && stsify_file_write(&f, stdout)) {
+		fprintf(stderr, "stsify: cannot write to stdout: %s\n", strerror(errno));
+		code = STSIFY_EXIT_INPUT;
+	}
 	if (f.status == STSIFY_FAILED || internal_errors(&rep))
 		code = STSIFY_EXIT_INPUT;
 	else if (cli->mode == MODE_CHECK && f.status == STSIFY_CHANGED)

@@ -22,10 +22,13 @@
  */
 #include "run.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
+#include <sys/uio.h>
 
 #include "edit.h"
 #include "lower.h"
@@ -586,10 +589,71 @@ void run_set_result(struct stsify_file *f, struct stsify_pieces *pcs)
 	pieces_free(pcs);
 }
 
+/* Write iov[0..n) whole to fd (a pipe takes it in parts). */
+static int writev_all(int fd, struct iovec *iov, int n)
+{
+	while (n > 0) {
+		ssize_t w = writev(fd, iov, n);
+
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		while (n > 0 && (size_t)w >= iov->iov_len) {
+			w -= (ssize_t)iov->iov_len;
+			iov++;
+			n--;
+		}
+		if (n > 0) {
+			iov->iov_base = (char *)iov->iov_base + w;
+			iov->iov_len -= (size_t)w;
+		}
+	}
+	return 0;
+}
+
+/*
+ * The result of a large input is many stretches of it between the changed
+ * documents: handed to the kernel IOV_MAX at a time rather than copied
+ * through stdio's buffer in blocks of 4 KiB (10,000 writes for 100 MB).
+ */
+static int write_pieces(const struct stsify_file *f, int fd)
+{
+	enum { NIOV = 1024 };
+	struct iovec iov[NIOV];
+	size_t pos = 0;
+	int n = 0;
+
+	for (size_t k = 0; k <= f->pieces->n; k++) {
+		const struct piece *pc = k < f->pieces->n ? &f->pieces->p[k] : NULL;
+		size_t end = pc ? pc->start : f->inlen;
+
+		if (n + 2 > NIOV) {
+			if (writev_all(fd, iov, n))
+				return -1;
+			n = 0;
+		}
+		if (end > pos)
+			iov[n++] = (struct iovec){ (void *)(f->in + pos), end - pos };
+		if (pc && pc->len)
+			iov[n++] = (struct iovec){ pc->text, pc->len };
+		if (pc)
+			pos = pc->end;
+	}
+	return writev_all(fd, iov, n);
+}
+
 int stsify_file_write(const struct stsify_file *f, FILE *fp)
 {
 	size_t pos = 0;
+	int fd;
 
+	if (f->status == STSIFY_CHANGED && !f->out && f->pieces->n > 1 && (fd = fileno(fp)) >= 0) {
+		if (fflush(fp))
+			return -1;
+		return write_pieces(f, fd);
+	}
 	if (f->status != STSIFY_CHANGED)
 		return fwrite(f->in, 1, f->inlen, fp) == f->inlen ? 0 : -1;
 	if (f->out)
