@@ -41,6 +41,78 @@ Test(render, ambiguous_strings_are_quoted)
 	}
 }
 
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+
+static bool re(const char *pattern, uint32_t flags, const char *s)
+{
+	int err;
+	PCRE2_SIZE off;
+	pcre2_code *c = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED, flags, &err, &off, NULL);
+	pcre2_match_data *md = pcre2_match_data_create_from_pattern(c, NULL);
+	int rc = pcre2_match(c, (PCRE2_SPTR)s, strlen(s), 0, 0, md, NULL);
+
+	pcre2_match_data_free(md);
+	pcre2_code_free(c);
+	return rc >= 0;
+}
+
+/* render.c checks the safe characters by hand and asks pcre2 about
+ * ambiguity only for strings that can start an ambiguous one: the same
+ * decisions as the two patterns it had. */
+Test(render, plain_or_quoted_as_the_patterns_say)
+{
+	static const char safe_re[] =
+		"^[A-Za-z0-9_./][A-Za-z0-9_./@%+=-]*(?::[A-Za-z0-9_./@%+=-]+)*$";
+	static const char ambiguous_re[] =
+		"^(?:~|null|true|false|yes|no|on|off|y|n"
+		"|[-+]?\\.(?:inf|nan)"
+		"|[-+]?[0-9_]*(?:\\.[0-9_]*)?(?:e[-+]?[0-9]+)?"
+		"|0x[0-9a-f_]+|0o?[0-7_]+|0b[01_]+"
+		"|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\\.[0-9_]*)?"
+		"|[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}.*)$";
+	static const char alphabet[] = "aeEnNoOyYtTfFx0159_.-+/@%=:~ #\"'bl";
+	char s[5];
+	size_t n = 0;
+
+	/* every string of up to 3 characters of the alphabet, and some of 4 */
+	for (size_t len = 0; len <= 4; len++) {
+		size_t total = 1;
+
+		for (size_t i = 0; i < len; i++)
+			total *= len == 4 ? 7 : sizeof(alphabet) - 1;
+		for (size_t k = 0; k < total; k++) {
+			size_t x = k;
+			char *r;
+			bool plain;
+
+			for (size_t i = 0; i < len; i++) {
+				size_t base = len == 4 ? 7 : sizeof(alphabet) - 1;
+
+				s[i] = alphabet[(x % base) * (len == 4 ? 5 : 1) % (sizeof(alphabet) - 1)];
+				x /= base;
+			}
+			s[len] = '\0';
+			plain = *s && re(safe_re, 0, s) && !re(ambiguous_re, PCRE2_CASELESS, s);
+			r = scalar(s, true, false);
+			cr_assert_eq(r[0] != '"', plain, "\"%s\" rendered as %s", s, r);
+			free(r);
+			n++;
+		}
+	}
+	cr_assert_gt(n, 10000);
+	/* and the words and numbers people write */
+	for (const char *const *w = (const char *const[]){ "yes", "Off", "nan", ".NaN", "1_000", "0o17", "0b101",
+							   "12:30:00", "2024-01-01T00:00", "e5", "E", "-", "_", "~x",
+							   "x~", "null-data", "trueish", NULL }; *w; w++) {
+		char *r = scalar(*w, true, false);
+		bool plain = re(safe_re, 0, *w) && !re(ambiguous_re, PCRE2_CASELESS, *w);
+
+		cr_assert_eq(r[0] != '"', plain, "\"%s\" rendered as %s", *w, r);
+		free(r);
+	}
+}
+
 Test(render, raw_and_json_scalars)
 {
 	char *r;

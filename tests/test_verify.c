@@ -131,3 +131,25 @@ Test(verify, rejects_a_wrong_or_missing_service)
 	cr_assert_eq(check(&f, "kind: Service", "kind: [unclosed"), -1);
 	teardown(&f);
 }
+
+Test(verify, rejects_what_the_plan_removes_or_adds_done_wrong)
+{
+	struct fixture f;
+
+	setup(&f);
+	/* the claim volume the plan removes is still there */
+	cr_assert_eq(check(&f, "  volumeClaimTemplates:",
+			   "      volumes:\n      - name: data\n        emptyDir: {}\n  volumeClaimTemplates:"),
+		     -1);
+	/* an added pair with the wrong value, a missing one, an extra one */
+	cr_assert_eq(check(&f, "serviceName: db", "serviceName: dbx"), -1);
+	cr_assert_eq(check(&f, "  serviceName: db\n", ""), -1);
+	cr_assert_eq(check(&f, "  serviceName: db\n", "  serviceName: db\n  podManagementPolicy: Parallel\n"), -1);
+	/* a key renamed, a value's type changed by its style, an item moved */
+	cr_assert_eq(check(&f, "  replicas: 2", "  replica: 2"), -1);
+	cr_assert_eq(check(&f, "        image: x", "        image: [x]"), -1);
+	cr_assert_eq(check(&f, "      - ReadWriteOnce\n", "      - ReadWriteOnce\n      - ReadOnlyMany\n"), -1);
+	/* the same text, keys in another order: a mapping is a set of pairs */
+	cr_assert_eq(check(&f, "  replicas: 2\n  serviceName: db\n", "  serviceName: db\n  replicas: 2\n"), 0);
+	teardown(&f);
+}
