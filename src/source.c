@@ -6,9 +6,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 #include "util.h"
 
-#define LINE_STEP 64
+#define LINE_STEP 32
 
 void source_init_borrow(struct source *src, const char *path, const char *buf, size_t len)
 {
@@ -43,26 +47,68 @@ void source_release(struct source *src)
 	memset(src, 0, sizeof(*src));
 }
 
+/*
+ * The line feeds in p[0, n).  YAML lines are short: a memchr() call per
+ * line costs more than looking at every byte, 16 at a time.
+ */
+static size_t count_lf(const char *p, size_t n)
+{
+	size_t c = 0, i = 0;
+
+#ifdef __SSE2__
+	const __m128i lf = _mm_set1_epi8('\n');
+
+	for (; i + 16 <= n; i += 16)
+		c += (size_t)__builtin_popcount(
+			(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(p + i)), lf)));
+#endif
+	for (; i < n; i++)
+		c += p[i] == '\n';
+	return c;
+}
+
+/* Add a table entry after the line feed at p if it ends line LINE_STEP * k. */
+static void line_feed(struct source *src, size_t *n, size_t *alloc, const char *p)
+{
+	if (++*n % LINE_STEP == 0 && (size_t)(p + 1 - src->buf) < src->len) {
+		ALLOC_GROW(src->line, src->nline + 1, *alloc);
+		src->line[src->nline++] = (size_t)(p + 1 - src->buf);
+	}
+}
+
 static void build_lines(struct source *src)
 {
-	size_t alloc = 0, n = 0;
-	const char *p = src->buf, *e = src->buf + src->len;
+	size_t alloc = 0, n = 0, i = 0, len = src->len;
+	const char *b = src->buf;
 
-	ALLOC_GROW(src->line, 1, alloc);
+	ALLOC_GROW(src->line, 1 + len / 2048, alloc);
 	src->line[src->nline++] = 0;
-	while (p < e && (p = memchr(p, '\n', (size_t)(e - p)))) {
-		p++;
-		if (++n % LINE_STEP == 0 && p < e) {
-			ALLOC_GROW(src->line, src->nline + 1, alloc);
-			src->line[src->nline++] = (size_t)(p - src->buf);
+#ifdef __SSE2__
+	const __m128i lf = _mm_set1_epi8('\n');
+
+	/* a block of 16 bytes whose line feeds do not reach the next entry is
+	 * only counted */
+	for (; i + 16 <= len; i += 16) {
+		unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(b + i)), lf));
+		size_t c = (size_t)__builtin_popcount(m);
+
+		if (n % LINE_STEP + c < LINE_STEP) {
+			n += c;
+			continue;
 		}
+		for (; m; m &= m - 1)
+			line_feed(src, &n, &alloc, b + i + __builtin_ctz(m));
 	}
+#endif
+	for (; i < len; i++)
+		if (b[i] == '\n')
+			line_feed(src, &n, &alloc, b + i);
 }
 
 void source_linecol(const struct source *csrc, size_t off, unsigned *line, unsigned *col)
 {
 	struct source *src = (struct source *)csrc;	/* the table is a cache */
-	size_t lo = 0, hi, ls, n;
+	size_t lo = 0, hi, ls, n, e, c;
 
 	if (!src->line)
 		build_lines(src);
@@ -79,12 +125,12 @@ void source_linecol(const struct source *csrc, size_t off, unsigned *line, unsig
 			hi = mid;
 	}
 	ls = src->line[lo];
-	n = lo * LINE_STEP;
 	/* a line starts after each line break but the last byte's */
-	for (const char *p = src->buf + ls, *e = src->buf + (off == src->len && off ? off - 1 : off);
-	     p < e && (p = memchr(p, '\n', (size_t)(e - p))); p++) {
-		n++;
-		ls = (size_t)(p - src->buf) + 1;
+	e = off == src->len && off ? off - 1 : off;
+	n = lo * LINE_STEP;
+	if (e > ls && (c = count_lf(src->buf + ls, e - ls))) {
+		n += c;
+		ls = (size_t)((const char *)memrchr(src->buf + ls, '\n', e - ls) - src->buf) + 1;
 	}
 	*line = (unsigned)(n + 1);
 	*col = (unsigned)(off - ls + 1);

@@ -3,7 +3,7 @@
  *
  * Everything downstream works on half-open byte ranges [start, end) into
  * source->buf; line:column is computed only when a message is printed, by a
- * binary search over a table of every 64th line start (built on first use,
+ * binary search over a table of every 32nd line start (built on first use,
  * from the thread that reports findings) and a count of the line breaks
  * after it.  The start and end of the line holding an offset are found by
  * looking for the line breaks around it, so they are safe from any thread.
@@ -23,7 +23,7 @@ struct source {
 	const char *buf;	/* the bytes */
 	size_t len;
 	char *owned;		/* buf when the source owns it, else NULL */
-	size_t *line;		/* start of lines 0, 64, 128...; NULL until needed */
+	size_t *line;		/* start of lines 0, 32, 64...; NULL until needed */
 	size_t nline;		/* entries of line */
 	bool crlf;		/* most lines end in "\r\n" */
 	bool final_newline;	/* the last byte is '\n' (or the buffer is empty) */
