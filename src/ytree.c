@@ -150,12 +150,13 @@ static int push(struct builder *b, struct ynode *n)
 		b->kids = xrealloc(b->kids, na * sizeof(*b->kids));
 		b->nkids = xrealloc(b->nkids, na * sizeof(*b->nkids));
 		b->akids = xrealloc(b->akids, na * sizeof(*b->akids));
+		/* the kids of a level are kept from one collection to the next */
+		memset(b->kids + b->astack, 0, (na - b->astack) * sizeof(*b->kids));
+		memset(b->akids + b->astack, 0, (na - b->astack) * sizeof(*b->akids));
 		b->astack = na;
 	}
 	b->stack[b->nstack] = n;
-	b->kids[b->nstack] = NULL;
 	b->nkids[b->nstack] = 0;
-	b->akids[b->nstack] = 0;
 	b->nstack++;
 	return 0;
 }
@@ -173,29 +174,46 @@ static int keycmp(const void *a, const void *b)
 
 /* Duplicate scalar keys make a manifest ambiguous (which one wins differs
  * between tools), so they are an error, as kubectl and yamllint say. */
+static bool same_key(const struct ynode *x, const struct ynode *y)
+{
+	return x->tlen == y->tlen && !memcmp(x->text, y->text, x->tlen);
+}
+
+static int duplicate(struct builder *b, const struct ynode *x, const struct ynode *y)
+{
+	const struct ynode *dup = x->start > y->start ? x : y;
+
+	set_error(b->ys, dup->start, 0, 0, "duplicate key \"%s\"", dup->text);
+	return -1;
+}
+
 static int check_duplicates(struct builder *b, struct ynode *map)
 {
+	enum { FEW = 16 };
 	size_t n = map->nkid / 2, k = 0;
-	struct ynode **keys;
+	struct ynode *few[FEW], **keys;
 	int ret = 0;
 
 	if (n < 2)
 		return 0;
-	keys = xmalloc(n * sizeof(*keys));
+	keys = n <= FEW ? few : xmalloc(n * sizeof(*keys));
 	for (size_t i = 0; i < n; i++)
 		if (map->kid[2 * i]->kind == YNODE_SCALAR)
 			keys[k++] = map->kid[2 * i];
-	qsort(keys, k, sizeof(*keys), keycmp);
-	for (size_t i = 1; i < k; i++) {
-		if (!keycmp(&keys[i - 1], &keys[i])) {
-			struct ynode *dup = keys[i - 1]->start > keys[i]->start ? keys[i - 1] : keys[i];
-
-			set_error(b->ys, dup->start, 0, 0, "duplicate key \"%s\"", dup->text);
-			ret = -1;
-			break;
-		}
+	if (k <= FEW) {
+		/* most maps have a few keys: comparing each pair is cheaper */
+		for (size_t i = 1; i < k && !ret; i++)
+			for (size_t j = 0; j < i && !ret; j++)
+				if (same_key(keys[j], keys[i]))
+					ret = duplicate(b, keys[j], keys[i]);
+	} else {
+		qsort(keys, k, sizeof(*keys), keycmp);
+		for (size_t i = 1; i < k && !ret; i++)
+			if (!keycmp(&keys[i - 1], &keys[i]))
+				ret = duplicate(b, keys[i - 1], keys[i]);
 	}
-	free(keys);
+	if (keys != few)
+		free(keys);
 	return ret;
 }
 
@@ -207,7 +225,6 @@ static int pop(struct builder *b, size_t end_mark)
 	n->nkid = b->nkids[b->nstack];
 	if (n->nkid)
 		memcpy(n->kid, b->kids[b->nstack], n->nkid * sizeof(*n->kid));
-	free(b->kids[b->nstack]);
 	if (n->style == YSTYLE_FLOW && end_mark != NOPOS) {
 		n->end = end_mark;
 	} else if (n->nkid) {
@@ -724,8 +741,8 @@ int ystream_append_depth(struct ystream *ys, struct yparser *yp, const char *buf
 		fy_diag_destroy(yp->diag);
 		yparser_setup(yp);
 	}
-	while (b.nstack)
-		free(b.kids[--b.nstack]);
+	for (size_t i = 0; i < b.astack; i++)
+		free(b.kids[i]);
 	free(b.stack);
 	free(b.kids);
 	free(b.nkids);

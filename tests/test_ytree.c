@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "source.h"
+#include "util.h"
 #include "ytree.h"
 
 static const char *span(const char *buf, const struct ynode *n, char *out, size_t size)
@@ -159,6 +160,29 @@ Test(ytree, duplicate_keys_are_an_error)
 	cr_assert_eq(ys.err_off, 10);
 	cr_assert(strstr(ys.err_msg, "duplicate key \"a\""));
 	ystream_release(&ys);
+}
+
+/* Small maps compare each pair of keys, large ones sort them: both find
+ * the later of two equal keys, and tell keys apart by length and bytes. */
+Test(ytree, duplicate_keys_in_small_and_large_maps)
+{
+	for (size_t nkeys = 2; nkeys <= 40; nkeys++) {
+		struct strbuf sb = STRBUF_INIT;
+		struct ystream ys;
+		size_t want = 0;
+
+		for (size_t i = 0; i < nkeys; i++)
+			strbuf_addf(&sb, "k%zu: %zu\nk%zux: 0\n", i, i, i);
+		cr_assert_eq(ystream_parse(&ys, sb.buf, sb.len), 0, "%zu keys: %s", nkeys, ys.err_msg);
+		ystream_release(&ys);
+		/* the key of the middle pair again, at the end */
+		want = sb.len;
+		strbuf_addf(&sb, "k%zu: again\n", nkeys / 2);
+		cr_assert_eq(ystream_parse(&ys, sb.buf, sb.len), -1, "%zu keys", nkeys);
+		cr_assert_eq(ys.err_off, want, "%zu keys: error at %zu", nkeys, ys.err_off);
+		ystream_release(&ys);
+		strbuf_release(&sb);
+	}
 }
 
 Test(ytree, syntax_error_has_line_and_column)
