@@ -202,6 +202,9 @@ static bool has_alias(const struct ynode *n, bool aliases)
 }
 
 /*
+ * (The span tree marks the documents that hold an alias or a merge key:
+ * has_alias(n, false) is false for the others without a walk.)
+ *
  * The first alias among the parts of a Deployment's spec that stsify reads
  * or copies (a container's other fields, such as env, are neither), or of a
  * claim's spec.  The span tree does not follow aliases: a value read or
@@ -1149,7 +1152,7 @@ static void plan_deployment(struct pctx *c, const struct resource *dep)
 	/* a merge key can hide or override any field: what the text says is
 	 * not what the object is.  (Anchors and aliases are checked against
 	 * the edits when lowering.) */
-	if (has_alias(dep->node, false)) {
+	if (c->in[dep->in].ys->doc[dep->doc].has_alias && has_alias(dep->node, false)) {
 		note(c, dep, ynode_get(dep->node, "kind"), SEV_WARNING, "unsupported-alias",
 		     "Deployment \"%s\" uses merge keys (<<): left as it is, convert it by hand",
 		     dep->name);
