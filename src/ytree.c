@@ -19,6 +19,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 #include "util.h"
 
 #define ARENA_CHUNK (64 * 1024)
@@ -308,21 +312,25 @@ static enum ynode_style scalar_style(struct fy_event *ev)
  */
 static bool simple_text(const char *buf, size_t s, size_t e, enum ynode_style style)
 {
-	const char *p = buf + s;
-	size_t n = e - s;
+	/* bytes that end the simple case: line breaks in any style (1), a
+	 * quote in a single-quoted scalar (2), an escape or a quote in a
+	 * double-quoted one (4).  Scalars are short: one pass, no calls. */
+	static const unsigned char stop[256] = { ['\n'] = 1, ['\r'] = 1, ['\''] = 2, ['\\'] = 4, ['"'] = 4 };
+	const unsigned char *p = (const unsigned char *)buf + s, *end = (const unsigned char *)buf + e;
+	unsigned mask;
 
-	if (e < s || memchr(p, '\n', n) || memchr(p, '\r', n))
-		return false;
 	switch (style) {
-	case YSTYLE_PLAIN:
-		return true;
-	case YSTYLE_SQUOTE:
-		return !memchr(p, '\'', n);
-	case YSTYLE_DQUOTE:
-		return !memchr(p, '\\', n) && !memchr(p, '"', n);
-	default:
-		return false;
+	case YSTYLE_PLAIN: mask = 1; break;
+	case YSTYLE_SQUOTE: mask = 1 | 2; break;
+	case YSTYLE_DQUOTE: mask = 1 | 4; break;
+	default: return false;
 	}
+	if (e < s)
+		return false;
+	for (; p < end; p++)
+		if (stop[*p] & mask)
+			return false;
+	return true;
 }
 
 static int on_scalar(struct builder *b, struct fy_event *ev, bool alias)
@@ -534,8 +542,22 @@ int ytext_check(const char *buf, size_t start, size_t len, size_t *off, char *ms
 	for (size_t i = start; i < len;) {
 		size_t n;
 
-		/* the common case first: eight bytes of printable ASCII and line
-		 * feeds (0x20 to 0x7f, or 0x0a) */
+		/* the common case first: bytes of printable ASCII and line feeds
+		 * (0x20 to 0x7f, or 0x0a), sixteen or eight at a time */
+#ifdef __SSE2__
+		{
+			const __m128i below = _mm_set1_epi8(0x1f), lf = _mm_set1_epi8('\n');
+
+			/* signed: 0x80 to 0xff are below 0x20 too */
+			for (; i + 16 <= len; i += 16) {
+				__m128i v = _mm_loadu_si128((const __m128i *)(p + i));
+				__m128i ok = _mm_or_si128(_mm_cmpgt_epi8(v, below), _mm_cmpeq_epi8(v, lf));
+
+				if (_mm_movemask_epi8(ok) != 0xffff)
+					break;
+			}
+		}
+#endif
 		while (i + 8 <= len) {
 			uint64_t w, ge20, nl;
 

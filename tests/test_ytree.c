@@ -228,3 +228,41 @@ Test(source, line_and_column)
 	cr_assert_str_eq(source_eol(&src), "\r\n");
 	source_release(&src);
 }
+
+/* ytext_check() looks at 16 or 8 bytes at a time where it can: a bad byte
+ * is found at every position of a block, and good multi-byte characters
+ * across block boundaries pass. */
+Test(ytree, text_check_finds_each_bad_byte_wherever_it_is)
+{
+	static const unsigned char bad[] = { 0x00, 0x01, 0x08, 0x1b, 0x80, 0xff, '\r' };
+	char buf[80], msg[128];
+	size_t off;
+
+	for (size_t k = 0; k < sizeof(buf); k++) {
+		for (size_t b = 0; b < sizeof(bad); b++) {
+			for (size_t i = 0; i < sizeof(buf); i++)
+				buf[i] = i % 9 == 8 ? '\n' : (char)('a' + i % 26);
+			buf[k] = (char)bad[b];
+			if (bad[b] == '\r' && k + 1 < sizeof(buf) && buf[k + 1] == '\n')
+				buf[k + 1] = 'x';	/* a lone carriage return */
+			off = (size_t)-1;
+			cr_assert_eq(ytext_check(buf, 0, sizeof(buf), &off, msg, sizeof(msg)), -1,
+				     "byte 0x%02x at %zu passed", bad[b], k);
+			cr_assert_eq(off, k, "byte 0x%02x at %zu reported at %zu", bad[b], k, off);
+		}
+		/* "é" (2 bytes), tab, DEL and CRLF are text */
+		for (size_t i = 0; i < sizeof(buf); i++)
+			buf[i] = (char)('a' + i % 26);
+		if (k + 1 < sizeof(buf)) {
+			buf[k] = (char)0xc3;
+			buf[k + 1] = (char)0xa9;
+		}
+		buf[(k + 3) % sizeof(buf)] = '\t';
+		buf[(k + 5) % sizeof(buf)] = 0x7f;
+		if ((k + 7) % sizeof(buf) + 1 < sizeof(buf) && (k + 7) % sizeof(buf) > k + 1) {
+			buf[(k + 7) % sizeof(buf)] = '\r';
+			buf[(k + 7) % sizeof(buf) + 1] = '\n';
+		}
+		cr_assert_eq(ytext_check(buf, 0, sizeof(buf), &off, msg, sizeof(msg)), 0, "at %zu: %s", k, msg);
+	}
+}
