@@ -7,6 +7,10 @@
 #include <pcre2.h>
 #include <stdlib.h>
 #include <string.h>
+
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 #include <strings.h>
 
 #include "util.h"
@@ -169,31 +173,48 @@ static const char *find_byte(const char *p, const char *e, char c)
 	return q ? q : e;
 }
 
+/* The first "deploy" in any case in [p, e), or e: 16 places at a time. */
+static const char *find_deploy(const char *p, const char *e)
+{
+#ifdef __SSE2__
+	const __m128i lower = _mm_set1_epi8(0x20);
+
+	for (; e - p >= 16 + 5; p += 16) {
+		__m128i m = _mm_set1_epi8(-1);
+
+		for (int i = 0; i < 6; i++) {
+			__m128i v = _mm_or_si128(_mm_loadu_si128((const __m128i *)(p + i)), lower);
+
+			m = _mm_and_si128(m, _mm_cmpeq_epi8(v, _mm_set1_epi8("deploy"[i])));
+		}
+		if (_mm_movemask_epi8(m))
+			return p + __builtin_ctz((unsigned)_mm_movemask_epi8(m));
+	}
+#endif
+	for (; e - p >= 6; p++)
+		if (!strncasecmp(p, "deploy", 6))
+			return p;
+	return e;
+}
+
 size_t rules_next_reference(const struct rules *ru, const char *buf, size_t len, size_t from,
 			    size_t *name, size_t *name_len)
 {
 	pcre2_match_data *md = NULL;
-	const char *e = buf + len;
-	const char *y = find_byte(buf + from, e, 'y'), *Y = find_byte(buf + from, e, 'Y');
+	const char *e = buf + len, *p = buf + from;
 	size_t at = NOPOS;
 
 	/*
 	 * Every match starts with "deploy" (any case) and stays on its line:
-	 * find the candidates by their "y" with memchr and match each anchored,
-	 * the subject ending with its line (pcre2 checks the UTF-8 of all the
-	 * subject it may inspect: the whole input would make a scan quadratic).
+	 * find the candidates (SSE2) and match each anchored, the subject
+	 * ending with its line (pcre2 checks the UTF-8 of all the subject it
+	 * may inspect: the whole input would make a scan quadratic).
 	 */
-	while (y < e || Y < e) {
-		const char *p = y < Y ? y : Y, *eol;
+	for (; (p = find_deploy(p, e)) < e; p++) {
+		const char *eol;
 		size_t cand;
 
-		if (p == y)
-			y = find_byte(y + 1, e, 'y');
-		else
-			Y = find_byte(Y + 1, e, 'Y');
-		if ((size_t)(p - buf) < from + 5 || strncasecmp(p - 5, "deplo", 5))
-			continue;
-		cand = (size_t)(p - buf) - 5;
+		cand = (size_t)(p - buf);
 		eol = find_byte(p, e, '\n');
 		if (!md)
 			md = pcre2_match_data_create_from_pattern(ru->reference, NULL);
