@@ -111,7 +111,7 @@ repo: stsify
 integration: stsify
 	sh tests/integration.sh
 
-limits: stsify tests/faults.so
+limits: stsify tests/faults.so bench/gen
 	sh tests/limits.sh
 
 schema: stsify

@@ -76,7 +76,7 @@ static void progress(const struct cli *cli, size_t done, size_t total)
 }
 
 /* A KRM function's output is the ResourceList; stderr says why it failed. */
-static int run_krm_function(struct cli *cli, char *buf, size_t len)
+static int run_krm_function(struct cli *cli, char *buf, size_t len, bool mapped)
 {
 	struct report rep = REPORT_INIT;
 	struct strbuf out = STRBUF_INIT;
@@ -85,7 +85,7 @@ static int run_krm_function(struct cli *cli, char *buf, size_t len)
 
 	write_all(stdout, out.buf, out.len);
 	strbuf_release(&out);
-	free(buf);
+	input_release(buf, len, mapped);
 	if (!code)
 		report_release(&rep);	/* all in the results */
 	text.format = FORMAT_TEXT;	/* stdout is the ResourceList */
@@ -108,6 +108,7 @@ static int run_filter(struct cli *cli)
 	struct stsify_file f = { .path = "<stdin>" };
 	char *buf;
 	size_t len;
+	bool mapped;
 	int code = STSIFY_EXIT_OK;
 
 	if (cli->mode == MODE_WRITE || cli->mode == MODE_LIST) {
@@ -115,19 +116,21 @@ static int run_filter(struct cli *cli)
 			cli->mode == MODE_WRITE ? "--write" : "--list");
 		return STSIFY_EXIT_USAGE;
 	}
-	if (read_file("-", &buf, &len)) {
+	if (read_stdin(&buf, &len, &mapped)) {
 		report_add_at(&rep, "<stdin>", 0, 0, SEV_ERROR, "read-error", "cannot read: %s",
 			      strerror(errno));
 		return finish(cli, &rep, STSIFY_EXIT_INPUT, NULL, 0, true);
 	}
+	if (mapped)
+		stdin_map_guard("<stdin>");
 	if (cli->mode == MODE_DIFF && krm_is_resource_list(buf, len))
-		return run_krm_function(cli, buf, len);
+		return run_krm_function(cli, buf, len, mapped);
 	f.in = buf;
 	f.inlen = len;
 	/* the result goes out from the input and the changed documents */
 	f.no_out = true;
 	if (stsify_run(&cli->opt, &f, 1, &rep)) {
-		free(buf);
+		input_release(buf, len, mapped);
 		return finish(cli, &rep, STSIFY_EXIT_USAGE, NULL, 0, true);
 	}
 	if (cli->mode != MODE_CHECK && stsify_file_write(&f, stdout)) {
@@ -142,7 +145,7 @@ static int run_filter(struct cli *cli)
 		code = STSIFY_EXIT_INPUT;
 	code = finish(cli, &rep, code, &f, 1, true);
 	stsify_file_release(&f);
-	free(buf);
+	input_release(buf, len, mapped);
 	return code;
 }
 

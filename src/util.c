@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -208,24 +209,6 @@ size_t stsify_max_input(void)
 	return (size_t)v << 20;
 }
 
-/*
- * A large input is better in huge pages (where the kernel offers them on
- * request): faulting in 100 MB takes 50 faults instead of 25,000.
- */
-static void huge_pages(struct strbuf *sb)
-{
-#ifdef MADV_HUGEPAGE
-	const size_t huge = (size_t)2 << 20;
-	uintptr_t a = ((uintptr_t)sb->buf + huge - 1) & ~(uintptr_t)(huge - 1);
-	uintptr_t e = ((uintptr_t)sb->buf + sb->alloc) & ~(uintptr_t)(huge - 1);
-
-	if (sb->alloc >= 4 * huge && e > a)
-		madvise((void *)a, e - a, MADV_HUGEPAGE);
-#else
-	(void)sb;
-#endif
-}
-
 int read_fd(int fd, char **bufp, size_t *lenp)
 {
 	struct stat st;
@@ -253,10 +236,8 @@ int read_fd_stat(int fd, struct stat *stp, char **bufp, size_t *lenp)
 	}
 	/* a regular file is read into a buffer of its size (a repository is
 	 * thousands of small files); a pipe grows as it comes */
-	if (reg && st.st_size > 0) {
+	if (reg && st.st_size > 0)
 		strbuf_grow(&sb, (size_t)st.st_size + 1);
-		huge_pages(&sb);
-	}
 	for (;;) {
 		ssize_t n;
 
@@ -268,10 +249,8 @@ int read_fd_stat(int fd, struct stat *stp, char **bufp, size_t *lenp)
 			errno = EFBIG;
 			return -1;
 		}
-		if (sb.alloc - sb.len < 2) {
+		if (sb.alloc - sb.len < 2)
 			strbuf_grow(&sb, sb.alloc > 65536 ? sb.alloc : 65536);
-			huge_pages(&sb);
-		}
 		n = read(fd, sb.buf + sb.len, sb.alloc - sb.len - 1);
 		if (n < 0) {
 			int e = errno;
@@ -293,6 +272,71 @@ int read_fd_stat(int fd, struct stat *stp, char **bufp, size_t *lenp)
 		close(fd);
 	*bufp = strbuf_detach(&sb, lenp);
 	return 0;
+}
+
+int read_stdin(char **bufp, size_t *lenp, bool *mapped)
+{
+	const size_t page = (size_t)sysconf(_SC_PAGESIZE);
+	struct stat st;
+	off_t at;
+	char *map;
+
+	*mapped = false;
+	/* large enough to be worth it; the byte after the last one must be
+	 * in the mapping (a '\0', as read_fd() puts there) */
+	if (fstat(0, &st) || !S_ISREG(st.st_mode) || st.st_size < ((off_t)1 << 20) ||
+	    (size_t)st.st_size > stsify_max_input() || (size_t)st.st_size % page == 0 ||
+	    (at = lseek(0, 0, SEEK_CUR)) < 0 || at >= st.st_size)
+		return read_fd(0, bufp, lenp);
+	map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, 0, 0);
+	if (map == MAP_FAILED)
+		return read_fd(0, bufp, lenp);
+	/* as read() would leave it; the pages before the offset are not used */
+	lseek(0, 0, SEEK_END);
+	if ((size_t)at >= page)
+		munmap(map, (size_t)at / page * page);
+	*bufp = map + at;
+	*lenp = (size_t)(st.st_size - at);
+	*mapped = true;
+	return 0;
+}
+
+static const char *guard_what;
+
+static void on_sigbus(int sig)
+{
+	static const char msg[] = ": error: the input file shrank while stsify was reading it [read-error]\n";
+
+	(void)sig;
+	/* only what is safe in a signal handler */
+	if (write(2, guard_what, strlen(guard_what)) < 0 || write(2, msg, sizeof(msg) - 1) < 0)
+		_exit(3);
+	_exit(3);
+}
+
+void stdin_map_guard(const char *what)
+{
+	struct sigaction sa;
+
+	guard_what = what;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_sigbus;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGBUS, &sa, NULL);
+}
+
+void input_release(char *buf, size_t len, bool mapped)
+{
+	if (!mapped) {
+		free(buf);
+		return;
+	}
+	{
+		const size_t page = (size_t)sysconf(_SC_PAGESIZE);
+		char *map = (char *)((uintptr_t)buf & ~(uintptr_t)(page - 1));
+
+		munmap(map, len + (size_t)(buf - map));
+	}
 }
 
 uint64_t hash_str(uint64_t h, const char *s)

@@ -96,6 +96,17 @@ struct stat;
 int read_fd_stat(int fd, struct stat *st, char **buf, size_t *len);
 
 /*
+ * Standard input as read_fd(0) would give it, except that a large regular
+ * file is mapped instead (read-only, prefaulted): no copy and no fresh
+ * memory for the kernel to clear.  *mapped tells input_release() which.
+ * A mapped input must not shrink while it is used: stdin_map_guard()
+ * makes a SIGBUS (the file was truncated) an error message and exit 3.
+ */
+int read_stdin(char **buf, size_t *len, bool *mapped);
+void input_release(char *buf, size_t len, bool mapped);
+void stdin_map_guard(const char *what);
+
+/*
  * A hash index: 64-bit hashes to the items (numbers the caller gives)
  * added under each, in the order they were added.  The caller computes the
  * hash (hash_str) and compares the keys of the items it gets back.

@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/types.h>
 #include <unistd.h>
 
@@ -257,4 +258,22 @@ int mkstemp64(char *tmpl)
 		return -1;
 	}
 	return real_(tmpl);
+}
+
+/*
+ * STSIFY_FAULT_SHRINK=1: once stdin is mapped (read_stdin() in util.c),
+ * cut the file to one byte, as another program truncating it would (stdin
+ * must be open for writing: stsify <>file).  The next access to the lost
+ * pages is a SIGBUS, which stsify must turn into an error.
+ */
+void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
+{
+	typedef void *(*fn)(void *, size_t, int, int, int, off_t);
+	void *p;
+	REAL("mmap", fn);
+
+	p = real_(addr, len, prot, flags, fd, off);
+	if (fd == 0 && p != (void *)-1 && getenv("STSIFY_FAULT_SHRINK") && ftruncate(0, 1))
+		perror("faults.so: ftruncate");
+	return p;
 }
