@@ -168,6 +168,28 @@ Test(krm, resource_list_detection)
 	cr_assert(!krm_is_resource_list(two, strlen(two)));
 	cr_assert(!krm_is_resource_list(old, strlen(old)));
 	cr_assert(!krm_is_resource_list("kind: ResourceList: [", 21));
+	/* what may come before the one document: a marker, comments, a
+	 * directive, blank lines; a marker with the root on its line */
+	static const char *const one[] = {
+		"---\n" RL_HEAD "items: []\n",
+		"# generated\n\n  # indented comment\n---\n" RL_HEAD "items: []\n...\n",
+		"%YAML 1.2\n---\n" RL_HEAD "items: []\n",
+		"--- {apiVersion: config.kubernetes.io/v1, kind: ResourceList, items: []}\n",
+		"\r\n---\r\n" RL_HEAD "items: []\n",
+		NULL,
+	};
+	for (const char *const *y = one; *y; y++)
+		cr_assert(krm_is_resource_list(*y, strlen(*y)), "%s", *y);
+	/* a second document, even an empty one or after the list */
+	static const char *const more[] = {
+		"a: 1\n---\n" RL_HEAD "items: []\n",
+		"--- {a: 1}\n---\n" RL_HEAD "items: []\n",
+		RL_HEAD "items: []\n---\n",
+		RL_HEAD "items: []\n--- # x\nb: 2\n",
+		NULL,
+	};
+	for (const char *const *y = more; *y; y++)
+		cr_assert(!krm_is_resource_list(*y, strlen(*y)), "%s", *y);
 }
 
 #define ANN(path, index, id)                                                                      \
