@@ -123,6 +123,7 @@ static int run_filter(struct cli *cli)
 	}
 	if (mapped)
 		stdin_map_guard("<stdin>");
+	debug_phase("read");
 	if (cli->mode == MODE_DIFF && krm_is_resource_list(buf, len))
 		return run_krm_function(cli, buf, len, mapped);
 	f.in = buf;
@@ -137,6 +138,7 @@ static int run_filter(struct cli *cli)
 		fprintf(stderr, "stsify: cannot write to stdout: %s\n", strerror(errno));
 		code = STSIFY_EXIT_INPUT;
 	}
+	debug_phase("written");
 	if (f.status == STSIFY_FAILED || internal_errors(&rep))
 		code = STSIFY_EXIT_INPUT;
 	else if (cli->mode == MODE_CHECK && f.status == STSIFY_CHANGED)
@@ -146,6 +148,7 @@ static int run_filter(struct cli *cli)
 	code = finish(cli, &rep, code, &f, 1, true);
 	stsify_file_release(&f);
 	input_release(buf, len, mapped);
+	debug_phase("finished");
 	return code;
 }
 
@@ -219,6 +222,7 @@ static int run_files(struct cli *cli)
 		}
 		bad += walk_operand(&pl, cli->operand[i], &rep, cli->opt.jobs ? cli->opt.jobs : pool_cores());
 	}
+	debug_phase("walked");
 	pathlist_sort(&pl);
 	files = xcalloc(pl.n ? pl.n : 1, sizeof(*files));
 	bufs = xcalloc(pl.n ? pl.n : 1, sizeof(*bufs));
@@ -248,6 +252,7 @@ static int run_files(struct cli *cli)
 		free(rd.lens);
 		free(rd.err);
 	}
+	debug_phase("read");
 	if (stsify_run(&cli->opt, files, n, &rep)) {
 		code = STSIFY_EXIT_USAGE;
 		goto out;
@@ -292,6 +297,7 @@ static int run_files(struct cli *cli)
 	else
 		code = STSIFY_EXIT_OK;
 out:
+	debug_phase("written");
 	code = finish(cli, &rep, code, files, n, false);
 	for (size_t i = 0; i < n; i++)
 		stsify_file_release(&files[i]);
@@ -301,6 +307,7 @@ out:
 	free(bufs);
 	free(files);
 	pathlist_release(&pl);
+	debug_phase("finished");
 	return code;
 }
 

@@ -11,12 +11,14 @@
 #include "cli.h"
 #include "krm.h"
 #include "opts.h"
+#include "util.h"
 
 int main(int argc, char **argv)
 {
 	struct cli cli;
 	int ret;
 
+	debug_phase(NULL);	/* STSIFY_DEBUG_TIMING counts from here */
 #ifdef __GLIBC__
 	/* A run allocates a lot from several threads and then exits: grow the
 	 * heaps in large steps and never hand memory back midway (each step is

@@ -77,29 +77,10 @@ static const char *const keep_codes[] = {
 	"shared-pvc", "stateful-deployment", "annotation", "shared-rwx", "single-replica-pvc", NULL,
 };
 
-static double seconds(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 void run_phase(const struct run *r, const char *what)
 {
-	FILE *fp;
-	unsigned long size = 0, resident = 0;
-
-	if (!r->timing)
-		return;
-	/* and the resident memory, where Linux tells it */
-	if ((fp = fopen("/proc/self/statm", "r"))) {
-		if (fscanf(fp, "%lu %lu", &size, &resident) != 2)
-			resident = 0;
-		fclose(fp);
-	}
-	fprintf(stderr, "stsify: %-16s %8.3f s %8.1f MB resident\n", what, seconds() - r->t0,
-		(double)resident * 4096 / 1048576);
+	if (r->timing)
+		debug_phase(what);
 }
 
 struct yparser *run_parser(struct run *r, unsigned w)
@@ -723,8 +704,7 @@ static bool kustomization_path(const char *path)
 int stsify_run(const struct stsify_options *opt, struct stsify_file *files, size_t n,
 	       struct report *rep)
 {
-	struct run r = { .opt = opt, .rep = rep, .timing = getenv("STSIFY_DEBUG_TIMING") != NULL,
-			 .t0 = seconds() };
+	struct run r = { .opt = opt, .rep = rep, .timing = getenv("STSIFY_DEBUG_TIMING") != NULL };
 	char *err;
 
 	if (rules_init(&r.ru, opt, &err)) {

@@ -35,7 +35,6 @@ struct run {
 	struct yparser **yp;	/* one parser per thread: run_parser() */
 	bool text_checked;	/* the input's text is checked: yparser_text_checked() */
 	bool timing;		/* STSIFY_DEBUG_TIMING */
-	double t0;
 };
 
 /*

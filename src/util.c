@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 void bug(const char *file, int line, const char *what)
@@ -437,4 +438,36 @@ void hidx_release(struct hidx *h)
 	free(h->tail);
 	free(h->next);
 	memset(h, 0, sizeof(*h));
+}
+
+/* STSIFY_DEBUG_TIMING: seconds since the first call (main() makes it). */
+static double seconds(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+void debug_phase(const char *what)
+{
+	static double t0;
+	static int on = -1;
+	FILE *fp;
+	unsigned long size = 0, resident = 0;
+
+	if (on < 0) {
+		on = getenv("STSIFY_DEBUG_TIMING") != NULL;
+		t0 = seconds();
+	}
+	if (!on || !what)
+		return;
+	/* and the resident memory, where Linux tells it */
+	if ((fp = fopen("/proc/self/statm", "r"))) {
+		if (fscanf(fp, "%lu %lu", &size, &resident) != 2)
+			resident = 0;
+		fclose(fp);
+	}
+	fprintf(stderr, "stsify: %-16s %8.3f s %8.1f MB resident\n", what, seconds() - t0,
+		(double)resident * 4096 / 1048576);
 }

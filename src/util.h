@@ -103,6 +103,13 @@ int read_fd_stat(int fd, struct stat *st, char **buf, size_t *len);
  * makes a SIGBUS (the file was truncated) an error message and exit 3.
  */
 int read_stdin(char **buf, size_t *len, bool *mapped);
+
+/*
+ * STSIFY_DEBUG_TIMING=1: print on stderr "stsify: WHAT  SECONDS s  MB
+ * resident", the time since the first call (main() makes one with NULL)
+ * and the resident memory (bench/README.md).  Nothing when unset.
+ */
+void debug_phase(const char *what);
 void input_release(char *buf, size_t len, bool mapped);
 void stdin_map_guard(const char *what);
 
