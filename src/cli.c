@@ -67,7 +67,8 @@ static int finish(const struct cli *cli, struct report *rep, int code,
 /* A progress line on a terminal, for long runs. */
 static void progress(const struct cli *cli, size_t done, size_t total)
 {
-	if (cli->quiet || total < 200 || !isatty(2) || (done % 100 && done != total))
+	/* every 100 files: a terminal is asked about once a file otherwise */
+	if (cli->quiet || total < 200 || (done % 100 && done != total) || !isatty(2))
 		return;
 	if (done == total)
 		fputs("\r\033[K", stderr);

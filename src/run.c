@@ -666,6 +666,31 @@ void stsify_file_release(struct stsify_file *f)
 
 /* ---- the pipeline ---- */
 
+/* Free what input i holds (any thread). */
+static void release_one(void *arg, size_t i, unsigned w)
+{
+	struct input *x = (struct input *)arg + i;
+
+	(void)w;
+	ystream_release(&x->ys);
+	source_release(&x->src);
+	free(x->why);
+	strbuf_release(&x->out);
+}
+
+struct releasing {
+	struct plan *p;
+	struct rindex *ri;
+};
+
+static void release_plan(void *arg)
+{
+	struct releasing *rl = arg;
+
+	plan_release(rl->p);
+	rindex_release(rl->ri);
+}
+
 static void run_all(struct run *r, struct stsify_file *files, size_t n)
 {
 	struct input *in = xcalloc(n ? n : 1, sizeof(*in));
@@ -679,13 +704,11 @@ static void run_all(struct run *r, struct stsify_file *files, size_t n)
 	rewrite_inputs(&c, n);
 	run_phase(r, "rewrite");
 	run_summarize(&p, pin, r->opt->every_deployment, r->rep);
-	plan_release(&p);
-	rindex_release(&ri);
-	for (size_t i = 0; i < n; i++) {
-		ystream_release(&in[i].ys);
-		source_release(&in[i].src);
-		free(in[i].why);
-		strbuf_release(&in[i].out);
+	{
+		/* the plan on one thread, the inputs on the others */
+		struct releasing rl = { &p, &ri };
+
+		pool_for_and(r->jobs, n, release_one, in, release_plan, &rl);
 	}
 	free(in);
 	free(pin);
