@@ -214,6 +214,8 @@ static int run_files(struct cli *cli)
 		return STSIFY_EXIT_USAGE;
 	}
 	pl.read = true;
+	/* diffs of hundreds of files: written in large blocks */
+	setvbuf(stdout, NULL, _IOFBF, (size_t)1 << 18);
 	for (size_t i = 0; i < cli->noperand; i++) {
 		if (!strcmp(cli->operand[i], "-")) {
 			fputs("stsify: stdin (-) cannot be mixed with files\n", stderr);
