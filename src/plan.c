@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pool.h"
 #include "render.h"
 #include "report.h"
 #include "rindex.h"
@@ -1293,38 +1294,96 @@ static void find_patches(struct pctx *c)
  * Text that still names a converted Deployment and that stsify cannot
  * rewrite (a script in a ConfigMap, a Helm template, a CI file): reported.
  * One pass over each input, names looked up among the converted ones.
+ * The inputs (and the parts of a large one, cut after a line feed: a
+ * reference stays on its line) are searched on several threads; findings
+ * are then added in input order.
  */
-static void find_stale(struct pctx *c)
-{
-	struct hidx names = HIDX_INIT;
+struct stale_ref {
+	size_t at;		/* where the reference starts */
+	size_t dep;		/* the Deployment plan it names */
+};
 
+struct stale_part {
+	const struct source *src;
+	size_t start, end;
+	struct stale_ref *ref;
+	size_t nref, aref;
+};
+
+struct stale_scan {
+	const struct pctx *c;
+	const struct hidx *names;
+	struct stale_part *part;
+};
+
+static void scan_part(void *arg, size_t k, unsigned w)
+{
+	struct stale_scan *sc = arg;
+	struct stale_part *pt = &sc->part[k];
+	const struct dplan *d = sc->c->p->d;
+	size_t at = pt->start, name, len;
+
+	(void)w;
+	while ((at = rules_next_reference(sc->c->ru, pt->src->buf, pt->end, at, &name, &len)) != NOPOS) {
+		char *s = xstrndup(pt->src->buf + name, len);
+
+		for (size_t i = hidx_first(sc->names, hash_str(HASH_INIT, s)); i != HIDX_NONE;
+		     i = hidx_next(sc->names, i)) {
+			if (strcmp(d[i].dep->name, s))
+				continue;
+			ALLOC_GROW(pt->ref, pt->nref + 1, pt->aref);
+			pt->ref[pt->nref].at = at;
+			pt->ref[pt->nref++].dep = i;
+			break;
+		}
+		free(s);
+		at = name + len;
+	}
+}
+
+static void find_stale(struct pctx *c, unsigned jobs)
+{
+	enum { PART = 4 << 20 };	/* a large input is cut in parts of about this */
+	struct hidx names = HIDX_INIT;
+	struct stale_scan sc = { c, &names, NULL };
+	size_t npart = 0, apart = 0;
+
+	if (!c->p->nd)
+		return;
 	for (size_t k = 0; k < c->p->nd; k++)
 		hidx_add(&names, hash_str(HASH_INIT, c->p->d[k].dep->name), k);
-	for (size_t i = 0; c->p->nd && i < c->nin; i++) {
+	for (size_t i = 0; i < c->nin; i++) {
 		const struct source *src = c->in[i].src;
-		size_t at = 0, name, len;
 
-		while ((at = rules_next_reference(c->ru, src->buf, src->len, at, &name, &len)) != NOPOS) {
-			char *s = xstrndup(src->buf + name, len);
+		for (size_t at = 0; at < src->len || (!at && !src->len);) {
+			const char *nl;
+			size_t end = src->len - at > PART && (nl = memchr(src->buf + at + PART, '\n', src->len - at - PART))
+					     ? (size_t)(nl - src->buf) + 1
+					     : src->len;
 
-			for (size_t k = hidx_first(&names, hash_str(HASH_INIT, s)); k != HIDX_NONE;
-			     k = hidx_next(&names, k)) {
-				const struct resource *dep = c->p->d[k].dep;
-				struct finding *f;
-
-				if (strcmp(dep->name, s))
-					continue;
-				f = report_add(c->rep, src, at, SEV_WARNING, "stale-reference",
-					       "this still names Deployment \"%s\", which becomes a StatefulSet: change it by hand",
-					       dep->name);
-				finding_set_resource(f, "Deployment", dep->ns[0] ? dep->ns : NULL, dep->name);
-				f->owner = k + 1;
+			ALLOC_GROW(sc.part, npart + 1, apart);
+			sc.part[npart++] = (struct stale_part){ .src = src, .start = at, .end = end };
+			if (end == at)
 				break;
-			}
-			free(s);
-			at = name + len;
+			at = end;
 		}
 	}
+	pool_for(jobs, npart, scan_part, &sc);
+	for (size_t k = 0; k < npart; k++) {
+		struct stale_part *pt = &sc.part[k];
+
+		for (size_t j = 0; j < pt->nref; j++) {
+			const struct resource *dep = c->p->d[pt->ref[j].dep].dep;
+			struct finding *f = report_add(c->rep, pt->src, pt->ref[j].at, SEV_WARNING, "stale-reference",
+						       "this still names Deployment \"%s\", which becomes a StatefulSet: change it by hand",
+						       dep->name);
+
+			finding_set_resource(f, "Deployment", dep->ns[0] ? dep->ns : NULL, dep->name);
+			f->owner = pt->ref[j].dep + 1;
+		}
+		free(pt->ref);
+	}
+	free(sc.part);
 	hidx_release(&names);
 }
 
@@ -1433,15 +1492,15 @@ void plan_build(struct plan *p, const struct stsify_options *opt, const struct r
 	for (size_t i = 0; i < ri->n; i++)
 		plan_one(pl, &ri->r[i]);
 	plan_end(pl);
-	plan_find_stale(p, ru, in, nin, rep);
+	plan_find_stale(p, ru, in, nin, 1, rep);
 }
 
 void plan_find_stale(struct plan *p, const struct rules *ru, const struct plan_input *in, size_t nin,
-		     struct report *rep)
+		     unsigned jobs, struct report *rep)
 {
 	struct pctx c = { .ru = ru, .in = in, .rep = rep, .p = p, .nin = nin };
 
-	find_stale(&c);
+	find_stale(&c, jobs);
 }
 
 void plan_abandon(struct plan *p, size_t dep, const char *code)

@@ -130,10 +130,11 @@ void plan_end(struct planner *pl);
 /*
  * Report text that still names a converted Deployment the way kubectl
  * does ("deployment/NAME") in every input of in[0..nin), parsed or not
- * (stale-reference; plan_build() does it).  Only in[i].src is read.
+ * (stale-reference; plan_build() does it).  Only in[i].src is read.  The
+ * search runs on jobs threads; findings come in input order.
  */
 void plan_find_stale(struct plan *p, const struct rules *ru, const struct plan_input *in, size_t nin,
-		     struct report *rep);
+		     unsigned jobs, struct report *rep);
 /*
  * Mark in patch[0..nin) the inputs that the kustomizations among
  * in[0..nin) name as strategic-merge patch files (patchesStrategicMerge, or

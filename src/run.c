@@ -319,7 +319,7 @@ static void parse_and_plan(struct ctx *c, size_t n, struct rindex *ri)
 	free(rel);
 	c->todo = NULL;
 	/* every input's text, parsed or not, for names of converted Deployments */
-	plan_find_stale(c->p, &c->r->ru, c->pin, n, c->r->rep);
+	plan_find_stale(c->p, &c->r->ru, c->pin, n, c->r->jobs, c->r->rep);
 	run_phase(c->r, "plan");
 }
 

@@ -507,7 +507,7 @@ static int plan_all(struct stream *s)
 	s->pl = NULL;
 	phase(s, "Deployments");
 	/* every document's text, parsed or not, in one pass */
-	plan_find_stale(&s->p, &s->r->ru, s->pin, 1, s->r->rep);
+	plan_find_stale(&s->p, &s->r->ru, s->pin, 1, s->r->jobs, s->r->rep);
 	return 0;
 }
 
