@@ -466,22 +466,45 @@ static int cmp_file(const void *a, const void *b)
 
 void pathlist_sort(struct pathlist *pl)
 {
+	struct hidx ids = HIDX_INIT;
+	bool *gone, sorted = true;
 	size_t k = 0;
 
 	if (!pl->n)
 		return;
-	/* the same file under two names is read once */
-	qsort(pl->e, pl->n, sizeof(*pl->e), cmp_file);
+	/* the same file under two names is read once, under the name that
+	 * comes first by cmp_file() (the real one before symlinks) */
+	gone = xcalloc(pl->n, sizeof(*gone));
 	for (size_t i = 0; i < pl->n; i++) {
-		if (k && pl->e[k - 1].dev == pl->e[i].dev && pl->e[k - 1].ino == pl->e[i].ino) {
+		uint64_t hv = dir_hash(pl->e[i].dev, pl->e[i].ino);
+		size_t j;
+
+		for (j = hidx_first(&ids, hv); j != HIDX_NONE; j = hidx_next(&ids, j))
+			if (!gone[j] && pl->e[j].dev == pl->e[i].dev && pl->e[j].ino == pl->e[i].ino)
+				break;
+		if (j == HIDX_NONE)
+			hidx_add(&ids, hv, i);
+		else if (cmp_file(&pl->e[i], &pl->e[j]) < 0)
+			gone[j] = true, hidx_add(&ids, hv, i);
+		else
+			gone[i] = true;
+	}
+	for (size_t i = 0; i < pl->n; i++) {
+		if (gone[i]) {
 			free(pl->e[i].path);
 			free(pl->e[i].buf);
 			continue;
 		}
 		pl->e[k++] = pl->e[i];
+		sorted &= k < 2 || cmp_entry(&pl->e[k - 2], &pl->e[k - 1]) <= 0;
 	}
 	pl->n = k;
-	qsort(pl->e, pl->n, sizeof(*pl->e), cmp_entry);
+	/* a walk gives its paths in order but for names that sort before
+	 * '/' ("a-b/x" before "a/x"), and operands come as given */
+	if (!sorted)
+		qsort(pl->e, pl->n, sizeof(*pl->e), cmp_entry);
+	hidx_release(&ids);
+	free(gone);
 }
 
 void pathlist_release(struct pathlist *pl)

@@ -116,6 +116,15 @@ expect 0 "--exclude-path" -- "$S" -l --exclude-path '/a/' walk
 [ "$(cat out)" = "walk/b/link.yaml" ] && ok || bad "--exclude-path kept '$(cat out)'"
 expect 0 "--include" -- "$S" -l --include 'other' walk
 [ -s out ] && bad "--include kept '$(cat out)'" || ok
+# files come in byte order of their paths, whatever the walk's order
+# ("a-b/" and "a.c/" before "a/"), and the same file twice (a hard link)
+# once, under its first name
+mkdir -p order/a order/a-b order/a.c
+for d in a a-b a.c; do cp seed.yaml order/$d/x.yaml; done
+ln order/a/x.yaml order/a/y.yaml
+expect 0 "-l in path order" -- "$S" -l order
+[ "$(tr '\n' ' ' <out)" = "order/a-b/x.yaml order/a.c/x.yaml order/a/x.yaml " ] && ok ||
+	bad "-l order printed '$(tr '\n' ' ' <out)'"
 expect 2 "bad --include" -- "$S" --include '(' walk
 expect 2 "bad --format" -- "$S" --format yaml walk
 expect 0 "--format json" -- "$S" --format json seed.yaml
