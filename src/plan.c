@@ -1226,30 +1226,42 @@ static char *path_join(const char *base, const char *rel)
 	return strbuf_detach(&out, NULL);
 }
 
-/* Mark the inputs at path rel from kustomization file kpath; paths and
- * have index the inputs' normalised paths (made on first use). */
-static void mark_patch(const char *const *path, size_t nin, bool *patch, struct hidx *paths, char ***have,
-		       const char *kpath, const char *rel)
+char *plan_path_norm(const char *path)
+{
+	return path_join("", path);
+}
+
+/* The inputs' normalised paths, made on first use (or given by the caller:
+ * plan_input.path_norm), indexed by hash. */
+struct norm_paths {
+	const char **have;
+	char **own;		/* those made here */
+	struct hidx by;
+};
+
+/* Mark the inputs at path rel from kustomization file kpath. */
+static void mark_patch(const struct plan_input *in, const char *const *path, size_t nin, bool *patch,
+		       struct norm_paths *np, const char *kpath, const char *rel)
 {
 	char *want = path_join(kpath, rel);
 
-	if (!*have) {
-		*have = xcalloc(nin ? nin : 1, sizeof(**have));
+	if (!np->have) {
+		np->have = xcalloc(nin ? nin : 1, sizeof(*np->have));
+		np->own = xcalloc(nin ? nin : 1, sizeof(*np->own));
 		for (size_t i = 0; i < nin; i++) {
-			(*have)[i] = path_join("", path[i]);
-			hidx_add(paths, hash_str(HASH_INIT, (*have)[i]), i);
+			np->have[i] = in[i].path_norm ? in[i].path_norm : (np->own[i] = path_join("", path[i]));
+			hidx_add(&np->by, hash_str(HASH_INIT, np->have[i]), i);
 		}
 	}
-	for (size_t i = hidx_first(paths, hash_str(HASH_INIT, want)); i != HIDX_NONE; i = hidx_next(paths, i))
-		if (!strcmp(want, (*have)[i]))
+	for (size_t i = hidx_first(&np->by, hash_str(HASH_INIT, want)); i != HIDX_NONE; i = hidx_next(&np->by, i))
+		if (!strcmp(want, np->have[i]))
 			patch[i] = true;
 	free(want);
 }
 
 void plan_patch_files(const struct plan_input *in, const char *const *path, size_t nin, bool *patch)
 {
-	struct hidx paths = HIDX_INIT;
-	char **have = NULL;
+	struct norm_paths np = { NULL, NULL, HIDX_INIT };
 
 	for (size_t i = 0; i < nin; i++) {
 		for (size_t d = 0; !in[i].skip && d < in[i].ys->ndoc; d++) {
@@ -1261,19 +1273,20 @@ void plan_patch_files(const struct plan_input *in, const char *const *path, size
 				continue;
 			for (size_t k = 0; psm && psm->kind == YNODE_SEQ && k < psm->nkid; k++)
 				if (ynode_is_scalar(psm->kid[k]) && !strchr(psm->kid[k]->text, '\n'))
-					mark_patch(path, nin, patch, &paths, &have, path[i], psm->kid[k]->text);
+					mark_patch(in, path, nin, patch, &np, path[i], psm->kid[k]->text);
 			for (size_t k = 0; ps && ps->kind == YNODE_SEQ && k < ps->nkid; k++) {
 				const char *p = ynode_str(ynode_get(ps->kid[k], "path"));
 
 				if (p)
-					mark_patch(path, nin, patch, &paths, &have, path[i], p);
+					mark_patch(in, path, nin, patch, &np, path[i], p);
 			}
 		}
 	}
-	for (size_t i = 0; have && i < nin; i++)
-		free(have[i]);
-	free(have);
-	hidx_release(&paths);
+	for (size_t i = 0; np.own && i < nin; i++)
+		free(np.own[i]);
+	free(np.own);
+	free(np.have);
+	hidx_release(&np.by);
 }
 
 /* The files that kustomization.yaml names as strategic-merge patches

@@ -106,7 +106,14 @@ struct plan_input {
 	struct source *src;
 	struct ystream *ys;
 	bool skip;			/* not planned (parse error, Helm template) */
+	/* src->path as plan_path_norm() gives it, when the caller has it
+	 * (made on several threads), or NULL */
+	const char *path_norm;
 };
+
+/* A path normalised ("a/./b/../c.yaml" -> "a/c.yaml"), malloc'd: how
+ * kustomization patch paths and input paths are compared. */
+char *plan_path_norm(const char *path);
 
 /* Plan every Deployment of ri. Findings go to rep. */
 void plan_build(struct plan *p, const struct stsify_options *opt, const struct rules *ru,
@@ -138,8 +145,9 @@ void plan_find_stale(struct plan *p, const struct rules *ru, const struct plan_i
 /*
  * Mark in patch[0..nin) the inputs that the kustomizations among
  * in[0..nin) name as strategic-merge patch files (patchesStrategicMerge, or
- * a `patches` entry with a path); path[i] is input i's path.  in[i] is read
- * only unless in[i].skip.
+ * a `patches` entry with a path); path[i] is input i's path (normalised
+ * here unless in[i].path_norm has it).  in[i] is read only unless
+ * in[i].skip.
  */
 void plan_patch_files(const struct plan_input *in, const char *const *path, size_t nin, bool *patch);
 /* Cancel every operation of Deployment plan dep; code says why. */

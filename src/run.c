@@ -47,6 +47,7 @@ enum outcome { OK, LOWER_FAILED, APPLY_FAILED, VERIFY_FAILED };
 
 struct input {
 	struct source src;
+	char *path_norm;	/* plan_path_norm() of its path */
 	struct ystream ys;
 	bool parsed;
 	bool matters;		/* a document of it may be read by the planner */
@@ -156,6 +157,8 @@ static void classify_one(void *arg, size_t i, unsigned w)
 	 * stale references, the bytes) of the inputs that cannot matter while
 	 * they are being parsed */
 	source_init_borrow(&c->in[i].src, c->files[i].path, c->files[i].in, c->files[i].inlen);
+	c->in[i].path_norm = plan_path_norm(c->files[i].path);
+	c->pin[i].path_norm = c->in[i].path_norm;
 	c->in[i].matters = !cannot_matter(&c->files[i], c->r->opt->every_deployment);
 }
 
@@ -252,6 +255,7 @@ static size_t add_patch_files(struct ctx *c, size_t n, size_t *rel, size_t nrel)
 
 		path[i] = c->files[i].path;
 		tmp[i].src = &x->src;
+		tmp[i].path_norm = x->path_norm;
 		tmp[i].ys = &none;
 		tmp[i].skip = true;
 		if (x->matters && x->parsed && x->helm == NOPOS) {
@@ -674,6 +678,7 @@ static void release_one(void *arg, size_t i, unsigned w)
 	(void)w;
 	ystream_release(&x->ys);
 	source_release(&x->src);
+	free(x->path_norm);
 	free(x->why);
 	strbuf_release(&x->out);
 }
