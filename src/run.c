@@ -162,10 +162,8 @@ static void classify_one(void *arg, size_t i, unsigned w)
 	c->in[i].matters = !cannot_matter(&c->files[i], c->r->opt->every_deployment);
 }
 
-static void parse_one(void *arg, size_t k, unsigned w)
+static void parse_input(struct ctx *c, size_t i, unsigned w)
 {
-	struct ctx *c = arg;
-	size_t i = c->todo[k];
 	struct input *x = &c->in[i];
 	const struct stsify_file *f = &c->files[i];
 
@@ -180,6 +178,25 @@ static void parse_one(void *arg, size_t k, unsigned w)
 		ystream_release(&x->ys);
 		ystream_init(&x->ys);
 	}
+}
+
+/* Parse input todo[k]. */
+static void parse_one(void *arg, size_t k, unsigned w)
+{
+	struct ctx *c = arg;
+
+	parse_input(c, c->todo[k], w);
+}
+
+/* Classify input i and parse it now if it can matter (its bytes are still
+ * in the cache; one pass instead of two). */
+static void classify_and_parse(void *arg, size_t i, unsigned w)
+{
+	struct ctx *c = arg;
+
+	classify_one(c, i, w);
+	if (c->in[i].matters)
+		parse_input(c, i, w);
 }
 
 /* Report the parse of input i; index it unless it failed. */
@@ -299,12 +316,10 @@ static void parse_and_plan(struct ctx *c, size_t n, struct rindex *ri)
 	struct planning pg = { c, ri, n, NULL, 0 };
 	size_t nrel = 0, nrest = 0, *rel = xcalloc(n ? n : 1, sizeof(*rel));
 
-	pool_for(c->r->jobs, n, classify_one, c);
-	c->todo = rel;
+	pool_for(c->r->jobs, n, classify_and_parse, c);
 	for (size_t i = 0; i < n; i++)
 		if (c->in[i].matters)
 			rel[nrel++] = i;
-	pool_for(c->r->jobs, nrel, parse_one, c);
 	nrel = add_patch_files(c, n, rel, nrel);
 	c->todo = xcalloc(n ? n : 1, sizeof(*c->todo));
 	for (size_t i = 0; i < n; i++) {
