@@ -215,13 +215,16 @@ static void list_dir(void *arg, size_t i, unsigned w)
 	while ((de = readdir(d))) {
 		struct stat st, lst;
 		struct item it = { 0 };
-		char *p;
+		char *p = NULL;
 
 		if (de->d_name[0] == '.')
 			continue;
 		if (de->d_type == DT_REG && !has_ext(de->d_name))
 			continue;
-		p = join(l->path, de->d_name);
+		/* the path only when a symlink or a pattern needs it (a
+		 * malloc and a free for each of ten thousand files) */
+		if (de->d_type != DT_REG || ls->pl->include || ls->pl->exclude)
+			p = join(l->path, de->d_name);
 		if (de->d_type == DT_REG) {
 			it.kind = ITEM_FILE;
 		} else if (de->d_type == DT_DIR) {
@@ -254,7 +257,7 @@ static void list_dir(void *arg, size_t i, unsigned w)
 			 * take it by this path (the walk checks its own path) */
 			int fd = -1;
 
-			if (ls->pl->read && taken(ls->pl, p)) {
+			if (ls->pl->read && (!p || taken(ls->pl, p))) {
 				it.read = true;
 				errno = 0;
 				if ((fd = openat(dirfd(d), de->d_name, O_RDONLY)) < 0 ||
