@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -475,6 +476,16 @@ void debug_phase(const char *what)
 			resident = 0;
 		fclose(fp);
 	}
-	fprintf(stderr, "stsify: %-16s %8.3f s %8.1f MB resident\n", what, seconds() - t0,
-		(double)resident * 4096 / 1048576);
+	{
+		/* and the processor time of all threads so far (how much a
+		 * phase costs, beside how long it takes) */
+		struct rusage ru;
+		double cpu = 0;
+
+		if (!getrusage(RUSAGE_SELF, &ru))
+			cpu = (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 +
+			      (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
+		fprintf(stderr, "stsify: %-16s %8.3f s %8.1f MB resident %8.3f s cpu\n", what, seconds() - t0,
+			(double)resident * 4096 / 1048576, cpu);
+	}
 }

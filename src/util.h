@@ -106,8 +106,9 @@ int read_stdin(char **buf, size_t *len, bool *mapped);
 
 /*
  * STSIFY_DEBUG_TIMING=1: print on stderr "stsify: WHAT  SECONDS s  MB
- * resident", the time since the first call (main() makes one with NULL)
- * and the resident memory (bench/README.md).  Nothing when unset.
+ * resident  CPU s cpu", the time since the first call (main() makes one
+ * with NULL), the resident memory and the processor time of all threads
+ * (bench/README.md).  Nothing when unset.
  */
 void debug_phase(const char *what);
 void input_release(char *buf, size_t len, bool mapped);
