@@ -60,6 +60,11 @@ static bool re(const char *pattern, uint32_t flags, const char *s)
 /* render.c checks the safe characters by hand and asks pcre2 about
  * ambiguity only for strings that can start an ambiguous one: the same
  * decisions as the two patterns it had. */
+/*
+ * The rule as patterns, copied from render.c on purpose: render.c answers
+ * by hand first (plain_safe(), maybe_ambiguous()) and only then by its own
+ * pattern, and a change to that pattern must show up here, not be followed.
+ */
 Test(render, plain_or_quoted_as_the_patterns_say)
 {
 	static const char safe_re[] =
