@@ -105,7 +105,7 @@ cli: stsify
 fastpath: stsify bench/gen
 	sh tests/fastpath.sh
 
-repo: stsify
+repo: stsify tests/faults.so
 	sh tests/repo.sh
 
 integration: stsify

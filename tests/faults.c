@@ -82,97 +82,59 @@ static int should_fail(const char *call, const char *path, int fd)
 	if (!real_)                                                            \
 		*(void **)&real_ = dlsym(RTLD_NEXT, name)
 
-int open(const char *path, int flags, ...)
+/* Set errno and say so when call on path (or descriptor fd) must fail. */
+static int failed(const char *call, const char *path, int fd)
 {
-	typedef int (*fn)(const char *, int, ...);
-	mode_t mode = 0;
-	va_list ap;
-	int e;
-	REAL("open", fn);
+	int e = should_fail(call, path, fd);
 
-	if (flags & (O_CREAT | O_TMPFILE)) {
-		va_start(ap, flags);
-		mode = (mode_t)va_arg(ap, int);
-		va_end(ap);
-	}
-	if ((e = should_fail("open", path, -1))) {
+	if (e)
 		errno = e;
-		return -1;
-	}
-	return real_(path, flags, mode);
+	return e != 0;
 }
 
-int open64(const char *path, int flags, ...)
-{
-	typedef int (*fn)(const char *, int, ...);
-	mode_t mode = 0;
-	va_list ap;
-	int e;
-	REAL("open64", fn);
+/* The mode of an open call, an argument only when it may create a file. */
+#define OPEN_MODE(flags, mode)                                                 \
+	do {                                                                   \
+		va_list ap;                                                    \
+                                                                               \
+		va_start(ap, flags);                                           \
+		mode = flags & (O_CREAT | O_TMPFILE) ? (mode_t)va_arg(ap, int) : 0; \
+		va_end(ap);                                                    \
+	} while (0)
 
-	if (flags & (O_CREAT | O_TMPFILE)) {
-		va_start(ap, flags);
-		mode = (mode_t)va_arg(ap, int);
-		va_end(ap);
+/* open and open64, openat and openat64: the same but for the symbol. */
+#define WRAP_OPEN(sym)                                                         \
+	int sym(const char *path, int flags, ...)                              \
+	{                                                                      \
+		typedef int (*fn)(const char *, int, ...);                     \
+		mode_t mode;                                                   \
+		REAL(#sym, fn);                                                \
+                                                                               \
+		OPEN_MODE(flags, mode);                                        \
+		return failed("open", path, -1) ? -1 : real_(path, flags, mode); \
 	}
-	if ((e = should_fail("open", path, -1))) {
-		errno = e;
-		return -1;
+#define WRAP_OPENAT(sym)                                                       \
+	int sym(int dirfd, const char *path, int flags, ...)                   \
+	{                                                                      \
+		typedef int (*fn)(int, const char *, int, ...);                \
+		mode_t mode;                                                   \
+		REAL(#sym, fn);                                                \
+                                                                               \
+		OPEN_MODE(flags, mode);                                        \
+		return failed("open", path, -1) ? -1 : real_(dirfd, path, flags, mode); \
 	}
-	return real_(path, flags, mode);
-}
 
-int openat(int dirfd, const char *path, int flags, ...)
-{
-	typedef int (*fn)(int, const char *, int, ...);
-	mode_t mode = 0;
-	va_list ap;
-	int e;
-	REAL("openat", fn);
-
-	if (flags & (O_CREAT | O_TMPFILE)) {
-		va_start(ap, flags);
-		mode = (mode_t)va_arg(ap, int);
-		va_end(ap);
-	}
-	if ((e = should_fail("open", path, -1))) {
-		errno = e;
-		return -1;
-	}
-	return real_(dirfd, path, flags, mode);
-}
-
-int openat64(int dirfd, const char *path, int flags, ...)
-{
-	typedef int (*fn)(int, const char *, int, ...);
-	mode_t mode = 0;
-	va_list ap;
-	int e;
-	REAL("openat64", fn);
-
-	if (flags & (O_CREAT | O_TMPFILE)) {
-		va_start(ap, flags);
-		mode = (mode_t)va_arg(ap, int);
-		va_end(ap);
-	}
-	if ((e = should_fail("open", path, -1))) {
-		errno = e;
-		return -1;
-	}
-	return real_(dirfd, path, flags, mode);
-}
+WRAP_OPEN(open)
+WRAP_OPEN(open64)
+WRAP_OPENAT(openat)
+WRAP_OPENAT(openat64)
 
 ssize_t read(int fd, void *buf, size_t n)
 {
 	typedef ssize_t (*fn)(int, void *, size_t);
-	int e;
 	REAL("read", fn);
 
-	if ((e = should_fail("read", NULL, fd))) {
-		errno = e;
-		return -1;
-	}
-	return real_(fd, buf, n);
+	return failed("read", NULL, fd) ? -1 : real_(fd, buf, n);
 }
 
 ssize_t write(int fd, const void *buf, size_t n)
@@ -196,14 +158,9 @@ ssize_t write(int fd, const void *buf, size_t n)
 int fsync(int fd)
 {
 	typedef int (*fn)(int);
-	int e;
 	REAL("fsync", fn);
 
-	if ((e = should_fail("fsync", NULL, fd))) {
-		errno = e;
-		return -1;
-	}
-	return real_(fd);
+	return failed("fsync", NULL, fd) ? -1 : real_(fd);
 }
 
 int close(int fd)
@@ -224,41 +181,22 @@ int close(int fd)
 int rename(const char *from, const char *to)
 {
 	typedef int (*fn)(const char *, const char *);
-	int e;
 	REAL("rename", fn);
 
-	if ((e = should_fail("rename", to, -1))) {
-		errno = e;
-		return -1;
-	}
-	return real_(from, to);
+	return failed("rename", to, -1) ? -1 : real_(from, to);
 }
 
-int mkstemp(char *tmpl)
-{
-	typedef int (*fn)(char *);
-	int e;
-	REAL("mkstemp", fn);
-
-	if ((e = should_fail("mkstemp", tmpl, -1))) {
-		errno = e;
-		return -1;
+#define WRAP_MKSTEMP(sym)                                                      \
+	int sym(char *tmpl)                                                    \
+	{                                                                      \
+		typedef int (*fn)(char *);                                     \
+		REAL(#sym, fn);                                                \
+                                                                               \
+		return failed("mkstemp", tmpl, -1) ? -1 : real_(tmpl);         \
 	}
-	return real_(tmpl);
-}
 
-int mkstemp64(char *tmpl)
-{
-	typedef int (*fn)(char *);
-	int e;
-	REAL("mkstemp64", fn);
-
-	if ((e = should_fail("mkstemp", tmpl, -1))) {
-		errno = e;
-		return -1;
-	}
-	return real_(tmpl);
-}
+WRAP_MKSTEMP(mkstemp)
+WRAP_MKSTEMP(mkstemp64)
 
 /*
  * STSIFY_FAULT_SHRINK=1: once stdin is mapped (read_stdin() in util.c),
