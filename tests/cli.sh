@@ -6,16 +6,11 @@
 #
 # Output: a line per failure, then `cli: N passed, N failed`.
 
-set -u
-LC_ALL=C
-export LC_ALL
-ROOT=$(cd "$(dirname "$0")/.." && pwd) || exit 2
-S=${STSIFY:-$ROOT/stsify}
-case $S in /*) ;; *) S=$ROOT/$S ;; esac
+NAME=cli
+. "$(dirname "$0")/lib.sh"
+S=$STSIFY T=$TMP
 SEED=$ROOT/testdata/cases/seed-postgres/in/postgres.yaml
 NONE=$ROOT/testdata/cases/nothing-to-convert/in
-T=$(mktemp -d) || exit 2
-trap 'chmod -R u+w "$T" 2>/dev/null; rm -rf "$T"' EXIT
 pass=0
 fail=0
 

@@ -16,27 +16,12 @@
 #
 # Prints one line per failure, then `fastpath: N passed, N failed`.
 
-set -u
-LC_ALL=C
-export LC_ALL
+NAME=fastpath
+. "$(dirname "$0")/lib.sh"
 unset STSIFY_FULL_PARSE
 
-ROOT=$(cd "$(dirname "$0")/.." && pwd) || exit 2
 cd "$ROOT" || exit 2
-STSIFY=${STSIFY:-$ROOT/stsify}
-case $STSIFY in
-/*) ;;
-*) STSIFY=$ROOT/$STSIFY ;;
-esac
 CORPUS=${STSIFY_CORPUS:-$ROOT/../shared/corpus}
-if [ ! -x "$STSIFY" ]; then
-	echo "fastpath: $STSIFY is missing; build it first (make)" >&2
-	exit 2
-fi
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/stsify-fastpath.XXXXXX") || exit 2
-trap 'rm -rf "$TMP"' EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
 pass=0
 fail=0
 

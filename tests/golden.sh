@@ -31,49 +31,22 @@
 # Output: one line per failing case with its reasons, each followed by the
 # first lines of a diff of expected vs actual, then `golden: N passed, N failed`.
 
-set -u
-LC_ALL=C
-export LC_ALL
+NAME=golden
+. "$(dirname "$0")/lib.sh"
 unset CDPATH GREP_OPTIONS
 
-ROOT=$(cd "$(dirname "$0")/.." && pwd) || exit 2
 cd "$ROOT" || exit 2
 CASES=$ROOT/testdata/cases
 UPDATE=${STSIFY_GOLDEN_UPDATE:-0}
 [ "$UPDATE" = 0 ] && UPDATE=
-STSIFY=${STSIFY:-$ROOT/stsify}
-case $STSIFY in
-/*) ;;
-*) STSIFY=$ROOT/$STSIFY ;;
-esac
 
-if [ ! -x "$STSIFY" ]; then
-	echo "golden: $STSIFY is missing; build it first (make)" >&2
-	exit 2
-fi
 if [ ! -d "$CASES" ]; then
 	echo "golden: $CASES is missing" >&2
 	exit 2
 fi
 HAVE_GIT=
 command -v git >/dev/null 2>&1 && HAVE_GIT=1
-HAVE_TIMEOUT=
-command -v timeout >/dev/null 2>&1 && HAVE_TIMEOUT=1
 SNIP=20		# lines of diff shown per failure
-
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/stsify-golden.XXXXXX") || exit 2
-trap 'rm -rf "$TMP"' EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-
-# bin ARG...: run stsify, killed after 20 s so that a hang fails one case.
-bin() {
-	if [ -n "$HAVE_TIMEOUT" ]; then
-		timeout -k 2 20 "$STSIFY" "$@"
-	else
-		"$STSIFY" "$@"
-	fi
-}
 
 # run DIR OUT ERR [OPTION...]: in DIR run `stsify OPTION... ARGS in/*`,
 # stdout to OUT, stderr to ERR, stdin empty; the exit code goes to $rc.

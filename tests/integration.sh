@@ -19,15 +19,11 @@
 # The checks of a tool that is not installed are skipped, with a line
 # saying so.  Output: a line per failure, then `integration: N passed, N failed`.
 
-set -u
-LC_ALL=C
-export LC_ALL
-ROOT=$(cd "$(dirname "$0")/.." && pwd) || exit 2
-S=$ROOT/stsify
+NAME=integration
+. "$(dirname "$0")/lib.sh"
+S=$STSIFY T=$TMP
 KFIX=$ROOT/testdata/kustomize
 PFIX=$ROOT/testdata/kpt
-T=$(mktemp -d "${TMPDIR:-/tmp}/stsify-integration.XXXXXX") || exit 2
-trap 'rm -rf "$T"' EXIT
 pass=0
 fail=0
 
@@ -46,11 +42,6 @@ check() {
 }
 # count PATTERN FILE: lines matching
 count() { grep -c -- "$1" "$2"; }
-
-if [ ! -x "$S" ]; then
-	echo "integration: $S is missing; build it first (make)" >&2
-	exit 2
-fi
 
 # ---- the plugin by hand, on a stream Kustomize sent it ----
 

@@ -15,25 +15,15 @@
 #
 # Output: a line per failure, then `limits: N passed, N failed`.
 
-set -u
-LC_ALL=C
-export LC_ALL
-ROOT=$(cd "$(dirname "$0")/.." && pwd) || exit 2
-S=${STSIFY:-$ROOT/stsify}
-case $S in
-/*) ;;
-*) S=$ROOT/$S ;;
-esac
+NAME=limits
+. "$(dirname "$0")/lib.sh"
+S=$STSIFY T=$TMP
 FAULTS=$ROOT/tests/faults.so
 SEED=$ROOT/testdata/cases/seed-postgres/in/postgres.yaml
 BIG=${STSIFY_LIMITS_BIG:-1}
-for f in "$S" "$FAULTS" "$SEED"; do
-	[ -e "$f" ] || { echo "limits: $f is missing (make stsify tests/faults.so)" >&2; exit 2; }
+for f in "$FAULTS" "$SEED"; do
+	[ -e "$f" ] || { echo "limits: $f is missing (make tests/faults.so)" >&2; exit 2; }
 done
-T=$(mktemp -d "${TMPDIR:-/tmp}/stsify-limits.XXXXXX") || exit 2
-trap 'chmod -R u+rwx "$T" 2>/dev/null; rm -rf "$T"' EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
 cd "$T" || exit 2
 pass=0 fail=0
 

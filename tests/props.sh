@@ -29,43 +29,16 @@
 # Prints one line per failure, `FAIL <file or set>: reasons`, with a few lines
 # of evidence, then `props: N passed, N failed`; exits 1 on any failure.
 
-set -u
-LC_ALL=C
-export LC_ALL
+NAME=props
+. "$(dirname "$0")/lib.sh"
 unset CDPATH GREP_OPTIONS
 
-ROOT=$(cd "$(dirname "$0")/.." && pwd) || exit 2
 cd "$ROOT" || exit 2
-STSIFY=${STSIFY:-$ROOT/stsify}
-case $STSIFY in
-/*) ;;
-*) STSIFY=$ROOT/$STSIFY ;;
-esac
 CORPUS=${STSIFY_CORPUS:-$ROOT/../shared/corpus}
 
-if [ ! -x "$STSIFY" ]; then
-	echo "props: $STSIFY is missing; build it first (make)" >&2
-	exit 2
-fi
 HAVE_FY=
 command -v fy-tool >/dev/null 2>&1 && HAVE_FY=1
-HAVE_TIMEOUT=
-command -v timeout >/dev/null 2>&1 && HAVE_TIMEOUT=1
 SNIP=12		# lines of evidence shown per failure
-
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/stsify-props.XXXXXX") || exit 2
-trap 'rm -rf "$TMP"' EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-
-# bin ARG...: run stsify, killed after 20 s so that a hang fails one check.
-bin() {
-	if [ -n "$HAVE_TIMEOUT" ]; then
-		timeout -k 2 20 "$STSIFY" "$@"
-	else
-		"$STSIFY" "$@"
-	fi
-}
 
 # run DIR OUT ERR ARG...: in DIR run `stsify ARG...` with an empty stdin;
 # the exit code goes to $rc.

@@ -13,15 +13,10 @@
 # STSIFY_REPO_UPDATE=1 rewrites the expectations (review them!).
 # Output: a line per failure, then `repo: N passed, N failed`.
 
-set -u
-LC_ALL=C
-export LC_ALL
-ROOT=$(cd "$(dirname "$0")/.." && pwd) || exit 2
-S=${STSIFY:-$ROOT/stsify}
-case $S in /*) ;; *) S=$ROOT/$S ;; esac
+NAME=repo
+. "$(dirname "$0")/lib.sh"
+S=$STSIFY T=$TMP
 EXP=$ROOT/testdata/repo-expected
-T=$(mktemp -d) || exit 2
-trap 'rm -rf "$T"' EXIT
 pass=0
 fail=0
 ok() { pass=$((pass + 1)); }

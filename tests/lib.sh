@@ -1,0 +1,42 @@
+# tests/lib.sh - how every test script starts (sourced, not run):
+#
+#   NAME=props
+#   . "$(dirname "$0")/lib.sh"
+#
+# Sets LC_ALL=C and `set -u`; ROOT, the checkout; STSIFY, the binary under
+# test as an absolute path (the environment's STSIFY, else ROOT/stsify: the
+# script exits 2, saying so, when it is missing); TMP, a new temporary
+# folder, removed on exit (made writable first: tests take write bits
+# away); HAVE_TIMEOUT, and bin ARG..., stsify killed after 20 s so that a
+# hang fails one check.  The working directory is left as it was.
+
+set -u
+LC_ALL=C
+export LC_ALL
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd) || exit 2
+STSIFY=${STSIFY:-$ROOT/stsify}
+case $STSIFY in
+/*) ;;
+*) STSIFY=$ROOT/$STSIFY ;;
+esac
+if [ ! -x "$STSIFY" ]; then
+	echo "$NAME: $STSIFY is missing; build it first (make)" >&2
+	exit 2
+fi
+
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/stsify-$NAME.XXXXXX") || exit 2
+trap 'chmod -R u+rwx "$TMP" 2>/dev/null; rm -rf "$TMP"' EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+HAVE_TIMEOUT=
+command -v timeout >/dev/null 2>&1 && HAVE_TIMEOUT=1
+
+bin() {
+	if [ -n "$HAVE_TIMEOUT" ]; then
+		timeout -k 2 20 "$STSIFY" "$@"
+	else
+		"$STSIFY" "$@"
+	fi
+}
