@@ -61,15 +61,12 @@ static struct finding *config_error(struct report *rep, const struct source *src
 static struct finding *config_error(struct report *rep, const struct source *src,
 				    const struct ynode *at, const char *fmt, ...)
 {
-	struct strbuf sb = STRBUF_INIT;
 	struct finding *f;
 	va_list ap;
 
 	va_start(ap, fmt);
-	strbuf_vaddf(&sb, fmt, ap);
+	f = report_vadd(rep, src, at ? at->start : NOPOS, SEV_ERROR, "config", fmt, ap);
 	va_end(ap);
-	f = report_add(rep, src, at ? at->start : NOPOS, SEV_ERROR, "config", "%s", sb.buf);
-	strbuf_release(&sb);
 	return f;
 }
 

@@ -77,18 +77,14 @@ static struct finding *note(struct pctx *c, const struct resource *r, const stru
 static struct finding *note(struct pctx *c, const struct resource *r, const struct ynode *at,
 			    enum severity sev, const char *code, const char *fmt, ...)
 {
-	struct strbuf sb = STRBUF_INIT;
 	struct finding *f;
 	va_list ap;
 
 	va_start(ap, fmt);
-	strbuf_vaddf(&sb, fmt, ap);
+	f = report_vadd(c->rep, c->in[r->in].src, at ? at->start : r->node->start, sev, code, fmt, ap);
 	va_end(ap);
-	f = report_add(c->rep, c->in[r->in].src, at ? at->start : r->node->start, sev, code, "%s",
-		       sb.buf);
 	finding_set_resource(f, r->kind, r->ns[0] ? r->ns : NULL, r->name);
 	f->owner = c->owner;
-	strbuf_release(&sb);
 	return f;
 }
 

@@ -31,17 +31,24 @@ static struct finding *add(struct report *r, const char *path, unsigned line, un
 	return f;
 }
 
-struct finding *report_add(struct report *r, const struct source *src, size_t off,
-			   enum severity sev, const char *code, const char *fmt, ...)
+struct finding *report_vadd(struct report *r, const struct source *src, size_t off,
+			    enum severity sev, const char *code, const char *fmt, va_list ap)
 {
 	unsigned line = 0, col = 0;
-	struct finding *f;
-	va_list ap;
 
 	if (off != NOPOS)
 		source_linecol(src, off, &line, &col);
+	return add(r, src->path, line, col, sev, code, fmt, ap);
+}
+
+struct finding *report_add(struct report *r, const struct source *src, size_t off,
+			   enum severity sev, const char *code, const char *fmt, ...)
+{
+	struct finding *f;
+	va_list ap;
+
 	va_start(ap, fmt);
-	f = add(r, src->path, line, col, sev, code, fmt, ap);
+	f = report_vadd(r, src, off, sev, code, fmt, ap);
 	va_end(ap);
 	return f;
 }

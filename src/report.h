@@ -12,6 +12,7 @@
 #ifndef STSIFY_REPORT_H
 #define STSIFY_REPORT_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -79,6 +80,10 @@ struct report {
 struct finding *report_add(struct report *r, const struct source *src, size_t off,
 			   enum severity sev, const char *code, const char *fmt, ...)
 	ATTR_PRINTF(6, 7);
+/* Same, for a caller that takes the arguments itself. */
+struct finding *report_vadd(struct report *r, const struct source *src, size_t off,
+			    enum severity sev, const char *code, const char *fmt, va_list ap)
+	ATTR_PRINTF(6, 0);
 /* Same, with an explicit path and line:col (for errors before a source exists). */
 struct finding *report_add_at(struct report *r, const char *path, unsigned line, unsigned col,
 			      enum severity sev, const char *code, const char *fmt, ...)
