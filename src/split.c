@@ -91,6 +91,20 @@ static bool risky_escape(const char *s, const char *e)
 	return false;
 }
 
+static bool blank_or_comment(const char *q, const char *e)
+{
+	while (q < e && (*q == ' ' || *q == '\t'))
+		q++;
+	return q == e || *q == '#' || is_break(*q);
+}
+
+/* Does a value end at p: a blank or the line's end, then nothing but
+ * blanks and maybe a comment ("a#b" is one plain scalar)? */
+static bool value_ends(const char *p, const char *e)
+{
+	return (p == e || *p == ' ' || *p == '\t' || is_break(*p)) && blank_or_comment(p, e);
+}
+
 /* The value of a "kind:" line at p (just past the colon), or NULL. */
 static const char *kind_value(const char *p, const char *e, size_t *len)
 {
@@ -111,13 +125,7 @@ static const char *kind_value(const char *p, const char *e, size_t *len)
 		return NULL;
 	if (quote && (p >= e || *p++ != quote))
 		return NULL;
-	if (p < e && *p != ' ' && *p != '\t' && !is_break(*p))
-		return NULL;
-	while (p < e && (*p == ' ' || *p == '\t'))
-		p++;
-	if (p < e && !is_break(*p) && *p != '#')
-		return NULL;
-	return v;
+	return value_ends(p, e) ? v : NULL;
 }
 
 static bool kind_is(const struct scan *s, const char *k)
@@ -273,13 +281,6 @@ static long indent(const char *p, const char *e)
 	return q < e && *q == '\t' ? -1 : (long)(q - p);
 }
 
-static bool blank_or_comment(const char *q, const char *e)
-{
-	while (q < e && (*q == ' ' || *q == '\t'))
-		q++;
-	return q == e || *q == '#' || is_break(*q);
-}
-
 /* A simple value after "key:" at p: a word of name characters, maybe
  * quoted, then blanks and maybe a comment. */
 static const char *simple_value(const char *p, const char *e, size_t *len)
@@ -301,13 +302,7 @@ static const char *simple_value(const char *p, const char *e, size_t *len)
 		return NULL;
 	if (!*len && !quote)
 		return NULL;	/* "name:" alone: the value may be on the next lines */
-	if (p < e && *p != ' ' && *p != '\t' && !is_break(*p))
-		return NULL;
-	while (p < e && (*p == ' ' || *p == '\t'))
-		p++;
-	if (p < e && !is_break(*p) && *p != '#')
-		return NULL;
-	return v;
+	return value_ends(p, e) ? v : NULL;
 }
 
 bool split_service_stub(const char *buf, const struct chunk *c, const char **name, size_t *nlen,
