@@ -745,6 +745,20 @@ static void write_all(FILE *fp, const char *p, size_t n, const char *what)
 		die("cannot write %s: %s", what, strerror(errno));
 }
 
+/* Append the documents of application a, each after a "---" unless it is
+ * the first of its stream (*first, cleared). */
+static void app_docs(struct buf *b, const struct app *a, bool *first)
+{
+	for (int d = 0; d < D_N; d++) {
+		if (!has_doc(a, d))
+			continue;
+		if (!*first)
+			L(b, 0, "---");
+		*first = false;
+		doc(b, a, d);
+	}
+}
+
 static int gen_stream(unsigned long long size)
 {
 	struct buf b = { 0 };
@@ -755,14 +769,7 @@ static int gen_stream(unsigned long long size)
 		struct app a;
 
 		make_app(&a, idx);
-		for (int d = 0; d < D_N; d++) {
-			if (!has_doc(&a, d))
-				continue;
-			if (!first)
-				L(&b, 0, "---");
-			first = false;
-			doc(&b, &a, d);
-		}
+		app_docs(&b, &a, &first);
 		if (b.len > (1 << 20) || total + b.len >= size) {
 			write_all(stdout, b.p, b.len, "stdout");
 			total += b.len;
@@ -828,14 +835,7 @@ static int gen_tree(const char *root, unsigned nfiles)
 			bool first = true;
 
 			b.len = 0;
-			for (int d = 0; d < D_N; d++) {
-				if (!has_doc(&a, d))
-					continue;
-				if (!first)
-					L(&b, 0, "---");
-				first = false;
-				doc(&b, &a, d);
-			}
+			app_docs(&b, &a, &first);
 			put_file(dir, "all.yaml", &b);
 			names[n++] = "all.yaml";
 			made++;
