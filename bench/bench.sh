@@ -108,6 +108,24 @@ line() {
 	grep "^$1 " "$TMP/last"
 }
 
+# table AMOUNT RATE_NAME RATE_FORMAT: the rows of the last measure (base,
+# one, par) under a header; the rate is AMOUNT / time, printed as RATE_FORMAT
+table() {
+	printf '  %-22s %8s %9s %12s %14s\n' "" "time" "$2" "peak RSS" "vs libfyaml"
+	_bt=$(field "$(line base)" 2)
+	for _l in base one par; do
+		_r=$(line $_l)
+		_t=$(field "$_r" 2)
+		case $_l in
+		base) _n="libfyaml parse only" ;;
+		one) _n="stsify -j 1" ;;
+		par) _n="stsify -j $JOBS" ;;
+		esac
+		printf "  %-22s %7.3fs $3 %9.1f MB %14s\n" "$_n" "$_t" "$(calc "$1 / $_t")" \
+			"$(calc "$(field "$_r" 5) / 1024")" "$(printf '%.2fx' "$(calc "$_t / $_bt")")"
+	done
+}
+
 # ---- the stream ----
 SBYTES=$(bytes "$STREAM")
 SFILE=$(stream "$SBYTES")
@@ -139,13 +157,7 @@ measure -n "$RUNS" -i "$SFILE" \
 base=$(line base) one=$(line one) par=$(line par)
 bt=$(field "$base" 2) ot=$(field "$one" 2) pt=$(field "$par" 2)
 echo "stream: filter mode, $changed_docs Deployments become StatefulSets; -j $JOBS and -j 1 outputs identical: $same_stream"
-printf '  %-22s %8s %9s %12s %14s\n' "" "time" "MB/s" "peak RSS" "vs libfyaml"
-printf '  %-22s %7.3fs %9.1f %9.1f MB %14s\n' "libfyaml parse only" "$bt" "$(calc "$SMB / $bt")" \
-	"$(calc "$(field "$base" 5) / 1024")" "1.00x"
-printf '  %-22s %7.3fs %9.1f %9.1f MB %13.2fx\n' "stsify -j 1" "$ot" "$(calc "$SMB / $ot")" \
-	"$(calc "$(field "$one" 5) / 1024")" "$(calc "$ot / $bt")"
-printf '  %-22s %7.3fs %9.1f %9.1f MB %13.2fx\n' "stsify -j $JOBS" "$pt" "$(calc "$SMB / $pt")" \
-	"$(calc "$(field "$par" 5) / 1024")" "$(calc "$pt / $bt")"
+table "$SMB" "MB/s" "%9.1f"
 s_ratio1=$(calc "$ot / $bt")
 s_ratioN=$(calc "$pt / $bt")
 s_rss1=$(calc "$(field "$one" 5) * 1024 / $SSIZE")
@@ -170,13 +182,7 @@ changed_files=$(grep -c '^+++ ' "$TMP/tout1")
 base=$(line base) one=$(line one) par=$(line par)
 bt=$(field "$base" 2) ot=$(field "$one" 2) pt=$(field "$par" 2)
 echo "tree: diff mode over $FILES files, $changed_files files change; -j $JOBS and -j 1 outputs identical: $same_tree"
-printf '  %-22s %8s %9s %12s %14s\n' "" "time" "files/s" "peak RSS" "vs libfyaml"
-printf '  %-22s %7.3fs %9.0f %9.1f MB %14s\n' "libfyaml parse only" "$bt" "$(calc "$FILES / $bt")" \
-	"$(calc "$(field "$base" 5) / 1024")" "1.00x"
-printf '  %-22s %7.3fs %9.0f %9.1f MB %13.2fx\n' "stsify -j 1" "$ot" "$(calc "$FILES / $ot")" \
-	"$(calc "$(field "$one" 5) / 1024")" "$(calc "$ot / $bt")"
-printf '  %-22s %7.3fs %9.0f %9.1f MB %13.2fx\n' "stsify -j $JOBS" "$pt" "$(calc "$FILES / $pt")" \
-	"$(calc "$(field "$par" 5) / 1024")" "$(calc "$pt / $bt")"
+table "$FILES" "files/s" "%9.0f"
 t_speedup=$(calc "$ot / $pt")
 printf '  files/s with -j %s over -j 1: %.2fx\n' "$JOBS" "$t_speedup"
 echo
