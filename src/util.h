@@ -103,6 +103,8 @@ int read_fd_stat(int fd, struct stat *st, char **buf, size_t *len);
  * makes a SIGBUS (the file was truncated) an error message and exit 3.
  */
 int read_stdin(char **buf, size_t *len, bool *mapped);
+void input_release(char *buf, size_t len, bool mapped);
+void stdin_map_guard(const char *what);
 
 /*
  * STSIFY_DEBUG_TIMING=1: print on stderr "stsify: WHAT  SECONDS s  MB
@@ -111,8 +113,6 @@ int read_stdin(char **buf, size_t *len, bool *mapped);
  * (bench/README.md).  Nothing when unset.
  */
 void debug_phase(const char *what);
-void input_release(char *buf, size_t len, bool mapped);
-void stdin_map_guard(const char *what);
 
 /*
  * A hash index: 64-bit hashes to the items (numbers the caller gives)
