@@ -88,7 +88,6 @@ struct yparser *run_parser(struct run *r, unsigned w)
 {
 	if (!r->yp[w])
 		r->yp[w] = yparser_new();
-	yparser_text_checked(r->yp[w], r->text_checked);
 	return r->yp[w];
 }
 

@@ -33,7 +33,6 @@ struct run {
 	struct report *rep;
 	unsigned jobs;		/* threads, >= 1 */
 	struct yparser **yp;	/* one parser per thread: run_parser() */
-	bool text_checked;	/* the input's text is checked: yparser_text_checked() */
 	bool timing;		/* STSIFY_DEBUG_TIMING */
 };
 
@@ -41,8 +40,7 @@ struct run {
  * The parser of worker w (pool.h), made by the first thread that works as
  * w: libfyaml's parser state is written on every token, and two parsers
  * made one after the other by one thread share cache lines, which made
- * two threads parse no faster than one.  It is told whether the text it
- * parses was checked already (r->text_checked).
+ * two threads parse no faster than one.
  */
 struct yparser *run_parser(struct run *r, unsigned w);
 

@@ -153,8 +153,8 @@ static void parse_group(void *arg, size_t g, unsigned w)
 	ystream_init(&s->gys[g]);
 	for (size_t k = s->gfirst[g]; k < s->gfirst[g + 1] && !s->gerr[g]; k++)
 		if (up_front(s, k))
-			s->gerr[g] = ystream_append(&s->gys[g], run_parser(s->r, w), s->src.buf, s->sp.c[k].start,
-						    s->sp.c[k].end);
+			s->gerr[g] = ystream_append_checked(&s->gys[g], run_parser(s->r, w), s->src.buf,
+							    s->sp.c[k].start, s->sp.c[k].end);
 }
 
 /* Parse the up-front documents in groups of chunks of about equal size. */
@@ -233,7 +233,7 @@ static void parse_driver(void *arg, size_t k, unsigned w)
 	const struct driver *d = &s->drv[b->first + k];
 
 	ystream_init(&b->it[k].ys);
-	b->it[k].err = ystream_append(&b->it[k].ys, run_parser(s->r, w), s->src.buf, d->start, d->end);
+	b->it[k].err = ystream_append_checked(&b->it[k].ys, run_parser(s->r, w), s->src.buf, d->start, d->end);
 }
 
 /*
@@ -699,7 +699,6 @@ again:
 
 static void release(struct stream *s)
 {
-	s->r->text_checked = false;
 	if (s->pl)
 		plan_end(s->pl);
 	plan_release(&s->p);
@@ -752,8 +751,9 @@ static void check_part(void *arg, size_t i, unsigned w)
 /*
  * What the documents that are not parsed must not hold either: bytes that
  * are not text (a whole parse reports the first: run.c does).  Checked on
- * every thread, in parts cut after a line feed; then the parsers need not
- * check again.  Returns -1 to parse the input whole.
+ * every thread, in parts cut after a line feed; the documents are then
+ * parsed with ystream_append_checked().  Returns -1 to parse the input
+ * whole.
  */
 static int check_input(struct stream *s)
 {
@@ -779,7 +779,6 @@ static int check_input(struct stream *s)
 		if (t[i].bad)
 			ret = -1;
 	free(t);
-	s->r->text_checked = !ret;
 	return ret;
 }
 

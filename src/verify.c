@@ -392,8 +392,6 @@ int verify_docs(const struct plan *p, size_t in, const struct source *src, const
 	struct yparser *own = yp ? NULL : yparser_new();
 	struct yparser *vp = yp ? yp : own;
 	struct ystream nys;
-	bool checked;
-	int bad;
 	struct opref *refs = xcalloc(nall ? nall : 1, sizeof(*refs));
 	size_t *sorted = xcalloc(nall ? nall : 1, sizeof(*sorted));
 	size_t nd = 0, nref = 0, r0 = 0;
@@ -412,12 +410,8 @@ int verify_docs(const struct plan *p, size_t in, const struct source *src, const
 	for (size_t j = 0; j < nref; j++)
 		sorted[j] = refs[j].k;
 	*why = NULL;
-	/* the result's text is checked whatever the parser was told of the input */
 	ystream_init(&nys);
-	checked = yparser_text_checked(vp, false);
-	bad = ystream_append_depth(&nys, vp, buf, 0, len, YTREE_MAX_DEPTH + 8);
-	yparser_text_checked(vp, checked);
-	if (bad) {
+	if (ystream_append_depth(&nys, vp, buf, 0, len, YTREE_MAX_DEPTH + 8)) {
 		*why = xasprintf("the result does not parse: %s", nys.err_msg ? nys.err_msg : "invalid YAML");
 		goto out;
 	}

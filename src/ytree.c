@@ -622,7 +622,6 @@ static void diag_silent(struct fy_diag *diag, void *user, const char *buf, size_
 struct yparser {
 	struct fy_diag *diag;
 	struct fy_parser *fyp;
-	bool text_checked;	/* yparser_text_checked() */
 };
 
 static void yparser_setup(struct yparser *yp)
@@ -666,14 +665,6 @@ void ystream_init(struct ystream *ys)
 	ys->err_off = NOPOS;
 }
 
-bool yparser_text_checked(struct yparser *yp, bool checked)
-{
-	bool was = yp->text_checked;
-
-	yp->text_checked = checked;
-	return was;
-}
-
 int ystream_parse(struct ystream *ys, const char *buf, size_t len)
 {
 	return ystream_parse_depth(ys, buf, len, YTREE_MAX_DEPTH);
@@ -690,14 +681,29 @@ int ystream_parse_depth(struct ystream *ys, const char *buf, size_t len, size_t 
 	return ret;
 }
 
+static int append(struct ystream *ys, struct yparser *yp, const char *buf, size_t start, size_t end,
+		  size_t max_depth, bool check);
+
 int ystream_append(struct ystream *ys, struct yparser *yp, const char *buf, size_t start,
 		   size_t end)
 {
-	return ystream_append_depth(ys, yp, buf, start, end, YTREE_MAX_DEPTH);
+	return append(ys, yp, buf, start, end, YTREE_MAX_DEPTH, true);
+}
+
+int ystream_append_checked(struct ystream *ys, struct yparser *yp, const char *buf, size_t start,
+			   size_t end)
+{
+	return append(ys, yp, buf, start, end, YTREE_MAX_DEPTH, false);
 }
 
 int ystream_append_depth(struct ystream *ys, struct yparser *yp, const char *buf, size_t start,
 			 size_t end, size_t max_depth)
+{
+	return append(ys, yp, buf, start, end, max_depth, true);
+}
+
+static int append(struct ystream *ys, struct yparser *yp, const char *buf, size_t start, size_t end,
+		  size_t max_depth, bool check)
 {
 	struct builder b = { .ys = ys, .buf = buf, .base = start, .len = end, .max_depth = max_depth,
 			     .first_doc = ys->ndoc, .doc = ys->doc, .adoc = ys->adoc };
@@ -709,7 +715,7 @@ int ystream_append_depth(struct ystream *ys, struct yparser *yp, const char *buf
 		set_error(ys, NOPOS, 0, 0, "input larger than 4 GiB");
 		return -1;
 	}
-	if (!yp->text_checked && check_text(ys, buf, start, end))
+	if (check && check_text(ys, buf, start, end))
 		return -1;
 	/* a parser that reached the end of its input takes the next one as
 	 * it is (one that saw an error was replaced below) */

@@ -110,10 +110,9 @@ int ystream_append(struct ystream *ys, struct yparser *yp, const char *buf, size
 		   size_t end);
 int ystream_append_depth(struct ystream *ys, struct yparser *yp, const char *buf, size_t start,
 			 size_t end, size_t max_depth);
-/* The caller has checked the text of what yp parses next (ytext_check())
- * until told otherwise: ystream_append() need not do it again.  Returns
- * what was set before. */
-bool yparser_text_checked(struct yparser *yp, bool checked);
+/* ystream_append() for text the caller has checked (ytext_check()). */
+int ystream_append_checked(struct ystream *ys, struct yparser *yp, const char *buf, size_t start,
+			   size_t end);
 /*
  * Is buf[start, len) text that libfyaml reads right (see ystream_parse():
  * no NUL or other control bytes, valid UTF-8, LF or CRLF line breaks, not
