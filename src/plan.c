@@ -1364,17 +1364,14 @@ static void find_stale(struct pctx *c, unsigned jobs)
 	for (size_t i = 0; i < c->nin; i++) {
 		const struct source *src = c->in[i].src;
 
-		for (size_t at = 0; at < src->len || (!at && !src->len);) {
-			const char *nl;
-			size_t end = src->len - at > PART && (nl = memchr(src->buf + at + PART, '\n', src->len - at - PART))
-					     ? (size_t)(nl - src->buf) + 1
-					     : src->len;
+		for (size_t at = 0, end; at < src->len; at = end) {
+			const char *nl = src->len - at > PART
+						 ? memchr(src->buf + at + PART, '\n', src->len - at - PART)
+						 : NULL;
 
+			end = nl ? (size_t)(nl - src->buf) + 1 : src->len;
 			ALLOC_GROW(sc.part, npart + 1, apart);
 			sc.part[npart++] = (struct stale_part){ .src = src, .start = at, .end = end };
-			if (end == at)
-				break;
-			at = end;
 		}
 	}
 	pool_for(jobs, npart, scan_part, &sc);

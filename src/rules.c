@@ -7,11 +7,11 @@
 #include <pcre2.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #ifdef __SSE2__
 #include <emmintrin.h>
 #endif
-#include <strings.h>
 
 #include "util.h"
 #include "ytree.h"
