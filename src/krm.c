@@ -23,6 +23,7 @@
 #include "rindex.h"
 #include "rules.h"
 #include "source.h"
+#include "split.h"
 #include "util.h"
 #include "verify.h"
 #include "writeout.h"
@@ -318,43 +319,14 @@ static const struct ynode *resource_list(const struct ystream *ys)
 	return ys->doc[0].root;
 }
 
-/*
- * Does buf certainly hold more than one document (then it is no
- * ResourceList)?  True at the first "---" line after content: in a stream
- * of manifests that is the end of the first document, and the large input
- * need not be searched for "ResourceList".  Comment lines, blank lines and
- * directives are not content; a doubt (a "# " line in a block scalar) only
- * makes the answer false, and the search is made.
- */
-static bool several_documents(const char *buf, size_t len)
-{
-	bool content = false;
-
-	for (const char *p = buf, *e = buf + len, *le; p < e; p = le < e ? le + 1 : e) {
-		const char *q = p, *nl = memchr(p, '\n', (size_t)(e - p));
-
-		le = nl ? nl : e;
-		if (le - p >= 3 && !memcmp(p, "---", 3) && (le - p == 3 || p[3] == ' ' || p[3] == '\t' || p[3] == '\r')) {
-			if (content)
-				return true;
-			q = p + 3;	/* "--- {...}": content on the marker line */
-		} else if (!content && *p == '%') {
-			continue;	/* a directive */
-		}
-		while (q < le && (*q == ' ' || *q == '\t' || *q == '\r'))
-			q++;
-		if (q < le && *q != '#')
-			content = true;
-	}
-	return false;
-}
-
 bool krm_is_resource_list(const char *buf, size_t len)
 {
 	struct ystream ys;
 	bool is;
 
-	if (several_documents(buf, len) || !memmem(buf, len, "ResourceList", 12))
+	/* a stream of manifests is not searched for the word: its second
+	 * document shows it is no ResourceList */
+	if (split_several_documents(buf, len) || !memmem(buf, len, "ResourceList", 12))
 		return false;
 	is = !ystream_parse(&ys, buf, len) && resource_list(&ys);
 	ystream_release(&ys);

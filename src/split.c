@@ -508,6 +508,25 @@ int split_stream_jobs(struct split *sp, const char *buf, size_t len, unsigned jo
 	return err ? -1 : 0;
 }
 
+bool split_several_documents(const char *buf, size_t len)
+{
+	bool content = false;
+
+	for (const char *p = buf, *e = buf + len, *le; p < e; p = le < e ? le + 1 : e) {
+		const char *nl = memchr(p, '\n', (size_t)(e - p));
+
+		le = nl ? nl : e;
+		if (is_marker(p, le, "---")) {
+			if (content)
+				return true;
+			content = !blank_or_comment(p + 3, le);	/* "--- {...}" */
+		} else if (content || *p != '%') {	/* not a directive */
+			content = content || !blank_or_comment(p, le);
+		}
+	}
+	return false;
+}
+
 void split_release(struct split *sp)
 {
 	free(sp->c);

@@ -71,6 +71,15 @@ int split_stream_jobs(struct split *sp, const char *buf, size_t len, unsigned jo
 void split_release(struct split *sp);
 
 /*
+ * Does buf certainly hold more than one document?  True at the first "---"
+ * line after content, which is soon in a stream of manifests (only that
+ * far is read).  Blank lines, comment lines and directives are not
+ * content; one that is taken for a comment (a "#" line in a block scalar)
+ * can only make the answer false.
+ */
+bool split_several_documents(const char *buf, size_t len);
+
+/*
  * A Service the planner can only look up by name (one that cannot be
  * headless) needs no tree.  True for a Service chunk without "{{", without
  * the word None and without an escape that could spell it, whose metadata
