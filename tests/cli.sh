@@ -120,6 +120,17 @@ ln order/a/x.yaml order/a/y.yaml
 expect 0 "-l in path order" -- "$S" -l order
 [ "$(tr '\n' ' ' <out)" = "order/a-b/x.yaml order/a.c/x.yaml order/a/x.yaml " ] && ok ||
 	bad "-l order printed '$(tr '\n' ' ' <out)'"
+# STSIFY_DEBUG_TIMING: a line per phase on stderr, from reading to the
+# end, in both modes; stdout as without it
+timing='^stsify: [A-Za-z ]* *[0-9.]* s *[0-9.]* MB resident *[0-9.]* s cpu$'
+"$S" <seed.yaml >plain.out 2>/dev/null
+STSIFY_DEBUG_TIMING=1 "$S" <seed.yaml >out 2>err
+cmp -s out plain.out && ok || bad "STSIFY_DEBUG_TIMING changed the filter output"
+grep -q "^stsify: read  " err && grep -q "^stsify: finished  " err && [ "$(grep -cv "$timing" err)" = "$(grep -cv '^stsify: ' err)" ] &&
+	ok || bad "filter mode timing lines: $(grep '^stsify: ' err | head -3)"
+STSIFY_DEBUG_TIMING=1 "$S" order >out 2>err
+grep -q "^stsify: walked  " err && grep -q "^stsify: finished  " err && grep -q "$timing" err &&
+	ok || bad "tree mode timing lines: $(grep '^stsify: ' err | head -3)"
 expect 2 "bad --include" -- "$S" --include '(' walk
 expect 2 "bad --format" -- "$S" --format yaml walk
 expect 0 "--format json" -- "$S" --format json seed.yaml
