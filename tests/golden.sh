@@ -81,22 +81,6 @@ fresh() {
 	mkdir "$TMP/$1" && cp -R "$2" "$TMP/$1/in"
 }
 
-# fail REASON [SNIPPET-FILE]: record one failure of the current case.
-fail() {
-	if [ -z "$reasons" ]; then
-		reasons=$1
-	else
-		reasons="$reasons; $1"
-	fi
-	if [ $# -gt 1 ] && [ -s "$2" ]; then
-		{
-			echo "  -- $1:"
-			head -n "$SNIP" "$2" | sed 's/^/  | /'
-			n=$(wc -l <"$2")
-			[ "$n" -gt "$SNIP" ] && echo "  | ... ($n lines)"
-		} >>"$TMP/snippets"
-	fi
-}
 
 # crashed FILE-OF-STDERR WHAT: fail when $rc or the stderr show a crash.
 crashed() {
@@ -132,7 +116,7 @@ cmp_tree() {
 one_case() {
 	c=$1
 	reasons=
-	: >"$TMP/snippets"
+	: >"$TMP/evidence"
 
 	if [ ! -f "$c/desc" ] || [ "$(wc -l <"$c/desc")" -ne 1 ]; then
 		fail "desc missing or not exactly one line"
@@ -247,7 +231,7 @@ for c in "$CASES"/*/; do
 	if [ -n "$reasons" ]; then
 		failed=$((failed + 1))
 		echo "FAIL ${c##*/}: $reasons"
-		cat "$TMP/snippets"
+		cat "$TMP/evidence"
 	else
 		passed=$((passed + 1))
 	fi

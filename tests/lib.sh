@@ -8,7 +8,8 @@
 # script exits 2, saying so, when it is missing); TMP, a new temporary
 # folder, removed on exit (made writable first: tests take write bits
 # away); HAVE_TIMEOUT, and bin ARG..., stsify killed after 20 s so that a
-# hang fails one check.  The working directory is left as it was.
+# hang fails one check; and fail, below.  The working directory is left as
+# it was.
 
 set -u
 LC_ALL=C
@@ -38,5 +39,24 @@ bin() {
 		timeout -k 2 20 "$STSIFY" "$@"
 	else
 		"$STSIFY" "$@"
+	fi
+}
+
+# fail REASON [FILE]: record one failure of the current case or subject:
+# REASON joins $reasons, and the first SNIP lines of FILE (when it is not
+# empty) go to $TMP/evidence, which the script shows and empties.
+fail() {
+	if [ -z "$reasons" ]; then
+		reasons=$1
+	else
+		reasons="$reasons; $1"
+	fi
+	if [ $# -gt 1 ] && [ -s "$2" ]; then
+		{
+			echo "  -- $1:"
+			head -n "$SNIP" "$2" | sed 's/^/  | /'
+			n=$(wc -l <"$2")
+			[ "$n" -gt "$SNIP" ] && echo "  | ... ($n lines)"
+		} >>"$TMP/evidence"
 	fi
 }

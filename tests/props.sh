@@ -55,20 +55,6 @@ copy() {
 	cp -R "$TMP/orig" "$TMP/$1"
 }
 
-# fail REASON [EVIDENCE-FILE]: record one failure of the current subject.
-fail() {
-	if [ -z "$reasons" ]; then
-		reasons=$1
-	else
-		reasons="$reasons; $1"
-	fi
-	if [ $# -gt 1 ] && [ -s "$2" ]; then
-		{
-			echo "  -- $1:"
-			head -n "$SNIP" "$2" | sed 's/^/  | /'
-		} >>"$TMP/evidence"
-	fi
-}
 
 # crashed ERR WHAT: fail when $rc or stderr show a crash.
 crashed() {
