@@ -108,6 +108,16 @@ line() {
 	grep "^$1 " "$TMP/last"
 }
 
+# same A B: "yes" when the runs that wrote $TMP/A.out, .err and $TMP/B.out,
+# .err printed the same (the outputs must not depend on -j), else "NO"
+same() {
+	if cmp -s "$TMP/$1.out" "$TMP/$2.out" && cmp -s "$TMP/$1.err" "$TMP/$2.err"; then
+		echo yes
+	else
+		echo NO
+	fi
+}
+
 # table AMOUNT RATE_NAME RATE_FORMAT: the rows of the last measure (base,
 # one, par) under a header; the rate is AMOUNT / time, printed as RATE_FORMAT
 table() {
@@ -141,16 +151,11 @@ echo "stsify benchmark: $CORES cores, seed $SEED, median of $RUNS (stream) and $
 printf 'inputs: stream %.1f MB (%d documents), tree %d files (%.1f MB)\n' "$SMB" "$NDOCS" "$FILES" "$TMB"
 echo
 
-# the outputs must not depend on -j
-"$STSIFY" -j 1 <"$SFILE" >"$TMP/out1" 2>"$TMP/err1"
-"$STSIFY" -j "$JOBS" <"$SFILE" >"$TMP/outN" 2>"$TMP/errN"
-if cmp -s "$TMP/out1" "$TMP/outN" && cmp -s "$TMP/err1" "$TMP/errN"; then
-	same_stream=yes
-else
-	same_stream=NO
-	failed=1
-fi
-changed_docs=$(grep -c 'kind: StatefulSet' "$TMP/out1")
+"$STSIFY" -j 1 <"$SFILE" >"$TMP/s1.out" 2>"$TMP/s1.err"
+"$STSIFY" -j "$JOBS" <"$SFILE" >"$TMP/sN.out" 2>"$TMP/sN.err"
+same_stream=$(same s1 sN)
+[ "$same_stream" = yes ] || failed=1
+changed_docs=$(grep -c 'kind: StatefulSet' "$TMP/s1.out")
 
 measure -n "$RUNS" -i "$SFILE" \
 	base "$BASE" -- one "$STSIFY" -j 1 -- par "$STSIFY" -j "$JOBS"
@@ -166,15 +171,11 @@ printf '  peak RSS / input size: %.2fx (-j 1), %.2fx (-j %s)\n' "$s_rss1" "$s_rs
 echo
 
 # ---- the tree ----
-(cd "$TDIR" && "$STSIFY" -j 1 . >"$TMP/tout1" 2>"$TMP/terr1")
-(cd "$TDIR" && "$STSIFY" -j "$JOBS" . >"$TMP/toutN" 2>"$TMP/terrN")
-if cmp -s "$TMP/tout1" "$TMP/toutN" && cmp -s "$TMP/terr1" "$TMP/terrN"; then
-	same_tree=yes
-else
-	same_tree=NO
-	failed=1
-fi
-changed_files=$(grep -c '^+++ ' "$TMP/tout1")
+(cd "$TDIR" && "$STSIFY" -j 1 . >"$TMP/t1.out" 2>"$TMP/t1.err")
+(cd "$TDIR" && "$STSIFY" -j "$JOBS" . >"$TMP/tN.out" 2>"$TMP/tN.err")
+same_tree=$(same t1 tN)
+[ "$same_tree" = yes ] || failed=1
+changed_files=$(grep -c '^+++ ' "$TMP/t1.out")
 (
 	cd "$TDIR" || exit 2
 	"$RUNNER" -n "$TRUNS" base "$BASE" . -- one "$STSIFY" -j 1 . -- par "$STSIFY" -j "$JOBS" .
