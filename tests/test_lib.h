@@ -6,7 +6,9 @@
  *
  *   assert_contains(out, "kind: StatefulSet");
  *   assert_not_contains(out, "kind: Deployment");
- *   assert_size_eq(n, 3, "findings");
+ *   assert_int_eq(rc, 0);                  // "rc: expected 0, got -1"
+ *   assert_size_eq(rep.n, 3);
+ *   assert_mem_str(out.buf, out.len, "a: 1\n");
  *
  * The file helpers build fixtures in a fresh temporary directory:
  *
@@ -48,12 +50,30 @@ void collect(const char *dir, char ***paths, size_t *n, size_t *alloc);
 			  n_, TL_STR(h_));                                     \
 	} while (0)
 
-/* two size_t-like values are equal; what names them in the message */
-#define assert_size_eq(actual, expected, what)                                 \
+/* Integer equality; the message names the expression and both values.
+ * (In a loop, prefer cr_assert_eq(a, b, "...%d...", ...) with the index.) */
+#define assert_int_eq(actual, expected)                                        \
+	do {                                                                   \
+		long long a_ = (long long)(actual), e_ = (long long)(expected); \
+		cr_assert(a_ == e_, "%s: expected %lld, got %lld", #actual, e_, \
+			  a_);                                                 \
+	} while (0)
+#define assert_size_eq(actual, expected)                                       \
 	do {                                                                   \
 		size_t a_ = (size_t)(actual), e_ = (size_t)(expected);         \
-		cr_assert(a_ == e_, "%s: expected %zu, got %zu", (what), e_,   \
+		cr_assert(a_ == e_, "%s: expected %zu, got %zu", #actual, e_,  \
 			  a_);                                                 \
+	} while (0)
+
+/* len bytes at actual equal the string expected (NUL bytes allowed in
+ * actual; NULL actual fails) */
+#define assert_mem_str(actual, len, expected)                                  \
+	do {                                                                   \
+		const char *a_ = (const char *)(actual), *e_ = (expected);     \
+		size_t l_ = (len);                                             \
+		cr_assert(a_ && l_ == strlen(e_) && !memcmp(a_, e_, l_),       \
+			  "%s: expected\n---\n%s\n---\ngot (%zu bytes)\n---\n%.*s\n---", \
+			  #actual, e_, l_, a_ ? (int)l_ : 6, TL_STR(a_));      \
 	} while (0)
 
 /* A fresh directory under $TMPDIR (or /tmp); dies when it cannot. */
