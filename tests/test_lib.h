@@ -9,6 +9,7 @@
  *   assert_int_eq(rc, 0);                  // "rc: expected 0, got -1"
  *   assert_size_eq(rep.n, 3);
  *   assert_mem_str(out.buf, out.len, "a: 1\n");
+ *   assert_scalar(ynode_get(root, "kind"), "StatefulSet");
  *
  * The file helpers build fixtures in a fresh temporary directory:
  *
@@ -74,6 +75,18 @@ void collect(const char *dir, char ***paths, size_t *n, size_t *alloc);
 		cr_assert(a_ && l_ == strlen(e_) && !memcmp(a_, e_, l_),       \
 			  "%s: expected\n---\n%s\n---\ngot (%zu bytes)\n---\n%.*s\n---", \
 			  #actual, e_, l_, a_ ? (int)l_ : 6, TL_STR(a_));      \
+	} while (0)
+
+/* node (a struct ynode *, maybe NULL: include ytree.h) is the scalar
+ * expected; prints the scalar it is, or that it is none */
+#define assert_scalar(node, expected)                                          \
+	do {                                                                   \
+		const struct ynode *y_ = (node);                               \
+		const char *v_ = ynode_str(y_), *e_ = (expected);              \
+		cr_assert(ynode_is(y_, e_),                                    \
+			  "%s: expected the scalar \"%s\", got %s%s%s", #node, \
+			  e_, v_ ? "\"" : "", v_ ? v_ : "no scalar",           \
+			  v_ ? "\"" : "");                                     \
 	} while (0)
 
 /* A fresh directory under $TMPDIR (or /tmp); dies when it cannot. */
