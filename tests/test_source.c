@@ -171,3 +171,22 @@ Test(source, byte_order_mark)
 	cr_assert_eq(src.crlf, false, "crlf %d", src.crlf);
 	source_release(&src);
 }
+
+Test(source, line_and_column)
+{
+	struct source src;
+	unsigned line, col;
+
+	source_init_take(&src, "x.yaml", xstrdup("ab\r\ncd\r\nef"), 10);
+	cr_assert(src.crlf, "\"ab\\r\\ncd\\r\\nef\" not seen as CRLF");
+	cr_assert(!src.final_newline, "\"ab\\r\\ncd\\r\\nef\" seen as ending in a newline");
+	source_linecol(&src, 0, &line, &col);
+	cr_assert(line == 1 && col == 1, "offset 0 at %u:%u, expected 1:1", line, col);
+	source_linecol(&src, 5, &line, &col);
+	cr_assert(line == 2 && col == 2, "offset 5 at %u:%u, expected 2:2", line, col);
+	source_linecol(&src, 9, &line, &col);
+	cr_assert(line == 3 && col == 2, "offset 9 at %u:%u, expected 3:2", line, col);
+	assert_size_eq(source_line_end(&src, 4), 8);
+	cr_assert_str_eq(source_eol(&src), "\r\n");
+	source_release(&src);
+}
