@@ -2,11 +2,14 @@
  * test_lib.h - helpers shared by the unit tests.
  *
  * Every assertion here prints what was expected and what came out, so a
- * failing test explains itself (never only "the expression is false"):
+ * failing test explains itself (never only "the expression is false";
+ * note that criterion's cr_assert_str_eq() prints the strings only when
+ * given no message of its own):
  *
  *   assert_contains(out, "kind: StatefulSet");
  *   assert_not_contains(out, "kind: Deployment");
  *   assert_int_eq(rc, 0);                  // "rc: expected 0, got -1"
+ *   assert_str_eq(out, "a: 1\n", "the output");
  *   assert_size_eq(rep.n, 3);
  *   assert_mem_str(out.buf, out.len, "a: 1\n");
  *   assert_scalar(ynode_get(root, "kind"), "StatefulSet");
@@ -64,6 +67,16 @@ void collect(const char *dir, char ***paths, size_t *n, size_t *alloc);
 		size_t a_ = (size_t)(actual), e_ = (size_t)(expected);         \
 		cr_assert(a_ == e_, "%s: expected %zu, got %zu", #actual, e_,  \
 			  a_);                                                 \
+	} while (0)
+
+/* Strings equal (either may be NULL); unlike cr_assert_str_eq() with a
+ * message of one's own, it always prints both.  what names them. */
+#define assert_str_eq(actual, expected, what)                                  \
+	do {                                                                   \
+		const char *a_ = (actual), *e_ = (expected);                   \
+		cr_assert(a_ && e_ ? !strcmp(a_, e_) : a_ == e_,               \
+			  "%s: expected\n---\n%s\n---\ngot\n---\n%s\n---",  \
+			  (what), TL_STR(e_), TL_STR(a_));                     \
 	} while (0)
 
 /* len bytes at actual equal the string expected (NUL bytes allowed in

@@ -129,7 +129,7 @@ Test(source, line_endings)
 			     cases[i].crlf);
 		cr_assert_eq(src.final_newline, cases[i].final_newline, "\"%s\": final_newline %d, expected %d",
 			     cases[i].text, src.final_newline, cases[i].final_newline);
-		cr_assert_str_eq(source_eol(&src), cases[i].crlf ? "\r\n" : "\n", "\"%s\"", cases[i].text);
+		assert_str_eq(source_eol(&src), cases[i].crlf ? "\r\n" : "\n", cases[i].text);
 		source_release(&src);
 	}
 }

@@ -92,10 +92,10 @@ Test(style, line_endings)
 	const char *lf = "a:\n  b: 1\n";
 	struct style st = detect(crlf);
 
-	cr_assert_str_eq(st.eol, "\r\n", "a CRLF document");
+	assert_str_eq(st.eol, "\r\n", "the line ending of a CRLF document");
 	assert_style(st, 2u, 0u, 2u, crlf);
 	st = detect(lf);
-	cr_assert_str_eq(st.eol, "\n", "an LF document");
+	assert_str_eq(st.eol, "\n", "the line ending of an LF document");
 }
 
 Test(style, json_documents)
