@@ -85,7 +85,9 @@ static char *findings(const struct walked *w)
 	for (size_t i = 0; i < w->rep.n; i++) {
 		const char *p = w->rep.f[i].path;
 
-		strbuf_addf(&sb, "%s %s\n", w->rep.f[i].code, strncmp(p, w->dir, dl) ? p : p + dl + (p[dl] == '/'));
+		if (!strncmp(p, w->dir, dl))
+			p += dl + (p[dl] == '/');
+		strbuf_addf(&sb, "%s %s\n", code_name(w->rep.f[i].code), p);
 	}
 	strbuf_addstr(&sb, "");
 	return strbuf_detach(&sb, NULL);
