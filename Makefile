@@ -39,7 +39,7 @@ LIB_SRC  := $(filter-out src/main.c,$(wildcard src/*.c))
 LIB_OBJ  := $(LIB_SRC:.c=.o)
 TEST_SRC := $(wildcard tests/test_*.c)
 TEST_OBJ := $(TEST_SRC:.c=.o)
-HDRS     := $(wildcard src/*.h include/*.h)
+HDRS     := $(wildcard src/*.h src/*.def include/*.h)
 
 # Kustomize runs the transformer StatefulSetMigration (stsify.dev/v1alpha1)
 # from $KUSTOMIZE_PLUGIN_HOME/stsify.dev/v1alpha1/statefulsetmigration/;

@@ -422,7 +422,7 @@ static int walk_dir(struct pathlist *pl, struct lister *ls, const char *dir, dev
 
 	for (size_t i = 0; i < nanc; i++) {
 		if (anc[i].dev == dev && anc[i].ino == ino) {
-			report_add_at(rep, dir, 0, 0, SEV_WARNING, "symlink-cycle",
+			report_add_at(rep, dir, 0, 0, CODE_SYMLINK_CYCLE,
 				      "skipped: a symbolic link back to a directory that contains it");
 			return 0;
 		}
@@ -430,14 +430,14 @@ static int walk_dir(struct pathlist *pl, struct lister *ls, const char *dir, dev
 	if (seen_dir(pl, dev, ino))
 		return 0;
 	if (nanc >= WALK_MAX_DEPTH || (li = find_listing(ls, dev, ino)) == HIDX_NONE) {
-		report_add_at(rep, dir, 0, 0, SEV_ERROR, "read-error", "directories nested too deeply");
+		report_add_at(rep, dir, 0, 0, CODE_READ_ERROR, "directories nested too deeply");
 		return 1;
 	}
 	anc[nanc].dev = dev;
 	anc[nanc].ino = ino;
 	l = &ls->l[li];
 	if (l->err) {
-		report_add_at(rep, dir, 0, 0, SEV_ERROR, "read-error", "%s", l->err);
+		report_add_at(rep, dir, 0, 0, CODE_READ_ERROR, "%s", l->err);
 		return 1;
 	}
 	for (size_t i = 0; i < l->n; i++) {
@@ -448,7 +448,7 @@ static int walk_dir(struct pathlist *pl, struct lister *ls, const char *dir, dev
 			if (beside_a_file(l, it->name))
 				add_leftover(pl, p);
 		} else if (it->kind == ITEM_OUTSIDE) {
-			report_add_at(rep, p, 0, 0, SEV_WARNING, "symlink-outside",
+			report_add_at(rep, p, 0, 0, CODE_SYMLINK_OUTSIDE,
 				      "skipped: a symlink to a target outside %s", ls->root);
 		} else if (it->kind == ITEM_DIR) {
 			bad += walk_dir(pl, ls, p, it->dev, it->ino, anc, nanc + 1, rep);
@@ -524,7 +524,7 @@ int walk_operand(struct pathlist *pl, const char *operand, struct report *rep, u
 	int bad;
 
 	if (stat(operand, &st) || lstat(operand, &lst)) {
-		report_add_at(rep, operand, 0, 0, SEV_ERROR, "read-error", "cannot read: %s", strerror(errno));
+		report_add_at(rep, operand, 0, 0, CODE_READ_ERROR, "cannot read: %s", strerror(errno));
 		return 1;
 	}
 	if (!S_ISDIR(st.st_mode)) {
@@ -542,7 +542,7 @@ int walk_operand(struct pathlist *pl, const char *operand, struct report *rep, u
 	}
 	ls.root = realpath(operand, NULL);
 	if (!ls.root) {
-		report_add_at(rep, operand, 0, 0, SEV_ERROR, "read-error", "cannot read: %s", strerror(errno));
+		report_add_at(rep, operand, 0, 0, CODE_READ_ERROR, "cannot read: %s", strerror(errno));
 		return 1;
 	}
 	if (!was_seen(pl, st.st_dev, st.st_ino))

@@ -46,7 +46,7 @@ static void check_file(const char *path)
 	f.inlen = len;
 	cr_assert_eq(stsify_run(&opt, &f, 1, &rep), 0);
 	for (size_t i = 0; i < rep.n; i++)
-		cr_assert_neq(strcmp(rep.f[i].code, "verify-failed"), 0, "%s: %s", path, rep.f[i].msg);
+		cr_assert_neq(rep.f[i].code, CODE_VERIFY_FAILED, "%s: %s", path, rep.f[i].msg);
 	if (f.status != STSIFY_CHANGED)
 		goto out;
 	cr_assert_eq(ystream_parse(&a, buf, len), 0, "%s", path);
