@@ -17,21 +17,32 @@ struct plan;
 struct source;
 struct ystream;
 
+/* What to lower: the operations of one plan input on its span trees. */
+struct lower_job {
+	const struct plan *p;
+	size_t in;			/* the plan input whose operations are lowered */
+	const struct source *src;	/* its bytes */
+	const struct ystream *ys;	/* its documents (all of them, or those of a part) */
+	/* the operations p->op[ops[0..nops)], in increasing order (those not
+	 * on input in are ignored); ops NULL: every operation of input in */
+	const size_t *ops;
+	size_t nops;
+};
+
+/* Why an operation could not be lowered. */
+struct lower_error {
+	size_t dep;		/* the Deployment plan to abandon */
+	const char *code;	/* "unsupported-layout", "unsupported-alias" */
+	char *why;		/* malloc'd: the caller frees it */
+};
+
 /*
- * Add the edits of input `in` to ed.  Returns 0, or -1 when an operation
- * cannot be lowered safely: *bad_dep is then the Deployment plan to abandon,
- * *code the finding code ("unsupported-layout", "unsupported-alias") and
- * *why (malloc'd) says why.  An edit that touches an anchored node (or one
- * that holds an anchor) would change every alias of it too: refused.
+ * Add the edits of lj's operations to ed.  Returns 0, or -1 when an
+ * operation cannot be lowered safely (err says which Deployment plan and
+ * why; ed then holds part of the edits).  An edit that touches an anchored
+ * node (or one that holds an anchor) would change every alias of it too:
+ * refused.  Only rewrite.c calls it (and the unit tests).
  */
-int lower_input(const struct plan *p, size_t in, const struct source *src,
-		const struct ystream *ys, struct edits *ed, size_t *bad_dep, const char **code,
-		char **why);
-/* The same for the operations p->op[ops[0..nops)] only, in increasing
- * order (every operation on input in that lower_input() would see; others
- * are ignored). */
-int lower_ops(const struct plan *p, size_t in, const size_t *ops, size_t nops,
-	      const struct source *src, const struct ystream *ys, struct edits *ed, size_t *bad_dep,
-	      const char **code, char **why);
+int lower_edits(const struct lower_job *lj, struct edits *ed, struct lower_error *err);
 
 #endif
