@@ -25,7 +25,7 @@ struct lctx {
 	struct style *st;	/* per document, detected on first use */
 	bool *st_done;
 	size_t bad_dep;
-	const char *code;
+	enum code code;
 	char *why;
 };
 
@@ -40,7 +40,7 @@ static int fail(struct lctx *l, size_t dep, const char *fmt, ...)
 	strbuf_vaddf(&sb, fmt, ap);
 	va_end(ap);
 	l->bad_dep = dep;
-	l->code = "unsupported-layout";
+	l->code = CODE_UNSUPPORTED_LAYOUT;
 	l->why = strbuf_detach(&sb, NULL);
 	return -1;
 }
@@ -121,7 +121,7 @@ static int check_anchors(struct lctx *l)
 			if ((h = anchor_hit(doc->root, e->start, e->end))) {
 				fail(l, e->dep, "an edit would change anchored node at byte %zu and every alias of it",
 				     (size_t)h->prop);
-				l->code = "unsupported-alias";
+				l->code = CODE_UNSUPPORTED_ALIAS;
 				ret = -1;
 				break;
 			}

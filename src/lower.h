@@ -12,6 +12,8 @@
 
 #include <stddef.h>
 
+#include "codes.h"
+
 struct edits;
 struct plan;
 struct source;
@@ -32,7 +34,7 @@ struct lower_job {
 /* Why an operation could not be lowered. */
 struct lower_error {
 	size_t dep;		/* the Deployment plan to abandon */
-	const char *code;	/* "unsupported-layout", "unsupported-alias" */
+	enum code code;		/* CODE_UNSUPPORTED_LAYOUT, CODE_UNSUPPORTED_ALIAS */
 	char *why;		/* malloc'd: the caller frees it */
 };
 

@@ -25,8 +25,8 @@
 
 /* The findings that describe the decision, kept when a conversion is
  * abandoned. */
-static const char *const keep_codes[] = {
-	"shared-pvc", "stateful-deployment", "annotation", "shared-rwx", "single-replica-pvc", NULL,
+static const enum code keep_codes[] = {
+	CODE_SHARED_PVC, CODE_STATEFUL_DEPLOYMENT, CODE_ANNOTATION, CODE_SHARED_RWX, CODE_SINGLE_REPLICA_PVC,
 };
 
 /* One call of rewrite(). */
@@ -214,10 +214,10 @@ int rewrite(const struct rewrite_job *job, struct yparser *yp, struct rewrite_re
 	return ret;
 }
 
-void rewrite_abandon(struct plan *p, size_t dep, const char *code, struct report *rep)
+void rewrite_abandon(struct plan *p, size_t dep, enum code code, struct report *rep)
 {
 	plan_abandon(p, dep, code);
-	report_drop_owner(rep, dep + 1, keep_codes);
+	report_drop_owner(rep, dep + 1, keep_codes, ARRAY_SIZE(keep_codes));
 }
 
 static void verify_failed(const struct rewrite_job *job, const struct rewrite_result *res,
@@ -228,7 +228,7 @@ static void verify_failed(const struct rewrite_job *job, const struct rewrite_re
 	size_t nops = job->nops, *own = job->ops ? NULL : plan_input_ops(p, job->in, &nops);
 	const size_t *ops = job->ops ? job->ops : own;
 
-	report_add(rep, src, NOPOS, SEV_ERROR, "verify-failed",
+	report_add(rep, src, NOPOS, CODE_VERIFY_FAILED,
 		   "the rewrite was not what the plan says (%s): file left untouched; please report it",
 		   res->why);
 	/* STSIFY_DEBUG_VERIFY=1 shows the rejected text, for bug reports */
@@ -238,7 +238,7 @@ static void verify_failed(const struct rewrite_job *job, const struct rewrite_re
 	/* every Deployment plan that touched the input */
 	for (size_t j = 0; j < nops; j++)
 		if (p->op[ops[j]].kind != OP_NONE && p->op[ops[j]].in == job->in)
-			rewrite_abandon(p, p->op[ops[j]].dep, "verify-failed", rep);
+			rewrite_abandon(p, p->op[ops[j]].dep, CODE_VERIFY_FAILED, rep);
 	free(own);
 }
 
@@ -251,15 +251,15 @@ void rewrite_next_round(const struct rewrite_job *job, const struct rewrite_resu
 	switch (res->outcome) {
 	case REWRITE_LOWER_FAILED:
 		dep = p->d[res->dep].dep;
-		report_add(rep, job->pin[dep->in].src, dep->node->start, SEV_WARNING, res->code,
+		report_add(rep, job->pin[dep->in].src, dep->node->start, res->code,
 			   "Deployment \"%s\" is left as it is: %s", dep->name, res->why);
 		rewrite_abandon(p, res->dep, res->code, rep);
 		break;
 	case REWRITE_APPLY_FAILED:
-		report_add(rep, job->pin[job->in].src, res->off, SEV_ERROR, "internal",
+		report_add(rep, job->pin[job->in].src, res->off, CODE_INTERNAL,
 			   "overlapping edits (a bug in stsify; please report it): Deployment \"%s\" is left as it is",
 			   p->d[res->dep].dep->name);
-		rewrite_abandon(p, res->dep, "internal", rep);
+		rewrite_abandon(p, res->dep, CODE_INTERNAL, rep);
 		break;
 	case REWRITE_VERIFY_FAILED:
 		verify_failed(job, res, rep);

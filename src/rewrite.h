@@ -34,6 +34,7 @@
 
 #include <stddef.h>
 
+#include "codes.h"
 #include "edit.h"
 
 struct plan;
@@ -78,14 +79,14 @@ struct rewrite_result {
 	enum rewrite_outcome outcome;
 	size_t dep;		/* LOWER_, APPLY_FAILED: the Deployment plan to blame */
 	size_t off;		/* APPLY_FAILED: where the edits overlap */
-	const char *code;	/* LOWER_FAILED: the finding code */
+	enum code code;		/* LOWER_FAILED: the finding code */
 	char *why;		/* LOWER_, VERIFY_FAILED: why (owned) */
 	char *text;		/* VERIFY_FAILED: the rejected bytes (owned) */
 	size_t len;
 	struct edits ed;	/* the edits (REWRITE_PART: none, out holds them) */
 	struct stsify_pieces out;	/* REWRITE_OK: the output, in order */
 };
-#define REWRITE_RESULT_INIT { REWRITE_OK, 0, 0, NULL, NULL, NULL, 0, EDITS_INIT, PIECES_INIT }
+#define REWRITE_RESULT_INIT { REWRITE_OK, 0, 0, CODE__COUNT, NULL, NULL, 0, EDITS_INIT, PIECES_INIT }
 
 /*
  * Rewrite job's input under the current plan, with parser yp (ytree.h;
@@ -117,7 +118,7 @@ int rewrite_rounds(const struct rewrite_job *job, struct yparser *yp, struct rew
  * findings that described its conversion (those that describe the
  * decision stay: shared-pvc, stateful-deployment, ...).  code says why.
  */
-void rewrite_abandon(struct plan *p, size_t dep, const char *code, struct report *rep);
+void rewrite_abandon(struct plan *p, size_t dep, enum code code, struct report *rep);
 
 void rewrite_result_release(struct rewrite_result *res);
 

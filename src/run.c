@@ -146,7 +146,7 @@ static void take_input(struct ctx *c, size_t i, struct rindex *ri)
 	c->pin[i].src = &x->src;
 	c->pin[i].ys = &x->ys;
 	if (x->helm != NOPOS) {
-		report_add(rep, &x->src, x->helm, SEV_WARNING, "helm-template",
+		report_add(rep, &x->src, x->helm, CODE_HELM_TEMPLATE,
 			   "Helm template skipped: render it first (helm template ... | stsify)");
 		c->files[i].status = STSIFY_SKIPPED;
 		c->pin[i].skip = true;
@@ -154,10 +154,10 @@ static void take_input(struct ctx *c, size_t i, struct rindex *ri)
 	}
 	if (!x->parsed) {
 		if (x->ys.err_off != NOPOS)
-			report_add(rep, &x->src, x->ys.err_off, SEV_ERROR, "parse-error", "%s", x->ys.err_msg);
+			report_add(rep, &x->src, x->ys.err_off, CODE_PARSE_ERROR, "%s", x->ys.err_msg);
 		else
 			report_add_at(rep, x->src.path, (unsigned)x->ys.err_line, (unsigned)x->ys.err_col,
-				      SEV_ERROR, "parse-error", "%s",
+				      CODE_PARSE_ERROR, "%s",
 				      x->ys.err_msg ? x->ys.err_msg : "invalid YAML");
 		c->files[i].status = STSIFY_FAILED;
 		c->pin[i].skip = true;
@@ -451,7 +451,7 @@ int stsify_run(const struct stsify_options *opt, struct stsify_file *files, size
 	char *err;
 
 	if (rules_init(&ses.ru, opt, &err)) {
-		report_add_at(rep, "stsify", 0, 0, SEV_ERROR, "usage", "%s", err);
+		report_add_at(rep, "stsify", 0, 0, CODE_USAGE, "%s", err);
 		free(err);
 		return -1;
 	}

@@ -449,7 +449,7 @@ static int rewrite_main(struct stream *s, struct stsify_pieces *pcs)
 	if (ret) {
 		for (size_t i = 0; i < s->ndrv; i++)
 			if (s->drv[i].has_ops && dep_live(s, s->drv[i].dep))
-				rewrite_abandon(&s->p, s->drv[i].dep, "verify-failed", rep);
+				rewrite_abandon(&s->p, s->drv[i].dep, CODE_VERIFY_FAILED, rep);
 	} else {
 		pieces_take(pcs, &res.out);
 	}
@@ -549,7 +549,7 @@ int stream_run(struct session *ses, struct stsify_file *f)
 		goto fallback;
 	session_phase(s->ses, "parse up front");
 	if ((helm = helm_offset(s)) != NOPOS) {
-		report_add(rep, &s->src, helm, SEV_WARNING, "helm-template",
+		report_add(rep, &s->src, helm, CODE_HELM_TEMPLATE,
 			   "Helm template skipped: render it first (helm template ... | stsify)");
 		f->status = STSIFY_SKIPPED;
 		release(s);
