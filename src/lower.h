@@ -2,8 +2,9 @@
  * lower.h - turn the plan's operations on one input into text edits.
  *
  * Removals take whole lines in block collections (a comment on the line of
- * a removed entry goes with it; comments on lines of their own before and
- * after stay) and the entry with its separator in flow collections.
+ * a removed entry goes with it, and so do the comment lines just above it
+ * at its column; other comments stay) and the entry with its separator in
+ * flow collections.
  * Insertions are rendered in the document's style (render.h) at the column
  * of the mapping's keys, or in JSON style inside flow collections.
  */
