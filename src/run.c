@@ -22,7 +22,7 @@
  *
  * Dependencies run one way: the front ends call stsify_run(); run.c calls
  * stream.c, both call rewrite.c (lower, apply, verify), result.c and the
- * stages; nothing below calls back up (tests/deps.sh checks it).
+ * stages; nothing below calls back up (tests/layers.sh checks it).
  */
 #include <stdlib.h>
 #include <string.h>

@@ -5,7 +5,7 @@
  * never all exist at once (stream.c says how).
  *
  * run.c hands it every single input first (but for a kustomization, or
- * with --full-parse).  It gives the same findings and results as run.c's
+ * with stsify_options.full_parse).  It gives the same findings and results as run.c's
  * whole parse for any input both accept, and hands an input back when it
  * cannot promise that.
  */
