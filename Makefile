@@ -25,7 +25,7 @@ VERSION  := 0.1.0
 # missing ones when run as root and says what to install otherwise.
 DEB_PKGS := pkg-config libfyaml-dev libfyaml-utils libpcre2-dev libjansson-dev libcriterion-dev patch git
 # the robustness checks: sanitizers and libFuzzer, valgrind, schema validation
-DEB_PKGS += clang libclang-rt-14-dev valgrind python3-jsonschema python3-yaml
+DEB_PKGS += clang libclang-rt-14-dev valgrind python3-jsonschema python3-yaml shellcheck
 
 # Recursive (=) so that pkg-config runs after `deps` has installed it.
 PKG_CFLAGS = $(shell pkg-config --cflags libfyaml libpcre2-8 jansson 2>/dev/null)
