@@ -1408,6 +1408,7 @@ struct planner *plan_begin(struct plan *p, const struct stsify_options *opt, con
 	c->p = p;
 	c->nin = nin;
 	memset(p, 0, sizeof(*p));
+	p->debug_verify = opt->debug_verify;
 	find_patches(c);
 	for (size_t i = 0; i < ri->n; i++) {
 		const struct resource *r = &ri->r[i];

@@ -116,13 +116,14 @@ void run_apply_failed(struct plan *p, size_t dep, size_t off, const struct sourc
 	run_abandon(p, dep, CODE_INTERNAL, rep);
 }
 
-void run_verify_failed(const struct source *src, const char *why, const char *text, size_t len,
-		       struct report *rep)
+void run_verify_failed(const struct plan *p, const struct source *src, const char *why, const char *text,
+		       size_t len, struct report *rep)
 {
 	report_add(rep, src, NOPOS, CODE_VERIFY_FAILED,
 		   "the rewrite was not what the plan says (%s): file left untouched; please report it", why);
-	/* STSIFY_DEBUG_VERIFY=1 shows the rejected text, for bug reports */
-	if (getenv("STSIFY_DEBUG_VERIFY"))
+	/* the option debug_verify (STSIFY_DEBUG_VERIFY) shows the rejected
+	 * text, for bug reports */
+	if (p->debug_verify)
 		fprintf(stderr, "--- rejected rewrite of %s ---\n%.*s--- end ---\n", src->path, (int)len,
 			text);
 }
@@ -416,7 +417,7 @@ static void handle_failure(struct ctx *c, size_t i)
 		run_apply_failed(p, x->bad_dep, x->bad_off, &x->src, rep);
 		break;
 	case VERIFY_FAILED:
-		run_verify_failed(&x->src, x->why, x->out.buf, x->out.len, rep);
+		run_verify_failed(p, &x->src, x->why, x->out.buf, x->out.len, rep);
 		for (size_t j = c->first[i]; j < c->first[i + 1]; j++)
 			if (p->op[c->ops[j]].kind != OP_NONE)
 				abandon_dep(c, p->op[c->ops[j]].dep);
@@ -746,7 +747,7 @@ static bool kustomization_path(const char *path)
 int stsify_run(const struct stsify_options *opt, struct stsify_file *files, size_t n,
 	       struct report *rep)
 {
-	struct run r = { .opt = opt, .rep = rep, .timing = getenv("STSIFY_DEBUG_TIMING") != NULL };
+	struct run r = { .opt = opt, .rep = rep, .timing = debug_phase_enabled() };
 	char *err;
 
 	if (rules_init(&r.ru, opt, &err)) {

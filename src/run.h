@@ -72,9 +72,10 @@ void run_lower_failed(struct plan *p, size_t dep, enum code code, const char *wh
 /* Report overlapping edits of Deployment plan dep at off, and abandon it. */
 void run_apply_failed(struct plan *p, size_t dep, size_t off, const struct source *src,
 		      struct report *rep);
-/* Report that src's rewrite did not verify (text: the rejected bytes). */
-void run_verify_failed(const struct source *src, const char *why, const char *text, size_t len,
-		       struct report *rep);
+/* Report that src's rewrite did not verify (text: the rejected bytes,
+ * shown on stderr with p->debug_verify). */
+void run_verify_failed(const struct plan *p, const struct source *src, const char *why, const char *text,
+		       size_t len, struct report *rep);
 
 /* Copy the plan's decisions, per Deployment, into rep (rep->dep), so that
  * the JSON report and the migration plan outlive the run: every decision

@@ -658,7 +658,7 @@ again:
 		edits_release(&sub);
 		if (verify_docs(p, 0, &s->src, &s->ys, d, d1, ops, nops, out.buf, out.len, run_parser(s->r, 0),
 				&why)) {
-			run_verify_failed(&s->src, why, out.buf, out.len, rep);
+			run_verify_failed(p, &s->src, why, out.buf, out.len, rep);
 			free(why);
 			strbuf_release(&out);
 			ret = -1;
@@ -678,7 +678,7 @@ again:
 		const struct driver *d = &s->drv[i];
 
 		if (d->has_ops && dep_live(s, d->dep) && d->res == VERIFY_FAILED) {
-			run_verify_failed(&s->src, d->why, d->text, d->len, rep);
+			run_verify_failed(&s->p, &s->src, d->why, d->text, d->len, rep);
 			ret = -1;
 		}
 	}
