@@ -28,35 +28,48 @@ enum stsify_exit {
 	STSIFY_EXIT_INPUT = 3,		/* some input could not be processed */
 };
 
+/*
+ * The options of stsify_run(), one line each: X(type, name, default).
+ * They make struct stsify_options and its designated initialiser
+ * STSIFY_OPTIONS_INIT (start from it: a field added later gets its
+ * default).  The command line, the Kustomize plugin and the KRM function
+ * set them from src/options.def.
+ *
+ * full_parse: parse every document of a single large input.  By default
+ *   the documents whose bytes show that they cannot matter (no Deployment
+ *   with a claim, no claim, Service, autoscaler, List, Kustomization) are
+ *   not parsed at all, so a syntax error inside one goes unnoticed; the
+ *   result is otherwise the same.
+ * every_deployment: record a decision for every Deployment in the report
+ *   (rep->dep, the "deployments" of the JSON report), those without a
+ *   claim included.  Those cannot change anything, so without it they may
+ *   be left unparsed (in a single large input, or in a file of a tree with
+ *   nothing else that matters), and rep->dep then holds the converted
+ *   Deployments only (what the migration plan needs).
+ * debug_verify: when a rewrite does not verify, print on stderr the
+ *   rejected text and what differs (for bug reports).
+ */
+#define STSIFY_OPTIONS(X)                                                                          \
+	X(const char *, select, NULL)		/* pcre2: Deployment names to consider */          \
+	X(const char *, exclude, NULL)		/* pcre2: Deployment names to leave alone */        \
+	X(const char *, stateful_images, NULL)	/* pcre2: replaces the built-in pattern */           \
+	X(const char *, storage_size, "1Gi")	/* for claims not in the input */                   \
+	X(const char *, storage_class, NULL)	/* idem; NULL: cluster default */                   \
+	X(bool, all, false)			/* convert every Deployment with a writable claim */ \
+	X(bool, keep_access_modes, false)	/* keep ReadWriteMany in templates */                \
+	X(bool, keep_max_unavailable, false)	/* keep rollingUpdate.maxUnavailable */              \
+	X(unsigned, jobs, 0)			/* threads; 0: one per core */                      \
+	X(bool, full_parse, false)		/* see above */                                      \
+	X(bool, every_deployment, true)		/* see above */                                      \
+	X(bool, debug_verify, false)		/* see above */
+
+#define STSIFY_OPTION_FIELD_(type, name, dflt) type name;
+#define STSIFY_OPTION_INIT_(type, name, dflt) .name = dflt,
+
 struct stsify_options {
-	const char *select;		/* pcre2: Deployment names to consider */
-	const char *exclude;		/* pcre2: Deployment names to leave alone */
-	const char *stateful_images;	/* pcre2: replaces the built-in pattern */
-	const char *storage_size;	/* for claims not in the input */
-	const char *storage_class;	/* idem; NULL: cluster default */
-	bool all;			/* convert every Deployment with a writable claim */
-	bool keep_access_modes;		/* keep ReadWriteMany in templates */
-	bool keep_max_unavailable;	/* keep rollingUpdate.maxUnavailable */
-	unsigned jobs;			/* threads; 0: one per core */
-	/*
-	 * Parse every document of a single large input.  By default the
-	 * documents whose bytes show that they cannot matter (no Deployment
-	 * with a claim, no claim, Service, autoscaler, List, Kustomization)
-	 * are not parsed at all, so a syntax error inside one goes unnoticed;
-	 * the result is otherwise the same.
-	 */
-	bool full_parse;
-	/*
-	 * Record a decision for every Deployment in the report (rep->dep, the
-	 * "deployments" of the JSON report), those without a claim included.
-	 * Those cannot change anything, so without it they may be left
-	 * unparsed (in a single large input, or in a file of a tree with
-	 * nothing else that matters), and rep->dep then holds the converted
-	 * Deployments only (what the migration plan needs).
-	 */
-	bool every_deployment;
+	STSIFY_OPTIONS(STSIFY_OPTION_FIELD_)
 };
-#define STSIFY_OPTIONS_INIT { NULL, NULL, NULL, "1Gi", NULL, false, false, false, 0, false, true }
+#define STSIFY_OPTIONS_INIT { STSIFY_OPTIONS(STSIFY_OPTION_INIT_) }
 
 enum stsify_status {
 	STSIFY_UNCHANGED = 0,	/* out is NULL: the input stays as it is */

@@ -27,11 +27,9 @@
 
 static bool use_color(const struct cli *cli)
 {
-	const char *term = getenv("TERM"), *no = getenv("NO_COLOR");
-
 	if (cli->color >= 0)
 		return cli->color;
-	return isatty(2) && !(no && *no) && term && strcmp(term, "dumb");
+	return isatty(2) && !cli->no_color && cli->term && strcmp(cli->term, "dumb");
 }
 
 /*
@@ -341,10 +339,9 @@ out:
 
 int cli_run(struct cli *cli)
 {
-	const char *full = getenv("STSIFY_FULL_PARSE");
-
-	/* parse every document, even those that cannot matter (stsify(1)) */
-	if (full && *full && strcmp(full, "0"))
+	/* STSIFY_FULL_PARSE: parse every document, even those that cannot
+	 * matter (stsify(1)) */
+	if (cli->full_parse)
 		cli->opt.full_parse = true;
 	/* an interrupted -w leaves no temporary file */
 	writeout_catch_signals();

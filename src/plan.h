@@ -101,6 +101,9 @@ struct plan {
 	struct decision *dec;
 	size_t ndec, adec;
 	size_t nkrm;			/* new Services filed by KRM path annotations */
+	/* the option debug_verify: verify.c and rewrite.c say on stderr
+	 * what differs (for bug reports) */
+	bool debug_verify;
 };
 
 struct plan_input {

@@ -447,7 +447,7 @@ static bool kustomization_path(const char *path)
 int stsify_run(const struct stsify_options *opt, struct stsify_file *files, size_t n,
 	       struct report *rep)
 {
-	struct session ses = { .opt = opt, .rep = rep, .timing = getenv("STSIFY_DEBUG_TIMING") != NULL };
+	struct session ses = { .opt = opt, .rep = rep, .timing = debug_phase_enabled() };
 	char *err;
 
 	if (rules_init(&ses.ru, opt, &err)) {

@@ -24,7 +24,7 @@ struct session {
 	struct report *rep;
 	unsigned jobs;		/* threads, >= 1 */
 	struct yparser **yp;	/* one parser per thread: session_parser() */
-	bool timing;		/* STSIFY_DEBUG_TIMING */
+	bool timing;		/* debug_phase_enabled(): STSIFY_DEBUG_TIMING */
 };
 
 /*

@@ -205,19 +205,16 @@ int read_file(const char *path, char **bufp, size_t *lenp)
 	return read_fd(fd, bufp, lenp);
 }
 
+static size_t max_input = STSIFY_MAX_INPUT;
+
 size_t stsify_max_input(void)
 {
-	const char *mb = getenv("STSIFY_MAX_INPUT_MB");
-	char *end;
-	unsigned long long v;
+	return max_input;
+}
 
-	if (!mb || !*mb)
-		return STSIFY_MAX_INPUT;
-	errno = 0;
-	v = strtoull(mb, &end, 10);
-	if (*end || errno || !v || v > (STSIFY_MAX_INPUT >> 20))
-		return STSIFY_MAX_INPUT;
-	return (size_t)v << 20;
+void stsify_set_max_input(size_t bytes)
+{
+	max_input = bytes && bytes < STSIFY_MAX_INPUT ? bytes : STSIFY_MAX_INPUT;
 }
 
 int read_fd(int fd, char **bufp, size_t *lenp)
@@ -457,7 +454,7 @@ void hidx_release(struct hidx *h)
 	memset(h, 0, sizeof(*h));
 }
 
-/* STSIFY_DEBUG_TIMING: seconds since the first call (main() makes it). */
+/* STSIFY_DEBUG_TIMING: seconds since debug_phase_start(). */
 static double seconds(void)
 {
 	struct timespec ts;
@@ -466,18 +463,26 @@ static double seconds(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+static double phase_t0;
+static bool phase_on;
+
+void debug_phase_start(bool on)
+{
+	phase_on = on;
+	phase_t0 = seconds();
+}
+
+bool debug_phase_enabled(void)
+{
+	return phase_on;
+}
+
 void debug_phase(const char *what)
 {
-	static double t0;
-	static int on = -1;
 	FILE *fp;
 	unsigned long size = 0, resident = 0;
 
-	if (on < 0) {
-		on = getenv("STSIFY_DEBUG_TIMING") != NULL;
-		t0 = seconds();
-	}
-	if (!on || !what)
+	if (!phase_on || !what)
 		return;
 	/* and the resident memory, where Linux tells it */
 	if ((fp = fopen("/proc/self/statm", "r"))) {
@@ -494,7 +499,7 @@ void debug_phase(const char *what)
 		if (!getrusage(RUSAGE_SELF, &ru))
 			cpu = (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 +
 			      (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
-		fprintf(stderr, "stsify: %-16s %8.3f s %8.1f MB resident %8.3f s cpu\n", what, seconds() - t0,
+		fprintf(stderr, "stsify: %-16s %8.3f s %8.1f MB resident %8.3f s cpu\n", what, seconds() - phase_t0,
 			(double)resident * 4096 / 1048576, cpu);
 	}
 }

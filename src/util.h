@@ -84,9 +84,11 @@ void strbuf_reset(struct strbuf *sb);
  * 32-bit offsets, so the limit must stay under 4 GiB.
  */
 #define STSIFY_MAX_INPUT ((size_t)1 << 30)
-/* STSIFY_MAX_INPUT, or the environment's STSIFY_MAX_INPUT_MB (a whole
- * number of MiB from 1 up to that limit; for tests) */
+/* The largest input the read functions below take: STSIFY_MAX_INPUT
+ * unless a front end set a smaller one (from STSIFY_MAX_INPUT_MB, for
+ * tests; 0 or more than STSIFY_MAX_INPUT is STSIFY_MAX_INPUT). */
 size_t stsify_max_input(void);
+void stsify_set_max_input(size_t bytes);
 
 /* Read a whole file (or stdin for "-") into bufp and lenp; -1 with errno set
  * on error (EFBIG: larger than stsify_max_input()). */
@@ -109,11 +111,14 @@ void input_release(char *buf, size_t len, bool mapped);
 void stdin_map_guard(const char *what);
 
 /*
- * STSIFY_DEBUG_TIMING=1: print on stderr "stsify: WHAT  SECONDS s  MB
- * resident  CPU s cpu", the time since the first call (main() makes one
- * with NULL), the resident memory and the processor time of all threads
- * (bench/README.md).  Nothing when unset.
+ * Phase timing (STSIFY_DEBUG_TIMING, which main() reads): once
+ * debug_phase_start(true) has been called, debug_phase() prints on stderr
+ * "stsify: WHAT  SECONDS s  MB resident  CPU s cpu", the time since that
+ * call, the resident memory and the processor time of all threads
+ * (bench/README.md).  Otherwise (a program embedding the library) nothing.
  */
+void debug_phase_start(bool on);
+bool debug_phase_enabled(void);
 void debug_phase(const char *what);
 
 /*
