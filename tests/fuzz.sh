@@ -39,7 +39,11 @@ join() {
 	done
 }
 find testdata -type f \( -path '*/in/*' -o -path 'testdata/repo/*' \) | sort >build/fuzz/list
-[ -d "$CORPUS" ] && find "$CORPUS" -type f ! -name SOURCES.tsv ! -name NOTES.md | sort >>build/fuzz/list
+if [ -d "$CORPUS" ]; then
+	find "$CORPUS" -type f ! -name SOURCES.tsv ! -name NOTES.md | sort >>build/fuzz/list
+else
+	echo "fuzz: corpus not found at $CORPUS: corpus seeds skipped"
+fi
 while IFS= read -r f; do
 	[ "$(wc -c <"$f")" -le 1048576 ] && seed "$f"
 done <build/fuzz/list
