@@ -227,7 +227,7 @@ int krm_config(struct stsify_options *opt, const struct source *src, const struc
 static bool has_internal_error(const struct report *rep)
 {
 	for (size_t i = 0; i < rep->n; i++)
-		if ((rep->f[i].code == CODE_INTERNAL))
+		if (rep->f[i].code == CODE_INTERNAL)
 			return true;
 	return false;
 }
