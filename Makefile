@@ -2,21 +2,36 @@
 #
 #   make            build ./stsify
 #   make demo       set up, build, and show the diff for the fixture repository testdata/repo
-#   make check      set up, build, and run every test (unit, golden, corpus)
+#   make check      set up, build, and run every test in a plain clone, two at a
+#                   time (about 4 minutes on 2 cores): every suite of tests/ on
+#                   every input, the same suites under ASan + UBSan (golden,
+#                   props, fastpath and schema on every CHECK_SAMPLE'th input),
+#                   valgrind on VALGRIND_CASES, FUZZ_RUNS fuzzed inputs, unit tests
+#   make check-full the suites, then make asan, make valgrind and make fuzz
+#   make NAME       one suite, tests/NAME.sh: golden props cli repo integration
+#                   limits schema fastpath helm hooks completion funclen;
+#                   make unit: the criterion unit tests
+#   make asan       every suite and the unit tests on every input against an
+#                   AddressSanitizer + UndefinedBehaviorSanitizer build
+#                   (asan-NAME: one suite; ASAN_SAMPLE=N: every Nth input)
+#   make valgrind   every golden case, and the other modes, under valgrind
+#   make fuzz FUZZ_SECONDS=N   libFuzzer on the whole rewrite for N seconds
 #   make funclen    list the functions over 80 lines (tests/funclen.allow: known debts)
-#   make install    install the binary and the man page under PREFIX
+#   make install    install the binary, kubectl-stsify, the man page and the
+#                   bash and zsh completion under PREFIX
 #   make install-kustomize-plugin   link stsify where Kustomize finds its plugin
 #   make golden-update   regenerate golden expectations (review the diff!)
-#   make asan       unit, golden, props, cli and limits tests against an
-#                   AddressSanitizer + UndefinedBehaviorSanitizer build
-#   make valgrind   the golden cases under valgrind (no leak, no error)
-#   make fuzz FUZZ_SECONDS=N   libFuzzer on the whole rewrite for N seconds
 #   make bench      build the benchmark harness and run it (bench/README.md;
 #                   not part of make check)
+#
+# A suite that needs what is not there (../shared/corpus, kubectl, kpt, helm,
+# pre-commit) skips that part and says so.
 
 PREFIX   ?= /usr/local
 BINDIR   ?= $(PREFIX)/bin
 MANDIR   ?= $(PREFIX)/share/man
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+ZSHCOMPDIR  ?= $(PREFIX)/share/zsh/site-functions
 CC       ?= cc
 VERSION  := 0.1.0
 
@@ -25,6 +40,9 @@ VERSION  := 0.1.0
 DEB_PKGS := pkg-config libfyaml-dev libfyaml-utils libpcre2-dev libjansson-dev libcriterion-dev patch git
 # the robustness checks: sanitizers and libFuzzer, valgrind, schema validation
 DEB_PKGS += clang libclang-rt-14-dev valgrind python3-jsonschema python3-yaml
+# where people run stsify: the completion and pre-commit tests (kubectl and
+# helm do not come from Debian: tests/hooks.sh and tests/helm.sh say so)
+DEB_PKGS += zsh pre-commit
 
 # Recursive (=) so that pkg-config runs after `deps` has installed it.
 PKG_CFLAGS = $(shell pkg-config --cflags libfyaml libpcre2-8 jansson 2>/dev/null)
@@ -50,7 +68,7 @@ PLUGIN_DIR = $(KUSTOMIZE_PLUGIN_HOME)/stsify.dev/v1alpha1/statefulsetmigration
 STSIFY_BIN ?= $(if $(wildcard $(DESTDIR)$(BINDIR)/stsify),$(BINDIR)/stsify,$(CURDIR)/stsify)
 
 .PHONY: all deps demo check unit golden props cli fastpath repo integration install install-kustomize-plugin clean golden-update
-.PHONY: limits schema asan valgrind fuzz fuzz-build bench funclen helm check-full
+.PHONY: limits schema asan valgrind fuzz fuzz-build bench funclen helm hooks completion check-full
 .PHONY: asan-unit asan-replay valgrind-quick fuzz-quick
 
 all: stsify
@@ -86,6 +104,17 @@ stsify: src/main.o libstsify.a
 
 tests/unit: $(TEST_OBJ) libstsify.a
 	$(CC) $(CFLAGS) -o $@ $(TEST_OBJ) libstsify.a $(LIBS) -lcriterion
+
+# bash and zsh completion, from the option table by way of --help
+COMPLETION := build/completion/stsify.bash build/completion/_stsify
+
+build/completion/stsify.bash: stsify completion/gen.sh
+	@mkdir -p $(@D)
+	sh completion/gen.sh bash ./stsify >$@.tmp && mv $@.tmp $@
+
+build/completion/_stsify: stsify completion/gen.sh
+	@mkdir -p $(@D)
+	sh completion/gen.sh zsh ./stsify >$@.tmp && mv $@.tmp $@
 
 demo: deps
 	@$(MAKE) --no-print-directory stsify >/dev/null
@@ -123,6 +152,15 @@ schema: stsify
 # when there is none: see tests/helm.sh; skipped, saying so, without one)
 helm: stsify
 	sh tests/helm.sh
+
+# the pre-commit hook, the GitHub Actions job and kubectl stsify, each run
+# by the real program (pre-commit, kubectl) when it is installed
+hooks: stsify
+	sh tests/hooks.sh
+
+# the completion scripts loaded by bash and zsh, completing options
+completion: stsify
+	sh tests/completion.sh
 
 # no function in src/*.c over 80 lines but the known debts of tests/funclen.allow
 funclen:
@@ -165,14 +203,14 @@ tests/faults.so: tests/faults.c
 # asan-NAME: tests/NAME.sh against build/asan/stsify (ASan + UBSan).  With
 # ASAN_SAMPLE=N the large suites take every Nth input (STSIFY_TEST_SAMPLE,
 # tests/lib.sh) and limits.sh leaves out its 100 MB file.
-ASAN_SUITES := golden props cli repo integration limits fastpath schema helm
+ASAN_SUITES := golden props cli repo integration limits fastpath schema helm hooks
 ASAN_CHECKS := $(addprefix asan-,$(ASAN_SUITES))
 ASAN_SAMPLE ?= 1
 ASAN_BUILD  := build/asan/stsify build/asan/unit build/asan/replay
 .PHONY: $(ASAN_CHECKS)
 
 $(ASAN_CHECKS): asan-%: build/asan/stsify tests/faults.so bench/gen
-	@echo "asan: tests/$*.sh against build/asan/stsify$(if $(filter 1,$(ASAN_SAMPLE)),, (every $(ASAN_SAMPLE)th input))"
+	@echo "asan: tests/$*.sh against build/asan/stsify"
 	@$(SAN_ENV) STSIFY=build/asan/stsify STSIFY_TEST_SAMPLE=$(ASAN_SAMPLE) \
 		STSIFY_LIMITS_BIG=$(if $(filter 1,$(ASAN_SAMPLE)),1,0) sh tests/$*.sh
 
@@ -201,7 +239,7 @@ fuzz-build: build/fuzz/fuzz_rewrite
 # FUZZ_STRICT=1 also fails on verify-failed and internal findings (a rewrite
 # stsify caught and refused: safe, but a bug to fix).  make check fuzzes for
 # FUZZ_RUNS inputs from the seeds alone (fuzz-quick).
-FUZZ_RUNS ?= 6000
+FUZZ_RUNS ?= 2500
 fuzz: deps build/fuzz/fuzz_rewrite
 	STSIFY_FUZZ_LENIENT=$(if $(FUZZ_STRICT),0,1) sh tests/fuzz.sh $(FUZZ_SECONDS)
 
@@ -215,8 +253,8 @@ fuzz-quick: build/fuzz/fuzz_rewrite
 # make check-full: the exhaustive variants (make asan, make valgrind, make
 # fuzz) after the suites.
 CHECK_SAMPLE ?= 4
-SUITES := props fastpath golden limits integration schema repo cli helm funclen
-CHECK_BUILD := all tests/unit tests/faults.so bench/gen $(ASAN_BUILD) build/fuzz/fuzz_rewrite
+SUITES := props fastpath golden limits integration schema repo cli helm hooks completion funclen
+CHECK_BUILD := all tests/unit tests/faults.so bench/gen $(COMPLETION) $(ASAN_BUILD) build/fuzz/fuzz_rewrite
 
 check: deps
 	@$(MAKE) --no-print-directory -j2 $(CHECK_BUILD)
@@ -245,10 +283,16 @@ bench: deps
 	@$(MAKE) --no-print-directory stsify $(BENCH_BIN)
 	sh bench/bench.sh
 
-install: stsify
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
+# kubectl-stsify: `kubectl stsify` (a kubectl plugin is a program of that
+# name in PATH); the completion scripts are generated from stsify --help
+install: stsify $(COMPLETION)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR)
 	install -m 755 stsify $(DESTDIR)$(BINDIR)/stsify
+	ln -sf stsify $(DESTDIR)$(BINDIR)/kubectl-stsify
 	install -m 644 man/stsify.1 $(DESTDIR)$(MANDIR)/man1/stsify.1
+	install -m 644 build/completion/stsify.bash $(DESTDIR)$(BASHCOMPDIR)/stsify
+	ln -sf stsify $(DESTDIR)$(BASHCOMPDIR)/kubectl-stsify
+	install -m 644 build/completion/_stsify $(DESTDIR)$(ZSHCOMPDIR)/_stsify
 
 install-kustomize-plugin: stsify
 	install -d $(DESTDIR)$(PLUGIN_DIR)
