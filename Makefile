@@ -9,7 +9,7 @@
 #                   valgrind on VALGRIND_CASES, FUZZ_RUNS fuzzed inputs, unit tests
 #   make check-full the suites, then make asan, make valgrind and make fuzz
 #   make NAME       one suite, tests/NAME.sh: golden props cli repo integration
-#                   limits schema fastpath helm hooks completion funclen;
+#                   limits schema fastpath helm hooks completion funclen layers;
 #                   make unit: the criterion unit tests
 #   make asan       every suite and the unit tests on every input against an
 #                   AddressSanitizer + UndefinedBehaviorSanitizer build
@@ -17,6 +17,7 @@
 #   make valgrind   every golden case, and the other modes, under valgrind
 #   make fuzz FUZZ_SECONDS=N   libFuzzer on the whole rewrite for N seconds
 #   make funclen    list the functions over 80 lines (tests/funclen.allow: known debts)
+#   make layers     no include or call cycle among the modules of src/ (tests/layers.sh)
 #   make install    install the binary, kubectl-stsify, the man page and the
 #                   bash and zsh completion under PREFIX
 #   make install-kustomize-plugin   link stsify where Kustomize finds its plugin
@@ -68,7 +69,7 @@ PLUGIN_DIR = $(KUSTOMIZE_PLUGIN_HOME)/stsify.dev/v1alpha1/statefulsetmigration
 STSIFY_BIN ?= $(if $(wildcard $(DESTDIR)$(BINDIR)/stsify),$(BINDIR)/stsify,$(CURDIR)/stsify)
 
 .PHONY: all deps demo check unit golden props cli fastpath repo integration install install-kustomize-plugin clean golden-update
-.PHONY: limits schema asan valgrind fuzz fuzz-build bench funclen helm hooks completion check-full
+.PHONY: limits schema asan valgrind fuzz fuzz-build bench funclen layers helm hooks completion check-full
 .PHONY: asan-unit asan-replay valgrind-quick fuzz-quick
 
 all: stsify
@@ -166,6 +167,11 @@ completion: stsify
 funclen:
 	sh tests/funclen.sh
 
+# front ends -> run.c -> stream.c -> rewrite.c -> stages: no cycle among the
+# modules of src/, by #include or by call (nm of the objects)
+layers: stsify
+	sh tests/layers.sh
+
 # --- sanitizers, valgrind, fuzzing: objects of their own under build/asan/obj
 # and build/fuzz/obj, never mixed with the normal build's ---
 SAN_CC      ?= clang
@@ -253,7 +259,7 @@ fuzz-quick: build/fuzz/fuzz_rewrite
 # make check-full: the exhaustive variants (make asan, make valgrind, make
 # fuzz) after the suites.
 CHECK_SAMPLE ?= 4
-SUITES := props fastpath golden limits integration schema repo cli helm hooks completion funclen
+SUITES := props fastpath golden limits integration schema repo cli helm hooks completion funclen layers
 CHECK_BUILD := all tests/unit tests/faults.so bench/gen $(COMPLETION) $(ASAN_BUILD) build/fuzz/fuzz_rewrite
 
 check: deps
