@@ -147,7 +147,7 @@ static void take_input(struct ctx *c, size_t i, struct rindex *ri)
 	c->pin[i].ys = &x->ys;
 	if (x->helm != NOPOS) {
 		report_add(rep, &x->src, x->helm, CODE_HELM_TEMPLATE,
-			   "Helm template skipped: render it first (helm template ... | stsify)");
+			   RULES_HELM_MESSAGE);
 		c->files[i].status = STSIFY_SKIPPED;
 		c->pin[i].skip = true;
 		return;
