@@ -3,7 +3,9 @@
 #   make            build ./stsify
 #   make demo       set up, build, and show the diff for the fixture repository testdata/repo
 #   make check      set up, build, and run every test (unit, golden, corpus)
-#   make install    install the binary and the man page under PREFIX
+#   make install    install the binary, the man page, and the library
+#                   (libstsify.a, stsify.h, stsify.pc) under PREFIX
+#   make uninstall  remove what make install installed
 #   make install-kustomize-plugin   link stsify where Kustomize finds its plugin
 #   make golden-update   regenerate golden expectations (review the diff!)
 #   make asan       unit, golden, props, cli and limits tests against an
@@ -16,7 +18,11 @@
 PREFIX   ?= /usr/local
 BINDIR   ?= $(PREFIX)/bin
 MANDIR   ?= $(PREFIX)/share/man
+LIBDIR   ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
 CC       ?= cc
+OBJCOPY  ?= objcopy
 VERSION  := 0.1.0
 
 # Debian packages the build and the tests need; `make deps` installs the
@@ -37,6 +43,12 @@ LIBS     = $(PKG_LIBS) -pthread
 
 LIB_SRC  := $(filter-out src/main.c,$(wildcard src/*.c))
 LIB_OBJ  := $(LIB_SRC:.c=.o)
+# The command's front ends: in the command, not in libstsify.a
+FRONT_SRC := src/cli.c src/format.c src/krm.c src/migrate.c src/opts.c src/udiff.c \
+	src/walk.c src/writeout.c
+CORE_OBJ := $(filter-out $(FRONT_SRC:.c=.o),$(LIB_OBJ))
+# What libstsify.a needs of pkg-config packages (stsify.pc's Requires.private)
+CORE_PKGS := libfyaml libpcre2-8
 TEST_SRC := $(wildcard tests/test_*.c)
 TEST_OBJ := $(TEST_SRC:.c=.o)
 HDRS     := $(wildcard src/*.h include/*.h)
@@ -48,8 +60,8 @@ KUSTOMIZE_PLUGIN_HOME ?= $(or $(XDG_CONFIG_HOME),$(HOME)/.config)/kustomize/plug
 PLUGIN_DIR = $(KUSTOMIZE_PLUGIN_HOME)/stsify.dev/v1alpha1/statefulsetmigration
 STSIFY_BIN ?= $(if $(wildcard $(DESTDIR)$(BINDIR)/stsify),$(BINDIR)/stsify,$(CURDIR)/stsify)
 
-.PHONY: all deps demo check unit golden props cli fastpath repo integration install install-kustomize-plugin clean golden-update
-.PHONY: limits schema asan valgrind fuzz fuzz-build bench
+.PHONY: all deps demo check unit golden props cli fastpath repo integration install uninstall install-kustomize-plugin clean golden-update
+.PHONY: limits schema embed asan valgrind fuzz fuzz-build bench
 
 all: stsify
 
@@ -75,15 +87,35 @@ src/%.o: src/%.c $(HDRS)
 tests/%.o: tests/%.c $(HDRS)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
-libstsify.a: $(LIB_OBJ)
+# The library for other programs: the core objects linked into one, in
+# which every symbol but the API of include/stsify.h (src/libstsify.sym)
+# is made local, so that none of the internal names (die, xmalloc,
+# strbuf_add...) can meet the host's.  The command and the unit tests link
+# the objects themselves.
+build/libstsify.o: $(CORE_OBJ) src/libstsify.sym
+	@mkdir -p build
+	$(CC) -r -nostdlib -o build/libstsify-all.o $(CORE_OBJ)
+	$(OBJCOPY) --keep-global-symbols=src/libstsify.sym build/libstsify-all.o $@
+
+libstsify.a: build/libstsify.o
 	rm -f $@
 	ar rcs $@ $^
 
-stsify: src/main.o libstsify.a
-	$(CC) $(CFLAGS) -o $@ src/main.o libstsify.a $(LIBS)
+# made again each time: it holds PREFIX and the folders
+stsify.pc: FORCE
+	@printf '%s\n' 'prefix=$(PREFIX)' 'libdir=$(LIBDIR)' 'includedir=$(INCLUDEDIR)' '' \
+		'Name: stsify' \
+		'Description: turn Deployments that share a PersistentVolumeClaim into StatefulSets' \
+		'Version: $(VERSION)' 'Requires.private: $(CORE_PKGS)' 'Cflags: -I$${includedir}' \
+		'Libs: -L$${libdir} -lstsify' 'Libs.private: -pthread' >$@
 
-tests/unit: $(TEST_OBJ) libstsify.a
-	$(CC) $(CFLAGS) -o $@ $(TEST_OBJ) libstsify.a $(LIBS) -lcriterion
+FORCE:
+
+stsify: src/main.o $(LIB_OBJ)
+	$(CC) $(CFLAGS) -o $@ src/main.o $(LIB_OBJ) $(LIBS)
+
+tests/unit: $(TEST_OBJ) $(LIB_OBJ)
+	$(CC) $(CFLAGS) -o $@ $(TEST_OBJ) $(LIB_OBJ) $(LIBS) -lcriterion
 
 demo: deps
 	@$(MAKE) --no-print-directory stsify >/dev/null
@@ -116,6 +148,10 @@ limits: stsify tests/faults.so bench/gen
 
 schema: stsify
 	sh tests/schema.sh
+
+# the installed library, as another program builds against it
+embed: stsify libstsify.a
+	MAKE="$(MAKE)" CC="$(CC)" sh tests/embed.sh
 
 # --- sanitizers, valgrind, fuzzing (one compiler call each: no objects to
 # mix up with the normal build) ---
@@ -169,7 +205,7 @@ fuzz: deps build/fuzz/fuzz_rewrite
 # the unit tests last: criterion's summary is the final line
 check: deps
 	@$(MAKE) --no-print-directory all tests/unit tests/faults.so bench/gen
-	@$(MAKE) --no-print-directory golden props cli repo integration limits schema fastpath
+	@$(MAKE) --no-print-directory golden props cli repo integration limits schema fastpath embed
 	@$(MAKE) --no-print-directory asan valgrind
 	@$(MAKE) --no-print-directory fuzz
 	@$(MAKE) --no-print-directory unit
@@ -190,10 +226,20 @@ bench: deps
 	@$(MAKE) --no-print-directory stsify $(BENCH_BIN)
 	sh bench/bench.sh
 
-install: stsify
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
+install: stsify libstsify.a stsify.pc
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(LIBDIR) \
+		$(DESTDIR)$(INCLUDEDIR) $(DESTDIR)$(PKGCONFIGDIR)
 	install -m 755 stsify $(DESTDIR)$(BINDIR)/stsify
 	install -m 644 man/stsify.1 $(DESTDIR)$(MANDIR)/man1/stsify.1
+	install -m 644 libstsify.a $(DESTDIR)$(LIBDIR)/libstsify.a
+	install -m 644 include/stsify.h $(DESTDIR)$(INCLUDEDIR)/stsify.h
+	install -m 644 stsify.pc $(DESTDIR)$(PKGCONFIGDIR)/stsify.pc
+
+# the files only: the folders may hold other programs' files
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/stsify $(DESTDIR)$(MANDIR)/man1/stsify.1 \
+		$(DESTDIR)$(LIBDIR)/libstsify.a $(DESTDIR)$(INCLUDEDIR)/stsify.h \
+		$(DESTDIR)$(PKGCONFIGDIR)/stsify.pc
 
 install-kustomize-plugin: stsify
 	install -d $(DESTDIR)$(PLUGIN_DIR)
@@ -201,5 +247,5 @@ install-kustomize-plugin: stsify
 	@echo "stsify: $(DESTDIR)$(PLUGIN_DIR)/StatefulSetMigration -> $(STSIFY_BIN)"
 
 clean:
-	rm -f src/*.o tests/*.o libstsify.a stsify tests/unit tests/faults.so $(BENCH_BIN)
+	rm -f src/*.o tests/*.o libstsify.a stsify.pc stsify tests/unit tests/faults.so $(BENCH_BIN)
 	rm -rf build

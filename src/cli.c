@@ -20,10 +20,20 @@
 #include "migrate.h"
 #include "pool.h"
 #include "report.h"
+#include "run.h"
 #include "udiff.h"
 #include "util.h"
 #include "walk.h"
 #include "writeout.h"
+
+void cli_fatal(const char *msg, bool bug, void *data)
+{
+	(void)data;
+	fprintf(stderr, "stsify: %s: %s\n", bug ? "BUG" : "fatal", msg);
+	if (bug)
+		abort();
+	exit(128);
+}
 
 static bool use_color(const struct cli *cli)
 {
@@ -131,7 +141,7 @@ static int run_filter(struct cli *cli)
 	f.inlen = len;
 	/* the result goes out from the input and the changed documents */
 	f.no_out = true;
-	if (stsify_run(&cli->opt, &f, 1, &rep)) {
+	if (run_rewrite(&cli->opt, &f, 1, &rep)) {
 		input_release(buf, len, mapped);
 		return finish(cli, &rep, STSIFY_EXIT_USAGE, NULL, 0, true);
 	}
@@ -256,7 +266,7 @@ static int run_files(struct cli *cli)
 		free(rd.err);
 	}
 	debug_phase("read");
-	if (stsify_run(&cli->opt, files, n, &rep)) {
+	if (run_rewrite(&cli->opt, files, n, &rep)) {
 		code = STSIFY_EXIT_USAGE;
 		goto out;
 	}

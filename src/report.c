@@ -16,18 +16,22 @@ static struct finding *add(struct report *r, const char *path, unsigned line, un
 {
 	struct strbuf sb = STRBUF_INIT;
 	struct finding *f;
+	char *copy;
 
+	/* counted only once complete: after a fatal error (util.h) the
+	 * report is still whole */
+	strbuf_vaddf(&sb, fmt, ap);
+	copy = xstrdup(path);
 	ALLOC_GROW(r->f, r->n + 1, r->alloc);
 	f = &r->f[r->n];
 	memset(f, 0, sizeof(*f));
-	f->path = xstrdup(path);
+	f->path = copy;
 	f->line = line;
 	f->col = col;
 	f->sev = sev;
 	f->code = code;
-	f->order = r->n++;
-	strbuf_vaddf(&sb, fmt, ap);
 	f->msg = strbuf_detach(&sb, NULL);
+	f->order = r->n++;
 	return f;
 }
 
@@ -67,12 +71,16 @@ struct finding *report_add_at(struct report *r, const char *path, unsigned line,
 
 void finding_set_resource(struct finding *f, const char *kind, const char *ns, const char *name)
 {
+	/* copies first: after a fatal error (util.h) f stays whole */
+	char *k = kind ? xstrdup(kind) : NULL, *s = ns ? xstrdup(ns) : NULL;
+	char *m = name ? xstrdup(name) : NULL;
+
 	free(f->kind);
 	free(f->ns);
 	free(f->name);
-	f->kind = kind ? xstrdup(kind) : NULL;
-	f->ns = ns ? xstrdup(ns) : NULL;
-	f->name = name ? xstrdup(name) : NULL;
+	f->kind = k;
+	f->ns = s;
+	f->name = m;
 }
 
 void report_release(struct report *r)
@@ -170,6 +178,19 @@ static int cmp_finding(const void *a, const void *b)
 	if (x->col != y->col)
 		return x->col < y->col ? -1 : 1;
 	return x->order < y->order ? -1 : x->order > y->order;
+}
+
+static int cmp_finding_at(const void *a, const void *b)
+{
+	const struct finding *x = a, *y = b;
+
+	return cmp_finding(&x, &y);
+}
+
+void report_sort(struct report *r)
+{
+	if (r->n)
+		qsort(r->f, r->n, sizeof(*r->f), cmp_finding_at);
 }
 
 void report_sorted(const struct report *r, const struct finding ***out)

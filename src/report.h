@@ -96,6 +96,9 @@ void report_drop_owner(struct report *r, size_t owner, const char *const *keep);
 void report_truncate(struct report *r, size_t n);
 const char *severity_name(enum severity sev);
 
+/* Sort r->f itself by path, line, column and order of addition (a pointer
+ * to a finding then points at another one); it allocates nothing. */
+void report_sort(struct report *r);
 /* The findings sorted by path, line, column and order of addition; the
  * caller frees the array (not the findings). */
 void report_sorted(const struct report *r, const struct finding ***out);

@@ -743,8 +743,8 @@ static bool kustomization_path(const char *path)
 	       !strcmp(base, "Kustomization");
 }
 
-int stsify_run(const struct stsify_options *opt, struct stsify_file *files, size_t n,
-	       struct report *rep)
+int run_rewrite(const struct stsify_options *opt, struct stsify_file *files, size_t n,
+		struct report *rep)
 {
 	struct run r = { .opt = opt, .rep = rep, .timing = getenv("STSIFY_DEBUG_TIMING") != NULL };
 	char *err;

@@ -27,6 +27,16 @@ struct report;
 struct source;
 struct yparser;
 
+/*
+ * Plan and rewrite files[0..n) as one set of resources, adding findings to
+ * rep: stsify_run() of stsify.h for the front ends, which keep their
+ * struct report.  Returns 0, or -1 when an option is invalid (a "usage"
+ * finding says why; nothing was processed).  A fatal error (util.h) jumps
+ * to the caller's recovery point, or ends the process when it has none.
+ */
+int run_rewrite(const struct stsify_options *opt, struct stsify_file *files, size_t n,
+		struct report *rep);
+
 struct run {
 	const struct stsify_options *opt;
 	struct rules ru;

@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 
 #include "report.h"
+#include "run.h"
 #include "stsify.h"
 #include "test_lib.h"
 #include "util.h"
@@ -44,7 +45,7 @@ static void check_file(const char *path)
 	cr_assert_eq(read_file(path, &buf, &len), 0, "%s", path);
 	f.in = buf;
 	f.inlen = len;
-	cr_assert_eq(stsify_run(&opt, &f, 1, &rep), 0);
+	cr_assert_eq(run_rewrite(&opt, &f, 1, &rep), 0);
 	for (size_t i = 0; i < rep.n; i++)
 		cr_assert_neq(strcmp(rep.f[i].code, "verify-failed"), 0, "%s: %s", path, rep.f[i].msg);
 	if (f.status != STSIFY_CHANGED)
@@ -72,7 +73,7 @@ static void check_file(const char *path)
 	/* a second run changes nothing */
 	g.in = f.out;
 	g.inlen = f.outlen;
-	cr_assert_eq(stsify_run(&opt, &g, 1, &rep), 0);
+	cr_assert_eq(run_rewrite(&opt, &g, 1, &rep), 0);
 	cr_assert_neq(g.status, STSIFY_CHANGED, "%s: a second run changes it again", path);
 	stsify_file_release(&g);
 out:

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "report.h"
+#include "run.h"
 #include "stsify.h"
 #include "util.h"
 #include "ytree.h"
@@ -188,7 +189,7 @@ Test(run, claim_spec_at_the_depth_limit_converts)
 	strbuf_addch(&sb, '\n');
 	f.in = sb.buf;
 	f.inlen = sb.len;
-	cr_assert_eq(stsify_run(&opt, &f, 1, &rep), 0);
+	cr_assert_eq(run_rewrite(&opt, &f, 1, &rep), 0);
 	cr_assert_eq(f.status, STSIFY_CHANGED);
 	cr_assert(strstr(f.out, "kind: StatefulSet"));
 	stsify_file_release(&f);
