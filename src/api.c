@@ -55,7 +55,7 @@ bool stsify_report_get(const struct stsify_report *rep, size_t i, struct stsify_
 	x = &rep->rep.f[i];
 	*f = (struct stsify_finding){
 		.path = x->path, .line = x->line, .column = x->col,
-		.severity = (enum stsify_severity)x->sev, .code = x->code, .message = x->msg,
+		.severity = (enum stsify_severity)x->sev, .code = code_name(x->code), .message = x->msg,
 		.kind = x->kind, .ns = x->ns, .name = x->name,
 	};
 	return true;
@@ -72,7 +72,7 @@ static void abandoned(struct stsify_file *files, size_t n, struct report *rep,
 	recover_push(&rc);
 	if (setjmp(rc.jb))
 		return;
-	report_add_at(rep, "stsify", 0, 0, SEV_ERROR, "fatal", "%s%s: the run was abandoned",
+	report_add_at(rep, "stsify", 0, 0, CODE_FATAL, "%s%s: the run was abandoned",
 		      why->bug ? "BUG: " : "", why->msg);
 	recover_pop(&rc);
 }
