@@ -45,7 +45,7 @@ LIBS     = $(PKG_LIBS) -pthread
 LIB_SRC  := $(filter-out src/main.c,$(wildcard src/*.c))
 LIB_OBJ  := $(LIB_SRC:.c=.o)
 # The command's front ends: in the command, not in libstsify.a
-FRONT_SRC := src/cli.c src/format.c src/krm.c src/migrate.c src/opts.c src/udiff.c \
+FRONT_SRC := src/cli.c src/format.c src/krm.c src/migrate.c src/opts.c src/sarif.c src/udiff.c \
 	src/walk.c src/writeout.c
 CORE_OBJ := $(filter-out $(FRONT_SRC:.c=.o),$(LIB_OBJ))
 # What libstsify.a needs of pkg-config packages (stsify.pc's Requires.private;
@@ -63,7 +63,7 @@ PLUGIN_DIR = $(KUSTOMIZE_PLUGIN_HOME)/stsify.dev/v1alpha1/statefulsetmigration
 STSIFY_BIN ?= $(if $(wildcard $(DESTDIR)$(BINDIR)/stsify),$(BINDIR)/stsify,$(CURDIR)/stsify)
 
 .PHONY: all deps demo check unit golden props cli fastpath repo integration install uninstall install-kustomize-plugin clean golden-update
-.PHONY: limits schema embed asan valgrind fuzz fuzz-build bench funclen
+.PHONY: limits schema sarif embed asan valgrind fuzz fuzz-build bench funclen
 
 all: stsify
 
@@ -151,6 +151,9 @@ limits: stsify tests/faults.so bench/gen
 schema: stsify
 	sh tests/schema.sh
 
+sarif: stsify
+	sh tests/sarif.sh
+
 # the installed library, as another program builds against it
 embed: stsify libstsify.a
 	MAKE="$(MAKE)" CC="$(CC)" sh tests/embed.sh
@@ -211,7 +214,7 @@ fuzz: deps build/fuzz/fuzz_rewrite
 # the unit tests last: criterion's summary is the final line
 check: deps
 	@$(MAKE) --no-print-directory all tests/unit tests/faults.so bench/gen
-	@$(MAKE) --no-print-directory funclen golden props cli repo integration limits schema fastpath embed
+	@$(MAKE) --no-print-directory funclen golden props cli repo integration limits schema sarif fastpath embed
 	@$(MAKE) --no-print-directory asan valgrind
 	@$(MAKE) --no-print-directory fuzz
 	@$(MAKE) --no-print-directory unit

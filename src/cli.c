@@ -57,7 +57,7 @@ static int finish_at(const struct cli *cli, struct report *rep, int code, enum s
 	if (cli->format == FORMAT_JSON)
 		format_json(out, rep, files, n, code);
 	else if (cli->format == FORMAT_SARIF)
-		format_sarif(out, rep);
+		format_sarif(out, rep, code);
 	else
 		report_print(rep, stderr, use_color(cli), min);
 	report_release(rep);

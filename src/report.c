@@ -12,7 +12,7 @@
 #include "ytree.h"
 
 static struct finding *add(struct report *r, const char *path, unsigned line, unsigned col,
-			   enum code code, const char *fmt, va_list ap)
+			   unsigned ccol, enum code code, const char *fmt, va_list ap)
 {
 	struct strbuf sb = STRBUF_INIT;
 	struct finding *f;
@@ -28,6 +28,7 @@ static struct finding *add(struct report *r, const char *path, unsigned line, un
 	f->path = copy;
 	f->line = line;
 	f->col = col;
+	f->ccol = ccol;
 	f->sev = code_severity(code);
 	f->code = code;
 	f->msg = strbuf_detach(&sb, NULL);
@@ -38,11 +39,18 @@ static struct finding *add(struct report *r, const char *path, unsigned line, un
 struct finding *report_vadd(struct report *r, const struct source *src, size_t off,
 			    enum code code, const char *fmt, va_list ap)
 {
-	unsigned line = 0, col = 0;
+	unsigned line = 0, col = 0, ccol = 0;
 
-	if (off != NOPOS)
+	if (off != NOPOS) {
 		source_linecol(src, off, &line, &col);
-	return add(r, src->path, line, col, code, fmt, ap);
+		/* a character starts at every byte but UTF-8's continuation
+		 * bytes (10xxxxxx): exact for valid UTF-8, which is all that
+		 * parses (ytree.h) */
+		ccol = 1;
+		for (size_t i = off - (col - 1); i < off; i++)
+			ccol += ((unsigned char)src->buf[i] & 0xc0) != 0x80;
+	}
+	return add(r, src->path, line, col, ccol, code, fmt, ap);
 }
 
 struct finding *report_add(struct report *r, const struct source *src, size_t off,
@@ -64,7 +72,7 @@ struct finding *report_add_at(struct report *r, const char *path, unsigned line,
 	va_list ap;
 
 	va_start(ap, fmt);
-	f = add(r, path, line, col, code, fmt, ap);
+	f = add(r, path, line, col, col, code, fmt, ap);
 	va_end(ap);
 	return f;
 }
