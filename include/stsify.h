@@ -37,6 +37,10 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* Exit codes of the command, documented in man/stsify.1. */
 enum stsify_exit {
 	STSIFY_EXIT_OK = 0,		/* done */
@@ -181,5 +185,9 @@ int stsify_file_write(const struct stsify_file *f, FILE *fp);
  */
 typedef void stsify_fatal_fn(const char *msg, bool bug, void *data);
 void stsify_set_fatal_hook(stsify_fatal_fn *fn, void *data);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -706,7 +706,7 @@ int ystream_append_depth(struct ystream *ys, struct yparser *yp, const char *buf
  * The offset of a libfyaml diagnostic's position in buf[start, end): its
  * line is counted from start, and its column in characters (a tab is one),
  * where every other position stsify reports counts bytes.  NOPOS when the
- * line is not in the text.
+ * line is not in the text, or is the empty one after its last line break.
  */
 static size_t mark_offset(const char *buf, size_t start, size_t end, int line, int col)
 {
@@ -721,6 +721,10 @@ static size_t mark_offset(const char *buf, size_t start, size_t end, int line, i
 			return NOPOS;
 		off = (size_t)(nl - buf) + 1;
 	}
+	/* the empty line after a final line break has no byte of its own:
+	 * libfyaml's line:col stays */
+	if (off == end && off > start && buf[off - 1] == '\n')
+		return NOPOS;
 	for (int c = 1; c < col && off < end && buf[off] != '\n'; c++)
 		do
 			off++;

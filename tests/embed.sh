@@ -60,6 +60,22 @@ if $CC -std=c11 -Wall -Wextra -Werror -pedantic -o embed embed.c $flags >"$TMP/c
 	bad "examples/embed.c does not build against the installed library"; show "$TMP/cc.out" 20
 fi
 
+# the header from C++ too (extern "C"), when there is a C++ compiler
+CXX=${CXX:-c++}
+if command -v "$CXX" >/dev/null 2>&1; then
+	cat >hello.cc <<'CC'
+#include <stsify.h>
+#include <cstdio>
+int main() { struct stsify_options opt = STSIFY_OPTIONS_INIT; (void)opt; std::puts(stsify_version()); }
+CC
+	# shellcheck disable=SC2086 # the flags are words
+	if $CXX -Wall -Wextra -Werror -o hello hello.cc $flags >"$TMP/cxx.out" 2>&1 && ./hello >/dev/null; then ok; else
+		bad "a C++ program cannot use the installed library"; show "$TMP/cxx.out"
+	fi
+else
+	echo "embed: skipped the C++ check: no $CXX" >&2
+fi
+
 # run it on a fixture: the same results and findings as the command
 cp -r "$ROOT/testdata/cases/pvc-separate-file/in" "$TMP/case"
 cd "$TMP/case" || exit 2
