@@ -18,8 +18,10 @@
 #   make fuzz FUZZ_SECONDS=N   libFuzzer on the whole rewrite for N seconds
 #   make funclen    list the functions over 80 lines (tests/funclen.allow: known debts)
 #   make layers     no include or call cycle among the modules of src/ (tests/layers.sh)
-#   make install    install the binary, kubectl-stsify, the man page and the
-#                   bash and zsh completion under PREFIX
+#   make install    install the binary, kubectl-stsify, the man page, the bash
+#                   and zsh completion, and the library (libstsify.a, stsify.h,
+#                   stsify.pc) under PREFIX
+#   make uninstall  remove what make install installed
 #   make install-kustomize-plugin   link stsify where Kustomize finds its plugin
 #   make golden-update   regenerate golden expectations (review the diff!)
 #   make bench      build the benchmark harness and run it (bench/README.md;
@@ -33,7 +35,11 @@ BINDIR   ?= $(PREFIX)/bin
 MANDIR   ?= $(PREFIX)/share/man
 BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 ZSHCOMPDIR  ?= $(PREFIX)/share/zsh/site-functions
+LIBDIR   ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
 CC       ?= cc
+OBJCOPY  ?= objcopy
 VERSION  := 0.1.0
 
 # Debian packages the build and the tests need; `make deps` installs the
@@ -57,6 +63,13 @@ LIBS     = $(PKG_LIBS) -pthread
 
 LIB_SRC  := $(filter-out src/main.c,$(wildcard src/*.c))
 LIB_OBJ  := $(LIB_SRC:.c=.o)
+# The command's front ends: in the command, not in libstsify.a
+FRONT_SRC := src/cli.c src/format.c src/krm.c src/migrate.c src/opts.c src/sarif.c src/udiff.c \
+	src/walk.c src/writeout.c
+CORE_OBJ := $(filter-out $(FRONT_SRC:.c=.o),$(LIB_OBJ))
+# What libstsify.a needs of pkg-config packages (stsify.pc's Requires.private;
+# jansson for cluster.c)
+CORE_PKGS := libfyaml libpcre2-8 jansson
 TEST_SRC := $(wildcard tests/test_*.c)
 TEST_OBJ := $(TEST_SRC:.c=.o)
 HDRS     := $(wildcard src/*.h src/*.def include/*.h)
@@ -68,8 +81,8 @@ KUSTOMIZE_PLUGIN_HOME ?= $(or $(XDG_CONFIG_HOME),$(HOME)/.config)/kustomize/plug
 PLUGIN_DIR = $(KUSTOMIZE_PLUGIN_HOME)/stsify.dev/v1alpha1/statefulsetmigration
 STSIFY_BIN ?= $(if $(wildcard $(DESTDIR)$(BINDIR)/stsify),$(BINDIR)/stsify,$(CURDIR)/stsify)
 
-.PHONY: all deps demo check unit golden props cli fastpath repo integration install install-kustomize-plugin clean golden-update
-.PHONY: limits schema asan valgrind fuzz fuzz-build bench funclen layers helm hooks completion check-full
+.PHONY: all deps demo check unit golden props cli fastpath repo integration install uninstall install-kustomize-plugin clean golden-update
+.PHONY: limits schema sarif embed asan valgrind fuzz fuzz-build bench funclen layers helm hooks completion check-full
 .PHONY: asan-unit asan-replay valgrind-quick fuzz-quick
 
 all: stsify
@@ -96,15 +109,35 @@ src/%.o: src/%.c $(HDRS)
 tests/%.o: tests/%.c $(HDRS)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
-libstsify.a: $(LIB_OBJ)
+# The library for other programs: the core objects linked into one, in
+# which every symbol but the API of include/stsify.h (src/libstsify.sym)
+# is made local, so that none of the internal names (die, xmalloc,
+# strbuf_add...) can meet the host's.  The command and the unit tests link
+# the objects themselves.
+build/libstsify.o: $(CORE_OBJ) src/libstsify.sym
+	@mkdir -p build
+	$(CC) -r -nostdlib -o build/libstsify-all.o $(CORE_OBJ)
+	$(OBJCOPY) --keep-global-symbols=src/libstsify.sym build/libstsify-all.o $@
+
+libstsify.a: build/libstsify.o
 	rm -f $@
 	ar rcs $@ $^
 
-stsify: src/main.o libstsify.a
-	$(CC) $(CFLAGS) -o $@ src/main.o libstsify.a $(LIBS)
+# made again each time: it holds PREFIX and the folders
+stsify.pc: FORCE
+	@printf '%s\n' 'prefix=$(PREFIX)' 'libdir=$(LIBDIR)' 'includedir=$(INCLUDEDIR)' '' \
+		'Name: stsify' \
+		'Description: turn Deployments that share a PersistentVolumeClaim into StatefulSets' \
+		'Version: $(VERSION)' 'Requires.private: $(CORE_PKGS)' 'Cflags: -I$${includedir}' \
+		'Libs: -L$${libdir} -lstsify' 'Libs.private: -pthread' >$@
 
-tests/unit: $(TEST_OBJ) libstsify.a
-	$(CC) $(CFLAGS) -o $@ $(TEST_OBJ) libstsify.a $(LIBS) -lcriterion
+FORCE:
+
+stsify: src/main.o $(LIB_OBJ)
+	$(CC) $(CFLAGS) -o $@ src/main.o $(LIB_OBJ) $(LIBS)
+
+tests/unit: $(TEST_OBJ) $(LIB_OBJ)
+	$(CC) $(CFLAGS) -o $@ $(TEST_OBJ) $(LIB_OBJ) $(LIBS) -lcriterion
 
 # bash and zsh completion, from the option table by way of --help
 COMPLETION := build/completion/stsify.bash build/completion/_stsify
@@ -162,6 +195,13 @@ hooks: stsify
 # the completion scripts loaded by bash and zsh, completing options
 completion: stsify
 	sh tests/completion.sh
+
+sarif: stsify
+	sh tests/sarif.sh
+
+# the installed library, as another program builds against it
+embed: stsify libstsify.a
+	MAKE="$(MAKE)" CC="$(CC)" sh tests/embed.sh
 
 # no function in src/*.c over 80 lines but the known debts of tests/funclen.allow
 funclen:
@@ -259,7 +299,7 @@ fuzz-quick: build/fuzz/fuzz_rewrite
 # make check-full: the exhaustive variants (make asan, make valgrind, make
 # fuzz) after the suites.
 CHECK_SAMPLE ?= 4
-SUITES := props fastpath golden limits integration schema repo cli helm hooks completion funclen layers
+SUITES := props fastpath golden limits integration schema sarif embed repo cli helm hooks completion funclen layers
 CHECK_BUILD := all tests/unit tests/faults.so bench/gen $(COMPLETION) $(ASAN_BUILD) build/fuzz/fuzz_rewrite
 
 check: deps
@@ -291,14 +331,25 @@ bench: deps
 
 # kubectl-stsify: `kubectl stsify` (a kubectl plugin is a program of that
 # name in PATH); the completion scripts are generated from stsify --help
-install: stsify $(COMPLETION)
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR)
+install: stsify libstsify.a stsify.pc $(COMPLETION)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR) \
+		$(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR) $(DESTDIR)$(PKGCONFIGDIR)
 	install -m 755 stsify $(DESTDIR)$(BINDIR)/stsify
 	ln -sf stsify $(DESTDIR)$(BINDIR)/kubectl-stsify
 	install -m 644 man/stsify.1 $(DESTDIR)$(MANDIR)/man1/stsify.1
 	install -m 644 build/completion/stsify.bash $(DESTDIR)$(BASHCOMPDIR)/stsify
 	ln -sf stsify $(DESTDIR)$(BASHCOMPDIR)/kubectl-stsify
 	install -m 644 build/completion/_stsify $(DESTDIR)$(ZSHCOMPDIR)/_stsify
+	install -m 644 libstsify.a $(DESTDIR)$(LIBDIR)/libstsify.a
+	install -m 644 include/stsify.h $(DESTDIR)$(INCLUDEDIR)/stsify.h
+	install -m 644 stsify.pc $(DESTDIR)$(PKGCONFIGDIR)/stsify.pc
+
+# the files only: the folders may hold other programs' files
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/stsify $(DESTDIR)$(BINDIR)/kubectl-stsify $(DESTDIR)$(MANDIR)/man1/stsify.1 \
+		$(DESTDIR)$(BASHCOMPDIR)/stsify $(DESTDIR)$(BASHCOMPDIR)/kubectl-stsify $(DESTDIR)$(ZSHCOMPDIR)/_stsify \
+		$(DESTDIR)$(LIBDIR)/libstsify.a $(DESTDIR)$(INCLUDEDIR)/stsify.h \
+		$(DESTDIR)$(PKGCONFIGDIR)/stsify.pc
 
 install-kustomize-plugin: stsify
 	install -d $(DESTDIR)$(PLUGIN_DIR)
@@ -306,5 +357,5 @@ install-kustomize-plugin: stsify
 	@echo "stsify: $(DESTDIR)$(PLUGIN_DIR)/StatefulSetMigration -> $(STSIFY_BIN)"
 
 clean:
-	rm -f src/*.o tests/*.o libstsify.a stsify tests/unit tests/faults.so $(BENCH_BIN)
+	rm -f src/*.o tests/*.o libstsify.a stsify.pc stsify tests/unit tests/faults.so $(BENCH_BIN)
 	rm -rf build

@@ -20,10 +20,20 @@
 #include "migrate.h"
 #include "pool.h"
 #include "report.h"
+#include "run.h"
 #include "udiff.h"
 #include "util.h"
 #include "walk.h"
 #include "writeout.h"
+
+void cli_fatal(const char *msg, bool bug, void *data)
+{
+	(void)data;
+	fprintf(stderr, "stsify: %s: %s\n", bug ? "BUG" : "fatal", msg);
+	if (bug)
+		abort();
+	exit(128);
+}
 
 static bool use_color(const struct cli *cli)
 {
@@ -45,7 +55,7 @@ static int finish_at(const struct cli *cli, struct report *rep, int code, enum s
 	if (cli->format == FORMAT_JSON)
 		format_json(out, rep, files, n, code);
 	else if (cli->format == FORMAT_SARIF)
-		format_sarif(out, rep);
+		format_sarif(out, rep, code);
 	else
 		report_print(rep, stderr, use_color(cli), min);
 	report_release(rep);
@@ -129,7 +139,7 @@ static int run_filter(struct cli *cli)
 	f.inlen = len;
 	/* the result goes out from the input and the changed documents */
 	f.no_out = true;
-	if (stsify_run(&cli->opt, &f, 1, &rep)) {
+	if (run_rewrite(&cli->opt, &f, 1, &rep)) {
 		input_release(buf, len, mapped);
 		return finish(cli, &rep, STSIFY_EXIT_USAGE, NULL, 0, true);
 	}
@@ -279,7 +289,7 @@ static int run_files(struct cli *cli)
 		free(rd.err);
 	}
 	debug_phase("read");
-	if (stsify_run(&cli->opt, files, n, &rep)) {
+	if (run_rewrite(&cli->opt, files, n, &rep)) {
 		code = STSIFY_EXIT_USAGE;
 		goto out;
 	}

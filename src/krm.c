@@ -22,6 +22,7 @@
 #include "rewrite.h"
 #include "rindex.h"
 #include "rules.h"
+#include "run.h"
 #include "source.h"
 #include "split.h"
 #include "util.h"
@@ -273,7 +274,7 @@ int krm_plugin_main(const struct stsify_options *base, int argc, char **argv)
 	}
 	f.in = buf;
 	f.inlen = len;
-	if (stsify_run(&opt, &f, 1, &rep)) {
+	if (run_rewrite(&opt, &f, 1, &rep)) {
 		code = STSIFY_EXIT_USAGE;
 		goto out;
 	}
@@ -473,7 +474,7 @@ int krm_function(const struct stsify_options *base, const char *buf, size_t len,
 		goto out;
 	}
 	if (krm_config(&opt, &src, ynode_get(root, "functionConfig"), rep) ||
-	    stsify_run(&opt, &f, 1, rep)) {
+	    run_rewrite(&opt, &f, 1, rep)) {
 		code = STSIFY_EXIT_USAGE;
 	} else {
 		if (f.status == STSIFY_CHANGED) {

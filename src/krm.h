@@ -2,7 +2,7 @@
  * krm.h - stsify inside Kustomize and kpt (DESIGN.md section 6): the
  * StatefulSetMigration configuration, the Kustomize legacy exec plugin and
  * the KRM function.  Both front ends map their inputs and outputs onto one
- * stsify_run(); neither knows YAML rules beyond the envelope.
+ * run_rewrite(); neither knows YAML rules beyond the envelope.
  *
  * Configuration, the same fields as the command-line options (the column
  * config of src/options.def):

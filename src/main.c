@@ -23,6 +23,8 @@ int main(int argc, char **argv)
 	opts_env(&cli, getenv);
 	debug_phase_start(cli.debug_timing);	/* STSIFY_DEBUG_TIMING counts from here */
 	stsify_set_max_input(cli.max_input);
+	/* the library abandons a run on a fatal error; the command ends */
+	stsify_set_fatal_hook(cli_fatal, NULL);
 #ifdef __GLIBC__
 	/* A run allocates a lot from several threads and then exits: grow the
 	 * heaps in large steps and never hand memory back midway (each step is

@@ -20,9 +20,10 @@
  * A single input is handed to stream.c first, which parses only the
  * documents that can matter (stream.h).
  *
- * Dependencies run one way: the front ends call stsify_run(); run.c calls
- * stream.c, both call rewrite.c (lower, apply, verify), result.c and the
- * stages; nothing below calls back up (tests/layers.sh checks it).
+ * Dependencies run one way: the front ends call run_rewrite() (run.h; api.c
+ * wraps it as stsify_run()); run.c calls stream.c, both call rewrite.c
+ * (lower, apply, verify), result.c and the stages; nothing below calls back
+ * up (tests/layers.sh checks it).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -34,6 +35,7 @@
 #include "result.h"
 #include "rewrite.h"
 #include "rindex.h"
+#include "run.h"
 #include "session.h"
 #include "source.h"
 #include "split.h"
@@ -444,8 +446,8 @@ static bool kustomization_path(const char *path)
 	       !strcmp(base, "Kustomization");
 }
 
-int stsify_run(const struct stsify_options *opt, struct stsify_file *files, size_t n,
-	       struct report *rep)
+int run_rewrite(const struct stsify_options *opt, struct stsify_file *files, size_t n,
+		struct report *rep)
 {
 	struct session ses = { .opt = opt, .rep = rep, .timing = debug_phase_enabled() };
 	char *err;

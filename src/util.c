@@ -15,22 +15,77 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "stsify.h"
+
+static stsify_fatal_fn *fatal_hook;
+static void *fatal_data;
+static _Thread_local struct recover *recover_top;
+
+void stsify_set_fatal_hook(stsify_fatal_fn *fn, void *data)
+{
+	fatal_hook = fn;
+	fatal_data = data;
+}
+
+void recover_push(struct recover *rc)
+{
+	rc->prev = recover_top;
+	rc->bug = false;
+	rc->msg[0] = '\0';
+	recover_top = rc;
+}
+
+void recover_pop(struct recover *rc)
+{
+	BUG_ON(recover_top != rc);
+	recover_top = rc->prev;
+}
+
+struct recover *recover_current(void)
+{
+	return recover_top;
+}
+
+void recover_raise(const char *msg, bool is_bug)
+{
+	struct recover *rc = recover_top;
+
+	if (!rc) {
+		fprintf(stderr, "stsify: %s: %s\n", is_bug ? "BUG" : "fatal", msg);
+		abort();
+	}
+	recover_top = rc->prev;
+	rc->bug = is_bug;
+	if (msg != rc->msg)
+		snprintf(rc->msg, sizeof(rc->msg), "%s", msg);
+	longjmp(rc->jb, 1);
+}
+
+/* The message is formatted on the stack: there may be no memory left. */
+static ATTR_NORETURN void fatal(bool is_bug, const char *msg)
+{
+	if (fatal_hook)
+		fatal_hook(msg, is_bug, fatal_data);
+	recover_raise(msg, is_bug);
+}
+
 void bug(const char *file, int line, const char *what)
 {
-	fprintf(stderr, "stsify: BUG: %s:%d: %s\n", file, line, what);
-	abort();
+	char msg[256];
+
+	snprintf(msg, sizeof(msg), "%s:%d: %s", file, line, what);
+	fatal(true, msg);
 }
 
 void die(const char *fmt, ...)
 {
+	char msg[256];
 	va_list ap;
 
-	fputs("stsify: fatal: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
-	exit(128);
+	fatal(false, msg);
 }
 
 void *xmalloc(size_t n)

@@ -161,6 +161,16 @@ expect 0 "--format json" -- "$S" --format json seed.yaml
 python3 -c 'import json,sys; d=json.load(open("out")); assert d["deployments"][0]["converted"]' 2>/dev/null && ok ||
 	bad "--format json printed no plan"
 [ -s err ] && bad "--format json printed on stderr: $(head -2 err)" || ok
+# --migration-plan says what it wrote (an info finding: not with -q)
+expect 0 "--migration-plan" -- "$S" --migration-plan plan seed.yaml
+grep -q '^plan: info: wrote README.md and 1 manifest (a claim and its copy Job each) \[migration-plan\]$' err &&
+	ok || bad "--migration-plan did not say what it wrote: $(grep plan err)"
+[ "$(ls plan | wc -l)" = 2 ] && ok || bad "--migration-plan wrote $(ls plan | tr '\n' ' ')"
+expect 0 "--migration-plan -q" -- "$S" -q --migration-plan plan seed.yaml
+grep -q "migration-plan" err && bad "-q printed the migration-plan finding" || ok
+expect 0 "--migration-plan, nothing to convert" -- "$S" --migration-plan plan0 none
+grep -q '^plan0: info: wrote README.md (no Deployment was converted: nothing to migrate)' err &&
+	ok || bad "--migration-plan with nothing converted said: $(grep plan0 err)"
 
 echo "cli: $pass passed, $fail failed"
 [ "$fail" = 0 ]
