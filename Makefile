@@ -3,7 +3,7 @@
 #   make            build ./stsify
 #   make demo       set up, build, and show the diff for the fixture repository testdata/repo
 #   make check      set up, build, and run every test in a plain clone, two at a
-#                   time (about 4 minutes on 2 cores): every suite of tests/ on
+#                   time (a few minutes on 2 cores): every suite of tests/ on
 #                   every input, the same suites under ASan + UBSan (golden,
 #                   props, fastpath and schema on every CHECK_SAMPLE'th input),
 #                   valgrind on VALGRIND_CASES, FUZZ_RUNS fuzzed inputs, unit tests
