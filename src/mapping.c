@@ -5,7 +5,6 @@
  */
 #include "mapping.h"
 
-#include <stdlib.h>
 #include <string.h>
 
 #include "facts.h"

@@ -3,14 +3,15 @@
  * (DESIGN.md sections 2-5; see plan.h): the driver, and the operations
  * every part of the planner records through (planner.h).
  *
- * The decision table of section 2 is plan_deployment(), on what facts.c
- * reads; the field mapping of section 3 is mapping.c; the headless Service
- * of section 4 is service.c; the references of section 5 are refs.c; the
- * stale-text scan is stale.c.
+ * Per Deployment, plan_deployment() reads the facts (facts.c), lets the
+ * decision table of section 2 judge them (decide.c, a pure function),
+ * reports the verdict and, when it converts, calls the field mapping of
+ * section 3 (mapping.c, which plans the headless Service of section 4 with
+ * service.c) and the references of section 5 (refs.c).  The stale-text
+ * scan is stale.c.
  */
 #include "plan.h"
 
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -22,8 +23,6 @@
 #include "render.h"
 #include "report.h"
 #include "rindex.h"
-#include "rules.h"
-#include "source.h"
 #include "stale.h"
 #include "util.h"
 #include "ytree.h"

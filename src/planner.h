@@ -4,9 +4,9 @@
  *
  * plan.c drives: plan_begin() fills a struct pctx and its indexes, then
  * plan_one() takes each Deployment through facts.c (what it is: claims,
- * autoscalers, images, aliases), the decision table, mapping.c (the field
- * mapping), service.c (the headless Service) and refs.c (the objects that
- * name it).  Each of them records operations and findings through the
+ * autoscalers, images, aliases), decide.c (the decision table, which needs
+ * no planner state), mapping.c (the field mapping), service.c (the
+ * headless Service) and refs.c (the objects that name it).  Each of them records operations and findings through the
  * primitives below, which keep the plan's indexes up to date.
  *
  *   plan_note(c, r, at, code, fmt, ...)        a finding at node at (or r)
