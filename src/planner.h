@@ -15,6 +15,10 @@
  *   plan_remove(c, r, node, keep)              remove, with the parent it empties
  *   plan_add_ref(c, r, at)                     r now names the current StatefulSet
  *
+ * and reads the span trees with the helpers at the end (booleans, aliases,
+ * access modes).  This module depends on no other part of the planner, so
+ * that each of them can depend on it (tests/layers.sh).
+ *
  * c->dep is the Deployment plan being built: operations and references go
  * to it; findings belong to it (c->owner) until the decision is made.
  * Everything is on the calling thread.
@@ -25,9 +29,14 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "plan.h"
+#include "codes.h"
+#include "plandata.h"
 #include "report.h"
 #include "util.h"
+
+struct rindex;
+struct rules;
+struct stsify_options;
 
 /* A patch target of a kustomization: document doc of input in, the
  * list (patches or patchesJson6902) and the item. */
@@ -85,5 +94,17 @@ bool plan_is_removed(const struct pctx *c, const struct ynode *n);
  * NULL-terminated keep[]. */
 void plan_remove(struct pctx *c, const struct resource *r, const struct ynode *n,
 		 const struct ynode *const *keep);
+
+/* Span-tree readers the parts of the planner share: */
+
+/* true, True or TRUE (what Kubernetes reads as a true boolean). */
+bool plan_truthy(const struct ynode *n);
+/* Any merge key inside n (or, with aliases, any alias or anchor)? */
+bool plan_has_alias(const struct ynode *n, bool aliases);
+/* The first alias among the parts of a spec that stsify reads or copies
+ * (container: n is a container, of which only some fields count). */
+const struct ynode *plan_alias_read(const struct ynode *n, bool container);
+/* spec.accessModes of a claim (NULL for NULL). */
+const struct ynode *plan_pvc_modes(const struct resource *pvc);
 
 #endif
