@@ -9,6 +9,7 @@
 #include "migrate.h"
 #include "render.h"
 #include "report.h"
+#include "run.h"
 #include "stsify.h"
 #include "test_lib.h"
 #include "util.h"
@@ -120,7 +121,10 @@ Test(migrate, one_file_per_claim)
 	add_dep(&rep, "", "cache", true, 1);
 	add_dep(&rep, "shop", "web", false, 1);
 	assert_int_eq(migrate_write(plan, &rep, "example.org/copy:1"), 0);
-	assert_size_eq(rep.n, 0);
+	/* no error, and a finding that says what was written */
+	assert_size_eq(rep.n, 1);
+	assert_str_eq(code_name(rep.f[0].code), "migration-plan", "the code");
+	assert_str_eq(rep.f[0].msg, "wrote README.md and 3 manifests (a claim and its copy Job each)", "the message");
 	text = plan_file(plan, "shop--db--data.yaml", 2);
 	assert_str_eq(text, want_db_data, "shop--db--data.yaml");
 	free(text);
@@ -224,7 +228,7 @@ Test(migrate, unwritable_folder)
 	tmpdir_remove(dir);
 }
 
-/* the plan of a real run: the summaries stsify_run() leaves in the report */
+/* the plan of a real run: the summaries run_rewrite() leaves in the report */
 Test(migrate, plan_of_a_run)
 {
 	static const char in[] =
@@ -242,7 +246,7 @@ Test(migrate, plan_of_a_run)
 	struct report rep = REPORT_INIT;
 	char *dir = tmpdir_make(), *text;
 
-	assert_int_eq(stsify_run(&opt, &f, 1, &rep), 0);
+	assert_int_eq(run_rewrite(&opt, &f, 1, &rep), 0);
 	cr_assert_eq(f.status, STSIFY_CHANGED, "pg.yaml not converted: status %d, %zu findings, the first: %s",
 		     (int)f.status, rep.n, rep.n ? rep.f[0].msg : "none");
 	assert_int_eq(migrate_write(dir, &rep, MIGRATE_DEFAULT_IMAGE), 0);
