@@ -11,6 +11,7 @@
 #include "cli.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -158,24 +159,103 @@ struct reading {
 	char **bufs;
 	size_t *lens;
 	int *err;
+	struct writeout_was *was;	/* what -w checks before it replaces the file */
 };
 
 static void read_one(void *arg, size_t i, unsigned w)
 {
 	struct reading *r = arg;
-	struct pathlist *pl = r->pl;
+	struct walk_entry *e = &r->pl->e[i];
+	struct stat st;
+	int fd;
 
 	(void)w;
-	if (pl->e[i].buf || pl->e[i].err) {
+	if (e->buf || e->err) {
 		/* read during the walk */
-		r->bufs[i] = pl->e[i].buf;
-		r->lens[i] = pl->e[i].len;
-		r->err[i] = pl->e[i].err;
-		pl->e[i].buf = NULL;
+		r->bufs[i] = e->buf;
+		r->lens[i] = e->len;
+		r->err[i] = e->err;
+		st.st_dev = e->dev;
+		st.st_ino = e->ino;
+		st.st_size = e->size;
+		st.st_mtim = e->mtime;
+		writeout_was_set(&r->was[i], &st, e->buf, e->len);
+		e->buf = NULL;
 		return;
 	}
-	if (read_file(pl->e[i].path, &r->bufs[i], &r->lens[i]))
+	errno = 0;
+	if ((fd = open(e->path, O_RDONLY | O_CLOEXEC)) < 0 ||
+	    read_fd_stat(fd, &st, &r->bufs[i], &r->lens[i])) {
 		r->err[i] = errno ? errno : EIO;
+		return;
+	}
+	writeout_was_set(&r->was[i], &st, r->bufs[i], r->lens[i]);
+}
+
+/*
+ * Read the files of pl on several threads (a repository is thousands of
+ * small files) into files[] (and their bytes into bufs[], was[] what -w
+ * checks), reporting in path order; returns how many were read, and adds
+ * the unreadable ones to *bad.
+ */
+static size_t read_all(const struct cli *cli, struct pathlist *pl, struct stsify_file *files,
+		       char **bufs, struct writeout_was *was, struct report *rep, int *bad)
+{
+	size_t m = pl->n ? pl->n : 1, n = 0;
+	struct reading rd = { pl, xcalloc(m, sizeof(char *)), xcalloc(m, sizeof(size_t)),
+			      xcalloc(m, sizeof(int)), xcalloc(m, sizeof(struct writeout_was)) };
+
+	pool_for(cli->opt.jobs ? cli->opt.jobs : pool_cores(), pl->n, read_one, &rd);
+	for (size_t i = 0; i < pl->n; i++) {
+		progress(cli, i + 1, pl->n);
+		if (rd.err[i]) {
+			report_add_at(rep, pl->e[i].path, 0, 0, CODE_READ_ERROR, "cannot read: %s",
+				      strerror(rd.err[i]));
+			(*bad)++;
+			continue;
+		}
+		bufs[n] = rd.bufs[i];
+		was[n] = rd.was[i];
+		files[n].path = pl->e[i].path;
+		files[n].in = bufs[n];
+		files[n].inlen = rd.lens[i];
+		n++;
+	}
+	free(rd.bufs);
+	free(rd.lens);
+	free(rd.err);
+	free(rd.was);
+	return n;
+}
+
+/* -w: replace f's file, unless it changed since it was read (was); 0 or
+ * 1 when it could not be written (reported). */
+static int write_one(const struct cli *cli, const struct stsify_file *f,
+		     const struct writeout_was *was, struct report *rep)
+{
+	switch (write_atomic(f->path, f->out, f->outlen, was, cli->break_links ? WRITEOUT_BREAK_LINKS : 0)) {
+	case WRITEOUT_OK:
+		return 0;
+	case WRITEOUT_CHANGED:
+		report_add_at(rep, f->path, 0, 0, CODE_CONCURRENT_EDIT,
+			      "changed by another program since stsify read it: not written, the edit "
+			      "is kept (run stsify again)");
+		break;
+	case WRITEOUT_DELETED:
+		report_add_at(rep, f->path, 0, 0, CODE_CONCURRENT_EDIT,
+			      "deleted by another program since stsify read it: not written again");
+		break;
+	case WRITEOUT_LINKED:
+		report_add_at(rep, f->path, 0, 0, CODE_WRITE_ERROR,
+			      "cannot write (the file is unchanged): it has other hard links, which "
+			      "would keep the old text (--break-hard-links rewrites it all the same)");
+		break;
+	default:
+		report_add_at(rep, f->path, 0, 0, CODE_WRITE_ERROR,
+			      "cannot write (the file is unchanged): %s", strerror(errno));
+		break;
+	}
+	return 1;
 }
 
 struct diffing {
@@ -222,6 +302,7 @@ static int run_files(struct cli *cli)
 	struct pathlist pl;
 	struct stsify_file *files;
 	struct strbuf *diffs = NULL;
+	struct writeout_was *was;
 	char **bufs, *err;
 	size_t n = 0, changed = 0, failed = 0;
 	int bad = 0, code;
@@ -254,32 +335,8 @@ static int run_files(struct cli *cli)
 	pathlist_sort(&pl);
 	files = xcalloc(pl.n ? pl.n : 1, sizeof(*files));
 	bufs = xcalloc(pl.n ? pl.n : 1, sizeof(*bufs));
-	{
-		/* read on several threads (a repository is thousands of small
-		 * files), report in path order */
-		struct reading rd = { &pl, xcalloc(pl.n ? pl.n : 1, sizeof(char *)),
-				      xcalloc(pl.n ? pl.n : 1, sizeof(size_t)),
-				      xcalloc(pl.n ? pl.n : 1, sizeof(int)) };
-
-		pool_for(cli->opt.jobs ? cli->opt.jobs : pool_cores(), pl.n, read_one, &rd);
-		for (size_t i = 0; i < pl.n; i++) {
-			progress(cli, i + 1, pl.n);
-			if (rd.err[i]) {
-				report_add_at(&rep, pl.e[i].path, 0, 0, CODE_READ_ERROR,
-					      "cannot read: %s", strerror(rd.err[i]));
-				bad++;
-				continue;
-			}
-			bufs[n] = rd.bufs[i];
-			files[n].path = pl.e[i].path;
-			files[n].in = bufs[n];
-			files[n].inlen = rd.lens[i];
-			n++;
-		}
-		free(rd.bufs);
-		free(rd.lens);
-		free(rd.err);
-	}
+	was = xcalloc(pl.n ? pl.n : 1, sizeof(*was));
+	n = read_all(cli, &pl, files, bufs, was, &rep, &bad);
 	debug_phase("read");
 	if (stsify_run(&cli->opt, files, n, &rep)) {
 		code = STSIFY_EXIT_USAGE;
@@ -305,10 +362,8 @@ static int run_files(struct cli *cli)
 			strbuf_release(&diffs[i]);
 		} else if (cli->mode == MODE_LIST && printing) {
 			printf("%s\n", f->path);
-		} else if (cli->mode == MODE_WRITE && write_atomic(f->path, f->out, f->outlen)) {
-			report_add_at(&rep, f->path, 0, 0, CODE_WRITE_ERROR,
-				      "cannot write (the file is unchanged): %s", strerror(errno));
-			failed++;
+		} else if (cli->mode == MODE_WRITE) {
+			failed += (size_t)write_one(cli, f, &was[i], &rep);
 		}
 	}
 	if (cli->migration_plan)
@@ -333,6 +388,7 @@ out:
 		free(bufs[i]);
 	free(diffs);
 	free(bufs);
+	free(was);
 	free(files);
 	pathlist_release(&pl);
 	debug_phase("finished");

@@ -15,6 +15,7 @@
 /* Sorted by long name: --help prints them in this order. */
 const struct opt_def opt_table[] = {
 	{ "all", 0, ARG_NONE, NULL, "convert every Deployment that writes to a claim" },
+	{ "break-hard-links", 0, ARG_NONE, NULL, "with -w, also rewrite files that have other hard links (they keep the old text)" },
 	{ "check", 0, ARG_NONE, NULL, "print the findings only; exit 1 if anything would change" },
 	{ "color", 0, ARG_REQUIRED, "WHEN", "color the findings: auto, always or never (default auto)" },
 	{ "copy-image", 0, ARG_REQUIRED, "IMAGE", "image of the copy Jobs of --migration-plan (default " MIGRATE_DEFAULT_IMAGE ")" },
@@ -78,6 +79,8 @@ static int apply(struct cli *cli, const struct opt_def *o, const char *val)
 
 	if (!strcmp(n, "all"))
 		cli->opt.all = true;
+	else if (!strcmp(n, "break-hard-links"))
+		cli->break_links = true;
 	else if (!strcmp(n, "check"))
 		cli->mode = MODE_CHECK;
 	else if (!strcmp(n, "color")) {

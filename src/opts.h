@@ -20,6 +20,7 @@ struct cli {
 	enum cli_format format;
 	int color;		/* -1 auto, 0 never, 1 always */
 	bool quiet, verbose;
+	bool break_links;	/* -w replaces files that have other hard links */
 	const char *include;	/* pcre2: walked paths to take */
 	const char *exclude_path; /* pcre2: paths to leave out */
 	const char *migration_plan; /* folder for the data migration plan */

@@ -177,6 +177,8 @@ struct item {
 	char *buf;
 	size_t len;
 	int err;
+	off_t size;		/* with buf: the fstat() of the read */
+	struct timespec mtime;
 };
 
 struct listing {
@@ -303,6 +305,8 @@ static void list_dir(void *arg, size_t i, unsigned w)
 			}
 			it.dev = st.st_dev;
 			it.ino = st.st_ino;
+			it.size = st.st_size;
+			it.mtime = st.st_mtim;
 		}
 		it.name = xstrdup(de->d_name);
 		ALLOC_GROW(l->it, l->n + 1, l->alloc);
@@ -459,6 +463,8 @@ static int walk_dir(struct pathlist *pl, struct lister *ls, const char *dir, dev
 				e->buf = it->buf;
 				e->len = it->len;
 				e->err = it->err;
+				e->size = it->size;
+				e->mtime = it->mtime;
 				it->buf = NULL;
 				it->read = false;
 			}

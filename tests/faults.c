@@ -19,6 +19,12 @@
  * call of CALL (write or fsync) on a descriptor above 2: while -w has a
  * temporary file (write: after half of its bytes), for the tests of what
  * an interrupted run leaves.
+ *
+ *   STSIFY_FAULT_RUN='SHELL COMMAND' LD_PRELOAD=tests/faults.so stsify -w ...
+ *
+ * runs the command (system(3)) at the first fsync on a descriptor above 2,
+ * the temporary file written and not yet renamed: another program editing,
+ * replacing or deleting the file while stsify works on it.
  */
 #include <dlfcn.h>
 #include <pthread.h>
@@ -191,6 +197,12 @@ int fsync(int fd)
 	REAL("fsync", fn);
 
 	maybe_signal("fsync", fd);
+	if (fd > 2 && getenv("STSIFY_FAULT_RUN")) {
+		static int ran;
+
+		if (!ran++ && system(getenv("STSIFY_FAULT_RUN")) != 0)
+			fputs("faults.so: STSIFY_FAULT_RUN failed\n", stderr);
+	}
 	return failed("fsync", NULL, fd) ? -1 : real_(fd);
 }
 

@@ -263,6 +263,47 @@ for input in db.yaml mapped.yaml; do
 	says "filter mode into a full disk ($input)" '^stsify: cannot write to stdout: No space left on device'
 done
 
+# --- another program edits the file while -w works on it ------------------
+
+# edit WHAT COMMAND: run -w on db.yaml while COMMAND changes it (between the
+# read and the rename); the other program's version must stay, exit 3
+edit() {
+	cp -p db.orig db.yaml
+	STSIFY_FAULT_RUN=$2 LD_PRELOAD=$FAULTS \
+		ASAN_OPTIONS=${ASAN_OPTIONS:-}${ASAN_OPTIONS:+:}verify_asan_link_order=0 \
+		timeout -k 2 20 "$S" -w db.yaml </dev/null >out 2>err
+	rc=$?
+	crashcheck "-w while $1"
+	expect "-w while $1" 3
+}
+edit "a line is appended" 'cp db.yaml appended && echo "# edited" >>appended && cat appended >db.yaml'
+says "-w while a line is appended" '^db.yaml: error: changed by another program since stsify read it: not written, the edit is kept (run stsify again) \[concurrent-edit\]'
+intact "-w while a line is appended" db.yaml appended
+# same inode, size and modification time: only the bytes tell
+edit "the same size is written back" 'sed "s/20Gi/30Gi/" db.yaml >same && cat same >db.yaml && touch -r db.orig db.yaml'
+says "-w while the same size is written back" 'changed by another program since stsify read it'
+intact "-w while the same size is written back" db.yaml same
+# an editor saves by renaming a new file over it
+edit "an editor renames over it" 'sed "s/20Gi/40Gi/" db.yaml >renamed && cp renamed new && mv new db.yaml'
+says "-w while an editor renames over it" 'changed by another program since stsify read it'
+intact "-w while an editor renames over it" db.yaml renamed
+edit "it is deleted" 'rm db.yaml'
+says "-w while it is deleted" '^db.yaml: error: deleted by another program since stsify read it: not written again \[concurrent-edit\]'
+[ ! -e db.yaml ] && ok || bad "-w made a deleted file again"
+# hard links: refused (the other names would keep the old text), unless
+# --break-hard-links
+cp db.orig db.yaml && ln db.yaml linked.yaml
+run 20 -w db.yaml
+expect "-w on a file with two hard links" 3
+says "-w on a file with two hard links" '^db.yaml: error: cannot write (the file is unchanged): it has other hard links'
+intact "-w on a file with two hard links" db.yaml db.orig
+run 20 -w --break-hard-links db.yaml
+expect "-w --break-hard-links" 0
+grep -q '^kind: StatefulSet' db.yaml && cmp -s linked.yaml db.orig && ok ||
+	bad "-w --break-hard-links: db.yaml not converted, or linked.yaml changed"
+rm -f linked.yaml appended same renamed
+cp db.orig db.yaml
+
 # --- interrupted -w: a signal while the temporary file exists ------------
 
 # SIGINT, SIGTERM, SIGHUP and SIGPIPE remove it and the status says which
