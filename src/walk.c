@@ -204,29 +204,6 @@ static int cmp_item(const void *a, const void *b)
 	return strcmp(((const struct item *)a)->name, ((const struct item *)b)->name);
 }
 
-/* Is entry de of d a regular file named as a temporary file of -w? */
-static bool leftover_entry(DIR *d, const struct dirent *de)
-{
-	struct stat st;
-	const char *base;
-	size_t n;
-
-	if (!writeout_is_temporary(de->d_name, &base, &n))
-		return false;
-	if (de->d_type == DT_REG)
-		return true;
-	return de->d_type == DT_UNKNOWN && !fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) &&
-	       S_ISREG(st.st_mode);
-}
-
-static void add_item(struct listing *l, const char *name, enum item_kind kind)
-{
-	ALLOC_GROW(l->it, l->n + 1, l->alloc);
-	memset(&l->it[l->n], 0, sizeof(l->it[l->n]));
-	l->it[l->n].name = xstrdup(name);
-	l->it[l->n++].kind = kind;
-}
-
 /*
  * The kind of entry de of directory d, with its identity when known
  * (p: its path, or NULL for a plain file without patterns); -1 to skip it.
@@ -297,6 +274,29 @@ static int read_item(const struct lister *ls, DIR *d, const struct dirent *de, c
 	it->size = st.st_size;
 	it->mtime = st.st_mtim;
 	return 0;
+}
+
+/* Is entry de of d a regular file named as a temporary file of -w? */
+static bool leftover_entry(DIR *d, const struct dirent *de)
+{
+	struct stat st;
+	const char *base;
+	size_t n;
+
+	if (!writeout_is_temporary(de->d_name, &base, &n))
+		return false;
+	if (de->d_type == DT_REG)
+		return true;
+	return de->d_type == DT_UNKNOWN && !fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) &&
+	       S_ISREG(st.st_mode);
+}
+
+static void add_item(struct listing *l, const char *name, enum item_kind kind)
+{
+	ALLOC_GROW(l->it, l->n + 1, l->alloc);
+	memset(&l->it[l->n], 0, sizeof(l->it[l->n]));
+	l->it[l->n].name = xstrdup(name);
+	l->it[l->n++].kind = kind;
 }
 
 static void list_dir(void *arg, size_t i, unsigned w)

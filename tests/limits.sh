@@ -290,6 +290,16 @@ intact "-w while an editor renames over it" db.yaml renamed
 edit "it is deleted" 'rm db.yaml'
 says "-w while it is deleted" '^db.yaml: error: deleted by another program since stsify read it: not written again \[concurrent-edit\]'
 [ ! -e db.yaml ] && ok || bad "-w made a deleted file again"
+# a file found in a folder (read during the walk) is checked the same way
+mkdir walked && cp db.orig walked/db.yaml && cp db.orig walked/db.appended && echo "# edited" >>walked/db.appended
+STSIFY_FAULT_RUN='cat walked/db.appended >walked/db.yaml' LD_PRELOAD=$FAULTS \
+	ASAN_OPTIONS=${ASAN_OPTIONS:-}${ASAN_OPTIONS:+:}verify_asan_link_order=0 \
+	timeout -k 2 20 "$S" -w walked </dev/null >out 2>err
+rc=$?
+expect "-w on a folder while a file in it is edited" 3
+says "-w on a folder while a file in it is edited" '^walked/db.yaml: error: changed by another program since stsify read it'
+intact "-w on a folder while a file in it is edited" walked/db.yaml walked/db.appended
+rm -rf walked
 # hard links: refused (the other names would keep the old text), unless
 # --break-hard-links
 cp db.orig db.yaml && ln db.yaml linked.yaml
