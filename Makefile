@@ -11,6 +11,8 @@
 #                   AddressSanitizer + UndefinedBehaviorSanitizer build
 #   make valgrind   the golden cases under valgrind (no leak, no error)
 #   make fuzz FUZZ_SECONDS=N   libFuzzer on the whole rewrite for N seconds
+#   make limits-big the hostile inputs of the limits tests at 20 MB (not
+#                   part of make check)
 #   make bench      build the benchmark harness and run it (bench/README.md;
 #                   not part of make check)
 
@@ -50,7 +52,7 @@ PLUGIN_DIR = $(KUSTOMIZE_PLUGIN_HOME)/stsify.dev/v1alpha1/statefulsetmigration
 STSIFY_BIN ?= $(if $(wildcard $(DESTDIR)$(BINDIR)/stsify),$(BINDIR)/stsify,$(CURDIR)/stsify)
 
 .PHONY: all deps demo check unit golden props cli fastpath repo integration install install-kustomize-plugin clean golden-update
-.PHONY: limits schema asan valgrind fuzz fuzz-build bench funclen
+.PHONY: limits limits-big schema asan valgrind fuzz fuzz-build bench funclen
 
 all: stsify
 
@@ -112,8 +114,12 @@ repo: stsify tests/faults.so
 integration: stsify
 	sh tests/integration.sh
 
-limits: stsify tests/faults.so bench/gen
+limits: stsify tests/faults.so bench/gen bench/runner
 	sh tests/limits.sh
+
+# the hostile inputs of limits.sh at 20 MB instead of 2 (a minute, 1 GB)
+limits-big: stsify tests/faults.so bench/gen bench/runner
+	STSIFY_LIMITS_HOSTILE_MB=20 sh tests/limits.sh
 
 schema: stsify
 	sh tests/schema.sh
@@ -150,7 +156,7 @@ build/fuzz/fuzz_rewrite: fuzz/fuzz_rewrite.c $(LIB_SRC) $(HDRS)
 tests/faults.so: tests/faults.c
 	$(CC) -std=c11 -D_GNU_SOURCE $(WARN) -O2 -fPIC -shared -o $@ $< -ldl -pthread
 
-asan: deps bench/gen build/asan/stsify build/asan/unit build/asan/replay tests/faults.so
+asan: deps bench/gen bench/runner build/asan/stsify build/asan/unit build/asan/replay tests/faults.so
 	@echo "asan: the tests against build/asan/stsify (ASan + UBSan)"
 	@$(SAN_ENV) STSIFY=build/asan/stsify sh tests/golden.sh
 	@$(SAN_ENV) STSIFY=build/asan/stsify sh tests/props.sh
@@ -173,7 +179,7 @@ fuzz: deps build/fuzz/fuzz_rewrite
 
 # the unit tests last: criterion's summary is the final line
 check: deps
-	@$(MAKE) --no-print-directory all tests/unit tests/faults.so bench/gen
+	@$(MAKE) --no-print-directory all tests/unit tests/faults.so bench/gen bench/runner
 	@$(MAKE) --no-print-directory funclen golden props cli repo integration limits schema fastpath
 	@$(MAKE) --no-print-directory asan valgrind
 	@$(MAKE) --no-print-directory fuzz

@@ -104,21 +104,69 @@ static size_t internal_errors(const struct report *rep)
 	return n;
 }
 
+/*
+ * Filter mode's output when the input was not read whole (read_end): too
+ * large, or not text (a NUL byte).  What was read, then the rest of
+ * stdin, go to stdout as they are (unless --check), as cat copies them: a
+ * pipeline loses no byte, and memory holds one block.  0, or -1 when
+ * stdout cannot be written (errno), or a finding says stdin cannot.
+ */
+static int pass_rest(const struct cli *cli, const char *buf, size_t len, struct report *rep)
+{
+	static char block[1 << 16];
+	ssize_t n;
+
+	if (cli->mode == MODE_CHECK)
+		return 0;
+	if (write_all(stdout, buf, len))
+		return -1;
+	while ((n = read(0, block, sizeof(block))) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			report_add_at(rep, "<stdin>", 0, 0, CODE_READ_ERROR, "cannot read: %s", strerror(errno));
+			return 0;
+		}
+		if (write_all(stdout, block, (size_t)n))
+			return -1;
+	}
+	return 0;
+}
+
+/* Write filter mode's result (the input as it is when it was not read
+ * whole); the exit code so far. */
+static int filter_output(const struct cli *cli, const struct stsify_file *f, enum read_end end,
+			 struct report *rep)
+{
+	int failed;
+
+	if (end != READ_ALL)
+		failed = pass_rest(cli, f->in, f->inlen, rep);
+	else
+		failed = cli->mode != MODE_CHECK && stsify_file_write(f, stdout);
+	if (failed) {
+		fprintf(stderr, "stsify: cannot write to stdout: %s\n", strerror(errno));
+		return STSIFY_EXIT_INPUT;
+	}
+	return end != READ_ALL ? STSIFY_EXIT_INPUT : STSIFY_EXIT_OK;
+}
+
 static int run_filter(struct cli *cli)
 {
 	struct report rep = REPORT_INIT;
 	struct stsify_file f = { .path = "<stdin>" };
+	enum read_end end;
 	char *buf;
 	size_t len;
 	bool mapped;
-	int code = STSIFY_EXIT_OK;
+	int code;
 
 	if (cli->mode == MODE_WRITE || cli->mode == MODE_LIST) {
 		fprintf(stderr, "stsify: %s needs files to work on\n",
 			cli->mode == MODE_WRITE ? "--write" : "--list");
 		return STSIFY_EXIT_USAGE;
 	}
-	if (read_stdin(&buf, &len, &mapped)) {
+	if (read_stdin(&buf, &len, &mapped, &end)) {
 		report_add_at(&rep, "<stdin>", 0, 0, CODE_READ_ERROR, "cannot read: %s",
 			      strerror(errno));
 		return finish(cli, &rep, STSIFY_EXIT_INPUT, NULL, 0, true);
@@ -126,24 +174,28 @@ static int run_filter(struct cli *cli)
 	if (mapped)
 		stdin_map_guard("<stdin>");
 	debug_phase("read");
-	if (cli->mode == MODE_DIFF && krm_is_resource_list(buf, len))
-		return run_krm_function(cli, buf, len, mapped);
 	f.in = buf;
 	f.inlen = len;
-	/* the result goes out from the input and the changed documents */
+	if (end == READ_TOO_LARGE) {
+		report_add_at(&rep, "<stdin>", 0, 0, CODE_READ_ERROR, "cannot read: %s", strerror(EFBIG));
+		code = filter_output(cli, &f, end, &rep);
+		free(buf);
+		return finish(cli, &rep, code, NULL, 0, true);
+	}
+	if (cli->mode == MODE_DIFF && end == READ_ALL && krm_is_resource_list(buf, len))
+		return run_krm_function(cli, buf, len, mapped);
+	/* the result goes out from the input and the changed documents (a
+	 * NUL byte: the parse error says where, the input goes out as it is) */
 	f.no_out = true;
 	if (stsify_run(&cli->opt, &f, 1, &rep)) {
 		input_release(buf, len, mapped);
 		return finish(cli, &rep, STSIFY_EXIT_USAGE, NULL, 0, true);
 	}
-	if (cli->mode != MODE_CHECK && stsify_file_write(&f, stdout)) {
-		fprintf(stderr, "stsify: cannot write to stdout: %s\n", strerror(errno));
-		code = STSIFY_EXIT_INPUT;
-	}
+	code = filter_output(cli, &f, end, &rep);
 	debug_phase("written");
 	if (f.status == STSIFY_FAILED || internal_errors(&rep))
 		code = STSIFY_EXIT_INPUT;
-	else if (cli->mode == MODE_CHECK && f.status == STSIFY_CHANGED)
+	else if (cli->mode == MODE_CHECK && f.status == STSIFY_CHANGED && code == STSIFY_EXIT_OK)
 		code = STSIFY_EXIT_CHANGES;
 	if (cli->migration_plan && migrate_write(cli->migration_plan, &rep, cli->copy_image))
 		code = STSIFY_EXIT_INPUT;

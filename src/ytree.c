@@ -23,6 +23,7 @@
 #include <emmintrin.h>
 #endif
 
+#include "nest.h"
 #include "util.h"
 
 #define ARENA_CHUNK (64 * 1024)
@@ -709,6 +710,7 @@ static int append(struct ystream *ys, struct yparser *yp, const char *buf, size_
 			     .first_doc = ys->ndoc, .doc = ys->doc, .adoc = ys->adoc };
 	struct fy_parser *fyp = yp->fyp;
 	struct fy_event *ev;
+	size_t off;
 	int ret = 0;
 
 	if (end > UINT32_MAX) {
@@ -717,6 +719,12 @@ static int append(struct ystream *ys, struct yparser *yp, const char *buf, size_
 	}
 	if (check && check_text(ys, buf, start, end))
 		return -1;
+	/* before libfyaml, whose scanner can take gigabytes for deep flow
+	 * collections before the first event comes (nest.h) */
+	if (nest_check(buf, start, end, max_depth, &off)) {
+		set_error(ys, off, 0, 0, "collections nested more than %zu deep are not supported", max_depth);
+		return -1;
+	}
 	/* a parser that reached the end of its input takes the next one as
 	 * it is (one that saw an error was replaced below) */
 	if (fy_parser_set_string(fyp, buf + start, end - start))
