@@ -14,6 +14,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "format.h"
@@ -348,6 +349,45 @@ static void leftovers(const struct pathlist *pl, struct report *rep, bool remove
 	}
 }
 
+/* What the file of st is, when it is neither a regular file nor a folder. */
+static const char *odd_kind(const struct stat *st)
+{
+	if (S_ISFIFO(st->st_mode))
+		return "a pipe";
+	if (S_ISCHR(st->st_mode))
+		return "a character device";
+	if (S_ISBLK(st->st_mode))
+		return "a block device";
+	if (S_ISSOCK(st->st_mode))
+		return "a socket";
+	return NULL;
+}
+
+/*
+ * An operand that is neither a regular file nor a folder (a FIFO,
+ * /dev/stdin, a process substitution such as <(kustomize build .)) is read
+ * as a stream; -w cannot replace it (it would put a regular file in its
+ * place), which is a usage error: 0, or the exit code.
+ */
+static int check_operands(const struct cli *cli)
+{
+	for (size_t i = 0; i < cli->noperand; i++) {
+		const char *op = cli->operand[i], *kind;
+		struct stat st;
+
+		if (!strcmp(op, "-")) {
+			fputs("stsify: stdin (-) cannot be mixed with files\n", stderr);
+			return STSIFY_EXIT_USAGE;
+		}
+		if (cli->mode == MODE_WRITE && !stat(op, &st) && (kind = odd_kind(&st))) {
+			fprintf(stderr, "stsify: --write cannot rewrite %s: it is %s, not a regular file "
+				"(without --write, stsify reads it and prints the diff)\n", op, kind);
+			return STSIFY_EXIT_USAGE;
+		}
+	}
+	return 0;
+}
+
 static int run_files(struct cli *cli)
 {
 	struct report rep = REPORT_INIT;
@@ -373,15 +413,12 @@ static int run_files(struct cli *cli)
 	pl.leftovers = true;
 	/* diffs of hundreds of files: written in large blocks */
 	setvbuf(stdout, NULL, _IOFBF, (size_t)1 << 18);
-	for (size_t i = 0; i < cli->noperand; i++) {
-		if (!strcmp(cli->operand[i], "-")) {
-			fputs("stsify: stdin (-) cannot be mixed with files\n", stderr);
-			pathlist_release(&pl);
-			report_release(&rep);
-			return STSIFY_EXIT_USAGE;
-		}
-		bad += walk_operand(&pl, cli->operand[i], &rep, cli->opt.jobs ? cli->opt.jobs : pool_cores());
+	if ((code = check_operands(cli))) {
+		pathlist_release(&pl);
+		return code;
 	}
+	for (size_t i = 0; i < cli->noperand; i++)
+		bad += walk_operand(&pl, cli->operand[i], &rep, cli->opt.jobs ? cli->opt.jobs : pool_cores());
 	debug_phase("walked");
 	leftovers(&pl, &rep, cli->mode == MODE_WRITE);
 	pathlist_sort(&pl);
