@@ -1,0 +1,336 @@
+/*
+ * facts.c - what a Deployment is, as the decision table needs it (see
+ * facts.h): claims mounted writably and their access modes, autoscalers,
+ * stateful images, aliases.  Reads the span trees; records nothing but the
+ * unsupported-alias finding.
+ */
+#include "facts.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "decide.h"
+#include "planner.h"
+#include "rindex.h"
+#include "refs.h"
+#include "util.h"
+#include "ytree.h"
+
+bool facts_truthy(const struct ynode *n)
+{
+	return ynode_is(n, "true") || ynode_is(n, "True") || ynode_is(n, "TRUE");
+}
+
+/* Any merge key inside n (or, with aliases, any alias or anchor)? */
+bool facts_has_alias(const struct ynode *n, bool aliases)
+{
+	if (!n)
+		return false;
+	if (aliases && (n->kind == YNODE_ALIAS || n->anchored))
+		return true;
+	if (n->kind == YNODE_MAP)
+		for (size_t i = 0; i < n->nkid; i += 2)
+			if (ynode_is(n->kid[i], "<<") && n->kid[i]->style == YSTYLE_PLAIN)
+				return true;
+	for (size_t i = 0; i < n->nkid; i++)
+		if (facts_has_alias(n->kid[i], aliases))
+			return true;
+	return false;
+}
+
+/*
+ * (The span tree marks the documents that hold an alias or a merge key:
+ * facts_has_alias(n, false) is false for the others without a walk.)
+ *
+ * The first alias among the parts of a Deployment's spec that stsify reads
+ * or copies (a container's other fields, such as env, are neither), or of a
+ * claim's spec.  The span tree does not follow aliases: a value read or
+ * copied through one would be wrong (a claim's size, a Service's selector).
+ */
+const struct ynode *facts_alias_read(const struct ynode *n, bool container)
+{
+	static const char *const read[] = { "name", "image", "ports", "volumeMounts", "volumeDevices" };
+	const struct ynode *a;
+
+	if (!n)
+		return NULL;
+	if (n->kind == YNODE_ALIAS)
+		return n;
+	for (size_t i = 0; i < n->nkid; i++) {
+		const struct ynode *k = n->kind == YNODE_MAP && !(i & 1) ? n->kid[i] : NULL;
+		bool kept = !container;
+
+		if (n->kind == YNODE_MAP && !(i & 1)) {
+			if (k->kind == YNODE_ALIAS)
+				return k;
+			continue;
+		}
+		k = n->kind == YNODE_MAP ? n->kid[i - 1] : NULL;
+		for (size_t j = 0; container && k && j < ARRAY_SIZE(read); j++)
+			kept |= ynode_is(k, read[j]);
+		if (!kept)
+			continue;
+		if (k && (ynode_is(k, "containers") || ynode_is(k, "initContainers")) &&
+		    n->kid[i]->kind == YNODE_SEQ) {
+			for (size_t j = 0; j < n->kid[i]->nkid; j++)
+				if ((a = facts_alias_read(n->kid[i]->kid[j], true)))
+					return a;
+			continue;
+		}
+		if ((a = facts_alias_read(n->kid[i], false)))
+			return a;
+	}
+	return NULL;
+}
+
+/* Does some container of the pod mount (or attach) volume `name` writably? */
+static bool mounted_writable(const struct ynode *podspec, const char *name)
+{
+	static const char *const lists[] = { "containers", "initContainers" };
+	bool any = false, writable = false;
+
+	for (size_t l = 0; l < ARRAY_SIZE(lists); l++) {
+		const struct ynode *cs = ynode_get(podspec, lists[l]);
+
+		for (size_t i = 0; cs && cs->kind == YNODE_SEQ && i < cs->nkid; i++) {
+			const struct ynode *ms = ynode_get(cs->kid[i], "volumeMounts");
+			const struct ynode *ds = ynode_get(cs->kid[i], "volumeDevices");
+
+			for (size_t j = 0; ms && ms->kind == YNODE_SEQ && j < ms->nkid; j++) {
+				if (!ynode_is(ynode_get(ms->kid[j], "name"), name))
+					continue;
+				any = true;
+				if (!facts_truthy(ynode_get(ms->kid[j], "readOnly")))
+					writable = true;
+			}
+			for (size_t j = 0; ds && ds->kind == YNODE_SEQ && j < ds->nkid; j++)
+				if (ynode_is(ynode_get(ds->kid[j], "name"), name))
+					any = writable = true;
+		}
+	}
+	return any && writable;
+}
+
+static bool has_mode(const struct ynode *modes, const char *mode)
+{
+	for (size_t i = 0; modes && modes->kind == YNODE_SEQ && i < modes->nkid; i++)
+		if (ynode_is(modes->kid[i], mode))
+			return true;
+	return false;
+}
+
+const struct ynode *facts_pvc_modes(const struct resource *pvc)
+{
+	return pvc ? ynode_path(pvc->node, "spec", "accessModes", NULL) : NULL;
+}
+
+/* The largest replica count an autoscaler of the Deployment allows, and the
+ * autoscaler (HorizontalPodAutoscaler or KEDA ScaledObject), if any. */
+static long long autoscaled_max(struct pctx *c, const struct resource *dep,
+				const struct resource **by)
+{
+	long long best = -1;
+
+	*by = NULL;
+	for (size_t i = refs_next_scaler(c, dep, HIDX_NONE); i != HIDX_NONE; i = refs_next_scaler(c, dep, i)) {
+		const struct resource *r = &c->ri->r[i];
+		const struct ynode *ref = ynode_path(r->node, "spec", "scaleTargetRef", NULL);
+		const struct ynode *kind = ynode_get(ref, "kind");
+		long long max;
+
+		if (strcmp(r->ns, dep->ns) || !rindex_named(dep, ynode_str(ynode_get(ref, "name"))))
+			continue;
+		if (!strcmp(r->kind, "HorizontalPodAutoscaler") && ynode_is(kind, "Deployment")) {
+			max = ynode_int(ynode_path(r->node, "spec", "maxReplicas", NULL));
+		} else if (!strcmp(r->kind, "ScaledObject") && (!kind || ynode_is(kind, "Deployment"))) {
+			const struct ynode *m = ynode_path(r->node, "spec", "maxReplicaCount", NULL);
+
+			max = m ? ynode_int(m) : 100;	/* KEDA's default */
+		} else {
+			continue;
+		}
+		if (max > best) {
+			best = max;
+			*by = r;
+		}
+	}
+	return best;
+}
+
+/* The text of a scalar without a NUL byte in it, or NULL. */
+static const char *scalar_text(const struct ynode *n)
+{
+	return ynode_is_scalar(n) && strlen(n->text) == n->tlen ? n->text : NULL;
+}
+
+static unsigned claim_modes(const struct resource *pvc)
+{
+	static const struct {
+		const char *name;
+		unsigned bit;
+	} modes[] = {
+		{ "ReadWriteOnce", DECIDE_RWO },
+		{ "ReadOnlyMany", DECIDE_ROX },
+		{ "ReadWriteMany", DECIDE_RWX },
+		{ "ReadWriteOncePod", DECIDE_RWOP },
+	};
+	const struct ynode *m = facts_pvc_modes(pvc);
+	unsigned bits = 0;
+
+	for (size_t i = 0; i < ARRAY_SIZE(modes); i++)
+		if (has_mode(m, modes[i].name))
+			bits |= modes[i].bit;
+	return bits;
+}
+
+/* Every pod volume on a claim (with a name and a claimName). */
+static void read_claims(struct pctx *c, const struct resource *dep, struct facts *f)
+{
+	const struct ynode *vols = ynode_get(f->podspec, "volumes");
+	size_t n = 0, alloc = 0;
+
+	for (size_t i = 0; vols && vols->kind == YNODE_SEQ && i < vols->nkid; i++) {
+		const struct ynode *v = vols->kid[i];
+		const struct ynode *pvcn = ynode_get(v, "persistentVolumeClaim");
+		const struct ynode *claim = ynode_get(pvcn, "claimName");
+		const struct ynode *name = ynode_get(v, "name");
+		const struct resource *pvc;
+
+		if (!ynode_is_scalar(claim) || !claim->tlen || !ynode_is_scalar(name) || !name->tlen)
+			continue;
+		pvc = rindex_find_named(c->ri, "PersistentVolumeClaim", dep->ns, claim->text);
+		if (n == alloc) {
+			alloc = alloc ? 2 * alloc : 4;
+			f->claim = xrealloc(f->claim, alloc * sizeof(*f->claim));
+			f->use = xrealloc(f->use, alloc * sizeof(*f->use));
+		}
+		f->claim[n] = (struct decide_claim){
+			.name = claim->text,
+			.read_only = facts_truthy(ynode_get(pvcn, "readOnly")),
+			.mounted_writable = mounted_writable(f->podspec, name->text),
+			.found = pvc != NULL,
+			.modes = claim_modes(pvc),
+		};
+		f->use[n] = (struct claim_use){ .volume = v, .volname = name->text, .claim = claim, .pvc = pvc,
+						.rwx = !!(f->claim[n].modes & DECIDE_RWX) };
+		n++;
+	}
+	f->in.claim = f->claim;
+	f->in.nclaim = n;
+}
+
+static void read_images(struct facts *f)
+{
+	const struct ynode *cs = ynode_get(f->podspec, "containers");
+	size_t alloc = 0;
+
+	for (size_t i = 0; cs && cs->kind == YNODE_SEQ && i < cs->nkid; i++) {
+		const char *img = ynode_str(ynode_get(cs->kid[i], "image"));
+
+		if (!img)
+			continue;
+		ALLOC_GROW(f->image, f->in.nimage + 1, alloc);
+		f->image[f->in.nimage++] = img;
+	}
+	f->in.image = f->image;
+}
+
+/*
+ * The first alias stsify would read through: in the Deployment's spec (its
+ * document has none when the span tree says so), or in the spec of a
+ * writable claim's manifest (an alias, or a merge key).
+ */
+static void read_alias(struct pctx *c, const struct resource *dep, struct facts *f)
+{
+	const struct ynode *a = NULL;
+
+	f->alias_claim = SIZE_MAX;
+	if (c->in[dep->in].ys->doc[dep->doc].has_alias)
+		a = facts_alias_read(f->spec, false);
+	for (size_t i = 0; !a && i < f->in.nclaim; i++) {
+		const struct resource *pvc = f->use[i].pvc;
+		const struct ynode *pspec = pvc ? ynode_get(pvc->node, "spec") : NULL;
+
+		if (!decide_claim_writable(&f->claim[i]))
+			continue;
+		if (!(a = facts_alias_read(pspec, false)) && facts_has_alias(pspec, false))
+			a = pspec;
+		if (a)
+			f->alias_claim = i;
+	}
+	f->alias = a;
+	f->in.alias = a != NULL;
+}
+
+static bool any_writable(const struct facts *f)
+{
+	for (size_t i = 0; i < f->in.nclaim; i++)
+		if (decide_claim_writable(&f->claim[i]))
+			return true;
+	return false;
+}
+
+void facts_read(struct pctx *c, const struct resource *dep, struct facts *f)
+{
+	const struct ynode *replicas;
+
+	memset(f, 0, sizeof(*f));
+	f->alias_claim = SIZE_MAX;
+	f->spec = ynode_get(dep->node, "spec");
+	f->podspec = ynode_path(f->spec, "template", "spec", NULL);
+	f->ann = ynode_path(dep->node, "metadata", "annotations", NULL);
+	f->in.api = dep->api;
+	f->in.name = dep->name;
+	f->in.pod_template = f->spec && f->spec->kind == YNODE_MAP && f->podspec && f->podspec->kind == YNODE_MAP;
+	f->in.scaled_max = -1;
+	/* decide() reads no more of a Deployment it does not judge */
+	if (!decide_api(dep->api) || !dep->name[0] || !f->in.pod_template)
+		return;
+	read_claims(c, dep, f);
+	if (!any_writable(f))
+		return;
+	replicas = ynode_get(f->spec, "replicas");
+	f->in.replicas = replicas ? ynode_int(replicas) : 1;
+	f->in.scaled_max = autoscaled_max(c, dep, &f->scaler);
+	read_images(f);
+	f->in.skip = scalar_text(ynode_get(f->ann, "stsify.dev/skip"));
+	f->in.convert = scalar_text(ynode_get(f->ann, "stsify.dev/convert"));
+	f->in.merge_keys = c->in[dep->in].ys->doc[dep->doc].has_alias && facts_has_alias(dep->node, false);
+	read_alias(c, dep, f);
+	f->in.selector = ynode_get(f->spec, "selector") ||
+			 ynode_count(ynode_path(f->spec, "template", "metadata", "labels", NULL));
+}
+
+size_t facts_writable(const struct facts *f, struct claim_use **out)
+{
+	size_t n = 0;
+
+	*out = xcalloc(f->in.nclaim ? f->in.nclaim : 1, sizeof(**out));
+	for (size_t i = 0; i < f->in.nclaim; i++)
+		if (decide_claim_writable(&f->claim[i]))
+			(*out)[n++] = f->use[i];
+	return n;
+}
+
+void facts_report_alias(struct pctx *c, const struct resource *dep, const struct facts *f)
+{
+	const struct claim_use *cu = f->alias_claim != SIZE_MAX ? &f->use[f->alias_claim] : NULL;
+
+	if (!cu)
+		plan_note(c, dep, f->alias, CODE_UNSUPPORTED_ALIAS,
+			  "Deployment \"%s\" reads a value through an alias: left as it is, convert it by hand",
+			  dep->name);
+	else
+		plan_note(c, cu->pvc, f->alias, CODE_UNSUPPORTED_ALIAS,
+			  "claim \"%s\" uses an alias or a merge key (<<) in its spec: Deployment \"%s\" is left as it is, convert it by hand",
+			  cu->claim->text, dep->name);
+}
+
+void facts_release(struct facts *f)
+{
+	free(f->claim);
+	free(f->use);
+	free(f->image);
+	memset(f, 0, sizeof(*f));
+}

@@ -1,0 +1,75 @@
+/*
+ * facts.h - what the planner reads about a Deployment before deciding: the
+ * plain facts of decide.h (its claims, replicas and autoscalers, images,
+ * annotations, aliases, selector), with the span-tree nodes the findings
+ * and the field mapping need.
+ *
+ *   struct facts f;
+ *
+ *   facts_read(c, dep, &f);
+ *   decide(&f.in, opt, ru, &v);
+ *   ... n = facts_writable(&f, &cu);   // the claims that become templates
+ *   facts_release(&f);
+ *
+ * Nothing here decides or records an operation; facts_report_alias() adds
+ * the unsupported-alias finding for the alias facts_read() found.
+ * Everything points into the inputs' span trees, which must outlive f.
+ */
+#ifndef STSIFY_FACTS_H
+#define STSIFY_FACTS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "decide.h"
+
+struct pctx;
+struct resource;
+struct ynode;
+
+/* One pod volume on a claim: its nodes. */
+struct claim_use {
+	const struct ynode *volume;	/* the item of template.spec.volumes */
+	const char *volname;
+	const struct ynode *claim;	/* the claimName scalar */
+	const struct resource *pvc;	/* NULL when not in the input */
+	bool rwx;			/* the manifest lists ReadWriteMany */
+};
+
+struct facts {
+	struct decide_input in;		/* what decide() reads */
+	const struct ynode *spec, *podspec, *ann;	/* spec, its pod spec, annotations */
+	struct decide_claim *claim;	/* in.claim: every pod volume on a claim */
+	struct claim_use *use;		/* use[i]: the nodes of claim[i] */
+	const char **image;		/* in.image */
+	const struct resource *scaler;	/* the autoscaler of in.scaled_max, or NULL */
+	const struct ynode *alias;	/* in.alias: the alias (or merge key) */
+	size_t alias_claim;		/* the claim whose spec holds it; SIZE_MAX: the Deployment's spec */
+};
+
+/*
+ * Read the facts about Deployment dep.  Only what decide() reads is read:
+ * nothing past the pod template check for a Deployment it does not judge,
+ * nothing past the claims when none is writable.
+ */
+void facts_read(struct pctx *c, const struct resource *dep, struct facts *f);
+/* The writable claims, in order: *out gets a malloc'd array (the caller
+ * frees it), the return value its length. */
+size_t facts_writable(const struct facts *f, struct claim_use **out);
+/* Report f->alias (unsupported-alias). */
+void facts_report_alias(struct pctx *c, const struct resource *dep, const struct facts *f);
+void facts_release(struct facts *f);
+
+/* The span-tree readers the other parts of the planner share: */
+
+/* true, True or TRUE (what Kubernetes reads as a true boolean). */
+bool facts_truthy(const struct ynode *n);
+/* Any merge key inside n (or, with aliases, any alias or anchor)? */
+bool facts_has_alias(const struct ynode *n, bool aliases);
+/* The first alias among the parts of a spec that stsify reads or copies
+ * (container: n is a container, of which only some fields count). */
+const struct ynode *facts_alias_read(const struct ynode *n, bool container);
+/* spec.accessModes of a claim (NULL for NULL). */
+const struct ynode *facts_pvc_modes(const struct resource *pvc);
+
+#endif
