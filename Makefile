@@ -14,6 +14,7 @@
 #   make fuzz FUZZ_SECONDS=N   libFuzzer on the whole rewrite for N seconds
 #   make limits-big the hostile inputs of the limits tests at 20 MB (not
 #                   part of make check)
+#   make kill-big   1000 kills of -w (make kill, 200, is in make check)
 #   make bench      build the benchmark harness and run it (bench/README.md;
 #                   not part of make check)
 
@@ -53,7 +54,7 @@ PLUGIN_DIR = $(KUSTOMIZE_PLUGIN_HOME)/stsify.dev/v1alpha1/statefulsetmigration
 STSIFY_BIN ?= $(if $(wildcard $(DESTDIR)$(BINDIR)/stsify),$(BINDIR)/stsify,$(CURDIR)/stsify)
 
 .PHONY: all deps demo check unit golden props cli fastpath repo integration install install-kustomize-plugin clean golden-update
-.PHONY: limits limits-big schema asan valgrind fuzz fuzz-build bench funclen layers
+.PHONY: limits limits-big kill kill-big schema asan valgrind fuzz fuzz-build bench funclen layers
 
 all: stsify
 
@@ -117,6 +118,14 @@ integration: stsify
 
 limits: stsify tests/faults.so bench/gen bench/runner
 	sh tests/limits.sh
+
+# -w killed 200 times at random points: every file old or new, and the
+# next run finishes the migration (kill-big: 1000 kills, 600 files)
+kill: stsify tests/faults.so bench/gen
+	sh tests/kill.sh
+
+kill-big: stsify tests/faults.so bench/gen
+	STSIFY_KILL_RUNS=1000 STSIFY_KILL_FILES=600 sh tests/kill.sh
 
 # the hostile inputs of limits.sh at 20 MB instead of 2 (a minute, 1 GB)
 limits-big: stsify tests/faults.so bench/gen bench/runner
@@ -186,7 +195,7 @@ fuzz: deps build/fuzz/fuzz_rewrite
 # the unit tests last: criterion's summary is the final line
 check: deps
 	@$(MAKE) --no-print-directory all tests/unit tests/faults.so bench/gen bench/runner
-	@$(MAKE) --no-print-directory funclen layers golden props cli repo integration limits schema fastpath
+	@$(MAKE) --no-print-directory funclen layers golden props cli repo integration limits kill schema fastpath
 	@$(MAKE) --no-print-directory asan valgrind
 	@$(MAKE) --no-print-directory fuzz
 	@$(MAKE) --no-print-directory unit

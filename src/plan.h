@@ -101,6 +101,20 @@ struct plan {
 	struct decision *dec;
 	size_t ndec, adec;
 	size_t nkrm;			/* new Services filed by KRM path annotations */
+	/*
+	 * The StatefulSets whose Deployment is gone: no Deployment of their
+	 * namespace and name is in the input (outside strategic-merge patch
+	 * files).  What an earlier stsify -w converted: the references that
+	 * still name the Deployment follow the StatefulSet (refs.h), and
+	 * text that names it is reported (stale.h).
+	 */
+	const struct resource **gone;
+	size_t ngone, agone;
+	/* plan_partial(): the input's Deployments are not all in the index */
+	bool partial;
+	/* with partial: whether a Deployment is gone could not be told, and
+	 * something names it (parse the whole input to know) */
+	bool unsure;
 };
 
 struct plan_input {
@@ -134,7 +148,15 @@ struct planner *plan_begin(struct plan *p, const struct stsify_options *opt, con
 			   const struct rindex *ri, const struct plan_input *in, size_t nin,
 			   struct report *rep);
 void plan_one(struct planner *pl, const struct resource *dep);
+/* plan_end() finishes what an interrupted run left (refs_heal()). */
 void plan_end(struct planner *pl);
+/*
+ * Before plan_one(): ri lacks some of the input's Deployments (stream.c
+ * does not parse those without a claim), so a StatefulSet whose
+ * Deployment seems gone may not be: when something names it, plan_end()
+ * and plan_find_stale() set p->unsure instead of healing or reporting.
+ */
+void plan_partial(struct planner *pl);
 /*
  * Report text that still names a converted Deployment the way kubectl
  * does ("deployment/NAME") in every input of in[0..nin), parsed or not
