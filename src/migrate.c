@@ -131,6 +131,21 @@ static int put(struct report *rep, const char *dir, const char *name, const stru
 	return bad;
 }
 
+/* What was written (the write errors are findings of their own). */
+static void summarize(struct report *rep, const char *dir, int steps, int bad)
+{
+	if (bad)
+		report_add_at(rep, dir, 0, 0, CODE_MIGRATION_PLAN, "wrote %d of the plan's %d files",
+			      steps + 1 - bad, steps + 1);
+	else if (!steps)
+		report_add_at(rep, dir, 0, 0, CODE_MIGRATION_PLAN,
+			      "wrote README.md (no Deployment was converted: nothing to migrate)");
+	else
+		report_add_at(rep, dir, 0, 0, CODE_MIGRATION_PLAN,
+			      "wrote README.md and %d %s (a claim and its copy Job each)", steps,
+			      steps == 1 ? "manifest" : "manifests");
+}
+
 int migrate_write(const char *dir, struct report *rep, const char *image)
 {
 	struct strbuf readme = STRBUF_INIT;
@@ -186,5 +201,6 @@ int migrate_write(const char *dir, struct report *rep, const char *image)
 	bad += put(rep, dir, "README.md", &readme);
 	strbuf_release(&readme);
 	render_release();
+	summarize(rep, dir, steps, bad);
 	return bad;
 }

@@ -115,6 +115,9 @@ struct plan {
 	/* with partial: whether a Deployment is gone could not be told, and
 	 * something names it (parse the whole input to know) */
 	bool unsure;
+	/* the option debug_verify: verify.c and rewrite.c say on stderr
+	 * what differs (for bug reports) */
+	bool debug_verify;
 };
 
 struct plan_input {
