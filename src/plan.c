@@ -239,10 +239,65 @@ void plan_one(struct planner *pl, const struct resource *dep)
 		plan_deployment(c, dep);
 }
 
+/* The references to gone StatefulSet r's Deployment follow r, in a
+ * Deployment plan of r's own (dropped when there are none). */
+static void heal(struct pctx *c, const struct resource *r)
+{
+	size_t nop = c->p->nop, first = c->rep->n;
+	struct dplan *d;
+
+	ALLOC_GROW(c->p->d, c->p->nd + 1, c->p->ad);
+	c->dep = c->p->nd++;
+	d = &c->p->d[c->dep];
+	memset(d, 0, sizeof(*d));
+	d->dep = r;
+	d->sts = xstrdup(r->name);
+	c->owner = c->dep + 1;
+	refs_retarget_scalers(c, r);
+	refs_retarget_kustomize(c, r);
+	mapping_convert_patches(c, r);
+	if (c->p->nop != nop || d->nref) {
+		plan_note(c, r, ynode_get(r->node, "kind"), CODE_UNFINISHED_CONVERSION,
+			  "Deployment \"%s\" is not in the input but StatefulSet \"%s\" is (an interrupted "
+			  "stsify -w?): what still named the Deployment now names the StatefulSet",
+			  r->name, r->name);
+	} else {
+		free(d->sts);
+		c->p->nd--;
+		for (size_t i = first; i < c->rep->n; i++)
+			c->rep->f[i].owner = 0;
+	}
+	c->owner = 0;
+}
+
+/* What an interrupted run left: the StatefulSets whose Deployment is
+ * gone (refs.h), and the references that still name the Deployment. */
+static void heal_all(struct pctx *c)
+{
+	for (size_t i = 0; i < c->ri->n; i++) {
+		const struct resource *r = &c->ri->r[i];
+
+		if (!refs_gone(c, r))
+			continue;
+		ALLOC_GROW(c->p->gone, c->p->ngone + 1, c->p->agone);
+		c->p->gone[c->p->ngone++] = r;
+		if (!c->p->partial)
+			heal(c, r);
+		else if (refs_named(c, r))
+			c->p->unsure = true;
+	}
+}
+
+void plan_partial(struct planner *pl)
+{
+	((struct pctx *)pl)->p->partial = true;
+}
+
 void plan_end(struct planner *pl)
 {
 	struct pctx *c = (struct pctx *)pl;
 
+	heal_all(c);
 	hidx_release(&c->scalers);
 	hidx_release(&c->services);
 	hidx_release(&c->pvcs);
@@ -304,6 +359,7 @@ void plan_release(struct plan *p)
 		free(p->d[i].claim);
 		free(p->d[i].ref);
 	}
+	free(p->gone);
 	free(p->op);
 	free(p->d);
 	free(p->dec);

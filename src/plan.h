@@ -55,7 +55,15 @@ struct planner *plan_begin(struct plan *p, const struct stsify_options *opt, con
 			   const struct rindex *ri, const struct plan_input *in, size_t nin,
 			   struct report *rep);
 void plan_one(struct planner *pl, const struct resource *dep);
+/* plan_end() finishes what an interrupted run left (refs_heal()). */
 void plan_end(struct planner *pl);
+/*
+ * Before plan_one(): ri lacks some of the input's Deployments (stream.c
+ * does not parse those without a claim), so a StatefulSet whose
+ * Deployment seems gone may not be: when something names it, plan_end()
+ * and plan_find_stale() set p->unsure instead of healing or reporting.
+ */
+void plan_partial(struct planner *pl);
 /*
  * Report text that still names a converted Deployment the way kubectl
  * does ("deployment/NAME") in every input of in[0..nin), parsed or not

@@ -184,6 +184,38 @@ void refs_index_patches(struct pctx *c)
 	}
 }
 
+/* Is there a Deployment ns/name in the input, other than in a
+ * strategic-merge patch file (which names one, and is not one)? */
+static bool has_deployment(const struct pctx *c, const char *ns, const char *name)
+{
+	uint64_t h = hash_str(hash_str(hash_str(HASH_INIT, "Deployment"), ns), name);
+
+	for (size_t i = hidx_first(&c->ri->by_name, h); i != HIDX_NONE; i = hidx_next(&c->ri->by_name, i)) {
+		const struct resource *r = &c->ri->r[i];
+
+		if (strcmp(r->kind, "Deployment") || strcmp(r->ns, ns) || strcmp(r->name, name))
+			continue;
+		if (r->list_item || r->in >= c->nin || !c->patch[r->in])
+			return true;
+	}
+	return false;
+}
+
+/* Does an autoscaler, a kustomization patch target or a patch file name
+ * r's name (whatever it says of the kind)? */
+bool refs_named(const struct pctx *c, const struct resource *r)
+{
+	return hidx_first(&c->scalers, hash_str(hash_str(HASH_INIT, r->ns), r->name)) != HIDX_NONE ||
+	       hidx_first(&c->kp_name, hash_str(HASH_INIT, r->name)) != HIDX_NONE ||
+	       hidx_first(&c->pdeps, hash_str(HASH_INIT, r->name)) != HIDX_NONE || c->nkitem;
+}
+
+bool refs_gone(const struct pctx *c, const struct resource *r)
+{
+	return !strcmp(r->kind, "StatefulSet") && r->node && !(r->in < c->nin && c->in[r->in].skip) &&
+	       !(!r->list_item && r->in < c->nin && c->patch[r->in]) && !has_deployment(c, r->ns, r->name);
+}
+
 /* "dir/of/kustomization.yaml" + "../x/./p.yaml" -> "dir/of/../x/p.yaml"
  * normalised: "dir/x/p.yaml".  Returns a malloc'd path. */
 char *refs_path_join(const char *base, const char *rel)
