@@ -8,7 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "facts.h"
 #include "planner.h"
 #include "render.h"
 #include "rindex.h"
@@ -66,7 +65,7 @@ void refs_retarget_scalers(struct pctx *c, const struct resource *dep)
 		if (!rindex_named(dep, ynode_str(ynode_get(ref, "name"))) ||
 		    !(ynode_is(kind, "Deployment") || (keda && !kind)))
 			continue;
-		if (ref->kind != YNODE_MAP || facts_has_alias(ref, true)) {
+		if (ref->kind != YNODE_MAP || plan_has_alias(ref, true)) {
 			plan_note(c, r, ref, CODE_UNSUPPORTED_ALIAS,
 				  "cannot retarget %s \"%s\" to StatefulSet \"%s\": change its target by hand",
 				  r->kind, r->name, dep->name);
@@ -112,7 +111,7 @@ static void retarget_patch(struct pctx *c, const struct resource *dep, const str
 	const struct ynode *kind = ynode_get(t, "kind"), *ns = ynode_get(t, "namespace");
 
 	if (!ynode_is(kind, "Deployment") || !ynode_is(ynode_get(t, "name"), dep->name) ||
-	    (ns && !ynode_is(ns, dep->ns)) || facts_has_alias(t, true))
+	    (ns && !ynode_is(ns, dep->ns)) || plan_has_alias(t, true))
 		return;
 	plan_set_scalar(c, r, kind, "StatefulSet");
 	plan_add_ref(c, r, kind);
@@ -185,6 +184,38 @@ void refs_index_patches(struct pctx *c)
 	}
 }
 
+/* Is there a Deployment ns/name in the input, other than in a
+ * strategic-merge patch file (which names one, and is not one)? */
+static bool has_deployment(const struct pctx *c, const char *ns, const char *name)
+{
+	uint64_t h = hash_str(hash_str(hash_str(HASH_INIT, "Deployment"), ns), name);
+
+	for (size_t i = hidx_first(&c->ri->by_name, h); i != HIDX_NONE; i = hidx_next(&c->ri->by_name, i)) {
+		const struct resource *r = &c->ri->r[i];
+
+		if (strcmp(r->kind, "Deployment") || strcmp(r->ns, ns) || strcmp(r->name, name))
+			continue;
+		if (r->list_item || r->in >= c->nin || !c->patch[r->in])
+			return true;
+	}
+	return false;
+}
+
+/* Does an autoscaler, a kustomization patch target or a patch file name
+ * r's name (whatever it says of the kind)? */
+bool refs_named(const struct pctx *c, const struct resource *r)
+{
+	return hidx_first(&c->scalers, hash_str(hash_str(HASH_INIT, r->ns), r->name)) != HIDX_NONE ||
+	       hidx_first(&c->kp_name, hash_str(HASH_INIT, r->name)) != HIDX_NONE ||
+	       hidx_first(&c->pdeps, hash_str(HASH_INIT, r->name)) != HIDX_NONE || c->nkitem;
+}
+
+bool refs_gone(const struct pctx *c, const struct resource *r)
+{
+	return !strcmp(r->kind, "StatefulSet") && r->node && !(r->in < c->nin && c->in[r->in].skip) &&
+	       !(!r->list_item && r->in < c->nin && c->patch[r->in]) && !has_deployment(c, r->ns, r->name);
+}
+
 /* "dir/of/kustomization.yaml" + "../x/./p.yaml" -> "dir/of/../x/p.yaml"
  * normalised: "dir/x/p.yaml".  Returns a malloc'd path. */
 char *refs_path_join(const char *base, const char *rel)
@@ -220,11 +251,6 @@ char *refs_path_join(const char *base, const char *rel)
 	return strbuf_detach(&out, NULL);
 }
 
-char *plan_path_norm(const char *path)
-{
-	return refs_path_join("", path);
-}
-
 /* The inputs' normalised paths, made on first use (or given by the caller:
  * plan_input.path_norm), indexed by hash. */
 struct norm_paths {
@@ -253,7 +279,7 @@ static void mark_patch(const struct plan_input *in, const char *const *path, siz
 	free(want);
 }
 
-void plan_patch_files(const struct plan_input *in, const char *const *path, size_t nin, bool *patch)
+void refs_patch_files(const struct plan_input *in, const char *const *path, size_t nin, bool *patch)
 {
 	struct norm_paths np = { NULL, NULL, HIDX_INIT };
 
@@ -293,6 +319,6 @@ void refs_find_patches(struct pctx *c)
 	for (size_t i = 0; i < c->nin; i++)
 		path[i] = c->in[i].src->path;
 	c->patch = xcalloc(c->nin ? c->nin : 1, sizeof(*c->patch));
-	plan_patch_files(c->in, path, c->nin, c->patch);
+	refs_patch_files(c->in, path, c->nin, c->patch);
 	free(path);
 }

@@ -21,7 +21,8 @@
  * Relevance: a document matters when the planner could read it (DESIGN.md
  * sections 2-5): a Deployment with a claim, a PersistentVolumeClaim,
  * Service, HorizontalPodAutoscaler, VerticalPodAutoscaler, ScaledObject,
- * List, ResourceList or Kustomization.  The kind is read from the one
+ * List, ResourceList, Kustomization or StatefulSet (whose Deployment may
+ * be gone: refs.h).  The kind is read from the one
  * column-0 "kind:" line of a document whose root is a block mapping at
  * column 0 (libfyaml rejects content at column 0 inside a scalar there, and
  * the other spellings of the key, quoted or explicit, are detected and make

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "plan.h"
+#include "plandata.h"
 #include "pool.h"
 #include "report.h"
 #include "rindex.h"
@@ -21,7 +21,7 @@
 
 struct stale_ref {
 	size_t at;		/* where the reference starts */
-	size_t dep;		/* the Deployment plan it names */
+	size_t dep;		/* the Deployment plan it names, or nd + k: gone[k] */
 };
 
 struct stale_part {
@@ -33,6 +33,7 @@ struct stale_part {
 
 struct stale_scan {
 	const struct plan *p;
+	const char *const *name;	/* per index of names: the name */
 	const struct rules *ru;
 	const struct hidx *names;
 	struct stale_part *part;
@@ -42,7 +43,6 @@ static void scan_part(void *arg, size_t k, unsigned w)
 {
 	struct stale_scan *sc = arg;
 	struct stale_part *pt = &sc->part[k];
-	const struct dplan *d = sc->p->d;
 	size_t at = pt->start, name, len;
 
 	(void)w;
@@ -51,7 +51,7 @@ static void scan_part(void *arg, size_t k, unsigned w)
 
 		for (size_t i = hidx_first(sc->names, hash_str(HASH_INIT, s)); i != HIDX_NONE;
 		     i = hidx_next(sc->names, i)) {
-			if (strcmp(d[i].dep->name, s))
+			if (strcmp(sc->name[i], s))
 				continue;
 			ALLOC_GROW(pt->ref, pt->nref + 1, pt->aref);
 			pt->ref[pt->nref].at = at;
@@ -63,18 +63,53 @@ static void scan_part(void *arg, size_t k, unsigned w)
 	}
 }
 
-void stale_find(const struct plan *p, const struct rules *ru, const struct plan_input *in, size_t nin,
+/* The finding of reference r; false when it names a gone StatefulSet's
+ * Deployment and the plan cannot tell (plan.unsure). */
+static bool report_ref(struct plan *p, const struct source *src, const struct stale_ref *r,
+		       struct report *rep)
+{
+	const struct resource *dep = r->dep < p->nd ? p->d[r->dep].dep : p->gone[r->dep - p->nd];
+	struct finding *f;
+
+	if (r->dep >= p->nd && p->partial) {
+		p->unsure = true;
+		return false;
+	}
+	if (r->dep < p->nd)
+		f = report_add(rep, src, r->at, CODE_STALE_REFERENCE,
+			       "this still names Deployment \"%s\", which becomes a StatefulSet: change it by hand",
+			       dep->name);
+	else
+		f = report_add(rep, src, r->at, CODE_STALE_REFERENCE,
+			       "this still names Deployment \"%s\", which is not in the input while StatefulSet "
+			       "\"%s\" is (an earlier stsify -w converted it?): change it by hand",
+			       dep->name, dep->name);
+	finding_set_resource(f, "Deployment", dep->ns[0] ? dep->ns : NULL, dep->name);
+	f->owner = r->dep < p->nd ? r->dep + 1 : 0;
+	return true;
+}
+
+void stale_find(struct plan *p, const struct rules *ru, const struct plan_input *in, size_t nin,
 		unsigned jobs, struct report *rep)
 {
 	enum { PART = 4 << 20 };	/* a large input is cut in parts of about this */
 	struct hidx names = HIDX_INIT;
-	struct stale_scan sc = { p, ru, &names, NULL };
+	const char **name = xcalloc(p->nd + p->ngone + 1, sizeof(*name));
+	struct stale_scan sc = { p, name, ru, &names, NULL };
 	size_t npart = 0, apart = 0;
 
-	if (!p->nd)
+	/* the converted Deployments, then those an earlier run converted
+	 * (a Deployment plan of refs_heal() is among the latter) */
+	for (size_t k = 0; k < p->nd + p->ngone; k++) {
+		const struct resource *r = k < p->nd ? p->d[k].dep : p->gone[k - p->nd];
+
+		if (k >= p->nd || !strcmp(r->kind, "Deployment"))
+			hidx_add(&names, hash_str(HASH_INIT, (name[k] = r->name)), k);
+	}
+	if (!p->nd && !p->ngone) {
+		free(name);
 		return;
-	for (size_t k = 0; k < p->nd; k++)
-		hidx_add(&names, hash_str(HASH_INIT, p->d[k].dep->name), k);
+	}
 	for (size_t i = 0; i < nin; i++) {
 		const struct source *src = in[i].src;
 
@@ -92,17 +127,11 @@ void stale_find(const struct plan *p, const struct rules *ru, const struct plan_
 	for (size_t k = 0; k < npart; k++) {
 		struct stale_part *pt = &sc.part[k];
 
-		for (size_t j = 0; j < pt->nref; j++) {
-			const struct resource *dep = p->d[pt->ref[j].dep].dep;
-			struct finding *f = report_add(rep, pt->src, pt->ref[j].at, CODE_STALE_REFERENCE,
-						       "this still names Deployment \"%s\", which becomes a StatefulSet: change it by hand",
-						       dep->name);
-
-			finding_set_resource(f, "Deployment", dep->ns[0] ? dep->ns : NULL, dep->name);
-			f->owner = pt->ref[j].dep + 1;
-		}
+		for (size_t j = 0; j < pt->nref; j++)
+			report_ref(p, pt->src, &pt->ref[j], rep);
 		free(pt->ref);
 	}
 	free(sc.part);
+	free(name);
 	hidx_release(&names);
 }

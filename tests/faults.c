@@ -13,12 +13,18 @@
  * stdout and stderr keep working.  write is the one call that fails like a
  * filling disk: its first faulty call writes half the bytes, the next fails.
  *
- *   STSIFY_FAULT_SIGNAL=SIG:CALL LD_PRELOAD=tests/faults.so stsify -w ...
+ *   STSIFY_FAULT_SIGNAL=SIG:CALL[:N] LD_PRELOAD=tests/faults.so stsify -w ...
  *
- * sends the process signal SIG (INT, TERM, HUP, PIPE or KILL) at its first
- * call of CALL (write or fsync) on a descriptor above 2: while -w has a
- * temporary file (write: after half of its bytes), for the tests of what
- * an interrupted run leaves.
+ * sends the process signal SIG (INT, TERM, HUP, PIPE or KILL) at its N-th
+ * (default first) call of CALL (write or fsync) on a descriptor above 2:
+ * while -w has a temporary file (write: after half of its bytes), for the
+ * tests of what an interrupted run leaves (limits.sh, kill.sh).
+ *
+ *   STSIFY_FAULT_RUN='SHELL COMMAND' LD_PRELOAD=tests/faults.so stsify -w ...
+ *
+ * runs the command (system(3)) at the first fsync on a descriptor above 2,
+ * the temporary file written and not yet renamed: another program editing,
+ * replacing or deleting the file while stsify works on it.
  */
 #include <dlfcn.h>
 #include <pthread.h>
@@ -144,9 +150,15 @@ static void maybe_signal(const char *call, int fd)
 		{ "INT", SIGINT }, { "TERM", SIGTERM }, { "HUP", SIGHUP },
 		{ "PIPE", SIGPIPE }, { "KILL", SIGKILL },
 	};
-	const char *spec = getenv("STSIFY_FAULT_SIGNAL"), *c;
+	static int calls;
+	const char *spec = getenv("STSIFY_FAULT_SIGNAL"), *c, *n;
+	size_t len;
 
-	if (!spec || fd <= 2 || !(c = strchr(spec, ':')) || strcmp(c + 1, call))
+	if (!spec || fd <= 2 || !(c = strchr(spec, ':')))
+		return;
+	n = strchr(c + 1, ':');
+	len = n ? (size_t)(n - c - 1) : strlen(c + 1);
+	if (len != strlen(call) || strncmp(c + 1, call, len) || ++calls < (n ? strtol(n + 1, NULL, 10) : 1))
 		return;
 	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
 		if (strlen(sigs[i].name) == (size_t)(c - spec) && !strncmp(spec, sigs[i].name, (size_t)(c - spec)))
@@ -191,6 +203,12 @@ int fsync(int fd)
 	REAL("fsync", fn);
 
 	maybe_signal("fsync", fd);
+	if (fd > 2 && getenv("STSIFY_FAULT_RUN")) {
+		static int ran;
+
+		if (!ran++ && system(getenv("STSIFY_FAULT_RUN")) != 0)
+			fputs("faults.so: STSIFY_FAULT_RUN failed\n", stderr);
+	}
 	return failed("fsync", NULL, fd) ? -1 : real_(fd);
 }
 
