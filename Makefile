@@ -263,7 +263,7 @@ tests/faults.so: tests/faults.c
 # asan-NAME: tests/NAME.sh against build/asan/stsify (ASan + UBSan).  With
 # ASAN_SAMPLE=N the large suites take every Nth input (STSIFY_TEST_SAMPLE,
 # tests/lib.sh) and limits.sh leaves out its 100 MB file.
-ASAN_SUITES := golden props cli repo integration limits fastpath schema helm hooks
+ASAN_SUITES := golden props cli repo integration limits fastpath schema sarif helm hooks
 ASAN_CHECKS := $(addprefix asan-,$(ASAN_SUITES))
 ASAN_SAMPLE ?= 1
 ASAN_BUILD  := build/asan/stsify build/asan/unit build/asan/replay

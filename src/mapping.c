@@ -5,7 +5,6 @@
  */
 #include "mapping.h"
 
-#include <stdlib.h>
 #include <string.h>
 
 #include "facts.h"
@@ -19,7 +18,7 @@
 
 static const struct ynode *rwx_item(const struct resource *pvc)
 {
-	const struct ynode *modes = facts_pvc_modes(pvc);
+	const struct ynode *modes = plan_pvc_modes(pvc);
 
 	for (size_t i = 0; modes && modes->kind == YNODE_SEQ && i < modes->nkid; i++)
 		if (ynode_is(modes->kid[i], "ReadWriteMany"))
@@ -210,7 +209,7 @@ void mapping_convert_patches(struct pctx *c, const struct resource *dep)
 		const struct ynode *spec = ynode_get(r->node, "spec");
 		const struct ynode *keep[] = { r->node, spec, ynode_get(r->node, "metadata"), NULL };
 
-		if (strcmp(r->name, dep->name) || (r->ns[0] && strcmp(r->ns, dep->ns)) || facts_has_alias(r->node, true))
+		if (strcmp(r->name, dep->name) || (r->ns[0] && strcmp(r->ns, dep->ns)) || plan_has_alias(r->node, true))
 			continue;
 		plan_set_scalar(c, r, ynode_get(r->node, "kind"), "StatefulSet");
 		if (ynode_is_scalar(ynode_get(r->node, "apiVersion")) && !ynode_is(ynode_get(r->node, "apiVersion"), "apps/v1"))
@@ -273,7 +272,7 @@ static void convert_fields(struct pctx *c, const struct resource *dep, const str
 
 	convert_strategy(c, dep, spec, keep);
 	drop(c, dep, spec, "progressDeadlineSeconds", keep, "StatefulSets have no progress deadline");
-	if (facts_truthy(ynode_get(spec, "paused")))
+	if (plan_truthy(ynode_get(spec, "paused")))
 		plan_note(c, dep, ynode_key_of(ynode_get(spec, "paused")), CODE_PAUSED,
 			  "Deployment \"%s\" is paused, but a StatefulSet cannot be: it starts pods as soon as it is applied",
 			  dep->name);

@@ -8,7 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "facts.h"
 #include "planner.h"
 #include "render.h"
 #include "rindex.h"
@@ -66,7 +65,7 @@ void refs_retarget_scalers(struct pctx *c, const struct resource *dep)
 		if (!rindex_named(dep, ynode_str(ynode_get(ref, "name"))) ||
 		    !(ynode_is(kind, "Deployment") || (keda && !kind)))
 			continue;
-		if (ref->kind != YNODE_MAP || facts_has_alias(ref, true)) {
+		if (ref->kind != YNODE_MAP || plan_has_alias(ref, true)) {
 			plan_note(c, r, ref, CODE_UNSUPPORTED_ALIAS,
 				  "cannot retarget %s \"%s\" to StatefulSet \"%s\": change its target by hand",
 				  r->kind, r->name, dep->name);
@@ -112,7 +111,7 @@ static void retarget_patch(struct pctx *c, const struct resource *dep, const str
 	const struct ynode *kind = ynode_get(t, "kind"), *ns = ynode_get(t, "namespace");
 
 	if (!ynode_is(kind, "Deployment") || !ynode_is(ynode_get(t, "name"), dep->name) ||
-	    (ns && !ynode_is(ns, dep->ns)) || facts_has_alias(t, true))
+	    (ns && !ynode_is(ns, dep->ns)) || plan_has_alias(t, true))
 		return;
 	plan_set_scalar(c, r, kind, "StatefulSet");
 	plan_add_ref(c, r, kind);
@@ -252,11 +251,6 @@ char *refs_path_join(const char *base, const char *rel)
 	return strbuf_detach(&out, NULL);
 }
 
-char *plan_path_norm(const char *path)
-{
-	return refs_path_join("", path);
-}
-
 /* The inputs' normalised paths, made on first use (or given by the caller:
  * plan_input.path_norm), indexed by hash. */
 struct norm_paths {
@@ -285,7 +279,7 @@ static void mark_patch(const struct plan_input *in, const char *const *path, siz
 	free(want);
 }
 
-void plan_patch_files(const struct plan_input *in, const char *const *path, size_t nin, bool *patch)
+void refs_patch_files(const struct plan_input *in, const char *const *path, size_t nin, bool *patch)
 {
 	struct norm_paths np = { NULL, NULL, HIDX_INIT };
 
@@ -325,6 +319,6 @@ void refs_find_patches(struct pctx *c)
 	for (size_t i = 0; i < c->nin; i++)
 		path[i] = c->in[i].src->path;
 	c->patch = xcalloc(c->nin ? c->nin : 1, sizeof(*c->patch));
-	plan_patch_files(c->in, path, c->nin, c->patch);
+	refs_patch_files(c->in, path, c->nin, c->patch);
 	free(path);
 }

@@ -14,8 +14,9 @@
  * each with a `reference` finding and a ref_plan in the Deployment plan.
  *
  * Paths: a kustomization names its strategic-merge patch files relative to
- * itself; plan_path_norm() (plan.h) and plan_patch_files() compare them
- * with the inputs' paths normalised ("a/./b/../c.yaml" -> "a/c.yaml").
+ * itself; refs_patch_files() compares them with the inputs' paths
+ * normalised ("a/./b/../c.yaml" -> "a/c.yaml"; plan_path_norm() and
+ * plan_patch_files() of plan.h are these functions).
  *
  * Convergence: an interrupted `stsify -w` (killed, or failing on one
  * file) can leave a Deployment's file a StatefulSet while an autoscaler,
@@ -79,8 +80,10 @@ bool refs_gone(const struct pctx *c, const struct resource *r);
  * r's name (whatever kind it says)? */
 bool refs_named(const struct pctx *c, const struct resource *r);
 
-/* "dir/of/kustomization.yaml" + "../x/./p.yaml" -> "dir/x/p.yaml"
- * (exposed for the tests); malloc'd. */
+/* "dir/of/kustomization.yaml" + "../x/./p.yaml" -> "dir/x/p.yaml";
+ * malloc'd.  With base "", rel normalised. */
 char *refs_path_join(const char *base, const char *rel);
+/* plan_patch_files() (plan.h). */
+void refs_patch_files(const struct plan_input *in, const char *const *path, size_t nin, bool *patch);
 
 #endif

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "plan.h"
+#include "plandata.h"
 #include "pool.h"
 #include "report.h"
 #include "rindex.h"
