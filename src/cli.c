@@ -12,6 +12,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -28,10 +29,36 @@
 #include "walk.h"
 #include "writeout.h"
 
+/*
+ * Filter mode's input until its output begins: a fatal error (out of
+ * memory) copies it to stdout first, so that a pipeline loses no byte
+ * even then.  Only write(2): there may be no memory left.
+ */
+static const char *pass_buf;
+static size_t pass_len;
+static volatile sig_atomic_t pass_rest_of_stdin;
+
+static void pass_on_fatal(void)
+{
+	static char block[4096];
+	const char *p = pass_buf;
+	size_t n = pass_len;
+	ssize_t k;
+
+	pass_buf = NULL;
+	while (p && n && ((k = write(1, p, n)) > 0 || (k < 0 && errno == EINTR)))
+		if (k > 0)
+			p += k, n -= (size_t)k;
+	while (pass_rest_of_stdin && (k = read(0, block, sizeof(block))) != 0)
+		if (k > 0 && write(1, block, (size_t)k) != k)
+			break;
+}
+
 void cli_fatal(const char *msg, bool bug, void *data)
 {
 	(void)data;
 	fprintf(stderr, "stsify: %s: %s\n", bug ? "BUG" : "fatal", msg);
+	pass_on_fatal();
 	if (bug)
 		abort();
 	exit(128);
@@ -149,6 +176,7 @@ static int filter_output(const struct cli *cli, const struct stsify_file *f, enu
 {
 	int failed;
 
+	pass_buf = NULL;	/* stdout is no longer untouched */
 	if (end != READ_ALL)
 		failed = pass_rest(cli, f->in, f->inlen, rep);
 	else
@@ -193,6 +221,11 @@ static int run_filter(struct cli *cli)
 	}
 	if (cli->mode == MODE_DIFF && end == READ_ALL && krm_is_resource_list(buf, len))
 		return run_krm_function(cli, buf, len, mapped);
+	if (cli->mode != MODE_CHECK) {
+		pass_buf = buf;
+		pass_len = len;
+		pass_rest_of_stdin = end != READ_ALL;
+	}
 	/* the result goes out from the input and the changed documents (a
 	 * NUL byte: the parse error says where, the input goes out as it is) */
 	f.no_out = true;

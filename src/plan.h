@@ -55,7 +55,7 @@ struct planner *plan_begin(struct plan *p, const struct stsify_options *opt, con
 			   const struct rindex *ri, const struct plan_input *in, size_t nin,
 			   struct report *rep);
 void plan_one(struct planner *pl, const struct resource *dep);
-/* plan_end() finishes what an interrupted run left (refs_heal()). */
+/* plan_end() also finishes what an interrupted run left (refs.h). */
 void plan_end(struct planner *pl);
 /*
  * Before plan_one(): ri lacks some of the input's Deployments (stream.c

@@ -143,6 +143,8 @@ WRAP_OPEN(open64)
 WRAP_OPENAT(openat)
 WRAP_OPENAT(openat64)
 
+static int stdin_done;	/* STSIFY_FAULT_OOM, below */
+
 /* STSIFY_FAULT_SIGNAL: die of the signal at the first call of call. */
 static void maybe_signal(const char *call, int fd)
 {
@@ -168,9 +170,15 @@ static void maybe_signal(const char *call, int fd)
 ssize_t read(int fd, void *buf, size_t n)
 {
 	typedef ssize_t (*fn)(int, void *, size_t);
+	ssize_t got;
 	REAL("read", fn);
 
-	return failed("read", NULL, fd) ? -1 : real_(fd, buf, n);
+	if (failed("read", NULL, fd))
+		return -1;
+	got = real_(fd, buf, n);
+	if (fd == 0 && got == 0)
+		stdin_done = 1;
+	return got;
 }
 
 ssize_t write(int fd, const void *buf, size_t n)
@@ -263,4 +271,53 @@ void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
 	if (fd == 0 && p != (void *)-1 && getenv("STSIFY_FAULT_SHRINK") && ftruncate(0, 1))
 		perror("faults.so: ftruncate");
 	return p;
+}
+
+/*
+ * STSIFY_FAULT_OOM=1: once standard input reached its end (a read() of
+ * descriptor 0 returned 0), every allocation of 4 KiB or more fails, as
+ * when memory runs out while the input is processed.
+ */
+extern void *__libc_malloc(size_t);
+extern void *__libc_calloc(size_t, size_t);
+extern void *__libc_realloc(void *, size_t);
+
+static int oom(size_t n)
+{
+	static int on = -1;
+
+	if (on < 0)
+		on = getenv("STSIFY_FAULT_OOM") != NULL;
+	return on && stdin_done && n >= 4096;
+}
+
+void *malloc(size_t n)
+{
+	if (oom(n)) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	return __libc_malloc(n);
+}
+
+void *calloc(size_t m, size_t n)
+{
+	if (n && m > (size_t)-1 / n) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	if (oom(m * n)) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	return __libc_calloc(m, n);
+}
+
+void *realloc(void *p, size_t n)
+{
+	if (oom(n)) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	return __libc_realloc(p, n);
 }

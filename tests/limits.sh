@@ -414,6 +414,22 @@ grep -q '^kind: StatefulSet' db.yaml && cmp -s linked.yaml db.orig && ok ||
 rm -f linked.yaml appended same renamed
 cp db.orig db.yaml
 
+# --- out of memory in filter mode: the input still goes to stdout ---------
+
+# (through a pipe: faults.so fails allocations once stdin's end is read)
+cat db.orig | STSIFY_FAULT_OOM=1 LD_PRELOAD=$FAULTS \
+	ASAN_OPTIONS=${ASAN_OPTIONS:-}${ASAN_OPTIONS:+:}verify_asan_link_order=0 \
+	timeout -k 2 20 "$S" >out 2>err
+rc=$?
+case $S in
+*asan* | *valgrind*) ok ;;	# the sanitizer's allocator is not the one faults.so fails
+*)
+	expect "out of memory in filter mode" 128
+	says "out of memory in filter mode" '^stsify: fatal: out of memory'
+	cmp -s out db.orig && ok || bad "out of memory in filter mode: stdout is not the input"
+	;;
+esac
+
 # --- interrupted -w: a signal while the temporary file exists ------------
 
 # SIGINT, SIGTERM, SIGHUP and SIGPIPE remove it and the status says which
