@@ -111,20 +111,6 @@ struct plan {
 	/* the option debug_verify: verify.c and rewrite.c say on stderr
 	 * what differs (for bug reports) */
 	bool debug_verify;
-	/*
-	 * The StatefulSets whose Deployment is gone: no Deployment of their
-	 * namespace and name is in the input (outside strategic-merge patch
-	 * files).  What an earlier stsify -w converted: the references that
-	 * still name the Deployment follow the StatefulSet (refs.h), and
-	 * text that names it is reported (stale.h).
-	 */
-	const struct resource **gone;
-	size_t ngone, agone;
-	/* plan_partial(): the input's Deployments are not all in the index */
-	bool partial;
-	/* with partial: whether a Deployment is gone could not be told, and
-	 * something names it (parse the whole input to know) */
-	bool unsure;
 };
 
 struct plan_input {
