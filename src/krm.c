@@ -26,6 +26,7 @@
 #include "split.h"
 #include "util.h"
 #include "verify.h"
+#include "workload.h"
 #include "writeout.h"
 #include "ytree.h"
 
@@ -357,9 +358,11 @@ static struct val *resource_ref(const struct ynode *item, const struct rindex *o
 	const char *name = str_or_empty(ynode_path(item, "metadata", "name", NULL));
 	const char *ns = str_or_empty(ynode_path(item, "metadata", "namespace", NULL));
 	const struct resource *now = rindex_find(out_ri, kind, ns, name);
+	const struct workload *w = workload_named(kind);
 	struct val *ref;
 
-	if (!now && !strcmp(kind, "Deployment"))
+	/* a converted workload is a StatefulSet of the same name now */
+	if (!now && w && w->action == WORKLOAD_CONVERT)
 		now = rindex_find(out_ri, "StatefulSet", ns, name);
 	if (now) {
 		api = now->api;

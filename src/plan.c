@@ -19,6 +19,7 @@
 #include "rules.h"
 #include "source.h"
 #include "util.h"
+#include "workload.h"
 #include "ytree.h"
 
 /* A patch target of a kustomization: document doc of input in, the
@@ -1322,6 +1323,7 @@ struct stale_part {
 struct stale_scan {
 	const struct pctx *c;
 	const struct hidx *names;
+	unsigned kinds;		/* the kinds converted (rules_next_reference()) */
 	struct stale_part *part;
 };
 
@@ -1331,14 +1333,16 @@ static void scan_part(void *arg, size_t k, unsigned w)
 	struct stale_part *pt = &sc->part[k];
 	const struct dplan *d = sc->c->p->d;
 	size_t at = pt->start, name, len;
+	const struct workload *wl;
 
 	(void)w;
-	while ((at = rules_next_reference(sc->c->ru, pt->src->buf, pt->end, at, &name, &len)) != NOPOS) {
+	while ((at = rules_next_reference(sc->c->ru, pt->src->buf, pt->end, at, sc->kinds, &name, &len, &wl)) !=
+	       NOPOS) {
 		char *s = xstrndup(pt->src->buf + name, len);
 
 		for (size_t i = hidx_first(sc->names, hash_str(HASH_INIT, s)); i != HIDX_NONE;
 		     i = hidx_next(sc->names, i)) {
-			if (strcmp(d[i].dep->name, s))
+			if (strcmp(d[i].dep->name, s) || workload_named(d[i].dep->kind) != wl)
 				continue;
 			ALLOC_GROW(pt->ref, pt->nref + 1, pt->aref);
 			pt->ref[pt->nref].at = at;
@@ -1354,13 +1358,15 @@ static void find_stale(struct pctx *c, unsigned jobs)
 {
 	enum { PART = 4 << 20 };	/* a large input is cut in parts of about this */
 	struct hidx names = HIDX_INIT;
-	struct stale_scan sc = { c, &names, NULL };
+	struct stale_scan sc = { c, &names, 0, NULL };
 	size_t npart = 0, apart = 0;
 
 	if (!c->p->nd)
 		return;
-	for (size_t k = 0; k < c->p->nd; k++)
+	for (size_t k = 0; k < c->p->nd; k++) {
 		hidx_add(&names, hash_str(HASH_INIT, c->p->d[k].dep->name), k);
+		sc.kinds |= 1u << workload_index(workload_named(c->p->d[k].dep->kind));
+	}
 	for (size_t i = 0; i < c->nin; i++) {
 		const struct source *src = c->in[i].src;
 
@@ -1381,10 +1387,10 @@ static void find_stale(struct pctx *c, unsigned jobs)
 		for (size_t j = 0; j < pt->nref; j++) {
 			const struct resource *dep = c->p->d[pt->ref[j].dep].dep;
 			struct finding *f = report_add(c->rep, pt->src, pt->ref[j].at, SEV_WARNING, "stale-reference",
-						       "this still names Deployment \"%s\", which becomes a StatefulSet: change it by hand",
-						       dep->name);
+						       "this still names %s \"%s\", which becomes a StatefulSet: change it by hand",
+						       dep->kind, dep->name);
 
-			finding_set_resource(f, "Deployment", dep->ns[0] ? dep->ns : NULL, dep->name);
+			finding_set_resource(f, dep->kind, dep->ns[0] ? dep->ns : NULL, dep->name);
 			f->owner = pt->ref[j].dep + 1;
 		}
 		free(pt->ref);

@@ -102,7 +102,7 @@ void run_lower_failed(struct plan *p, size_t dep, const char *code, const char *
 {
 	const struct resource *d = p->d[dep].dep;
 
-	report_add(rep, src, d->node->start, SEV_WARNING, code, "Deployment \"%s\" is left as it is: %s",
+	report_add(rep, src, d->node->start, SEV_WARNING, code, "%s \"%s\" is left as it is: %s", d->kind,
 		   d->name, why);
 	run_abandon(p, dep, code, rep);
 }
@@ -111,8 +111,8 @@ void run_apply_failed(struct plan *p, size_t dep, size_t off, const struct sourc
 		      struct report *rep)
 {
 	report_add(rep, src, off, SEV_ERROR, "internal",
-		   "overlapping edits (a bug in stsify; please report it): Deployment \"%s\" is left as it is",
-		   p->d[dep].dep->name);
+		   "overlapping edits (a bug in stsify; please report it): %s \"%s\" is left as it is",
+		   p->d[dep].dep->kind, p->d[dep].dep->name);
 	run_abandon(p, dep, "internal", rep);
 }
 
@@ -132,7 +132,7 @@ void run_verify_failed(const struct source *src, const char *why, const char *te
 static bool kustomization_path(const char *path);
 
 /* Can no document of the input matter to the planner (split.h)?  With
- * every_deployment, a Deployment without a claim matters too (the report
+ * every_deployment, a workload without a claim matters too (the report
  * gets a decision for it). */
 static bool cannot_matter(const struct stsify_file *f, bool every_deployment)
 {
@@ -142,7 +142,7 @@ static bool cannot_matter(const struct stsify_file *f, bool every_deployment)
 	if (kustomization_path(f->path) || split_stream(&sp, f->in, f->inlen))
 		return false;
 	for (size_t k = 0; k < sp.n && none; k++)
-		none = sp.c[k].cls == CHUNK_SKIP && !(every_deployment && sp.c[k].deployment);
+		none = sp.c[k].cls == CHUNK_SKIP && !(every_deployment && sp.c[k].workload);
 	split_release(&sp);
 	return none;
 }
@@ -500,6 +500,7 @@ void run_summarize(const struct plan *p, const struct plan_input *in, bool all, 
 		memset(s, 0, sizeof(*s));
 		s->path = xstrdup(src->path);
 		source_linecol(src, r->node->start, &s->line, &s->col);
+		s->kind = xstrdup(r->kind);
 		s->ns = xstrdup(r->ns);
 		s->name = xstrdup(r->name);
 		s->converted = dc->converted;
