@@ -29,7 +29,7 @@ static void fail(const char *what, const struct report *rep)
 {
 	fprintf(stderr, "fuzz_rewrite: %s\n", what);
 	for (size_t i = 0; rep && i < rep->n; i++)
-		fprintf(stderr, "  finding: %s: %s\n", rep->f[i].code, rep->f[i].msg);
+		fprintf(stderr, "  finding: %s: %s\n", code_name(rep->f[i].code), rep->f[i].msg);
 	abort();
 }
 
@@ -45,7 +45,7 @@ static int bug_finding(const struct report *rep)
 	if (lenient)
 		return 0;
 	for (size_t i = 0; i < rep->n; i++)
-		if (!strcmp(rep->f[i].code, "internal") || !strcmp(rep->f[i].code, "verify-failed"))
+		if (rep->f[i].code == CODE_INTERNAL || rep->f[i].code == CODE_VERIFY_FAILED)
 			return 1;
 	return 0;
 }

@@ -99,7 +99,7 @@ static size_t internal_errors(const struct report *rep)
 	size_t n = 0;
 
 	for (size_t i = 0; i < rep->n; i++)
-		n += !strcmp(rep->f[i].code, "internal");
+		n += (rep->f[i].code == CODE_INTERNAL);
 	return n;
 }
 
@@ -118,7 +118,7 @@ static int run_filter(struct cli *cli)
 		return STSIFY_EXIT_USAGE;
 	}
 	if (read_stdin(&buf, &len, &mapped)) {
-		report_add_at(&rep, "<stdin>", 0, 0, SEV_ERROR, "read-error", "cannot read: %s",
+		report_add_at(&rep, "<stdin>", 0, 0, CODE_READ_ERROR, "cannot read: %s",
 			      strerror(errno));
 		return finish(cli, &rep, STSIFY_EXIT_INPUT, NULL, 0, true);
 	}
@@ -240,7 +240,7 @@ static int run_files(struct cli *cli)
 		for (size_t i = 0; i < pl.n; i++) {
 			progress(cli, i + 1, pl.n);
 			if (rd.err[i]) {
-				report_add_at(&rep, pl.e[i].path, 0, 0, SEV_ERROR, "read-error",
+				report_add_at(&rep, pl.e[i].path, 0, 0, CODE_READ_ERROR,
 					      "cannot read: %s", strerror(rd.err[i]));
 				bad++;
 				continue;
@@ -281,7 +281,7 @@ static int run_files(struct cli *cli)
 		} else if (cli->mode == MODE_LIST && printing) {
 			printf("%s\n", f->path);
 		} else if (cli->mode == MODE_WRITE && write_atomic(f->path, f->out, f->outlen)) {
-			report_add_at(&rep, f->path, 0, 0, SEV_ERROR, "write-error",
+			report_add_at(&rep, f->path, 0, 0, CODE_WRITE_ERROR,
 				      "cannot write (the file is unchanged): %s", strerror(errno));
 			failed++;
 		}
@@ -289,7 +289,7 @@ static int run_files(struct cli *cli)
 	if (cli->migration_plan)
 		failed += (size_t)migrate_write(cli->migration_plan, &rep, cli->copy_image);
 	if (cli->verbose)
-		report_add_at(&rep, "stsify", 0, 0, SEV_INFO, "summary",
+		report_add_at(&rep, "stsify", 0, 0, CODE_SUMMARY,
 			      "%zu files read, %zu %s, %zu could not be processed", n, changed,
 			      cli->mode == MODE_WRITE ? "rewritten" : "would change", failed + (size_t)bad);
 	failed += internal_errors(&rep);

@@ -9,50 +9,6 @@
 #include "report.h"
 #include "util.h"
 
-static const struct {
-	const char *code, *text;
-} codes[] = {
-	{ "access-mode", "a template's access mode differs from the claim's (ReadWriteMany)" },
-	{ "annotation", "an stsify.dev annotation decided" },
-	{ "api-version", "the apiVersion becomes apps/v1" },
-	{ "claim-binding", "volumeName or selector of a claim dropped from its template" },
-	{ "claim-not-found", "the claim is not in the input: the template uses defaults" },
-	{ "data-migration", "the old claim's data must be copied to the new claim of pod 0" },
-	{ "dropped-field", "a Deployment-only field is dropped" },
-	{ "helm-template", "a Helm template is skipped" },
-	{ "internal", "a bug in stsify: the Deployment is left as it is" },
-	{ "no-selector", "neither a selector nor pod labels: left as it is" },
-	{ "parse-error", "the file is not valid YAML: left untouched" },
-	{ "paused", "a paused Deployment becomes a StatefulSet, which cannot be paused" },
-	{ "read-error", "the file cannot be read" },
-	{ "reference", "a reference now names the StatefulSet" },
-	{ "selector-synthesized", "the selector is made from the pod template's labels" },
-	{ "service-added", "a headless Service is added" },
-	{ "service-not-added", "no Service could be added: add one by hand" },
-	{ "service-reused", "an existing headless Service becomes the serviceName" },
-	{ "service-selector", "the new Service selects the pod template's labels" },
-	{ "shared-pvc", "a writable claim is shared by several replicas" },
-	{ "shared-rwx", "a ReadWriteMany claim is shared: reported, not converted" },
-	{ "single-replica-pvc", "one replica on a claim: reported, not converted" },
-	{ "stale-reference", "text that still names the Deployment and cannot be rewritten" },
-	{ "stateful-deployment", "a stateful image (or --all) on a claim: converted" },
-	{ "summary", "what the run did (-v)" },
-	{ "unsupported-alias", "anchors, aliases or merge keys prevent a safe edit" },
-	{ "unsupported-layout", "the text cannot be edited safely" },
-	{ "update-strategy", "strategy Recreate becomes updateStrategy RollingUpdate" },
-	{ "usage", "an invalid option value" },
-	{ "verify-failed", "the rewrite did not verify: the file is left untouched" },
-	{ "write-error", "the file cannot be written: it is left untouched" },
-};
-
-const char *finding_description(const char *code)
-{
-	for (size_t i = 0; i < ARRAY_SIZE(codes); i++)
-		if (!strcmp(codes[i].code, code))
-			return codes[i].text;
-	return NULL;
-}
-
 static const char *const status_names[] = { "unchanged", "changed", "failed", "skipped" };
 
 static json_t *str_or_null(const char *s)
@@ -68,7 +24,7 @@ static json_t *finding_json(const struct finding *f)
 	json_object_set_new(o, "line", f->line ? json_integer(f->line) : json_null());
 	json_object_set_new(o, "column", f->col ? json_integer(f->col) : json_null());
 	json_object_set_new(o, "severity", json_string(severity_name(f->sev)));
-	json_object_set_new(o, "code", json_string(f->code));
+	json_object_set_new(o, "code", json_string(code_name(f->code)));
 	json_object_set_new(o, "message", json_string(f->msg));
 	if (f->kind) {
 		json_t *r = json_object();
@@ -94,7 +50,7 @@ static json_t *deployment_json(const struct dep_summary *d)
 	json_object_set_new(o, "namespace", str_or_null(d->ns));
 	json_object_set_new(o, "name", json_string(d->name));
 	json_object_set_new(o, "converted", json_boolean(d->converted));
-	json_object_set_new(o, "reason", json_string(d->reason));
+	json_object_set_new(o, "reason", json_string(code_name(d->reason)));
 	if (d->converted) {
 		json_t *svc = json_object();
 
@@ -196,16 +152,14 @@ int format_sarif(FILE *fp, const struct report *rep)
 		json_t *rule, *sd, *cfg;
 
 		for (size_t j = 0; j < i && !seen; j++)
-			seen = !strcmp(v[j]->code, v[i]->code);
+			seen = v[j]->code == v[i]->code;
 		if (seen)
 			continue;
 		rule = json_object();
 		sd = json_object();
 		cfg = json_object();
-		json_object_set_new(rule, "id", json_string(v[i]->code));
-		json_object_set_new(sd, "text", json_string(finding_description(v[i]->code)
-							     ? finding_description(v[i]->code)
-							     : v[i]->code));
+		json_object_set_new(rule, "id", json_string(code_name(v[i]->code)));
+		json_object_set_new(sd, "text", json_string(code_description(v[i]->code)));
 		json_object_set_new(rule, "shortDescription", sd);
 		json_object_set_new(cfg, "level", json_string(sarif_level(v[i]->sev)));
 		json_object_set_new(rule, "defaultConfiguration", cfg);
@@ -216,7 +170,7 @@ int format_sarif(FILE *fp, const struct report *rep)
 		json_t *r = json_object(), *msg = json_object(), *locs = json_array();
 		json_t *loc = json_object(), *phys = json_object(), *art = json_object();
 
-		json_object_set_new(r, "ruleId", json_string(f->code));
+		json_object_set_new(r, "ruleId", json_string(code_name(f->code)));
 		json_object_set_new(r, "level", json_string(sarif_level(f->sev)));
 		json_object_set_new(msg, "text", json_string(f->msg));
 		json_object_set_new(r, "message", msg);

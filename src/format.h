@@ -15,9 +15,6 @@
 
 struct report;
 
-/* A one-line description of a finding code, or NULL for an unknown code. */
-const char *finding_description(const char *code);
-
 int format_json(FILE *fp, const struct report *rep, const struct stsify_file *files, size_t n,
 		int exit_code);
 int format_sarif(FILE *fp, const struct report *rep);

@@ -67,7 +67,7 @@ static struct finding *config_error(struct report *rep, const struct source *src
 	va_list ap;
 
 	va_start(ap, fmt);
-	f = report_vadd(rep, src, at ? at->start : NOPOS, SEV_ERROR, "config", fmt, ap);
+	f = report_vadd(rep, src, at ? at->start : NOPOS, CODE_CONFIG, fmt, ap);
 	va_end(ap);
 	return f;
 }
@@ -228,7 +228,7 @@ int krm_config(struct stsify_options *opt, const struct source *src, const struc
 static bool has_internal_error(const struct report *rep)
 {
 	for (size_t i = 0; i < rep->n; i++)
-		if (!strcmp(rep->f[i].code, "internal"))
+		if ((rep->f[i].code == CODE_INTERNAL))
 			return true;
 	return false;
 }
@@ -263,20 +263,19 @@ int krm_plugin_main(int argc, char **argv)
 		return STSIFY_EXIT_USAGE;
 	}
 	if (read_file(argv[1], &cbuf, &clen)) {
-		report_add_at(&rep, argv[1], 0, 0, SEV_ERROR, "read-error", "cannot read: %s", strerror(errno));
+		report_add_at(&rep, argv[1], 0, 0, CODE_READ_ERROR, "cannot read: %s", strerror(errno));
 		return plugin_finish(&rep, STSIFY_EXIT_USAGE);
 	}
 	source_init_take(&src, argv[1], cbuf, clen);
 	if (ystream_parse(&ys, src.buf, src.len)) {
 		if (ys.err_off != NOPOS)
-			report_add(&rep, &src, ys.err_off, SEV_ERROR, "parse-error", "%s",
+			report_add(&rep, &src, ys.err_off, CODE_PARSE_ERROR, "%s",
 				   ys.err_msg ? ys.err_msg : "invalid YAML");
 		else
-			report_add_at(&rep, src.path, (unsigned)ys.err_line, (unsigned)ys.err_col, SEV_ERROR,
-				      "parse-error", "%s", ys.err_msg ? ys.err_msg : "invalid YAML");
+			report_add_at(&rep, src.path, (unsigned)ys.err_line, (unsigned)ys.err_col, CODE_PARSE_ERROR, "%s", ys.err_msg ? ys.err_msg : "invalid YAML");
 		code = STSIFY_EXIT_USAGE;
 	} else if (ys.ndoc != 1 || !ynode_is(ynode_get(ys.doc[0].root, "kind"), "StatefulSetMigration")) {
-		report_add(&rep, &src, NOPOS, SEV_ERROR, "config",
+		report_add(&rep, &src, NOPOS, CODE_CONFIG,
 			   "the configuration must be one StatefulSetMigration (%s)", KRM_API);
 		code = STSIFY_EXIT_USAGE;
 	} else if (krm_config(&opt, &src, ys.doc[0].root, &rep)) {
@@ -285,7 +284,7 @@ int krm_plugin_main(int argc, char **argv)
 	if (code)
 		goto out;
 	if (read_file("-", &buf, &len)) {
-		report_add_at(&rep, "<stdin>", 0, 0, SEV_ERROR, "read-error", "cannot read: %s", strerror(errno));
+		report_add_at(&rep, "<stdin>", 0, 0, CODE_READ_ERROR, "cannot read: %s", strerror(errno));
 		code = STSIFY_EXIT_INPUT;
 		goto out;
 	}
@@ -384,7 +383,7 @@ static struct val *result_of(const struct finding *f, const struct source *src,
 {
 	struct val *r = val_map(), *ref;
 	const struct ynode *item = NULL;
-	char *msg = xasprintf("%s [%s]", f->msg, f->code);
+	char *msg = xasprintf("%s [%s]", f->msg, code_name(f->code));
 	size_t ls = f->line && !strcmp(f->path, src->path) ? source_line_offset(src, f->line) : (size_t)-1;
 
 	if (ls != (size_t)-1)
@@ -425,7 +424,7 @@ int krm_add_results(const struct source *src, const struct ystream *ys, const ch
 	struct val *results;
 	struct op *o;
 	size_t bad_dep;
-	const char *code;
+	enum code code;
 	int ret = -1;
 
 	*why = NULL;
@@ -494,7 +493,7 @@ int krm_function(const struct stsify_options *base, const char *buf, size_t len,
 
 	source_init_take(&src, "<stdin>", xstrndup(buf, len), len);
 	if (ystream_parse(&ys, src.buf, src.len) || !(root = resource_list(&ys))) {
-		report_add(rep, &src, ys.err_off, SEV_ERROR, "parse-error", "not a ResourceList");
+		report_add(rep, &src, ys.err_off, CODE_PARSE_ERROR, "not a ResourceList");
 		strbuf_add(out, buf, len);
 		code = STSIFY_EXIT_INPUT;
 		goto out;
@@ -514,7 +513,7 @@ int krm_function(const struct stsify_options *base, const char *buf, size_t len,
 	if (!rep->n) {
 		strbuf_add(out, text, textlen);
 	} else if (krm_add_results(&src, &ys, text, textlen, rep, out, &why)) {
-		report_add(rep, &src, NOPOS, SEV_ERROR, "internal",
+		report_add(rep, &src, NOPOS, CODE_INTERNAL,
 			   "cannot add the results to the ResourceList (%s): a bug in stsify, please report it", why);
 		free(why);
 		strbuf_reset(out);

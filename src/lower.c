@@ -25,7 +25,7 @@ struct lctx {
 	struct style *st;	/* per document, detected on first use */
 	bool *st_done;
 	size_t bad_dep;
-	const char *code;
+	enum code code;
 	char *why;
 };
 
@@ -40,7 +40,7 @@ static int fail(struct lctx *l, size_t dep, const char *fmt, ...)
 	strbuf_vaddf(&sb, fmt, ap);
 	va_end(ap);
 	l->bad_dep = dep;
-	l->code = "unsupported-layout";
+	l->code = CODE_UNSUPPORTED_LAYOUT;
 	l->why = strbuf_detach(&sb, NULL);
 	return -1;
 }
@@ -121,7 +121,7 @@ static int check_anchors(struct lctx *l)
 			if ((h = anchor_hit(doc->root, e->start, e->end))) {
 				fail(l, e->dep, "an edit would change anchored node at byte %zu and every alias of it",
 				     (size_t)h->prop);
-				l->code = "unsupported-alias";
+				l->code = CODE_UNSUPPORTED_ALIAS;
 				ret = -1;
 				break;
 			}
@@ -474,7 +474,7 @@ static void lower_add_doc(struct lctx *l, const struct op *o)
 }
 
 int lower_input(const struct plan *p, size_t in, const struct source *src,
-		const struct ystream *ys, struct edits *ed, size_t *bad_dep, const char **code,
+		const struct ystream *ys, struct edits *ed, size_t *bad_dep, enum code *code,
 		char **why)
 {
 	size_t *ops = xcalloc(p->nop ? p->nop : 1, sizeof(*ops)), nops = 0;
@@ -489,7 +489,7 @@ int lower_input(const struct plan *p, size_t in, const struct source *src,
 }
 
 int lower_ops(const struct plan *p, size_t in, const size_t *ops, size_t nop, const struct source *src,
-	      const struct ystream *ys, struct edits *ed, size_t *bad_dep, const char **code,
+	      const struct ystream *ys, struct edits *ed, size_t *bad_dep, enum code *code,
 	      char **why)
 {
 	struct lctx l = { .p = p, .in = in, .ops = ops, .nops = nop, .src = src, .ys = ys, .ed = ed };

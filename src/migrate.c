@@ -126,7 +126,7 @@ static int put(struct report *rep, const char *dir, const char *name, const stru
 	int bad = !fp || write_all(fp, sb->buf, sb->len) || fclose(fp);
 
 	if (bad)
-		report_add_at(rep, path, 0, 0, SEV_ERROR, "write-error", "cannot write the migration plan: %s",
+		report_add_at(rep, path, 0, 0, CODE_WRITE_ERROR, "cannot write the migration plan: %s",
 			      strerror(errno));
 	free(path);
 	return bad;
@@ -138,7 +138,7 @@ int migrate_write(const char *dir, struct report *rep, const char *image)
 	int bad = 0, steps = 0;
 
 	if (mkdir(dir, 0777) && errno != EEXIST) {
-		report_add_at(rep, dir, 0, 0, SEV_ERROR, "write-error", "cannot create the migration plan folder: %s",
+		report_add_at(rep, dir, 0, 0, CODE_WRITE_ERROR, "cannot create the migration plan folder: %s",
 			      strerror(errno));
 		return 1;
 	}

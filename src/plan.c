@@ -72,17 +72,17 @@ static const char *const deployment_apis[] = {
 };
 
 static struct finding *note(struct pctx *c, const struct resource *r, const struct ynode *at,
-			    enum severity sev, const char *code, const char *fmt, ...)
-	ATTR_PRINTF(6, 7);
+			    enum code code, const char *fmt, ...)
+	ATTR_PRINTF(5, 6);
 
 static struct finding *note(struct pctx *c, const struct resource *r, const struct ynode *at,
-			    enum severity sev, const char *code, const char *fmt, ...)
+			    enum code code, const char *fmt, ...)
 {
 	struct finding *f;
 	va_list ap;
 
 	va_start(ap, fmt);
-	f = report_vadd(c->rep, c->in[r->in].src, at ? at->start : r->node->start, sev, code, fmt, ap);
+	f = report_vadd(c->rep, c->in[r->in].src, at ? at->start : r->node->start, code, fmt, ap);
 	va_end(ap);
 	finding_set_resource(f, r->kind, r->ns[0] ? r->ns : NULL, r->name);
 	f->owner = c->owner;
@@ -251,7 +251,7 @@ static bool aliases_read(struct pctx *c, const struct resource *dep, const struc
 	const struct ynode *a = alias_read(spec, false);
 
 	if (a) {
-		note(c, dep, a, SEV_WARNING, "unsupported-alias",
+		note(c, dep, a, CODE_UNSUPPORTED_ALIAS,
 		     "Deployment \"%s\" reads a value through an alias: left as it is, convert it by hand",
 		     dep->name);
 		return true;
@@ -262,7 +262,7 @@ static bool aliases_read(struct pctx *c, const struct resource *dep, const struc
 		if (!(a = alias_read(pspec, false)) && has_alias(pspec, false))
 			a = pspec;
 		if (a) {
-			note(c, cu[i].pvc, a, SEV_WARNING, "unsupported-alias",
+			note(c, cu[i].pvc, a, CODE_UNSUPPORTED_ALIAS,
 			     "claim \"%s\" uses an alias or a merge key (<<) in its spec: Deployment \"%s\" is left as it is, convert it by hand",
 			     cu[i].claim->text, dep->name);
 			return true;
@@ -598,7 +598,7 @@ static char *plan_service(struct pctx *c, const struct resource *dep, const stru
 		    !ynode_is(ynode_path(r->node, "spec", "clusterIP", NULL), "None") ||
 		    !selects(ynode_path(r->node, "spec", "selector", NULL), tlabels))
 			continue;
-		note(c, dep, ynode_get(dep->node, "kind"), SEV_INFO, "service-reused",
+		note(c, dep, ynode_get(dep->node, "kind"), CODE_SERVICE_REUSED,
 		     "headless Service \"%s\" selects the pods of \"%s\": it becomes the serviceName",
 		     r->name, dep->name);
 		return xstrdup(r->name);
@@ -613,7 +613,7 @@ static char *plan_service(struct pctx *c, const struct resource *dep, const stru
 	if (!match || match->kind != YNODE_MAP || !match->nkid) {
 		match = tlabels;
 		if (sel)
-			note(c, dep, sel, SEV_WARNING, "service-selector",
+			note(c, dep, sel, CODE_SERVICE_SELECTOR,
 			     "selector of \"%s\" has no matchLabels: Service \"%s\" selects the pod template's labels",
 			     dep->name, name.buf);
 	}
@@ -641,7 +641,7 @@ static char *plan_service(struct pctx *c, const struct resource *dep, const stru
 		o->after = dep->list_item;
 		o->val = svc;
 	} else if (dep->node->style == YSTYLE_FLOW) {
-		note(c, dep, ynode_get(dep->node, "kind"), SEV_WARNING, "service-not-added",
+		note(c, dep, ynode_get(dep->node, "kind"), CODE_SERVICE_NOT_ADDED,
 		     "add a headless Service \"%s\" for StatefulSet \"%s\": stsify does not add documents to a JSON file",
 		     name.buf, dep->name);
 		val_free(svc);
@@ -650,7 +650,7 @@ static char *plan_service(struct pctx *c, const struct resource *dep, const stru
 		add_op(c, OP_ADD_DOC, dep, NULL)->val = svc;
 	}
 	c->p->d[c->dep].service_added = true;
-	note(c, dep, ynode_get(dep->node, "kind"), SEV_INFO, "service-added",
+	note(c, dep, ynode_get(dep->node, "kind"), CODE_SERVICE_ADDED,
 	     "headless Service \"%s\" added for StatefulSet \"%s\"", name.buf, dep->name);
 	return strbuf_detach(&name, NULL);
 }
@@ -699,7 +699,7 @@ static struct val *claim_template(struct pctx *c, const struct resource *dep,
 		else if (other)
 			strbuf_addf(&hint, " (a claim of that name is in namespace \"%s\"; the Deployment sets none)",
 				    other->ns);
-		note(c, dep, cu->claim, SEV_WARNING, "claim-not-found",
+		note(c, dep, cu->claim, CODE_CLAIM_NOT_FOUND,
 		     "claim \"%s\" is not in the input: template \"%s\" asks for %s%s%s%s",
 		     cu->claim->text, cu->volname, c->opt->storage_size,
 		     c->opt->storage_class ? " of class " : "",
@@ -713,7 +713,7 @@ static struct val *claim_template(struct pctx *c, const struct resource *dep,
 		for (size_t j = 0; j < ARRAY_SIZE(keep); j++)
 			kept |= ynode_is(k, keep[j]);
 		if (ynode_is(k, "volumeName") || ynode_is(k, "selector")) {
-			note(c, cu->pvc, k, SEV_WARNING, "claim-binding",
+			note(c, cu->pvc, k, CODE_CLAIM_BINDING,
 			     "%s of claim \"%s\" is dropped from template \"%s\": one volume cannot back every replica of \"%s\"%s",
 			     k->text, cu->claim->text, cu->volname, sts,
 			     ynode_is(ynode_get(pspec, "storageClassName"), "")
@@ -733,7 +733,7 @@ static struct val *claim_template(struct pctx *c, const struct resource *dep,
 				if (!m)
 					continue;
 				if (!strcmp(m, "ReadWriteMany") && !c->opt->keep_access_modes) {
-					note(c, cu->pvc, v->kid[j], SEV_INFO, "access-mode",
+					note(c, cu->pvc, v->kid[j], CODE_ACCESS_MODE,
 					     "template \"%s\" asks for ReadWriteOnce instead of ReadWriteMany: each replica of \"%s\" gets a volume of its own",
 					     cu->volname, sts);
 					m = "ReadWriteOnce";
@@ -767,7 +767,7 @@ static struct val *claim_template(struct pctx *c, const struct resource *dep,
 		val_set(req, "storage", val_str(c->opt->storage_size));
 	}
 	if (cu->rwx && c->opt->keep_access_modes)
-		note(c, cu->pvc ? cu->pvc : dep, cu->pvc ? rwx_item(cu->pvc) : cu->claim, SEV_INFO, "access-mode",
+		note(c, cu->pvc ? cu->pvc : dep, cu->pvc ? rwx_item(cu->pvc) : cu->claim, CODE_ACCESS_MODE,
 		     "template \"%s\" keeps ReadWriteMany, but each replica of \"%s\" still gets a volume of its own",
 		     cu->volname, sts);
 	return t;
@@ -794,7 +794,7 @@ static void retarget(struct pctx *c, const struct resource *dep)
 		    !(ynode_is(kind, "Deployment") || (keda && !kind)))
 			continue;
 		if (ref->kind != YNODE_MAP || has_alias(ref, true)) {
-			note(c, r, ref, SEV_WARNING, "unsupported-alias",
+			note(c, r, ref, CODE_UNSUPPORTED_ALIAS,
 			     "cannot retarget %s \"%s\" to StatefulSet \"%s\": change its target by hand",
 			     r->kind, r->name, dep->name);
 			continue;
@@ -814,7 +814,7 @@ static void retarget(struct pctx *c, const struct resource *dep)
 		if (api && ynode_is_scalar(api) && !ynode_is(api, "apps/v1"))
 			set_scalar(c, r, api, "apps/v1");
 		add_ref(c, r, kind ? kind : ref);
-		note(c, r, kind ? kind : ref, SEV_INFO, "reference",
+		note(c, r, kind ? kind : ref, CODE_REFERENCE,
 		     "%s \"%s\" now targets StatefulSet \"%s\"", r->kind, r->name, dep->name);
 	}
 }
@@ -843,7 +843,7 @@ static void retarget_patch(struct pctx *c, const struct resource *dep, const str
 		return;
 	set_scalar(c, r, kind, "StatefulSet");
 	add_ref(c, r, kind);
-	note(c, r, kind, SEV_INFO, "reference", "%s target of %s now names StatefulSet \"%s\"",
+	note(c, r, kind, CODE_REFERENCE, "%s target of %s now names StatefulSet \"%s\"",
 	     patch_lists[l], where, dep->name);
 }
 
@@ -889,7 +889,7 @@ static void drop(struct pctx *c, const struct resource *dep, const struct ynode 
 	if (!v)
 		return;
 	remove_node(c, dep, v, keep);
-	note(c, dep, ynode_key_of(v), SEV_INFO, "dropped-field", "%s dropped from StatefulSet \"%s\": %s",
+	note(c, dep, ynode_key_of(v), CODE_DROPPED_FIELD, "%s dropped from StatefulSet \"%s\": %s",
 	     key, dep->name, why);
 }
 
@@ -909,7 +909,7 @@ static void convert_strategy(struct pctx *c, const struct resource *r, const str
 		return;
 	if (ynode_is(type, "Recreate")) {
 		set_scalar(c, r, type, "RollingUpdate");
-		note(c, r, type, SEV_INFO, "update-strategy",
+		note(c, r, type, CODE_UPDATE_STRATEGY,
 		     "strategy Recreate becomes updateStrategy RollingUpdate: StatefulSets replace pods one at a time, highest ordinal first");
 		if (ru)
 			drop(c, r, strategy, "rollingUpdate", keep, "not allowed with Recreate");
@@ -945,7 +945,7 @@ static void convert_patches(struct pctx *c, const struct resource *dep)
 			drop(c, r, spec, "paused", keep, "StatefulSets cannot be paused");
 		}
 		add_ref(c, r, ynode_get(r->node, "kind"));
-		note(c, r, ynode_get(r->node, "kind"), SEV_INFO, "reference",
+		note(c, r, ynode_get(r->node, "kind"), CODE_REFERENCE,
 		     "strategic-merge patch %s now patches StatefulSet \"%s\"", c->in[r->in].src->path, dep->name);
 	}
 }
@@ -968,7 +968,7 @@ static void convert(struct pctx *c, const struct resource *dep, struct claim_use
 	set_scalar(c, dep, ynode_get(root, "kind"), "StatefulSet");
 	if (!ynode_is(ynode_get(root, "apiVersion"), "apps/v1")) {
 		set_scalar(c, dep, ynode_get(root, "apiVersion"), "apps/v1");
-		note(c, dep, ynode_get(root, "apiVersion"), SEV_INFO, "api-version",
+		note(c, dep, ynode_get(root, "apiVersion"), CODE_API_VERSION,
 		     "apiVersion %s becomes apps/v1", dep->api);
 	}
 
@@ -989,7 +989,7 @@ static void convert(struct pctx *c, const struct resource *dep, struct claim_use
 		o->after = replicas ? ynode_key_of(replicas) : NULL;
 		o->key = xstrdup("selector");
 		o->val = sel;
-		note(c, dep, ynode_key_of(ynode_path(tmpl, "metadata", "labels", NULL)), SEV_INFO, "selector-synthesized",
+		note(c, dep, ynode_key_of(ynode_path(tmpl, "metadata", "labels", NULL)), CODE_SELECTOR_SYNTHESIZED,
 		     "StatefulSet \"%s\" gets selector.matchLabels from the pod template's labels", dep->name);
 	}
 
@@ -998,7 +998,7 @@ static void convert(struct pctx *c, const struct resource *dep, struct claim_use
 
 	drop(c, dep, spec, "progressDeadlineSeconds", keep, "StatefulSets have no progress deadline");
 	if (truthy(ynode_get(spec, "paused")))
-		note(c, dep, ynode_key_of(ynode_get(spec, "paused")), SEV_WARNING, "paused",
+		note(c, dep, ynode_key_of(ynode_get(spec, "paused")), CODE_PAUSED,
 		     "Deployment \"%s\" is paused, but a StatefulSet cannot be: it starts pods as soon as it is applied",
 		     dep->name);
 	drop(c, dep, spec, "paused", keep, "StatefulSets cannot be paused");
@@ -1024,7 +1024,7 @@ static void convert(struct pctx *c, const struct resource *dep, struct claim_use
 		cp->spec = val_copy(val_get(t, "spec"));
 		note(c, cu[i].pvc ? cu[i].pvc : dep,
 		     cu[i].pvc ? ynode_path(cu[i].pvc->node, "metadata", "name", NULL) : cu[i].claim,
-		     SEV_WARNING, "data-migration",
+		     CODE_DATA_MIGRATION,
 		     "copy the data of claim \"%s\" to claim \"%s-%s-0\" before StatefulSet \"%s\" starts: pod 0 adopts an existing claim of that name, otherwise it gets a new empty one; keep this claim until then (deleting its manifest from a GitOps repository prunes the claim and its data)",
 		     cu[i].pvc ? cu[i].pvc->name : cu[i].claim->text, cu[i].volname, dep->name, dep->name);
 	}
@@ -1037,7 +1037,7 @@ static void convert(struct pctx *c, const struct resource *dep, struct claim_use
 	convert_patches(c, dep);
 }
 
-static void decide(struct pctx *c, const struct resource *dep, bool converted, const char *why)
+static void decide(struct pctx *c, const struct resource *dep, bool converted, enum code why)
 {
 	struct decision *d;
 
@@ -1062,7 +1062,7 @@ static void plan_deployment(struct pctx *c, const struct resource *dep)
 	long long replicas, max;
 	const char *img;
 	bool rwx = false, go = false;
-	const char *why = "no-writable-claim";
+	enum code why = CODE_NO_WRITABLE_CLAIM;
 	size_t first;
 	struct dplan *d;
 
@@ -1073,7 +1073,7 @@ static void plan_deployment(struct pctx *c, const struct resource *dep)
 	/* without a name there is no StatefulSet or Service name to give */
 	if (!api_ok || !dep->name[0] || !spec || spec->kind != YNODE_MAP || !podspec ||
 	    podspec->kind != YNODE_MAP) {
-		decide(c, dep, false, !api_ok ? "api-version" : !dep->name[0] ? "no-name" : "no-pod-template");
+		decide(c, dep, false, !api_ok ? CODE_API_VERSION : !dep->name[0] ? CODE_NO_NAME : CODE_NO_POD_TEMPLATE);
 		return;
 	}
 	ncu = writable_claims(c, dep, podspec, &cu);
@@ -1081,7 +1081,7 @@ static void plan_deployment(struct pctx *c, const struct resource *dep)
 		const struct ynode *a = alias_read(ynode_get(podspec, "volumes"), false);
 
 		if (a)
-			note(c, dep, a, SEV_WARNING, "unsupported-alias",
+			note(c, dep, a, CODE_UNSUPPORTED_ALIAS,
 			     "Deployment \"%s\" takes its volumes through an alias: not judged, check its claims by hand",
 			     dep->name);
 		goto out;
@@ -1094,54 +1094,54 @@ static void plan_deployment(struct pctx *c, const struct resource *dep)
 	img = stateful_image(c, podspec);
 
 	if (truthy(ynode_get(ann, "stsify.dev/skip"))) {
-		note(c, dep, ynode_key_of(ynode_get(ann, "stsify.dev/skip")), SEV_INFO, "annotation",
+		note(c, dep, ynode_key_of(ynode_get(ann, "stsify.dev/skip")), CODE_ANNOTATION,
 		     "Deployment \"%s\" is left alone: annotation stsify.dev/skip is \"true\"", dep->name);
-		why = "annotation";
+		why = CODE_ANNOTATION;
 		goto out;
 	}
 	if (truthy(ynode_get(ann, "stsify.dev/convert"))) {
-		note(c, dep, ynode_key_of(ynode_get(ann, "stsify.dev/convert")), SEV_INFO, "annotation",
+		note(c, dep, ynode_key_of(ynode_get(ann, "stsify.dev/convert")), CODE_ANNOTATION,
 		     "Deployment \"%s\" is converted: annotation stsify.dev/convert is \"true\"", dep->name);
-		why = "annotation";
+		why = CODE_ANNOTATION;
 		go = true;
 	} else if (!rules_selected(c->ru, dep->name)) {
-		why = "not-selected";
+		why = CODE_NOT_SELECTED;
 		goto out;
 	} else if (rwx && !img && !c->opt->all) {
-		note(c, dep, at, SEV_WARNING, "shared-rwx",
+		note(c, dep, at, CODE_SHARED_RWX,
 		     "claim \"%s\" is ReadWriteMany and shared by the replicas of Deployment \"%s\": left as it is (shared storage is often deliberate; convert it with --all or annotation stsify.dev/convert)",
 		     at->text, dep->name);
-		why = "shared-rwx";
+		why = CODE_SHARED_RWX;
 		goto out;
 	} else if (replicas > 1 || max > 1) {
-		why = "shared-pvc";
+		why = CODE_SHARED_PVC;
 		for (size_t i = 0; i < ncu; i++) {
 			if (replicas > 1)
-				note(c, dep, cu[i].claim, SEV_ERROR, "shared-pvc",
+				note(c, dep, cu[i].claim, CODE_SHARED_PVC,
 				     "claim \"%s\" is shared by %lld replicas of Deployment \"%s\"",
 				     cu[i].claim->text, replicas, dep->name);
 			else
-				note(c, dep, cu[i].claim, SEV_ERROR, "shared-pvc",
+				note(c, dep, cu[i].claim, CODE_SHARED_PVC,
 				     "claim \"%s\" is shared by up to %lld replicas of Deployment \"%s\" (%s \"%s\")",
 				     cu[i].claim->text, max, dep->name, scaler->kind, scaler->name);
 		}
 		go = true;
 	} else if (img || c->opt->all) {
-		why = "stateful-deployment";
+		why = CODE_STATEFUL_DEPLOYMENT;
 		if (img)
-			note(c, dep, at, SEV_WARNING, "stateful-deployment",
+			note(c, dep, at, CODE_STATEFUL_DEPLOYMENT,
 			     "Deployment \"%s\" runs stateful image \"%s\" on claim \"%s\": %s",
 			     dep->name, img, at->text,
 			     ynode_is(ynode_path(spec, "strategy", "type", NULL), "Recreate")
 				     ? "a StatefulSet gives it a stable identity and a claim of its own per replica"
 				     : "a rolling update starts the new pod before the old one stops, both on the same volume");
 		else
-			note(c, dep, at, SEV_WARNING, "stateful-deployment",
+			note(c, dep, at, CODE_STATEFUL_DEPLOYMENT,
 			     "Deployment \"%s\" writes to claim \"%s\" (--all)", dep->name, at->text);
 		go = true;
 	} else {
-		why = "single-replica-pvc";
-		note(c, dep, at, SEV_INFO, "single-replica-pvc",
+		why = CODE_SINGLE_REPLICA_PVC;
+		note(c, dep, at, CODE_SINGLE_REPLICA_PVC,
 		     "Deployment \"%s\" has one replica on claim \"%s\": left as it is (convert it with --all or annotation stsify.dev/convert)",
 		     dep->name, at->text);
 	}
@@ -1151,10 +1151,10 @@ static void plan_deployment(struct pctx *c, const struct resource *dep)
 	 * not what the object is.  (Anchors and aliases are checked against
 	 * the edits when lowering.) */
 	if (c->in[dep->in].ys->doc[dep->doc].has_alias && has_alias(dep->node, false)) {
-		note(c, dep, ynode_get(dep->node, "kind"), SEV_WARNING, "unsupported-alias",
+		note(c, dep, ynode_get(dep->node, "kind"), CODE_UNSUPPORTED_ALIAS,
 		     "Deployment \"%s\" uses merge keys (<<): left as it is, convert it by hand",
 		     dep->name);
-		why = "unsupported-alias";
+		why = CODE_UNSUPPORTED_ALIAS;
 		go = false;
 		goto out;
 	}
@@ -1162,10 +1162,10 @@ static void plan_deployment(struct pctx *c, const struct resource *dep)
 		goto out;
 	if (!ynode_get(spec, "selector") &&
 	    !ynode_count(ynode_path(spec, "template", "metadata", "labels", NULL))) {
-		note(c, dep, spec, SEV_WARNING, "no-selector",
+		note(c, dep, spec, CODE_NO_SELECTOR,
 		     "Deployment \"%s\" has neither a selector nor pod template labels: left as it is",
 		     dep->name);
-		why = "no-selector";
+		why = CODE_NO_SELECTOR;
 		go = false;
 		goto out;
 	}
@@ -1386,7 +1386,7 @@ static void find_stale(struct pctx *c, unsigned jobs)
 
 		for (size_t j = 0; j < pt->nref; j++) {
 			const struct resource *dep = c->p->d[pt->ref[j].dep].dep;
-			struct finding *f = report_add(c->rep, pt->src, pt->ref[j].at, SEV_WARNING, "stale-reference",
+			struct finding *f = report_add(c->rep, pt->src, pt->ref[j].at, CODE_STALE_REFERENCE,
 						       "this still names %s \"%s\", which becomes a StatefulSet: change it by hand",
 						       dep->kind, dep->name);
 
@@ -1515,7 +1515,7 @@ void plan_find_stale(struct plan *p, const struct rules *ru, const struct plan_i
 	find_stale(&c, jobs);
 }
 
-void plan_abandon(struct plan *p, size_t dep, const char *code)
+void plan_abandon(struct plan *p, size_t dep, enum code code)
 {
 	for (size_t i = 0; i < p->ndec; i++) {
 		if (p->dec[i].converted && p->dec[i].dplan == dep) {

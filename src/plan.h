@@ -19,6 +19,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "codes.h"
 #include "stsify.h"
 
 struct rindex;
@@ -88,7 +89,7 @@ struct dplan {
 struct decision {
 	const struct resource *dep;
 	bool converted;
-	const char *reason;
+	enum code reason;
 	size_t dplan;			/* index into plan.d when converted */
 };
 
@@ -151,7 +152,7 @@ void plan_find_stale(struct plan *p, const struct rules *ru, const struct plan_i
  */
 void plan_patch_files(const struct plan_input *in, const char *const *path, size_t nin, bool *patch);
 /* Cancel every operation of Deployment plan dep; code says why. */
-void plan_abandon(struct plan *p, size_t dep, const char *code);
+void plan_abandon(struct plan *p, size_t dep, enum code code);
 void plan_release(struct plan *p);
 
 #endif

@@ -12,7 +12,7 @@
 #include "ytree.h"
 
 static struct finding *add(struct report *r, const char *path, unsigned line, unsigned col,
-			   enum severity sev, const char *code, const char *fmt, va_list ap)
+			   enum code code, const char *fmt, va_list ap)
 {
 	struct strbuf sb = STRBUF_INIT;
 	struct finding *f;
@@ -23,7 +23,7 @@ static struct finding *add(struct report *r, const char *path, unsigned line, un
 	f->path = xstrdup(path);
 	f->line = line;
 	f->col = col;
-	f->sev = sev;
+	f->sev = code_severity(code);
 	f->code = code;
 	f->order = r->n++;
 	strbuf_vaddf(&sb, fmt, ap);
@@ -32,35 +32,35 @@ static struct finding *add(struct report *r, const char *path, unsigned line, un
 }
 
 struct finding *report_vadd(struct report *r, const struct source *src, size_t off,
-			    enum severity sev, const char *code, const char *fmt, va_list ap)
+			    enum code code, const char *fmt, va_list ap)
 {
 	unsigned line = 0, col = 0;
 
 	if (off != NOPOS)
 		source_linecol(src, off, &line, &col);
-	return add(r, src->path, line, col, sev, code, fmt, ap);
+	return add(r, src->path, line, col, code, fmt, ap);
 }
 
 struct finding *report_add(struct report *r, const struct source *src, size_t off,
-			   enum severity sev, const char *code, const char *fmt, ...)
+			   enum code code, const char *fmt, ...)
 {
 	struct finding *f;
 	va_list ap;
 
 	va_start(ap, fmt);
-	f = report_vadd(r, src, off, sev, code, fmt, ap);
+	f = report_vadd(r, src, off, code, fmt, ap);
 	va_end(ap);
 	return f;
 }
 
 struct finding *report_add_at(struct report *r, const char *path, unsigned line, unsigned col,
-			      enum severity sev, const char *code, const char *fmt, ...)
+			      enum code code, const char *fmt, ...)
 {
 	struct finding *f;
 	va_list ap;
 
 	va_start(ap, fmt);
-	f = add(r, path, line, col, sev, code, fmt, ap);
+	f = add(r, path, line, col, code, fmt, ap);
 	va_end(ap);
 	return f;
 }
@@ -106,14 +106,13 @@ void report_release(struct report *r)
 		free(d->kind);
 		free(d->ns);
 		free(d->name);
-		free(d->reason);
 		free(d->service);
 	}
 	free(r->dep);
 	memset(r, 0, sizeof(*r));
 }
 
-void report_drop_owner(struct report *r, size_t owner, const char *const *keep)
+void report_drop_owner(struct report *r, size_t owner, const enum code *keep, size_t nkeep)
 {
 	size_t k = 0;
 
@@ -121,8 +120,8 @@ void report_drop_owner(struct report *r, size_t owner, const char *const *keep)
 		struct finding *f = &r->f[i];
 		bool kept = f->owner != owner;
 
-		for (const char *const *c = keep; !kept && *c; c++)
-			kept = !strcmp(f->code, *c);
+		for (size_t c = 0; !kept && c < nkeep; c++)
+			kept = f->code == keep[c];
 		if (kept) {
 			r->f[k++] = *f;
 			continue;
@@ -227,7 +226,7 @@ void report_print(const struct report *r, FILE *fp, bool color, enum severity mi
 		strbuf_addstr(&sb, color ? ":\033[0m " : ": ");
 		strbuf_addstr(&sb, f->msg);
 		strbuf_addstr(&sb, " [");
-		strbuf_addstr(&sb, f->code);
+		strbuf_addstr(&sb, code_name(f->code));
 		strbuf_addstr(&sb, "]\n");
 	}
 	if (sb.len)

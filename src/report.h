@@ -17,17 +17,16 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "codes.h"
 #include "util.h"
 
 struct source;
-
-enum severity { SEV_INFO, SEV_WARNING, SEV_ERROR };
 
 struct finding {
 	char *path;
 	unsigned line, col;		/* 1-based; 0 when not known */
 	enum severity sev;
-	const char *code;		/* static string, e.g. "shared-pvc" */
+	enum code code;			/* its name and description: codes.h */
 	char *msg;
 	char *kind, *ns, *name;		/* the resource, or NULL */
 	size_t order;			/* insertion order, for stable sorting */
@@ -58,7 +57,7 @@ struct dep_summary {
 	unsigned line, col;
 	char *kind, *ns, *name;		/* ns "" when unset */
 	bool converted;
-	char *reason;			/* the code that decided */
+	enum code reason;		/* the code that decided */
 	char *service;			/* when converted */
 	bool service_added;
 	struct claim_summary *claim;
@@ -75,23 +74,24 @@ struct report {
 };
 #define REPORT_INIT { NULL, 0, 0, NULL, 0, 0 }
 
-/* Add a finding at byte offset off of src (NOPOS: no location).  The
- * returned finding may be given a resource with finding_set_resource(). */
+/* Add a finding with code (its severity is the code's, codes.def) at byte
+ * offset off of src (NOPOS: no location).  The returned finding may be
+ * given a resource with finding_set_resource(). */
 struct finding *report_add(struct report *r, const struct source *src, size_t off,
-			   enum severity sev, const char *code, const char *fmt, ...)
-	ATTR_PRINTF(6, 7);
+			   enum code code, const char *fmt, ...)
+	ATTR_PRINTF(5, 6);
 /* Same, for a caller that takes the arguments itself. */
 struct finding *report_vadd(struct report *r, const struct source *src, size_t off,
-			    enum severity sev, const char *code, const char *fmt, va_list ap)
-	ATTR_PRINTF(6, 0);
+			    enum code code, const char *fmt, va_list ap)
+	ATTR_PRINTF(5, 0);
 /* Same, with an explicit path and line:col (for errors before a source exists). */
 struct finding *report_add_at(struct report *r, const char *path, unsigned line, unsigned col,
-			      enum severity sev, const char *code, const char *fmt, ...)
-	ATTR_PRINTF(7, 8);
+			      enum code code, const char *fmt, ...)
+	ATTR_PRINTF(6, 7);
 void finding_set_resource(struct finding *f, const char *kind, const char *ns, const char *name);
 void report_release(struct report *r);
-/* Drop the findings of owner whose code is not in keep (NULL-terminated). */
-void report_drop_owner(struct report *r, size_t owner, const char *const *keep);
+/* Drop the findings of owner whose code is not one of keep[0..nkeep). */
+void report_drop_owner(struct report *r, size_t owner, const enum code *keep, size_t nkeep);
 /* Drop the findings added after the first n. */
 void report_truncate(struct report *r, size_t n);
 const char *severity_name(enum severity sev);

@@ -56,7 +56,7 @@ struct input {
 	bool dirty;		/* its operations changed since */
 	enum outcome res;
 	size_t bad_dep, bad_off;
-	const char *code;
+	enum code code;
 	char *why;
 	struct strbuf out;	/* the new bytes (those rejected, after VERIFY_FAILED) */
 	bool changed;
@@ -74,8 +74,8 @@ struct ctx {
 	size_t *todo;		/* the inputs a pool_for() goes through */
 };
 
-static const char *const keep_codes[] = {
-	"shared-pvc", "stateful-deployment", "annotation", "shared-rwx", "single-replica-pvc", NULL,
+static const enum code keep_codes[] = {
+	CODE_SHARED_PVC, CODE_STATEFUL_DEPLOYMENT, CODE_ANNOTATION, CODE_SHARED_RWX, CODE_SINGLE_REPLICA_PVC,
 };
 
 void run_phase(const struct run *r, const char *what)
@@ -91,18 +91,18 @@ struct yparser *run_parser(struct run *r, unsigned w)
 	return r->yp[w];
 }
 
-void run_abandon(struct plan *p, size_t dep, const char *code, struct report *rep)
+void run_abandon(struct plan *p, size_t dep, enum code code, struct report *rep)
 {
 	plan_abandon(p, dep, code);
-	report_drop_owner(rep, dep + 1, keep_codes);
+	report_drop_owner(rep, dep + 1, keep_codes, ARRAY_SIZE(keep_codes));
 }
 
-void run_lower_failed(struct plan *p, size_t dep, const char *code, const char *why,
+void run_lower_failed(struct plan *p, size_t dep, enum code code, const char *why,
 		      const struct source *src, struct report *rep)
 {
 	const struct resource *d = p->d[dep].dep;
 
-	report_add(rep, src, d->node->start, SEV_WARNING, code, "%s \"%s\" is left as it is: %s", d->kind,
+	report_add(rep, src, d->node->start, code, "%s \"%s\" is left as it is: %s", d->kind,
 		   d->name, why);
 	run_abandon(p, dep, code, rep);
 }
@@ -110,16 +110,16 @@ void run_lower_failed(struct plan *p, size_t dep, const char *code, const char *
 void run_apply_failed(struct plan *p, size_t dep, size_t off, const struct source *src,
 		      struct report *rep)
 {
-	report_add(rep, src, off, SEV_ERROR, "internal",
+	report_add(rep, src, off, CODE_INTERNAL,
 		   "overlapping edits (a bug in stsify; please report it): %s \"%s\" is left as it is",
 		   p->d[dep].dep->kind, p->d[dep].dep->name);
-	run_abandon(p, dep, "internal", rep);
+	run_abandon(p, dep, CODE_INTERNAL, rep);
 }
 
 void run_verify_failed(const struct source *src, const char *why, const char *text, size_t len,
 		       struct report *rep)
 {
-	report_add(rep, src, NOPOS, SEV_ERROR, "verify-failed",
+	report_add(rep, src, NOPOS, CODE_VERIFY_FAILED,
 		   "the rewrite was not what the plan says (%s): file left untouched; please report it", why);
 	/* STSIFY_DEBUG_VERIFY=1 shows the rejected text, for bug reports */
 	if (getenv("STSIFY_DEBUG_VERIFY"))
@@ -207,7 +207,7 @@ static void take_input(struct ctx *c, size_t i, struct rindex *ri)
 	c->pin[i].src = &x->src;
 	c->pin[i].ys = &x->ys;
 	if (x->helm != NOPOS) {
-		report_add(rep, &x->src, x->helm, SEV_WARNING, "helm-template",
+		report_add(rep, &x->src, x->helm, CODE_HELM_TEMPLATE,
 			   "Helm template skipped: render it first (helm template ... | stsify)");
 		c->files[i].status = STSIFY_SKIPPED;
 		c->pin[i].skip = true;
@@ -215,10 +215,10 @@ static void take_input(struct ctx *c, size_t i, struct rindex *ri)
 	}
 	if (!x->parsed) {
 		if (x->ys.err_off != NOPOS)
-			report_add(rep, &x->src, x->ys.err_off, SEV_ERROR, "parse-error", "%s", x->ys.err_msg);
+			report_add(rep, &x->src, x->ys.err_off, CODE_PARSE_ERROR, "%s", x->ys.err_msg);
 		else
 			report_add_at(rep, x->src.path, (unsigned)x->ys.err_line, (unsigned)x->ys.err_col,
-				      SEV_ERROR, "parse-error", "%s",
+				      CODE_PARSE_ERROR, "%s",
 				      x->ys.err_msg ? x->ys.err_msg : "invalid YAML");
 		c->files[i].status = STSIFY_FAILED;
 		c->pin[i].skip = true;
@@ -393,7 +393,7 @@ static void mark_dep(struct ctx *c, size_t dep)
 static void abandon_dep(struct ctx *c, size_t dep)
 {
 	mark_dep(c, dep);
-	run_abandon(c->p, dep, "verify-failed", c->r->rep);
+	run_abandon(c->p, dep, CODE_VERIFY_FAILED, c->r->rep);
 }
 
 /* Handle the failure of input i; the next round redoes what it affects. */
@@ -504,7 +504,7 @@ void run_summarize(const struct plan *p, const struct plan_input *in, bool all, 
 		s->ns = xstrdup(r->ns);
 		s->name = xstrdup(r->name);
 		s->converted = dc->converted;
-		s->reason = xstrdup(dc->reason);
+		s->reason = dc->reason;
 		if (!dc->converted)
 			continue;
 		{
@@ -751,7 +751,7 @@ int stsify_run(const struct stsify_options *opt, struct stsify_file *files, size
 	char *err;
 
 	if (rules_init(&r.ru, opt, &err)) {
-		report_add_at(rep, "stsify", 0, 0, SEV_ERROR, "usage", "%s", err);
+		report_add_at(rep, "stsify", 0, 0, CODE_USAGE, "%s", err);
 		free(err);
 		return -1;
 	}

@@ -18,6 +18,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "codes.h"
 #include "rules.h"
 #include "stsify.h"
 
@@ -64,9 +65,9 @@ struct stsify_pieces {
 
 /* Abandon Deployment plan dep: cancel its operations, drop the findings
  * that described its conversion (those that describe the problem stay). */
-void run_abandon(struct plan *p, size_t dep, const char *code, struct report *rep);
+void run_abandon(struct plan *p, size_t dep, enum code code, struct report *rep);
 /* Report why Deployment plan dep could not be lowered, and abandon it. */
-void run_lower_failed(struct plan *p, size_t dep, const char *code, const char *why,
+void run_lower_failed(struct plan *p, size_t dep, enum code code, const char *why,
 		      const struct source *src, struct report *rep);
 /* Report overlapping edits of Deployment plan dep at off, and abandon it. */
 void run_apply_failed(struct plan *p, size_t dep, size_t off, const struct source *src,

@@ -62,7 +62,7 @@ struct driver {
 	size_t dep;		/* the Deployment plan of its operations */
 	enum outcome res;
 	size_t bad_dep, bad_off;
-	const char *code;
+	enum code code;
 	char *why;
 	struct piece *pc;	/* its edits, in order (after a batch) */
 	size_t npc;
@@ -590,7 +590,7 @@ static int rewrite_main(struct stream *s, struct stsify_pieces *pcs)
 	}
 	for (;;) {
 		size_t bad_dep;
-		const char *code;
+		enum code code;
 		char *why = NULL;
 
 		edits_release(&ed);
@@ -644,7 +644,7 @@ again:
 			nops = 0;
 			for (;;) {
 				size_t bad_dep;
-				const char *code;
+				enum code code;
 
 				edits_release(&ed);
 				if (!lower_input(p, 0, &s->src, &s->ys, &ed, &bad_dep, &code, &why))
@@ -686,10 +686,10 @@ again:
 		/* every Deployment that touched the input is abandoned */
 		for (size_t j = 0; j < nops; j++)
 			if (p->op[ops[j]].kind != OP_NONE)
-				run_abandon(p, p->op[ops[j]].dep, "verify-failed", rep);
+				run_abandon(p, p->op[ops[j]].dep, CODE_VERIFY_FAILED, rep);
 		for (size_t i = 0; i < s->ndrv; i++)
 			if (s->drv[i].has_ops && dep_live(s, s->drv[i].dep))
-				run_abandon(p, s->drv[i].dep, "verify-failed", rep);
+				run_abandon(p, s->drv[i].dep, CODE_VERIFY_FAILED, rep);
 	}
 	free(mark);
 	free(ops);
@@ -808,7 +808,7 @@ int stream_run(struct run *r, struct stsify_file *f)
 		goto fallback;
 	phase(s, "parse up front");
 	if ((helm = helm_offset(s)) != NOPOS) {
-		report_add(rep, &s->src, helm, SEV_WARNING, "helm-template",
+		report_add(rep, &s->src, helm, CODE_HELM_TEMPLATE,
 			   "Helm template skipped: render it first (helm template ... | stsify)");
 		f->status = STSIFY_SKIPPED;
 		release(s);

@@ -200,6 +200,76 @@ static int cmp_item(const void *a, const void *b)
 	return strcmp(((const struct item *)a)->name, ((const struct item *)b)->name);
 }
 
+/*
+ * The kind of entry de of directory d, with its identity when known
+ * (p: its path, or NULL for a plain file without patterns); -1 to skip it.
+ */
+static int classify(const struct lister *ls, DIR *d, const struct dirent *de, const char *p,
+		    struct item *it)
+{
+	struct stat st, lst;
+
+	if (de->d_type == DT_REG) {
+		it->kind = ITEM_FILE;
+		return 0;
+	}
+	if (de->d_type == DT_DIR) {
+		if (fstatat(dirfd(d), de->d_name, &st, 0))
+			return -1;
+		it->kind = ITEM_DIR;
+	} else if (fstatat(dirfd(d), de->d_name, &lst, AT_SYMLINK_NOFOLLOW) ||
+		   fstatat(dirfd(d), de->d_name, &st, 0)) {
+		return -1;	/* a dangling symlink is not an input */
+	} else if (S_ISLNK(lst.st_mode) && !inside(p, ls->root)) {
+		if (!S_ISDIR(st.st_mode) && !has_ext(de->d_name))
+			return -1;
+		it->kind = ITEM_OUTSIDE;
+		return 0;
+	} else if (S_ISDIR(st.st_mode)) {
+		it->kind = ITEM_DIR;
+	} else if (S_ISREG(st.st_mode) && has_ext(de->d_name)) {
+		it->kind = ITEM_FILE;
+		it->symlink = S_ISLNK(lst.st_mode);
+	} else {
+		return -1;
+	}
+	it->dev = st.st_dev;
+	it->ino = st.st_ino;
+	return 0;
+}
+
+/*
+ * A file's identity, and its bytes read now, relative to the folder, when
+ * the patterns take it by path p (the walk checks its own path); -1 to
+ * skip it (it is gone and was not to be read).
+ */
+static int read_item(const struct lister *ls, DIR *d, const struct dirent *de, const char *p,
+		     struct item *it)
+{
+	struct stat st;
+	int fd = -1;
+
+	if (ls->pl->read && (!p || taken(ls->pl, p))) {
+		it->read = true;
+		errno = 0;
+		if ((fd = openat(dirfd(d), de->d_name, O_RDONLY)) < 0 ||
+		    read_fd_stat(fd, &st, &it->buf, &it->len))
+			it->err = errno ? errno : EIO;
+	}
+	if (fd < 0 || it->err) {
+		/* its identity from the entry */
+		if (fstatat(dirfd(d), de->d_name, &st, 0)) {
+			if (!it->read)
+				return -1;
+			st.st_dev = 0;
+			st.st_ino = de->d_ino;
+		}
+	}
+	it->dev = st.st_dev;
+	it->ino = st.st_ino;
+	return 0;
+}
+
 static void list_dir(void *arg, size_t i, unsigned w)
 {
 	struct lister *ls = arg;
@@ -213,7 +283,6 @@ static void list_dir(void *arg, size_t i, unsigned w)
 		return;
 	}
 	while ((de = readdir(d))) {
-		struct stat st, lst;
 		struct item it = { 0 };
 		char *p = NULL;
 
@@ -225,61 +294,12 @@ static void list_dir(void *arg, size_t i, unsigned w)
 		 * malloc and a free for each of ten thousand files) */
 		if (de->d_type != DT_REG || ls->pl->include || ls->pl->exclude)
 			p = join(l->path, de->d_name);
-		if (de->d_type == DT_REG) {
-			it.kind = ITEM_FILE;
-		} else if (de->d_type == DT_DIR) {
-			if (fstatat(dirfd(d), de->d_name, &st, 0))
-				goto skip;
-			it.kind = ITEM_DIR;
-			it.dev = st.st_dev;
-			it.ino = st.st_ino;
-		} else if (fstatat(dirfd(d), de->d_name, &lst, AT_SYMLINK_NOFOLLOW) ||
-			   fstatat(dirfd(d), de->d_name, &st, 0)) {
-			goto skip;	/* a dangling symlink is not an input */
-		} else if (S_ISLNK(lst.st_mode) && !inside(p, ls->root)) {
-			if (!S_ISDIR(st.st_mode) && !has_ext(de->d_name))
-				goto skip;
-			it.kind = ITEM_OUTSIDE;
-		} else if (S_ISDIR(st.st_mode)) {
-			it.kind = ITEM_DIR;
-			it.dev = st.st_dev;
-			it.ino = st.st_ino;
-		} else if (S_ISREG(st.st_mode) && has_ext(de->d_name)) {
-			it.kind = ITEM_FILE;
-			it.dev = st.st_dev;
-			it.ino = st.st_ino;
-			it.symlink = S_ISLNK(lst.st_mode);
-		} else {
-			goto skip;
+		if (!classify(ls, d, de, p, &it) &&
+		    (it.kind != ITEM_FILE || !read_item(ls, d, de, p, &it))) {
+			it.name = xstrdup(de->d_name);
+			ALLOC_GROW(l->it, l->n + 1, l->alloc);
+			l->it[l->n++] = it;
 		}
-		if (it.kind == ITEM_FILE) {
-			/* read it now, relative to the folder, when the patterns
-			 * take it by this path (the walk checks its own path) */
-			int fd = -1;
-
-			if (ls->pl->read && (!p || taken(ls->pl, p))) {
-				it.read = true;
-				errno = 0;
-				if ((fd = openat(dirfd(d), de->d_name, O_RDONLY)) < 0 ||
-				    read_fd_stat(fd, &st, &it.buf, &it.len))
-					it.err = errno ? errno : EIO;
-			}
-			if (fd < 0 || it.err) {
-				/* its identity from the entry */
-				if (fstatat(dirfd(d), de->d_name, &st, 0)) {
-					if (!it.read)
-						goto skip;
-					st.st_dev = 0;
-					st.st_ino = de->d_ino;
-				}
-			}
-			it.dev = st.st_dev;
-			it.ino = st.st_ino;
-		}
-		it.name = xstrdup(de->d_name);
-		ALLOC_GROW(l->it, l->n + 1, l->alloc);
-		l->it[l->n++] = it;
-skip:
 		free(p);
 	}
 	closedir(d);
@@ -371,7 +391,7 @@ static int walk_dir(struct pathlist *pl, struct lister *ls, const char *dir, dev
 
 	for (size_t i = 0; i < nanc; i++) {
 		if (anc[i].dev == dev && anc[i].ino == ino) {
-			report_add_at(rep, dir, 0, 0, SEV_WARNING, "symlink-cycle",
+			report_add_at(rep, dir, 0, 0, CODE_SYMLINK_CYCLE,
 				      "skipped: a symbolic link back to a directory that contains it");
 			return 0;
 		}
@@ -379,14 +399,14 @@ static int walk_dir(struct pathlist *pl, struct lister *ls, const char *dir, dev
 	if (seen_dir(pl, dev, ino))
 		return 0;
 	if (nanc >= WALK_MAX_DEPTH || (li = find_listing(ls, dev, ino)) == HIDX_NONE) {
-		report_add_at(rep, dir, 0, 0, SEV_ERROR, "read-error", "directories nested too deeply");
+		report_add_at(rep, dir, 0, 0, CODE_READ_ERROR, "directories nested too deeply");
 		return 1;
 	}
 	anc[nanc].dev = dev;
 	anc[nanc].ino = ino;
 	l = &ls->l[li];
 	if (l->err) {
-		report_add_at(rep, dir, 0, 0, SEV_ERROR, "read-error", "%s", l->err);
+		report_add_at(rep, dir, 0, 0, CODE_READ_ERROR, "%s", l->err);
 		return 1;
 	}
 	for (size_t i = 0; i < l->n; i++) {
@@ -394,7 +414,7 @@ static int walk_dir(struct pathlist *pl, struct lister *ls, const char *dir, dev
 		char *p = join(dir, it->name);
 
 		if (it->kind == ITEM_OUTSIDE) {
-			report_add_at(rep, p, 0, 0, SEV_WARNING, "symlink-outside",
+			report_add_at(rep, p, 0, 0, CODE_SYMLINK_OUTSIDE,
 				      "skipped: a symlink to a target outside %s", ls->root);
 		} else if (it->kind == ITEM_DIR) {
 			bad += walk_dir(pl, ls, p, it->dev, it->ino, anc, nanc + 1, rep);
@@ -421,7 +441,7 @@ int walk_operand(struct pathlist *pl, const char *operand, struct report *rep, u
 	int bad;
 
 	if (stat(operand, &st) || lstat(operand, &lst)) {
-		report_add_at(rep, operand, 0, 0, SEV_ERROR, "read-error", "cannot read: %s", strerror(errno));
+		report_add_at(rep, operand, 0, 0, CODE_READ_ERROR, "cannot read: %s", strerror(errno));
 		return 1;
 	}
 	if (!S_ISDIR(st.st_mode)) {
@@ -431,7 +451,7 @@ int walk_operand(struct pathlist *pl, const char *operand, struct report *rep, u
 	}
 	ls.root = realpath(operand, NULL);
 	if (!ls.root) {
-		report_add_at(rep, operand, 0, 0, SEV_ERROR, "read-error", "cannot read: %s", strerror(errno));
+		report_add_at(rep, operand, 0, 0, CODE_READ_ERROR, "cannot read: %s", strerror(errno));
 		return 1;
 	}
 	if (!was_seen(pl, st.st_dev, st.st_ino))

@@ -4,7 +4,6 @@
  * re-parses; every document stsify had no reason to touch is byte-identical
  * and in its place; a second run changes nothing.
  */
-#include <criterion/criterion.h>
 #include <dirent.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -44,13 +43,14 @@ static void check_file(const char *path)
 	cr_assert_eq(read_file(path, &buf, &len), 0, "%s", path);
 	f.in = buf;
 	f.inlen = len;
-	cr_assert_eq(stsify_run(&opt, &f, 1, &rep), 0);
+	cr_assert_eq(stsify_run(&opt, &f, 1, &rep), 0, "%s: stsify_run failed", path);
 	for (size_t i = 0; i < rep.n; i++)
-		cr_assert_neq(strcmp(rep.f[i].code, "verify-failed"), 0, "%s: %s", path, rep.f[i].msg);
+		cr_assert_neq(rep.f[i].code, CODE_VERIFY_FAILED, "%s: %s", path, rep.f[i].msg);
 	if (f.status != STSIFY_CHANGED)
 		goto out;
-	cr_assert_eq(ystream_parse(&a, buf, len), 0, "%s", path);
-	cr_assert_eq(ystream_parse(&b, f.out, f.outlen), 0, "%s: the result does not parse", path);
+	cr_assert_eq(ystream_parse(&a, buf, len), 0, "%s: %s", path, TL_STR(a.err_msg));
+	cr_assert_eq(ystream_parse(&b, f.out, f.outlen), 0, "%s: the result does not parse (%s):\n%s", path,
+		     TL_STR(b.err_msg), f.out);
 	/* untouched documents: byte-identical, in order */
 	for (size_t i = 0; i < a.ndoc; i++) {
 		const char *s = buf + a.doc[i].start;
@@ -65,15 +65,17 @@ static void check_file(const char *path)
 			found = nl >= l && !memcmp(f.out + b.doc[nd].start, s, l);
 			nd++;
 		}
-		cr_assert(found, "%s: document %zu is not byte-identical in the result", path, i + 1);
+		cr_assert(found, "%s: document %zu is not byte-identical in the result:\n---\n%.*s\n---", path, i + 1,
+			  (int)l, s);
 	}
 	ystream_release(&a);
 	ystream_release(&b);
 	/* a second run changes nothing */
 	g.in = f.out;
 	g.inlen = f.outlen;
-	cr_assert_eq(stsify_run(&opt, &g, 1, &rep), 0);
-	cr_assert_neq(g.status, STSIFY_CHANGED, "%s: a second run changes it again", path);
+	cr_assert_eq(stsify_run(&opt, &g, 1, &rep), 0, "%s: the second stsify_run failed", path);
+	cr_assert_neq(g.status, STSIFY_CHANGED, "%s: a second run changes it again:\n---\n%.*s\n---\nbecomes\n---\n%.*s",
+		      path, (int)f.outlen, f.out, (int)g.outlen, g.out);
 	stsify_file_release(&g);
 out:
 	stsify_file_release(&f);
@@ -102,7 +104,7 @@ Test(corpus, properties_of_every_golden_input)
 	size_t n = 0, alloc = 0;
 
 	collect("testdata", &paths, &n, &alloc);
-	cr_assert_gt(n, 60, "golden inputs not found (run from the repository root)");
+	cr_assert_gt(n, 60, "%zu golden inputs, expected more than 60 (run from the repository root)", n);
 	for (size_t i = 0; i < n; i++) {
 		if (!strstr(paths[i], "/in/") && !strstr(paths[i], "repo/")) {
 			free(paths[i]);

@@ -2,11 +2,11 @@
  * test_render.c - new text in the document's style; scalars that re-read
  * as the same string.
  */
-#include <criterion/criterion.h>
 #include <string.h>
 
 #include "render.h"
 #include "source.h"
+#include "test_lib.h"
 #include "ytree.h"
 
 static char *scalar(const char *s, bool is_string, bool json)
@@ -100,12 +100,13 @@ Test(render, plain_or_quoted_as_the_patterns_say)
 			s[len] = '\0';
 			plain = *s && re(safe_re, 0, s) && !re(ambiguous_re, PCRE2_CASELESS, s);
 			r = scalar(s, true, false);
-			cr_assert_eq(r[0] != '"', plain, "\"%s\" rendered as %s", s, r);
+			cr_assert_eq(r[0] != '"', plain, "\"%s\" rendered as %s, expected it %s", s, r,
+				     plain ? "plain" : "quoted");
 			free(r);
 			n++;
 		}
 	}
-	cr_assert_gt(n, 10000);
+	cr_assert_gt(n, 10000, "%zu strings tried, expected more than 10000", n);
 	/* and the words and numbers people write */
 	for (const char *const *w = (const char *const[]){ "yes", "Off", "nan", ".NaN", "1_000", "0o17", "0b101",
 							   "12:30:00", "2024-01-01T00:00", "e5", "E", "-", "_", "~x",
@@ -113,7 +114,8 @@ Test(render, plain_or_quoted_as_the_patterns_say)
 		char *r = scalar(*w, true, false);
 		bool plain = re(safe_re, 0, *w) && !re(ambiguous_re, PCRE2_CASELESS, *w);
 
-		cr_assert_eq(r[0] != '"', plain, "\"%s\" rendered as %s", *w, r);
+		cr_assert_eq(r[0] != '"', plain, "\"%s\" rendered as %s, expected it %s", *w, r,
+			     plain ? "plain" : "quoted");
 		free(r);
 	}
 }
@@ -197,29 +199,11 @@ Test(render, val_from_ynode_keeps_types)
 	struct ystream ys;
 	struct val *v;
 
-	cr_assert_eq(ystream_parse(&ys, y, strlen(y)), 0);
+	cr_assert_eq(ystream_parse(&ys, y, strlen(y)), 0, "%s", TL_STR(ys.err_msg));
 	v = val_from_ynode(ys.doc[0].root);
-	cr_assert(!val_get(v, "a")->is_string);
-	cr_assert(val_get(v, "b")->is_string);
-	cr_assert_eq(val_get(v, "c")->n, 2);
+	cr_assert(!val_get(v, "a")->is_string, "a: 10Gi read as a string, expected a plain literal");
+	cr_assert(val_get(v, "b")->is_string, "b: '1' read as a plain literal, expected a string");
+	assert_size_eq(val_get(v, "c")->n, 2);
 	val_free(v);
 	ystream_release(&ys);
-}
-
-Test(style, detects_indent_and_sequence_style)
-{
-	const char *y = "spec:\n    template:\n        containers:\n            -   name: a\n                image: b\n";
-	struct source src;
-	struct ystream ys;
-	struct style st;
-
-	source_init_take(&src, "x", strdup(y), strlen(y));
-	cr_assert_eq(ystream_parse(&ys, src.buf, src.len), 0);
-	style_detect(&st, &src, &ys.doc[0]);
-	cr_assert_eq(st.indent, 4);
-	cr_assert_eq(st.seq_indent, 4);
-	cr_assert_eq(st.dash_gap, 4);
-	cr_assert(!st.json);
-	ystream_release(&ys);
-	source_release(&src);
 }

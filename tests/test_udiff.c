@@ -4,8 +4,6 @@
  * a strict in-process applier, by GNU patch and by git apply) and gives
  * back the new side, it is minimal, and its hunks follow the context rules.
  */
-#include <criterion/criterion.h>
-
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -13,6 +11,7 @@
 #include <string.h>
 #include <sys/wait.h>
 
+#include "test_lib.h"
 #include "udiff.h"
 
 /* Assert that udiff(a -> b) returns want_rc and appends exactly want. */
@@ -22,8 +21,8 @@ static void expect_diff(const char *a, const char *b, unsigned ctx,
 	struct strbuf out = STRBUF_INIT;
 	int rc = udiff(&out, "f", a, strlen(a), b, strlen(b), ctx);
 
-	cr_assert_eq(rc, want[0] != '\0', "rc %d for a=\"%s\" b=\"%s\"", rc, a,
-		     b);
+	cr_assert_eq(rc, want[0] != '\0', "rc %d, expected %d, for a=\"%s\" b=\"%s\"", rc,
+		     want[0] != '\0', a, b);
 	cr_assert_eq(out.len, strlen(want), "got:\n%s\nwant:\n%s",
 		     out.buf ? out.buf : "", want);
 	if (out.len)
@@ -41,12 +40,11 @@ Test(udiff, identical_appends_nothing)
 	struct strbuf out = STRBUF_INIT;
 
 	strbuf_addstr(&out, "keep");
-	cr_assert_eq(udiff(&out, "f", TEN, strlen(TEN), TEN, strlen(TEN), 3), 0);
-	cr_assert_eq(udiff(&out, "f", "", 0, "", 0, 3), 0);
-	cr_assert_eq(udiff(&out, "f", NULL, 0, NULL, 0, 3), 0);
-	cr_assert_eq(udiff(&out, "f", "x", 1, "x", 1, 0), 0);
-	cr_assert_eq(out.len, 4);
-	cr_assert_str_eq(out.buf, "keep");
+	assert_int_eq(udiff(&out, "f", TEN, strlen(TEN), TEN, strlen(TEN), 3), 0);
+	assert_int_eq(udiff(&out, "f", "", 0, "", 0, 3), 0);
+	assert_int_eq(udiff(&out, "f", NULL, 0, NULL, 0, 3), 0);
+	assert_int_eq(udiff(&out, "f", "x", 1, "x", 1, 0), 0);
+	assert_mem_str(out.buf, out.len, "keep");
 	strbuf_release(&out);
 }
 
@@ -55,7 +53,7 @@ Test(udiff, appends_to_existing_output)
 	struct strbuf out = STRBUF_INIT;
 
 	strbuf_addstr(&out, "before\n");
-	cr_assert_eq(udiff(&out, "f", "x\n", 2, "y\n", 2, 3), 1);
+	assert_int_eq(udiff(&out, "f", "x\n", 2, "y\n", 2, 3), 1);
 	cr_assert_str_eq(out.buf, "before\n" HDR "@@ -1 +1 @@\n-x\n+y\n");
 	strbuf_release(&out);
 }
@@ -472,9 +470,9 @@ static void check_applies(const struct strbuf *a, const struct strbuf *b,
 	size_t dels, adds;
 	const char *err;
 
-	cr_assert_eq(rc, !same, "rc %d", rc);
+	cr_assert_eq(rc, !same, "rc %d, expected %d", rc, !same);
 	if (same) {
-		cr_assert_eq(d.len, 0);
+		cr_assert_eq(d.len, 0, "same sides, yet a diff:\n%.4000s", d.buf);
 		return;
 	}
 	err = apply(a->buf, a->len, d.buf, d.len, ctx, &res, &dels, &adds);
@@ -489,8 +487,10 @@ static void check_applies(const struct strbuf *a, const struct strbuf *b,
 		size_t common = lcs(a->buf, a->len, b->buf, b->len);
 		size_t na = count_lines(a), nb = count_lines(b);
 
-			cr_assert_eq(dels, na - common, "not minimal:\n%.4000s", d.buf);
-		cr_assert_eq(adds, nb - common, "not minimal:\n%.4000s", d.buf);
+		cr_assert_eq(dels, na - common, "not minimal: %zu lines deleted, expected %zu:\n%.4000s", dels,
+			     na - common, d.buf);
+		cr_assert_eq(adds, nb - common, "not minimal: %zu lines added, expected %zu:\n%.4000s", adds,
+			     nb - common, d.buf);
 	}
 	strbuf_release(&d);
 	strbuf_release(&res);
@@ -564,11 +564,11 @@ Test(udiff, large_file_few_changes)
 	numbered(&a, 200000, NULL, 0);
 	numbered(&b, 200000, at, ARRAY_SIZE(at));
 	check_applies(&a, &b, 3, 0);
-	cr_assert_eq(udiff(&d, "f", a.buf, a.len, b.buf, b.len, 3), 1);
+	assert_int_eq(udiff(&d, "f", a.buf, a.len, b.buf, b.len, 3), 1);
 	for (i = 0; i + 3 < d.len; i++)
 		hunks += !memcmp(d.buf + i, "\n@@ ", 4);
 	/* The last two changes are close enough to share a hunk. */
-	cr_assert_eq(hunks, 9, "%zu hunks:\n%.4000s", hunks, d.buf);
+	cr_assert_eq(hunks, 9, "%zu hunks, expected 9:\n%.4000s", hunks, d.buf);
 	strbuf_release(&a);
 	strbuf_release(&b);
 	strbuf_release(&d);
@@ -584,8 +584,8 @@ static void write_to(const char *dir, const char *name, const char *buf,
 	FILE *f = fopen(path, "wb");
 
 	cr_assert_not_null(f, "%s: %s", path, strerror(errno));
-	cr_assert_eq(fwrite(buf, 1, len, f), len);
-	cr_assert_eq(fclose(f), 0);
+	cr_assert_eq(fwrite(buf, 1, len, f), len, "%s: short write: %s", path, strerror(errno));
+	cr_assert_eq(fclose(f), 0, "%s: %s", path, strerror(errno));
 	free(path);
 }
 
@@ -637,7 +637,7 @@ static void tools_batch(unsigned ctx, unsigned ncases)
 
 	cr_assert_not_null(dir, "mkdtemp: %s", strerror(errno));
 	cmd = xasprintf("mkdir %s/p %s/g && git -C %s/g init -q", dir, dir, dir);
-	cr_assert_eq(run(cmd), 0, "%s", cmd);
+	cr_assert_eq(run(cmd), 0, "%s failed", cmd);
 	free(cmd);
 	for (i = 0; i < ncases; i++) {
 		unsigned nvocab = 2 + rnd(ARRAY_SIZE(vocab) - 1);

@@ -41,7 +41,7 @@ static void setup(struct fixture *f)
 	struct edits ed = EDITS_INIT;
 	const struct edit *bad;
 	size_t dep;
-	const char *code;
+	enum code code;
 	char *why = NULL;
 
 	memset(f, 0, sizeof(*f));

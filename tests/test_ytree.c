@@ -2,11 +2,10 @@
  * test_ytree.c - the span tree, and the libfyaml 0.7.12 behaviour it relies
  * on (LIBFYAML.md): if a libfyaml upgrade changes a mark, these fail first.
  */
-#include <criterion/criterion.h>
 #include <libfyaml.h>
 #include <string.h>
 
-#include "source.h"
+#include "test_lib.h"
 #include "util.h"
 #include "ytree.h"
 
@@ -47,7 +46,7 @@ Test(libfyaml, block_mapping_end_marks_next_token)
 
 	marks("a:\n  b: 1\n# c\nd: 2\n", FYET_MAPPING_END, 0, &s, &e);
 	/* the inner mapping ends where "d" starts, past the comment */
-	cr_assert_eq(s, 14);
+	assert_int_eq(s, 14);
 }
 
 Test(libfyaml, quoted_scalar_marked_inside_quotes)
@@ -55,8 +54,8 @@ Test(libfyaml, quoted_scalar_marked_inside_quotes)
 	long s, e;
 
 	marks("k: \"abc\"\n", FYET_SCALAR, 1, &s, &e);
-	cr_assert_eq(s, 4);
-	cr_assert_eq(e, 7);
+	assert_int_eq(s, 4);
+	assert_int_eq(e, 7);
 }
 
 Test(libfyaml, block_scalar_marked_from_first_content_line)
@@ -64,8 +63,8 @@ Test(libfyaml, block_scalar_marked_from_first_content_line)
 	long s, e;
 
 	marks("k: |\n  x\n\nz: 1\n", FYET_SCALAR, 1, &s, &e);
-	cr_assert_eq(s, 5);
-	cr_assert_eq(e, 10);
+	assert_int_eq(s, 5);
+	assert_int_eq(e, 10);
 }
 
 Test(libfyaml, null_scalar_has_no_marks)
@@ -73,7 +72,7 @@ Test(libfyaml, null_scalar_has_no_marks)
 	long s, e;
 
 	marks("k:\nz: 1\n", FYET_SCALAR, 1, &s, &e);
-	cr_assert(s < 0 && e < 0);
+	cr_assert(s < 0 && e < 0, "marks %ld..%ld, expected none (negative)", s, e);
 }
 
 Test(ytree, block_collection_ranges_end_at_last_child)
@@ -82,12 +81,12 @@ Test(ytree, block_collection_ranges_end_at_last_child)
 	struct ystream ys;
 	char b[64];
 
-	cr_assert_eq(ystream_parse(&ys, y, strlen(y)), 0);
-	cr_assert_eq(ys.ndoc, 1);
+	cr_assert_eq(ystream_parse(&ys, y, strlen(y)), 0, "%s", TL_STR(ys.err_msg));
+	assert_int_eq(ys.ndoc, 1);
 	cr_assert_str_eq(span(y, ynode_get(ys.doc[0].root, "a"), b, sizeof(b)), "b: 1\n  c: [x, y]");
 	cr_assert_str_eq(span(y, ynode_path(ys.doc[0].root, "a", "c", NULL), b, sizeof(b)), "[x, y]");
 	cr_assert_str_eq(span(y, ynode_get(ys.doc[0].root, "d"), b, sizeof(b)), "'q'");
-	cr_assert_str_eq(ynode_str(ynode_get(ys.doc[0].root, "d")), "q");
+	assert_scalar(ynode_get(ys.doc[0].root, "d"), "q");
 	ystream_release(&ys);
 }
 
@@ -97,7 +96,7 @@ Test(ytree, block_scalar_starts_at_indicator)
 	struct ystream ys;
 	char b[64];
 
-	cr_assert_eq(ystream_parse(&ys, y, strlen(y)), 0);
+	cr_assert_eq(ystream_parse(&ys, y, strlen(y)), 0, "%s", TL_STR(ys.err_msg));
 	cr_assert_str_eq(span(y, ynode_path(ys.doc[0].root, "data", "f", NULL), b, sizeof(b)),
 			 "|-  # keep\n    line\n");
 	ystream_release(&ys);
@@ -109,12 +108,12 @@ Test(ytree, sequence_dashes)
 	struct ystream ys;
 	const struct ynode *l;
 
-	cr_assert_eq(ystream_parse(&ys, y, strlen(y)), 0);
+	cr_assert_eq(ystream_parse(&ys, y, strlen(y)), 0, "%s", TL_STR(ys.err_msg));
 	l = ynode_get(ys.doc[0].root, "l");
-	cr_assert_eq(l->nkid, 3);
-	cr_assert_eq(l->kid[0]->dash, 3);
-	cr_assert_eq(l->kid[1]->dash, 11);
-	cr_assert_eq(l->kid[2]->dash, 29);
+	assert_int_eq(l->nkid, 3);
+	assert_int_eq(l->kid[0]->dash, 3);
+	assert_int_eq(l->kid[1]->dash, 11);
+	assert_int_eq(l->kid[2]->dash, 29);
 	ystream_release(&ys);
 }
 
@@ -124,13 +123,13 @@ Test(ytree, anchors_tags_and_aliases)
 	struct ystream ys;
 	const struct ynode *a;
 
-	cr_assert_eq(ystream_parse(&ys, y, strlen(y)), 0);
+	cr_assert_eq(ystream_parse(&ys, y, strlen(y)), 0, "%s", TL_STR(ys.err_msg));
 	a = ynode_get(ys.doc[0].root, "a");
-	cr_assert(a->anchored && a->tagged);
-	cr_assert_eq(a->prop, 3);
-	cr_assert_eq(a->start, 12);
-	cr_assert_eq(ynode_get(ys.doc[0].root, "b")->kind, YNODE_ALIAS);
-	cr_assert(ys.doc[0].has_alias);
+	cr_assert(a->anchored && a->tagged, "anchored %d, tagged %d, expected both", a->anchored, a->tagged);
+	assert_int_eq(a->prop, 3);
+	assert_int_eq(a->start, 12);
+	assert_int_eq(ynode_get(ys.doc[0].root, "b")->kind, YNODE_ALIAS);
+	cr_assert(ys.doc[0].has_alias, "has_alias is false");
 	ystream_release(&ys);
 }
 
@@ -139,15 +138,15 @@ Test(ytree, document_regions_partition_the_stream)
 	const char *y = "# head\na: 1\n# tail\n---\nb: 2\n...\n%YAML 1.2\n---\nc: 3";
 	struct ystream ys;
 
-	cr_assert_eq(ystream_parse(&ys, y, strlen(y)), 0);
-	cr_assert_eq(ys.ndoc, 3);
-	cr_assert_eq(ys.doc[0].start, 0);
-	cr_assert_eq(ys.doc[0].end, 19);	/* up to the "---" line */
-	cr_assert_eq(ys.doc[1].marker, 19);
-	cr_assert_eq(ys.doc[1].end_marker, 28);
-	cr_assert_eq(ys.doc[1].end, 32);	/* the "..." line is its own */
-	cr_assert_eq(ys.doc[2].start, 32);
-	cr_assert_eq(ys.doc[2].end, strlen(y));
+	cr_assert_eq(ystream_parse(&ys, y, strlen(y)), 0, "%s", TL_STR(ys.err_msg));
+	assert_int_eq(ys.ndoc, 3);
+	assert_int_eq(ys.doc[0].start, 0);
+	assert_int_eq(ys.doc[0].end, 19);	/* up to the "---" line */
+	assert_int_eq(ys.doc[1].marker, 19);
+	assert_int_eq(ys.doc[1].end_marker, 28);
+	assert_int_eq(ys.doc[1].end, 32);	/* the "..." line is its own */
+	assert_int_eq(ys.doc[2].start, 32);
+	assert_int_eq(ys.doc[2].end, strlen(y));
 	ystream_release(&ys);
 }
 
@@ -156,9 +155,9 @@ Test(ytree, duplicate_keys_are_an_error)
 	const char *y = "a: 1\nb: 2\na: 3\n";
 	struct ystream ys;
 
-	cr_assert_eq(ystream_parse(&ys, y, strlen(y)), -1);
-	cr_assert_eq(ys.err_off, 10);
-	cr_assert(strstr(ys.err_msg, "duplicate key \"a\""));
+	cr_assert_eq(ystream_parse(&ys, y, strlen(y)), -1, "parsed, expected an error");
+	assert_int_eq(ys.err_off, 10);
+	assert_contains(ys.err_msg, "duplicate key \"a\"");
 	ystream_release(&ys);
 }
 
@@ -178,8 +177,8 @@ Test(ytree, duplicate_keys_in_small_and_large_maps)
 		/* the key of the middle pair again, at the end */
 		want = sb.len;
 		strbuf_addf(&sb, "k%zu: again\n", nkeys / 2);
-		cr_assert_eq(ystream_parse(&ys, sb.buf, sb.len), -1, "%zu keys", nkeys);
-		cr_assert_eq(ys.err_off, want, "%zu keys: error at %zu", nkeys, ys.err_off);
+		cr_assert_eq(ystream_parse(&ys, sb.buf, sb.len), -1, "%zu keys: parsed, expected a duplicate key", nkeys);
+		cr_assert_eq(ys.err_off, want, "%zu keys: error at %zu, expected %zu", nkeys, ys.err_off, want);
 		ystream_release(&ys);
 		strbuf_release(&sb);
 	}
@@ -190,9 +189,9 @@ Test(ytree, syntax_error_has_line_and_column)
 	const char *y = "a: 1\nb: [x\n";
 	struct ystream ys;
 
-	cr_assert_eq(ystream_parse(&ys, y, strlen(y)), -1);
-	cr_assert_gt(ys.err_line, 0);
-	cr_assert_not_null(ys.err_msg);
+	cr_assert_eq(ystream_parse(&ys, y, strlen(y)), -1, "parsed, expected an error");
+	cr_assert_gt(ys.err_line, 0, "error line %d, expected one", ys.err_line);
+	cr_assert_not_null(ys.err_msg, "an error without a message");
 	ystream_release(&ys);
 }
 
@@ -201,32 +200,14 @@ Test(ytree, int_and_lookup_helpers)
 	const char *y = "r: 3\nq: '3'\nn: -1\n";
 	struct ystream ys;
 
-	cr_assert_eq(ystream_parse(&ys, y, strlen(y)), 0);
-	cr_assert_eq(ynode_int(ynode_get(ys.doc[0].root, "r")), 3);
-	cr_assert_eq(ynode_int(ynode_get(ys.doc[0].root, "n")), -1);
-	cr_assert_null(ynode_get(ys.doc[0].root, "missing"));
-	cr_assert(ynode_is(ynode_get(ys.doc[0].root, "q"), "3"));
-	cr_assert_eq(ynode_key_of(ynode_get(ys.doc[0].root, "q")), ys.doc[0].root->kid[2]);
+	cr_assert_eq(ystream_parse(&ys, y, strlen(y)), 0, "%s", TL_STR(ys.err_msg));
+	assert_int_eq(ynode_int(ynode_get(ys.doc[0].root, "r")), 3);
+	assert_int_eq(ynode_int(ynode_get(ys.doc[0].root, "n")), -1);
+	cr_assert_null(ynode_get(ys.doc[0].root, "missing"), "a missing key was found");
+	assert_scalar(ynode_get(ys.doc[0].root, "q"), "3");
+	cr_assert_eq(ynode_key_of(ynode_get(ys.doc[0].root, "q")), ys.doc[0].root->kid[2],
+	     "the key of q's value is not the key q");
 	ystream_release(&ys);
-}
-
-Test(source, line_and_column)
-{
-	struct source src;
-	unsigned line, col;
-
-	source_init_take(&src, "x.yaml", strdup("ab\r\ncd\r\nef"), 10);
-	cr_assert(src.crlf);
-	cr_assert(!src.final_newline);
-	source_linecol(&src, 0, &line, &col);
-	cr_assert(line == 1 && col == 1);
-	source_linecol(&src, 5, &line, &col);
-	cr_assert(line == 2 && col == 2);
-	source_linecol(&src, 9, &line, &col);
-	cr_assert(line == 3 && col == 2);
-	cr_assert_eq(source_line_end(&src, 4), 8);
-	cr_assert_str_eq(source_eol(&src), "\r\n");
-	source_release(&src);
 }
 
 /* ytext_check() looks at 16 or 8 bytes at a time where it can: a bad byte
