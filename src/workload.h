@@ -25,6 +25,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "codes.h"
+
 enum workload_action {
 	WORKLOAD_CONVERT,	/* becomes a StatefulSet */
 	WORKLOAD_REPORT,	/* judged like one; a claim its replicas share is reported */
@@ -91,7 +93,7 @@ struct workload {
 	bool keda_default;		/* a ScaledObject without scaleTargetRef.kind targets it */
 	/* WORKLOAD_REPORT and WORKLOAD_TEMPLATE: the finding for a claim the
 	 * replicas share, and why the object is not converted */
-	const char *code;
+	enum code code;
 	const char *why;
 	const char *objects;		/* WORKLOAD_TEMPLATE: the key of its objects */
 };
