@@ -193,6 +193,29 @@ static void diff_one(void *arg, size_t i, unsigned w)
 		udiff(&d->diff[i], f->path, f->in, f->inlen, f->out, f->outlen, 3);
 }
 
+/*
+ * The temporary files an interrupted `stsify -w` left beside the files of
+ * this run: -w removes them (not one that a running stsify still holds),
+ * the other modes, which write nothing, say they are there.
+ */
+static void leftovers(const struct pathlist *pl, struct report *rep, bool remove)
+{
+	for (size_t i = 0; i < pl->nleft; i++) {
+		const char *p = pl->leftover[i];
+
+		if (!remove)
+			report_add_at(rep, p, 0, 0, CODE_LEFTOVER_TEMPORARY,
+				      "a temporary file left by an interrupted stsify -w (-w removes it)");
+		else if (!writeout_remove_temporary(p))
+			report_add_at(rep, p, 0, 0, CODE_LEFTOVER_TEMPORARY,
+				      "removed a temporary file left by an interrupted stsify -w");
+		else if (errno != EBUSY && errno != ENOENT)
+			report_add_at(rep, p, 0, 0, CODE_LEFTOVER_TEMPORARY,
+				      "cannot remove a temporary file left by an interrupted stsify -w: %s",
+				      strerror(errno));
+	}
+}
+
 static int run_files(struct cli *cli)
 {
 	struct report rep = REPORT_INIT;
@@ -214,6 +237,7 @@ static int run_files(struct cli *cli)
 		return STSIFY_EXIT_USAGE;
 	}
 	pl.read = true;
+	pl.leftovers = true;
 	/* diffs of hundreds of files: written in large blocks */
 	setvbuf(stdout, NULL, _IOFBF, (size_t)1 << 18);
 	for (size_t i = 0; i < cli->noperand; i++) {
@@ -226,6 +250,7 @@ static int run_files(struct cli *cli)
 		bad += walk_operand(&pl, cli->operand[i], &rep, cli->opt.jobs ? cli->opt.jobs : pool_cores());
 	}
 	debug_phase("walked");
+	leftovers(&pl, &rep, cli->mode == MODE_WRITE);
 	pathlist_sort(&pl);
 	files = xcalloc(pl.n ? pl.n : 1, sizeof(*files));
 	bufs = xcalloc(pl.n ? pl.n : 1, sizeof(*bufs));
@@ -321,6 +346,8 @@ int cli_run(struct cli *cli)
 	/* parse every document, even those that cannot matter (stsify(1)) */
 	if (full && *full && strcmp(full, "0"))
 		cli->opt.full_parse = true;
+	/* an interrupted -w leaves no temporary file */
+	writeout_catch_signals();
 	/* only the JSON report lists the Deployments that have no claim */
 	cli->opt.every_deployment = cli->format == FORMAT_JSON;
 	if (!cli->noperand || (cli->noperand == 1 && !strcmp(cli->operand[0], "-")))

@@ -36,6 +36,7 @@
 #include "report.h"
 #include "rules.h"
 #include "util.h"
+#include "writeout.h"
 
 /* Deepest folder walked below an operand. */
 #define WALK_MAX_DEPTH 64
@@ -163,6 +164,7 @@ enum item_kind {
 	ITEM_FILE,	/* a regular *.yaml, *.yml or *.json file */
 	ITEM_DIR,
 	ITEM_OUTSIDE,	/* a symlink (to a folder or such a file) outside the operand */
+	ITEM_LEFTOVER,	/* a regular file named as write_atomic()'s temporary files */
 };
 
 struct item {
@@ -270,6 +272,29 @@ static int read_item(const struct lister *ls, DIR *d, const struct dirent *de, c
 	return 0;
 }
 
+/* Is entry de of d a regular file named as a temporary file of -w? */
+static bool leftover_entry(DIR *d, const struct dirent *de)
+{
+	struct stat st;
+	const char *base;
+	size_t n;
+
+	if (!writeout_is_temporary(de->d_name, &base, &n))
+		return false;
+	if (de->d_type == DT_REG)
+		return true;
+	return de->d_type == DT_UNKNOWN && !fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) &&
+	       S_ISREG(st.st_mode);
+}
+
+static void add_item(struct listing *l, const char *name, enum item_kind kind)
+{
+	ALLOC_GROW(l->it, l->n + 1, l->alloc);
+	memset(&l->it[l->n], 0, sizeof(l->it[l->n]));
+	l->it[l->n].name = xstrdup(name);
+	l->it[l->n++].kind = kind;
+}
+
 static void list_dir(void *arg, size_t i, unsigned w)
 {
 	struct lister *ls = arg;
@@ -286,8 +311,11 @@ static void list_dir(void *arg, size_t i, unsigned w)
 		struct item it = { 0 };
 		char *p = NULL;
 
-		if (de->d_name[0] == '.')
+		if (de->d_name[0] == '.') {
+			if (ls->pl->leftovers && leftover_entry(d, de))
+				add_item(l, de->d_name, ITEM_LEFTOVER);
 			continue;
+		}
 		if (de->d_type == DT_REG && !has_ext(de->d_name))
 			continue;
 		/* the path only when a symlink or a pattern needs it (a
@@ -381,6 +409,29 @@ static void lister_release(struct lister *ls)
 
 /* ---- pass 2: the walk ---- */
 
+static void add_leftover(struct pathlist *pl, const char *path)
+{
+	char cwd[PATH_MAX];
+
+	ALLOC_GROW(pl->leftover, pl->nleft + 1, pl->aleft);
+	pl->leftover[pl->nleft++] = xstrdup(display(path, cwd, sizeof(cwd)));
+}
+
+/* Is the file a temporary file called name was made for in l? */
+static bool beside_a_file(const struct listing *l, const char *name)
+{
+	const char *base;
+	size_t n;
+	struct item key = { 0 }, *it;
+
+	if (!writeout_is_temporary(name, &base, &n))
+		return false;
+	key.name = xstrndup(base, n);
+	it = bsearch(&key, l->it, l->n, sizeof(*l->it), cmp_item);
+	free(key.name);
+	return it && it->kind == ITEM_FILE;
+}
+
 /* anc[0..nanc): the directories from the operand down to dir */
 static int walk_dir(struct pathlist *pl, struct lister *ls, const char *dir, dev_t dev, ino_t ino,
 		    struct walk_dirid *anc, size_t nanc, struct report *rep)
@@ -413,7 +464,10 @@ static int walk_dir(struct pathlist *pl, struct lister *ls, const char *dir, dev
 		struct item *it = &l->it[i];
 		char *p = join(dir, it->name);
 
-		if (it->kind == ITEM_OUTSIDE) {
+		if (it->kind == ITEM_LEFTOVER) {
+			if (beside_a_file(l, it->name))
+				add_leftover(pl, p);
+		} else if (it->kind == ITEM_OUTSIDE) {
 			report_add_at(rep, p, 0, 0, CODE_SYMLINK_OUTSIDE,
 				      "skipped: a symlink to a target outside %s", ls->root);
 		} else if (it->kind == ITEM_DIR) {
@@ -434,6 +488,55 @@ static int walk_dir(struct pathlist *pl, struct lister *ls, const char *dir, dev
 	return bad;
 }
 
+/* The names of the temporary files in folder dir (cached: the operands
+ * of a glob come folder by folder). */
+static void list_leftovers(struct pathlist *pl, const char *dir)
+{
+	DIR *d;
+	struct dirent *de;
+
+	if (pl->left_dir && !strcmp(pl->left_dir, dir))
+		return;
+	free(pl->left_dir);
+	for (size_t i = 0; i < pl->nleft_names; i++)
+		free(pl->left_names[i]);
+	free(pl->left_names);
+	pl->left_names = NULL;
+	pl->nleft_names = 0;
+	pl->left_dir = xstrdup(dir);
+	if (!(d = opendir(dir)))
+		return;
+	while ((de = readdir(d))) {
+		if (de->d_name[0] == '.' && leftover_entry(d, de)) {
+			pl->left_names = xrealloc(pl->left_names, (pl->nleft_names + 1) * sizeof(char *));
+			pl->left_names[pl->nleft_names++] = xstrdup(de->d_name);
+		}
+	}
+	closedir(d);
+}
+
+/* The temporary files left beside operand, a file named on the command line. */
+static void operand_leftovers(struct pathlist *pl, const char *operand)
+{
+	const char *slash = strrchr(operand, '/'), *name = slash ? slash + 1 : operand;
+	char *dir = slash ? xstrndup(operand, (size_t)(slash - operand) + 1) : xstrdup(".");
+
+	list_leftovers(pl, dir);
+	for (size_t i = 0; i < pl->nleft_names; i++) {
+		const char *base;
+		size_t n;
+		char *p;
+
+		if (!writeout_is_temporary(pl->left_names[i], &base, &n) || strlen(name) != n ||
+		    memcmp(name, base, n))
+			continue;
+		p = slash ? join(dir, pl->left_names[i]) : xstrdup(pl->left_names[i]);
+		add_leftover(pl, p);
+		free(p);
+	}
+	free(dir);
+}
+
 int walk_operand(struct pathlist *pl, const char *operand, struct report *rep, unsigned jobs)
 {
 	struct stat st, lst;
@@ -445,8 +548,16 @@ int walk_operand(struct pathlist *pl, const char *operand, struct report *rep, u
 		return 1;
 	}
 	if (!S_ISDIR(st.st_mode)) {
-		if (!pl->exclude || !matches(pl->exclude, operand))
-			add(pl, operand, st.st_dev, st.st_ino, S_ISLNK(lst.st_mode));
+		if (pl->exclude && matches(pl->exclude, operand))
+			return 0;
+		add(pl, operand, st.st_dev, st.st_ino, S_ISLNK(lst.st_mode));
+		if (pl->leftovers && S_ISREG(st.st_mode)) {
+			/* write_atomic() writes beside the target of a symlink */
+			char *real = S_ISLNK(lst.st_mode) ? realpath(operand, NULL) : NULL;
+
+			operand_leftovers(pl, real ? real : operand);
+			free(real);
+		}
 		return 0;
 	}
 	ls.root = realpath(operand, NULL);
@@ -537,6 +648,13 @@ void pathlist_release(struct pathlist *pl)
 		free(pl->e[i].buf);
 	}
 	free(pl->e);
+	for (size_t i = 0; i < pl->nleft; i++)
+		free(pl->leftover[i]);
+	free(pl->leftover);
+	for (size_t i = 0; i < pl->nleft_names; i++)
+		free(pl->left_names[i]);
+	free(pl->left_names);
+	free(pl->left_dir);
 	free(pl->dir);
 	if (pl->seen)
 		hidx_release(pl->seen);

@@ -19,6 +19,12 @@
  * The folders are listed a level at a time on several threads, and with
  * pathlist.read set their files are read by the listing threads; the
  * result (paths, findings) is that of a depth-first walk in name order.
+ *
+ * With pathlist.leftovers set, the temporary files that an interrupted
+ * `stsify -w` left beside the files it takes (".NAME.stsify-XXXXXX" beside
+ * NAME, writeout.h) are listed in pathlist.leftover, for the caller to
+ * remove or report: in the folders walked, and in the folder of a file
+ * named as an operand.
  */
 #ifndef STSIFY_WALK_H
 #define STSIFY_WALK_H
@@ -59,10 +65,18 @@ struct pathlist {
 	void *seen;			/* index of dir[] (struct hidx *) */
 	void *include, *exclude;	/* pcre2_code *, or NULL */
 	bool read;			/* read the files found in directories */
+	bool leftovers;			/* list the temporary files left behind */
+	char **leftover;		/* their paths (owned), in walk order */
+	size_t nleft, aleft;
+	/* the folder of the last file operand, and the leftovers found in it */
+	char *left_dir;
+	char **left_names;
+	size_t nleft_names;
 };
 
 /* Compile the path patterns; -1 with *err (malloc'd) when one is invalid.
- * Set read afterwards to have files read during the walk. */
+ * Set read (and leftovers) afterwards to have files read (and temporary
+ * files found) during the walk. */
 int pathlist_init(struct pathlist *pl, const char *include, const char *exclude, char **err);
 /* Add operand to pl (walking it when it is a directory, listing on jobs
  * threads); problems are reported as findings.  Returns the number of

@@ -1,13 +1,26 @@
 /*
  * writeout.c - atomic replace and checked writes (see writeout.h).
+ *
+ * The temporary files in progress are listed in a fixed table that a
+ * signal handler can read without locks or allocation: a slot's path is
+ * written before its flag is set, and the flag is cleared after the file
+ * was renamed or removed, both with the handled signals blocked, so the
+ * handler never sees a file that is not there yet or has already become
+ * the original.  A file left by SIGKILL is recognised by its name
+ * (writeout_is_temporary()) and by its lock: write_atomic() holds an
+ * flock() on it until it is renamed, so a second run never removes the
+ * temporary file of one that is still writing.
  */
 #include "writeout.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -18,11 +31,155 @@ int write_all(FILE *fp, const char *buf, size_t len)
 	return len && fwrite(buf, 1, len, fp) != len ? -1 : 0;
 }
 
+/* ---- the temporary files in progress ---- */
+
+#define TEMP_SLOTS 8
+
+static const int caught[] = { SIGINT, SIGTERM, SIGHUP, SIGPIPE };
+static char temp_path[TEMP_SLOTS][PATH_MAX + 32];
+static volatile sig_atomic_t temp_used[TEMP_SLOTS];
+static pthread_mutex_t temp_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static void on_signal(int sig)
+{
+	int e = errno;
+
+	for (size_t i = 0; i < TEMP_SLOTS; i++)
+		if (temp_used[i])
+			unlink(temp_path[i]);
+	/* die of it as without the handler: the signal is blocked while
+	 * this runs, and delivered again with the default action on return */
+	signal(sig, SIG_DFL);
+	raise(sig);
+	errno = e;
+}
+
+void writeout_catch_signals(void)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(caught); i++) {
+		struct sigaction sa, old;
+
+		if (sigaction(caught[i], NULL, &old) || old.sa_handler == SIG_IGN)
+			continue;	/* nohup, or a background job: keep ignoring */
+		memset(&sa, 0, sizeof(sa));
+		sa.sa_handler = on_signal;
+		sigemptyset(&sa.sa_mask);
+		for (size_t k = 0; k < ARRAY_SIZE(caught); k++)
+			sigaddset(&sa.sa_mask, caught[k]);
+		sigaction(caught[i], &sa, NULL);
+	}
+}
+
+static void block_signals(sigset_t *old)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	for (size_t i = 0; i < ARRAY_SIZE(caught); i++)
+		sigaddset(&set, caught[i]);
+	pthread_sigmask(SIG_BLOCK, &set, old);
+}
+
+static void restore_signals(const sigset_t *old)
+{
+	pthread_sigmask(SIG_SETMASK, old, NULL);
+}
+
+/* mkstemp(tmp), listed in a slot (*slot) before any signal can see it */
+static int temp_create(char *tmp, int *slot)
+{
+	sigset_t old;
+	int fd, e;
+
+	*slot = -1;
+	if (strlen(tmp) >= sizeof(temp_path[0])) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	pthread_mutex_lock(&temp_lock);
+	for (int i = 0; i < TEMP_SLOTS && *slot < 0; i++)
+		if (!temp_used[i])
+			*slot = i;
+	if (*slot < 0) {
+		pthread_mutex_unlock(&temp_lock);
+		errno = EBUSY;	/* more than TEMP_SLOTS threads writing */
+		return -1;
+	}
+	block_signals(&old);
+	fd = mkstemp(tmp);
+	e = errno;
+	if (fd >= 0) {
+		memcpy(temp_path[*slot], tmp, strlen(tmp) + 1);
+		temp_used[*slot] = 1;
+	} else {
+		*slot = -1;
+	}
+	restore_signals(&old);
+	pthread_mutex_unlock(&temp_lock);
+	errno = e;
+	return fd;
+}
+
+/* Rename tmp to target (or, target NULL, remove tmp) and forget it. */
+static int temp_finish(const char *tmp, int slot, const char *target)
+{
+	sigset_t old;
+	int ret, e;
+
+	block_signals(&old);
+	ret = target ? rename(tmp, target) : unlink(tmp);
+	e = errno;
+	if (!ret || !target)
+		temp_used[slot] = 0;
+	restore_signals(&old);
+	errno = e;
+	return ret;
+}
+
+static int write_fd(int fd, const char *buf, size_t len)
+{
+	for (size_t off = 0; off < len;) {
+		ssize_t n = write(fd, buf + off, len - off);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			if (n == 0)
+				errno = EIO;
+			return -1;
+		}
+		off += (size_t)n;
+	}
+	return 0;
+}
+
+/* The temporary file fd: filled, given the mode and owner of st, flushed
+ * and closed (its lock stays with *lockfd, a duplicate). */
+static int temp_fill(int fd, int *lockfd, const char *buf, size_t len, const struct stat *st)
+{
+	int e;
+
+	if (flock(fd, LOCK_EX) || (*lockfd = dup(fd)) < 0 || write_fd(fd, buf, len) ||
+	    fchmod(fd, st->st_mode & 07777))
+		goto fail;
+	if (fchown(fd, st->st_uid, st->st_gid)) {
+		/* not permitted for other users' files: keep ours */
+	}
+	if (fsync(fd))
+		goto fail;
+	return close(fd);
+fail:
+	e = errno;
+	close(fd);
+	errno = e;
+	return -1;
+}
+
 int write_atomic(const char *path, const char *buf, size_t len)
 {
 	char *target = realpath(path, NULL), *tmp = NULL, *slash;
 	struct stat st;
-	int fd = -1, e;
+	int fd, lockfd = -1, slot = -1, e;
 
 	if (!target)
 		return -1;
@@ -38,45 +195,71 @@ int write_atomic(const char *path, const char *buf, size_t len)
 		goto fail;
 	slash = strrchr(target, '/');
 	tmp = xasprintf("%.*s/.%s.stsify-XXXXXX", (int)(slash - target), target, slash + 1);
-	if ((fd = mkstemp(tmp)) < 0)
+	if ((fd = temp_create(tmp, &slot)) < 0)
 		goto fail;
-	for (size_t off = 0; off < len;) {
-		ssize_t n = write(fd, buf + off, len - off);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			if (n == 0)
-				errno = EIO;
-			goto fail_unlink;
-		}
-		off += (size_t)n;
-	}
-	if (fchmod(fd, st.st_mode & 07777))
+	if (temp_fill(fd, &lockfd, buf, len, &st) || temp_finish(tmp, slot, target))
 		goto fail_unlink;
-	if (fchown(fd, st.st_uid, st.st_gid)) {
-		/* not permitted for other users' files: keep ours */
-	}
-	if (fsync(fd) || close(fd)) {
-		fd = -1;
-		goto fail_unlink;
-	}
-	fd = -1;
-	if (rename(tmp, target))
-		goto fail_unlink;
+	close(lockfd);
 	free(tmp);
 	free(target);
 	return 0;
 fail_unlink:
 	e = errno;
-	if (fd >= 0)
-		close(fd);
-	unlink(tmp);
+	temp_finish(tmp, slot, NULL);
 	errno = e;
 fail:
 	e = errno;
+	if (lockfd >= 0)
+		close(lockfd);
 	free(tmp);
 	free(target);
 	errno = e;
 	return -1;
+}
+
+/* ---- what an earlier run left ---- */
+
+bool writeout_is_temporary(const char *name, const char **base, size_t *baselen)
+{
+	static const char tag[] = ".stsify-";
+	size_t n = strlen(name), t = sizeof(tag) - 1;
+
+	/* ".", NAME (at least one byte), ".stsify-", six letters or digits */
+	if (n < 1 + 1 + t + 6 || name[0] != '.' || memcmp(name + n - 6 - t, tag, t))
+		return false;
+	for (size_t i = n - 6; i < n; i++) {
+		char c = name[i];
+
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')))
+			return false;
+	}
+	*base = name + 1;
+	*baselen = n - 1 - t - 6;
+	return true;
+}
+
+int writeout_remove_temporary(const char *path)
+{
+	struct stat st;
+	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC), ret, e;
+
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
+		close(fd);
+		errno = EINVAL;
+		return -1;
+	}
+	/* a running stsify holds the lock until it renames the file */
+	if (flock(fd, LOCK_EX | LOCK_NB)) {
+		e = errno == EWOULDBLOCK ? EBUSY : errno;
+		close(fd);
+		errno = e;
+		return -1;
+	}
+	ret = unlink(path);
+	e = errno;
+	close(fd);
+	errno = e;
+	return ret;
 }

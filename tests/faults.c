@@ -12,10 +12,18 @@
  * (read, write, fsync, close) fail on descriptors above 2 only, so stdin,
  * stdout and stderr keep working.  write is the one call that fails like a
  * filling disk: its first faulty call writes half the bytes, the next fails.
+ *
+ *   STSIFY_FAULT_SIGNAL=SIG:CALL LD_PRELOAD=tests/faults.so stsify -w ...
+ *
+ * sends the process signal SIG (INT, TERM, HUP, PIPE or KILL) at its first
+ * call of CALL (write or fsync) on a descriptor above 2: while -w has a
+ * temporary file (write: after half of its bytes), for the tests of what
+ * an interrupted run leaves.
  */
 #include <dlfcn.h>
 #include <pthread.h>
 #include <errno.h>
+#include <signal.h>
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -129,6 +137,22 @@ WRAP_OPEN(open64)
 WRAP_OPENAT(openat)
 WRAP_OPENAT(openat64)
 
+/* STSIFY_FAULT_SIGNAL: die of the signal at the first call of call. */
+static void maybe_signal(const char *call, int fd)
+{
+	static const struct { const char *name; int sig; } sigs[] = {
+		{ "INT", SIGINT }, { "TERM", SIGTERM }, { "HUP", SIGHUP },
+		{ "PIPE", SIGPIPE }, { "KILL", SIGKILL },
+	};
+	const char *spec = getenv("STSIFY_FAULT_SIGNAL"), *c;
+
+	if (!spec || fd <= 2 || !(c = strchr(spec, ':')) || strcmp(c + 1, call))
+		return;
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		if (strlen(sigs[i].name) == (size_t)(c - spec) && !strncmp(spec, sigs[i].name, (size_t)(c - spec)))
+			raise(sigs[i].sig);
+}
+
 ssize_t read(int fd, void *buf, size_t n)
 {
 	typedef ssize_t (*fn)(int, void *, size_t);
@@ -144,6 +168,12 @@ ssize_t write(int fd, const void *buf, size_t n)
 	int e;
 	REAL("write", fn);
 
+	if (getenv("STSIFY_FAULT_SIGNAL") && fd > 2 && n > 1) {
+		ssize_t half = real_(fd, buf, n / 2);
+
+		maybe_signal("write", fd);
+		return half;
+	}
 	if ((e = should_fail("write", NULL, fd))) {
 		if (!written_half && n > 1) {
 			written_half = 1;
@@ -160,6 +190,7 @@ int fsync(int fd)
 	typedef int (*fn)(int);
 	REAL("fsync", fn);
 
+	maybe_signal("fsync", fd);
 	return failed("fsync", NULL, fd) ? -1 : real_(fd);
 }
 

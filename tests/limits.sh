@@ -263,6 +263,58 @@ for input in db.yaml mapped.yaml; do
 	says "filter mode into a full disk ($input)" '^stsify: cannot write to stdout: No space left on device'
 done
 
+# --- interrupted -w: a signal while the temporary file exists ------------
+
+# SIGINT, SIGTERM, SIGHUP and SIGPIPE remove it and the status says which
+# (128 + the signal's number); SIGKILL cannot be caught: the next run in
+# the folder removes what it left, with a note (dry runs only name it)
+for sig in INT:130 TERM:143 HUP:129 PIPE:141; do
+	cp db.orig db.yaml
+	STSIFY_FAULT_SIGNAL=${sig%:*}:fsync LD_PRELOAD=$FAULTS \
+		ASAN_OPTIONS=${ASAN_OPTIONS:-}${ASAN_OPTIONS:+:}verify_asan_link_order=0 \
+		timeout -k 2 20 "$S" -w db.yaml </dev/null >out 2>err
+	rc=$?
+	expect "SIG${sig%:*} during -w" "${sig#*:}"
+	intact "SIG${sig%:*} during -w" db.yaml db.orig
+done
+cp db.orig db.yaml
+STSIFY_FAULT_SIGNAL=KILL:write LD_PRELOAD=$FAULTS \
+	ASAN_OPTIONS=${ASAN_OPTIONS:-}${ASAN_OPTIONS:+:}verify_asan_link_order=0 \
+	timeout -k 2 20 "$S" -w db.yaml </dev/null >out 2>err
+rc=$?
+expect "SIGKILL during -w" 137
+cmp -s db.yaml db.orig && ok || bad "SIGKILL during -w: db.yaml was changed"
+left=$(ls -a | grep '^\.db\.yaml\.stsify-......$')
+[ -n "$left" ] && ok || bad "SIGKILL during -w left no temporary file (the test needs one)"
+: >.db.yaml.stsify-Keep12  # the pattern, beside db.yaml: removed too
+: >.db.yaml.stsify-toolong  # not the pattern: kept
+: >.other.yaml.stsify-abc123  # beside no file of the run: kept
+run 20 db.yaml
+expect "diff after SIGKILL" 0
+says "diff after SIGKILL" "^\.db\.yaml\.stsify-......: info: a temporary file left by an interrupted stsify -w (-w removes it) \[leftover-temporary\]"
+[ -e "$left" ] && ok || bad "a dry run removed $left"
+run 20 -w db.yaml
+expect "-w after SIGKILL" 0
+says "-w after SIGKILL" "^$left: info: removed a temporary file left by an interrupted stsify -w \[leftover-temporary\]"
+[ ! -e "$left" ] && [ ! -e .db.yaml.stsify-Keep12 ] && ok || bad "-w after SIGKILL did not remove the temporary files"
+[ -e .db.yaml.stsify-toolong ] && [ -e .other.yaml.stsify-abc123 ] && ok ||
+	bad "-w after SIGKILL removed a file that is not one of its temporary files"
+rm -f .db.yaml.stsify-toolong .other.yaml.stsify-abc123
+grep -q '^kind: StatefulSet' db.yaml && ok || bad "-w after SIGKILL did not convert db.yaml"
+# in a walked folder too, and never one that a running stsify holds
+mkdir left && cp db.orig left/db.yaml && : >left/.db.yaml.stsify-AbC123 && : >left/.db.yaml.stsify-HeLd00
+exec 9>left/.db.yaml.stsify-HeLd00
+if command -v flock >/dev/null 2>&1 && flock -n 9; then
+	run 20 -w left
+	expect "-w in a folder with leftovers" 0
+	[ ! -e left/.db.yaml.stsify-AbC123 ] && ok || bad "-w left the temporary file in a walked folder"
+	[ -e left/.db.yaml.stsify-HeLd00 ] && ok || bad "-w removed the temporary file of a running stsify"
+else
+	echo "limits: no flock(1): the check of a temporary file in use was skipped"
+fi
+exec 9>&-
+rm -rf left
+
 # a real full tmpfs and a real read-only mount, in a private mount namespace
 if command -v unshare >/dev/null 2>&1 &&
 	mkdir probe && unshare -m mount -t tmpfs -o size=64k tmpfs probe 2>/dev/null; then
