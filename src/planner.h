@@ -1,0 +1,89 @@
+/*
+ * planner.h - the planner's working state, shared by the modules that make
+ * a plan (internal: callers use plan.h).
+ *
+ * plan.c drives: plan_begin() fills a struct pctx and its indexes, then
+ * plan_one() takes each Deployment through facts.c (what it is: claims,
+ * autoscalers, images, aliases), the decision table, mapping.c (the field
+ * mapping), service.c (the headless Service) and refs.c (the objects that
+ * name it).  Each of them records operations and findings through the
+ * primitives below, which keep the plan's indexes up to date.
+ *
+ *   plan_note(c, r, at, code, fmt, ...)        a finding at node at (or r)
+ *   plan_add_op(c, kind, r, node)              a new operation on r's document
+ *   plan_set_scalar(c, r, node, text)          set once, even when asked twice
+ *   plan_remove(c, r, node, keep)              remove, with the parent it empties
+ *   plan_add_ref(c, r, at)                     r now names the current StatefulSet
+ *
+ * c->dep is the Deployment plan being built: operations and references go
+ * to it; findings belong to it (c->owner) until the decision is made.
+ * Everything is on the calling thread.
+ */
+#ifndef STSIFY_PLANNER_H
+#define STSIFY_PLANNER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "plan.h"
+#include "report.h"
+#include "util.h"
+
+/* A patch target of a kustomization: document doc of input in, the
+ * list (patches or patchesJson6902) and the item. */
+struct kpatch {
+	size_t in, doc, list, item;
+};
+
+struct pctx {
+	const struct stsify_options *opt;
+	const struct rules *ru;
+	const struct rindex *ri;
+	const struct plan_input *in;
+	struct report *rep;
+	struct plan *p;
+	size_t nin;
+	size_t dep;		/* index of the current dplan */
+	size_t owner;		/* findings belong to Deployment plan owner - 1 */
+	bool *patch;		/* per input: a Kustomize strategic-merge patch file */
+	/*
+	 * Indexes built once by plan_begin(), so that planning a Deployment
+	 * does not walk every object of the input (their chains are in
+	 * index order, as the walks were):
+	 */
+	struct hidx scalers;	/* autoscalers by namespace and target name */
+	struct hidx services;	/* headless Services by namespace */
+	struct hidx pvcs;	/* PersistentVolumeClaims by name */
+	struct kpatch *kp;	/* patch targets of kustomizations, in order */
+	size_t nkp;
+	struct hidx kp_name;	/* kp[] by target name */
+	struct hidx op_node;	/* ops by node */
+	struct hidx op_parent;	/* removals by the parent of their node */
+	size_t *kitem;		/* Kustomizations that are List items (ri index) */
+	size_t nkitem;
+	struct hidx pdeps;	/* Deployments in strategic-merge patch files, by name */
+};
+
+/* A finding about r at node at (r's object when NULL), owned by c->owner. */
+struct finding *plan_note(struct pctx *c, const struct resource *r, const struct ynode *at,
+			  enum code code, const char *fmt, ...)
+	ATTR_PRINTF(5, 6);
+/* A new operation of Deployment plan c->dep on node of r's document; the
+ * caller fills the rest (where, after, key, val: the plan owns them). */
+struct op *plan_add_op(struct pctx *c, enum op_kind kind, const struct resource *r,
+		       const struct ynode *node);
+/* Is there an operation of this kind on node n? */
+bool plan_has_op(const struct pctx *c, enum op_kind kind, const struct ynode *n);
+/* Record that r (at node at) now names the StatefulSet of c->dep. */
+void plan_add_ref(struct pctx *c, const struct resource *r, const struct ynode *at);
+/* Set scalar n to value (raw text); a node already set is set once. */
+void plan_set_scalar(struct pctx *c, const struct resource *r, const struct ynode *n,
+		     const char *value);
+bool plan_is_removed(const struct pctx *c, const struct ynode *n);
+/* Remove n (a map value with its key, or a sequence item); when that
+ * empties its parent, remove the parent instead, unless it is among the
+ * NULL-terminated keep[]. */
+void plan_remove(struct pctx *c, const struct resource *r, const struct ynode *n,
+		 const struct ynode *const *keep);
+
+#endif

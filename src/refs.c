@@ -1,0 +1,297 @@
+/*
+ * refs.c - references that follow a converted Deployment (autoscalers,
+ * kustomization patch targets) and the normalised paths that find a
+ * kustomization's patch files (see refs.h; DESIGN.md section 5).
+ */
+#include "refs.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "facts.h"
+#include "planner.h"
+#include "render.h"
+#include "rindex.h"
+#include "source.h"
+#include "util.h"
+#include "ytree.h"
+
+/* The target name of an autoscaler (its namespace comes from r). */
+const struct ynode *refs_scale_target(const struct resource *r)
+{
+	if (!strcmp(r->kind, "HorizontalPodAutoscaler") || !strcmp(r->kind, "ScaledObject"))
+		return ynode_path(r->node, "spec", "scaleTargetRef", "name", NULL);
+	if (!strcmp(r->kind, "VerticalPodAutoscaler"))
+		return ynode_path(r->node, "spec", "targetRef", "name", NULL);
+	return NULL;
+}
+
+/*
+ * The autoscalers that may target dep, in index order: those whose target
+ * name is dep's (c->scalers), or every autoscaler when dep went by other
+ * names (Kustomize's previousNames: rindex_named()).  Start with HIDX_NONE;
+ * returns HIDX_NONE at the end.
+ */
+size_t refs_next_scaler(const struct pctx *c, const struct resource *dep, size_t i)
+{
+	if (ynode_get(ynode_path(dep->node, "metadata", "annotations", NULL),
+		      "internal.config.kubernetes.io/previousNames")) {
+		for (i = i == HIDX_NONE ? 0 : i + 1; i < c->ri->n; i++)
+			if (ynode_is_scalar(refs_scale_target(&c->ri->r[i])))
+				return i;
+		return HIDX_NONE;
+	}
+	if (i == HIDX_NONE)
+		return hidx_first(&c->scalers, hash_str(hash_str(HASH_INIT, dep->ns), dep->name));
+	return hidx_next(&c->scalers, i);
+}
+
+/* HPA, VPA and KEDA ScaledObject references follow the Deployment. */
+void refs_retarget_scalers(struct pctx *c, const struct resource *dep)
+{
+	for (size_t i = refs_next_scaler(c, dep, HIDX_NONE); i != HIDX_NONE; i = refs_next_scaler(c, dep, i)) {
+		const struct resource *r = &c->ri->r[i];
+		const struct ynode *ref, *kind, *api;
+		bool keda = !strcmp(r->kind, "ScaledObject");
+
+		if (strcmp(r->ns, dep->ns))
+			continue;
+		if (!strcmp(r->kind, "HorizontalPodAutoscaler") || keda)
+			ref = ynode_path(r->node, "spec", "scaleTargetRef", NULL);
+		else if (!strcmp(r->kind, "VerticalPodAutoscaler"))
+			ref = ynode_path(r->node, "spec", "targetRef", NULL);
+		else
+			continue;
+		kind = ynode_get(ref, "kind");
+		if (!rindex_named(dep, ynode_str(ynode_get(ref, "name"))) ||
+		    !(ynode_is(kind, "Deployment") || (keda && !kind)))
+			continue;
+		if (ref->kind != YNODE_MAP || facts_has_alias(ref, true)) {
+			plan_note(c, r, ref, CODE_UNSUPPORTED_ALIAS,
+				  "cannot retarget %s \"%s\" to StatefulSet \"%s\": change its target by hand",
+				  r->kind, r->name, dep->name);
+			continue;
+		}
+		if (kind) {
+			plan_set_scalar(c, r, kind, "StatefulSet");
+		} else {
+			if (plan_has_op(c, OP_INSERT_PAIR, ref))
+				continue;
+			struct op *o = plan_add_op(c, OP_INSERT_PAIR, r, ref);
+
+			o->where = INS_LAST;
+			o->key = xstrdup("kind");
+			o->val = val_str("StatefulSet");
+		}
+		api = ynode_get(ref, "apiVersion");
+		if (api && ynode_is_scalar(api) && !ynode_is(api, "apps/v1"))
+			plan_set_scalar(c, r, api, "apps/v1");
+		plan_add_ref(c, r, kind ? kind : ref);
+		plan_note(c, r, kind ? kind : ref, CODE_REFERENCE,
+			  "%s \"%s\" now targets StatefulSet \"%s\"", r->kind, r->name, dep->name);
+	}
+}
+
+bool refs_is_kustomization(const struct plan_input *in, const struct ynode *root)
+{
+	const char *base = strrchr(in->src->path, '/');
+
+	base = base ? base + 1 : in->src->path;
+	return ynode_is(ynode_get(root, "kind"), "Kustomization") || !strcmp(base, "kustomization.yaml") ||
+	       !strcmp(base, "kustomization.yml") || !strcmp(base, "Kustomization");
+}
+
+static const char *const patch_lists[] = { "patches", "patchesJson6902" };
+
+/* Patch item k of list l of Kustomization r (in file where): follows the
+ * Deployment when its target names it. */
+static void retarget_patch(struct pctx *c, const struct resource *dep, const struct resource *r,
+			   size_t l, size_t k, const char *where)
+{
+	const struct ynode *t = ynode_get(ynode_get(r->node, patch_lists[l])->kid[k], "target");
+	const struct ynode *kind = ynode_get(t, "kind"), *ns = ynode_get(t, "namespace");
+
+	if (!ynode_is(kind, "Deployment") || !ynode_is(ynode_get(t, "name"), dep->name) ||
+	    (ns && !ynode_is(ns, dep->ns)) || facts_has_alias(t, true))
+		return;
+	plan_set_scalar(c, r, kind, "StatefulSet");
+	plan_add_ref(c, r, kind);
+	plan_note(c, r, kind, CODE_REFERENCE, "%s target of %s now names StatefulSet \"%s\"",
+		  patch_lists[l], where, dep->name);
+}
+
+/* The patches of Kustomization r (in file where) that target the Deployment. */
+static void retarget_patches(struct pctx *c, const struct resource *dep, const struct resource *r,
+			     const char *where)
+{
+	for (size_t l = 0; l < ARRAY_SIZE(patch_lists); l++) {
+		const struct ynode *ps = ynode_get(r->node, patch_lists[l]);
+
+		for (size_t k = 0; ps && ps->kind == YNODE_SEQ && k < ps->nkid; k++)
+			retarget_patch(c, dep, r, l, k, where);
+	}
+}
+
+/* Kustomize patches whose target names the Deployment follow it. */
+void refs_retarget_kustomize(struct pctx *c, const struct resource *dep)
+{
+	for (size_t j = hidx_first(&c->kp_name, hash_str(HASH_INIT, dep->name)); j != HIDX_NONE;
+	     j = hidx_next(&c->kp_name, j)) {
+		size_t i = c->kp[j].in, d = c->kp[j].doc;
+		const struct plan_input *in = &c->in[i];
+		struct resource r = { .in = i, .doc = d, .node = in->ys->doc[d].root, .kind = "Kustomization",
+				      .api = "", .name = in->src->path, .ns = "" };
+
+		retarget_patch(c, dep, &r, c->kp[j].list, c->kp[j].item, in->src->path);
+	}
+	/* a Kustomization among the items of a List or ResourceList (kpt
+	 * passes a kustomization.yaml that has a kind) */
+	for (size_t j = 0; j < c->nkitem; j++) {
+		const struct resource *r = &c->ri->r[c->kitem[j]];
+		const char *path = rindex_krm_annotation(r->node, "path");
+
+		retarget_patches(c, dep, r, path ? path : c->in[r->in].src->path);
+	}
+}
+
+/* Every patch target with a name of the kustomization files, in the
+ * order the lists are read, indexed by name. */
+void refs_index_patches(struct pctx *c)
+{
+	size_t akp = 0;
+
+	for (size_t i = 0; i < c->nin; i++) {
+		if (c->in[i].skip)
+			continue;
+		for (size_t d = 0; d < c->in[i].ys->ndoc; d++) {
+			const struct ynode *root = c->in[i].ys->doc[d].root;
+
+			if (!root || root->kind != YNODE_MAP || !refs_is_kustomization(&c->in[i], root))
+				continue;
+			for (size_t l = 0; l < ARRAY_SIZE(patch_lists); l++) {
+				const struct ynode *ps = ynode_get(root, patch_lists[l]);
+
+				for (size_t k = 0; ps && ps->kind == YNODE_SEQ && k < ps->nkid; k++) {
+					const struct ynode *name = ynode_path(ps->kid[k], "target", "name", NULL);
+
+					if (!ynode_is_scalar(name))
+						continue;
+					ALLOC_GROW(c->kp, c->nkp + 1, akp);
+					c->kp[c->nkp] = (struct kpatch){ i, d, l, k };
+					hidx_add(&c->kp_name, hash_str(HASH_INIT, name->text), c->nkp++);
+				}
+			}
+		}
+	}
+}
+
+/* "dir/of/kustomization.yaml" + "../x/./p.yaml" -> "dir/of/../x/p.yaml"
+ * normalised: "dir/x/p.yaml".  Returns a malloc'd path. */
+char *refs_path_join(const char *base, const char *rel)
+{
+	const char *slash = strrchr(base, '/');
+	char *joined = rel[0] == '/' || !slash ? xstrdup(rel)
+					       : xasprintf("%.*s/%s", (int)(slash - base), base, rel);
+	char **seg = xcalloc(strlen(joined) + 1, sizeof(*seg));
+	struct strbuf out = STRBUF_INIT;
+	size_t n = 0;
+
+	for (char *t = joined, *e; *t; t = e) {
+		e = t + strcspn(t, "/");
+		if (*e)
+			*e++ = '\0';
+		if (!*t || !strcmp(t, "."))
+			continue;
+		if (!strcmp(t, "..") && n && strcmp(seg[n - 1], ".."))
+			n--;
+		else
+			seg[n++] = t;
+	}
+	if (joined[0] == '/' && rel[0] == '/')
+		strbuf_addch(&out, '/');
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			strbuf_addch(&out, '/');
+		strbuf_addstr(&out, seg[i]);
+	}
+	free(seg);
+	free(joined);
+	return strbuf_detach(&out, NULL);
+}
+
+char *plan_path_norm(const char *path)
+{
+	return refs_path_join("", path);
+}
+
+/* The inputs' normalised paths, made on first use (or given by the caller:
+ * plan_input.path_norm), indexed by hash. */
+struct norm_paths {
+	const char **have;
+	char **own;		/* those made here */
+	struct hidx by;
+};
+
+/* Mark the inputs at path rel from kustomization file kpath. */
+static void mark_patch(const struct plan_input *in, const char *const *path, size_t nin, bool *patch,
+		       struct norm_paths *np, const char *kpath, const char *rel)
+{
+	char *want = refs_path_join(kpath, rel);
+
+	if (!np->have) {
+		np->have = xcalloc(nin ? nin : 1, sizeof(*np->have));
+		np->own = xcalloc(nin ? nin : 1, sizeof(*np->own));
+		for (size_t i = 0; i < nin; i++) {
+			np->have[i] = in[i].path_norm ? in[i].path_norm : (np->own[i] = refs_path_join("", path[i]));
+			hidx_add(&np->by, hash_str(HASH_INIT, np->have[i]), i);
+		}
+	}
+	for (size_t i = hidx_first(&np->by, hash_str(HASH_INIT, want)); i != HIDX_NONE; i = hidx_next(&np->by, i))
+		if (!strcmp(want, np->have[i]))
+			patch[i] = true;
+	free(want);
+}
+
+void plan_patch_files(const struct plan_input *in, const char *const *path, size_t nin, bool *patch)
+{
+	struct norm_paths np = { NULL, NULL, HIDX_INIT };
+
+	for (size_t i = 0; i < nin; i++) {
+		for (size_t d = 0; !in[i].skip && d < in[i].ys->ndoc; d++) {
+			const struct ynode *root = in[i].ys->doc[d].root;
+			const struct ynode *psm = ynode_get(root, "patchesStrategicMerge");
+			const struct ynode *ps = ynode_get(root, "patches");
+
+			if (!root || root->kind != YNODE_MAP || !refs_is_kustomization(&in[i], root))
+				continue;
+			for (size_t k = 0; psm && psm->kind == YNODE_SEQ && k < psm->nkid; k++)
+				if (ynode_is_scalar(psm->kid[k]) && !strchr(psm->kid[k]->text, '\n'))
+					mark_patch(in, path, nin, patch, &np, path[i], psm->kid[k]->text);
+			for (size_t k = 0; ps && ps->kind == YNODE_SEQ && k < ps->nkid; k++) {
+				const char *p = ynode_str(ynode_get(ps->kid[k], "path"));
+
+				if (p)
+					mark_patch(in, path, nin, patch, &np, path[i], p);
+			}
+		}
+	}
+	for (size_t i = 0; np.own && i < nin; i++)
+		free(np.own[i]);
+	free(np.own);
+	free(np.have);
+	hidx_release(&np.by);
+}
+
+/* The files that kustomization.yaml names as strategic-merge patches
+ * (patchesStrategicMerge, or a `patches` entry with a path) describe
+ * changes, not objects: they are never planned as Deployments. */
+void refs_find_patches(struct pctx *c)
+{
+	const char **path = xcalloc(c->nin ? c->nin : 1, sizeof(*path));
+
+	for (size_t i = 0; i < c->nin; i++)
+		path[i] = c->in[i].src->path;
+	c->patch = xcalloc(c->nin ? c->nin : 1, sizeof(*c->patch));
+	plan_patch_files(c->in, path, c->nin, c->patch);
+	free(path);
+}
