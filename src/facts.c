@@ -13,6 +13,7 @@
 #include "rules.h"
 #include "refs.h"
 #include "util.h"
+#include "workload.h"
 #include "ytree.h"
 
 bool facts_truthy(const struct ynode *n)
@@ -90,8 +91,8 @@ bool facts_aliases_read(struct pctx *c, const struct resource *dep, const struct
 
 	if (a) {
 		plan_note(c, dep, a, CODE_UNSUPPORTED_ALIAS,
-			  "Deployment \"%s\" reads a value through an alias: left as it is, convert it by hand",
-			  dep->name);
+			  "%s \"%s\" reads a value through an alias: left as it is, convert it by hand",
+			  dep->kind, dep->name);
 		return true;
 	}
 	for (size_t i = 0; i < ncu; i++) {
@@ -101,8 +102,8 @@ bool facts_aliases_read(struct pctx *c, const struct resource *dep, const struct
 			a = pspec;
 		if (a) {
 			plan_note(c, cu[i].pvc, a, CODE_UNSUPPORTED_ALIAS,
-				  "claim \"%s\" uses an alias or a merge key (<<) in its spec: Deployment \"%s\" is left as it is, convert it by hand",
-				  cu[i].claim->text, dep->name);
+				  "claim \"%s\" uses an alias or a merge key (<<) in its spec: %s \"%s\" is left as it is, convert it by hand",
+				  cu[i].claim->text, dep->kind, dep->name);
 			return true;
 		}
 	}
@@ -204,9 +205,9 @@ long long facts_autoscaled_max(struct pctx *c, const struct resource *dep,
 
 		if (strcmp(r->ns, dep->ns) || !rindex_named(dep, ynode_str(ynode_get(ref, "name"))))
 			continue;
-		if (!strcmp(r->kind, "HorizontalPodAutoscaler") && ynode_is(kind, "Deployment")) {
+		if (!strcmp(r->kind, "HorizontalPodAutoscaler") && refs_kind_names(kind, dep, false)) {
 			max = ynode_int(ynode_path(r->node, "spec", "maxReplicas", NULL));
-		} else if (!strcmp(r->kind, "ScaledObject") && (!kind || ynode_is(kind, "Deployment"))) {
+		} else if (!strcmp(r->kind, "ScaledObject") && refs_kind_names(kind, dep, true)) {
 			const struct ynode *m = ynode_path(r->node, "spec", "maxReplicaCount", NULL);
 
 			max = m ? ynode_int(m) : 100;	/* KEDA's default */
@@ -219,6 +220,14 @@ long long facts_autoscaled_max(struct pctx *c, const struct resource *dep,
 		}
 	}
 	return best;
+}
+
+const struct ynode *facts_match_labels(const struct resource *dep)
+{
+	const struct workload *w = workload_named(dep->kind);
+	const struct ynode *sel = ynode_path(dep->node, "spec", "selector", NULL);
+
+	return w && w->selector == SELECTOR_MAP ? sel : ynode_get(sel, "matchLabels");
 }
 
 const char *facts_stateful_image(struct pctx *c, const struct ynode *podspec)

@@ -49,6 +49,10 @@ size_t facts_claims(struct pctx *c, const struct resource *dep, const struct yno
  * none), and in *by that autoscaler (HorizontalPodAutoscaler or KEDA
  * ScaledObject). */
 long long facts_autoscaled_max(struct pctx *c, const struct resource *dep, const struct resource **by);
+/* The labels dep's selector matches exactly: spec.selector.matchLabels, or
+ * the plain map spec.selector of a kind that writes it so (workload.h,
+ * SELECTOR_MAP); NULL when there is none. */
+const struct ynode *facts_match_labels(const struct resource *dep);
 /* The first container image of podspec that the rules call stateful, or NULL. */
 const char *facts_stateful_image(struct pctx *c, const struct ynode *podspec);
 

@@ -14,6 +14,7 @@
 #include "rindex.h"
 #include "source.h"
 #include "util.h"
+#include "workload.h"
 #include "ytree.h"
 
 /* The target name of an autoscaler (its namespace comes from r). */
@@ -46,6 +47,13 @@ size_t refs_next_scaler(const struct pctx *c, const struct resource *dep, size_t
 	return hidx_next(&c->scalers, i);
 }
 
+bool refs_kind_names(const struct ynode *kind, const struct resource *dep, bool keda)
+{
+	const struct workload *w = workload_named(dep->kind);
+
+	return kind ? ynode_is(kind, dep->kind) : keda && w && w->keda_default;
+}
+
 /* HPA, VPA and KEDA ScaledObject references follow the Deployment. */
 void refs_retarget_scalers(struct pctx *c, const struct resource *dep)
 {
@@ -63,8 +71,7 @@ void refs_retarget_scalers(struct pctx *c, const struct resource *dep)
 		else
 			continue;
 		kind = ynode_get(ref, "kind");
-		if (!rindex_named(dep, ynode_str(ynode_get(ref, "name"))) ||
-		    !(ynode_is(kind, "Deployment") || (keda && !kind)))
+		if (!rindex_named(dep, ynode_str(ynode_get(ref, "name"))) || !refs_kind_names(kind, dep, keda))
 			continue;
 		if (ref->kind != YNODE_MAP || facts_has_alias(ref, true)) {
 			plan_note(c, r, ref, CODE_UNSUPPORTED_ALIAS,
@@ -110,11 +117,17 @@ static void retarget_patch(struct pctx *c, const struct resource *dep, const str
 {
 	const struct ynode *t = ynode_get(ynode_get(r->node, patch_lists[l])->kid[k], "target");
 	const struct ynode *kind = ynode_get(t, "kind"), *ns = ynode_get(t, "namespace");
+	const struct ynode *group = ynode_get(t, "group");
+	const struct workload *w = workload_named(dep->kind);
 
-	if (!ynode_is(kind, "Deployment") || !ynode_is(ynode_get(t, "name"), dep->name) ||
+	if (!ynode_is(kind, dep->kind) || !ynode_is(ynode_get(t, "name"), dep->name) ||
 	    (ns && !ynode_is(ns, dep->ns)) || facts_has_alias(t, true))
 		return;
 	plan_set_scalar(c, r, kind, "StatefulSet");
+	/* a StatefulSet is in group apps: a kind of another group (OpenShift's
+	 * apps.openshift.io) names its own; an old version stays as written */
+	if (w->group && strcmp(w->group, "apps") && ynode_is(group, w->group))
+		plan_set_scalar(c, r, group, "apps");
 	plan_add_ref(c, r, kind);
 	plan_note(c, r, kind, CODE_REFERENCE, "%s target of %s now names StatefulSet \"%s\"",
 		  patch_lists[l], where, dep->name);

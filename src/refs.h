@@ -45,6 +45,9 @@ const struct ynode *refs_scale_target(const struct resource *r);
  * returns HIDX_NONE at the end.
  */
 size_t refs_next_scaler(const struct pctx *c, const struct resource *dep, size_t i);
+/* Does the kind of an autoscaler's target (NULL: absent; keda: of a KEDA
+ * ScaledObject, whose absent kind means Deployment) name dep's kind? */
+bool refs_kind_names(const struct ynode *kind, const struct resource *dep, bool keda);
 /* Is root (a document of in) a kustomization: kind Kustomization, or a
  * file named kustomization.yaml, kustomization.yml or Kustomization? */
 bool refs_is_kustomization(const struct plan_input *in, const struct ynode *root);
