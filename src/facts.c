@@ -6,11 +6,13 @@
  */
 #include "facts.h"
 
+#include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "decide.h"
 #include "planner.h"
 #include "rindex.h"
-#include "rules.h"
 #include "refs.h"
 #include "util.h"
 #include "workload.h"
@@ -83,33 +85,6 @@ const struct ynode *facts_alias_read(const struct ynode *n, bool container)
 	return NULL;
 }
 
-/* Report the first alias stsify would read through (see alias_read). */
-bool facts_aliases_read(struct pctx *c, const struct resource *dep, const struct ynode *spec,
-			const struct claim_use *cu, size_t ncu)
-{
-	const struct ynode *a = facts_alias_read(spec, false);
-
-	if (a) {
-		plan_note(c, dep, a, CODE_UNSUPPORTED_ALIAS,
-			  "%s \"%s\" reads a value through an alias: left as it is, convert it by hand",
-			  dep->kind, dep->name);
-		return true;
-	}
-	for (size_t i = 0; i < ncu; i++) {
-		const struct ynode *pspec = cu[i].pvc ? ynode_get(cu[i].pvc->node, "spec") : NULL;
-
-		if (!(a = facts_alias_read(pspec, false)) && facts_has_alias(pspec, false))
-			a = pspec;
-		if (a) {
-			plan_note(c, cu[i].pvc, a, CODE_UNSUPPORTED_ALIAS,
-				  "claim \"%s\" uses an alias or a merge key (<<) in its spec: %s \"%s\" is left as it is, convert it by hand",
-				  cu[i].claim->text, dep->kind, dep->name);
-			return true;
-		}
-	}
-	return false;
-}
-
 /* Does some container of the pod mount (or attach) volume `name` writably? */
 static bool mounted_writable(const struct ynode *podspec, const char *name)
 {
@@ -151,48 +126,10 @@ const struct ynode *facts_pvc_modes(const struct resource *pvc)
 	return pvc ? ynode_path(pvc->node, "spec", "accessModes", NULL) : NULL;
 }
 
-/* The writable claims of the pod template; returns how many. */
-size_t facts_claims(struct pctx *c, const struct resource *dep,
-		    const struct ynode *podspec, struct claim_use **out)
-{
-	const struct ynode *vols = ynode_get(podspec, "volumes");
-	struct claim_use *cu = NULL;
-	size_t n = 0, alloc = 0;
-
-	for (size_t i = 0; vols && vols->kind == YNODE_SEQ && i < vols->nkid; i++) {
-		const struct ynode *v = vols->kid[i];
-		const struct ynode *pvcn = ynode_get(v, "persistentVolumeClaim");
-		const struct ynode *claim = ynode_get(pvcn, "claimName");
-		const struct ynode *name = ynode_get(v, "name");
-		const struct resource *pvc;
-		const struct ynode *modes;
-
-		if (!ynode_is_scalar(claim) || !claim->tlen || !ynode_is_scalar(name) || !name->tlen)
-			continue;
-		if (facts_truthy(ynode_get(pvcn, "readOnly")) || !mounted_writable(podspec, name->text))
-			continue;
-		pvc = rindex_find_named(c->ri, "PersistentVolumeClaim", dep->ns, claim->text);
-		modes = facts_pvc_modes(pvc);
-		if (ynode_count(modes) && has_mode(modes, "ReadOnlyMany") &&
-		    !has_mode(modes, "ReadWriteOnce") && !has_mode(modes, "ReadWriteMany") &&
-		    !has_mode(modes, "ReadWriteOncePod"))
-			continue;
-		ALLOC_GROW(cu, n + 1, alloc);
-		cu[n].volume = v;
-		cu[n].volname = name->text;
-		cu[n].claim = claim;
-		cu[n].pvc = pvc;
-		cu[n].rwx = has_mode(modes, "ReadWriteMany");
-		n++;
-	}
-	*out = cu;
-	return n;
-}
-
 /* The largest replica count an autoscaler of the Deployment allows, and the
  * autoscaler (HorizontalPodAutoscaler or KEDA ScaledObject), if any. */
-long long facts_autoscaled_max(struct pctx *c, const struct resource *dep,
-			       const struct resource **by)
+static long long autoscaled_max(struct pctx *c, const struct resource *dep,
+				const struct resource **by)
 {
 	long long best = -1;
 
@@ -230,15 +167,179 @@ const struct ynode *facts_match_labels(const struct resource *dep)
 	return w && w->selector == SELECTOR_MAP ? sel : ynode_get(sel, "matchLabels");
 }
 
-const char *facts_stateful_image(struct pctx *c, const struct ynode *podspec)
+/* The text of a scalar without a NUL byte in it, or NULL. */
+static const char *scalar_text(const struct ynode *n)
 {
-	const struct ynode *cs = ynode_get(podspec, "containers");
+	return ynode_is_scalar(n) && strlen(n->text) == n->tlen ? n->text : NULL;
+}
+
+static unsigned claim_modes(const struct resource *pvc)
+{
+	static const struct {
+		const char *name;
+		unsigned bit;
+	} modes[] = {
+		{ "ReadWriteOnce", DECIDE_RWO },
+		{ "ReadOnlyMany", DECIDE_ROX },
+		{ "ReadWriteMany", DECIDE_RWX },
+		{ "ReadWriteOncePod", DECIDE_RWOP },
+	};
+	const struct ynode *m = facts_pvc_modes(pvc);
+	unsigned bits = 0;
+
+	for (size_t i = 0; i < ARRAY_SIZE(modes); i++)
+		if (has_mode(m, modes[i].name))
+			bits |= modes[i].bit;
+	return bits;
+}
+
+/* Every pod volume on a claim (with a name and a claimName). */
+static void read_claims(struct pctx *c, const struct resource *dep, struct facts *f)
+{
+	const struct ynode *vols = ynode_get(f->podspec, "volumes");
+	size_t n = 0, alloc = 0;
+
+	for (size_t i = 0; vols && vols->kind == YNODE_SEQ && i < vols->nkid; i++) {
+		const struct ynode *v = vols->kid[i];
+		const struct ynode *pvcn = ynode_get(v, "persistentVolumeClaim");
+		const struct ynode *claim = ynode_get(pvcn, "claimName");
+		const struct ynode *name = ynode_get(v, "name");
+		const struct resource *pvc;
+
+		if (!ynode_is_scalar(claim) || !claim->tlen || !ynode_is_scalar(name) || !name->tlen)
+			continue;
+		pvc = rindex_find_named(c->ri, "PersistentVolumeClaim", dep->ns, claim->text);
+		if (n == alloc) {
+			alloc = alloc ? 2 * alloc : 4;
+			f->claim = xrealloc(f->claim, alloc * sizeof(*f->claim));
+			f->use = xrealloc(f->use, alloc * sizeof(*f->use));
+		}
+		f->claim[n] = (struct decide_claim){
+			.name = claim->text,
+			.read_only = facts_truthy(ynode_get(pvcn, "readOnly")),
+			.mounted_writable = mounted_writable(f->podspec, name->text),
+			.found = pvc != NULL,
+			.modes = claim_modes(pvc),
+		};
+		f->use[n] = (struct claim_use){ .volume = v, .volname = name->text, .claim = claim, .pvc = pvc,
+						.rwx = !!(f->claim[n].modes & DECIDE_RWX) };
+		n++;
+	}
+	f->in.claim = f->claim;
+	f->in.nclaim = n;
+}
+
+static void read_images(struct facts *f)
+{
+	const struct ynode *cs = ynode_get(f->podspec, "containers");
+	size_t alloc = 0;
 
 	for (size_t i = 0; cs && cs->kind == YNODE_SEQ && i < cs->nkid; i++) {
 		const char *img = ynode_str(ynode_get(cs->kid[i], "image"));
 
-		if (img && rules_stateful_image(c->ru, img))
-			return img;
+		if (!img)
+			continue;
+		ALLOC_GROW(f->image, f->in.nimage + 1, alloc);
+		f->image[f->in.nimage++] = img;
 	}
-	return NULL;
+	f->in.image = f->image;
+}
+
+/*
+ * The first alias stsify would read through: in the Deployment's spec (its
+ * document has none when the span tree says so), or in the spec of a
+ * writable claim's manifest (an alias, or a merge key).
+ */
+static void read_alias(struct pctx *c, const struct resource *dep, struct facts *f)
+{
+	const struct ynode *a = NULL;
+
+	f->alias_claim = SIZE_MAX;
+	if (c->in[dep->in].ys->doc[dep->doc].has_alias)
+		a = facts_alias_read(f->spec, false);
+	for (size_t i = 0; !a && i < f->in.nclaim; i++) {
+		const struct resource *pvc = f->use[i].pvc;
+		const struct ynode *pspec = pvc ? ynode_get(pvc->node, "spec") : NULL;
+
+		if (!decide_claim_writable(&f->claim[i]))
+			continue;
+		if (!(a = facts_alias_read(pspec, false)) && facts_has_alias(pspec, false))
+			a = pspec;
+		if (a)
+			f->alias_claim = i;
+	}
+	f->alias = a;
+	f->in.alias = a != NULL;
+}
+
+static bool any_writable(const struct facts *f)
+{
+	for (size_t i = 0; i < f->in.nclaim; i++)
+		if (decide_claim_writable(&f->claim[i]))
+			return true;
+	return false;
+}
+
+void facts_read(struct pctx *c, const struct resource *dep, struct facts *f)
+{
+	const struct ynode *replicas;
+
+	memset(f, 0, sizeof(*f));
+	f->alias_claim = SIZE_MAX;
+	f->spec = ynode_get(dep->node, "spec");
+	f->podspec = ynode_path(f->spec, "template", "spec", NULL);
+	f->ann = ynode_path(dep->node, "metadata", "annotations", NULL);
+	f->in.api = dep->api;
+	f->in.name = dep->name;
+	f->in.pod_template = f->spec && f->spec->kind == YNODE_MAP && f->podspec && f->podspec->kind == YNODE_MAP;
+	f->in.scaled_max = -1;
+	/* decide() reads no more of a Deployment it does not judge */
+	if (!decide_api(dep->api) || !dep->name[0] || !f->in.pod_template)
+		return;
+	read_claims(c, dep, f);
+	if (!any_writable(f))
+		return;
+	replicas = ynode_get(f->spec, "replicas");
+	f->in.replicas = replicas ? ynode_int(replicas) : 1;
+	f->in.scaled_max = autoscaled_max(c, dep, &f->scaler);
+	read_images(f);
+	f->in.skip = scalar_text(ynode_get(f->ann, "stsify.dev/skip"));
+	f->in.convert = scalar_text(ynode_get(f->ann, "stsify.dev/convert"));
+	f->in.merge_keys = c->in[dep->in].ys->doc[dep->doc].has_alias && facts_has_alias(dep->node, false);
+	read_alias(c, dep, f);
+	f->in.selector = ynode_get(f->spec, "selector") ||
+			 ynode_count(ynode_path(f->spec, "template", "metadata", "labels", NULL));
+}
+
+size_t facts_writable(const struct facts *f, struct claim_use **out)
+{
+	size_t n = 0;
+
+	*out = xcalloc(f->in.nclaim ? f->in.nclaim : 1, sizeof(**out));
+	for (size_t i = 0; i < f->in.nclaim; i++)
+		if (decide_claim_writable(&f->claim[i]))
+			(*out)[n++] = f->use[i];
+	return n;
+}
+
+void facts_report_alias(struct pctx *c, const struct resource *dep, const struct facts *f)
+{
+	const struct claim_use *cu = f->alias_claim != SIZE_MAX ? &f->use[f->alias_claim] : NULL;
+
+	if (!cu)
+		plan_note(c, dep, f->alias, CODE_UNSUPPORTED_ALIAS,
+			  "%s \"%s\" reads a value through an alias: left as it is, convert it by hand",
+			  dep->kind, dep->name);
+	else
+		plan_note(c, cu->pvc, f->alias, CODE_UNSUPPORTED_ALIAS,
+			  "claim \"%s\" uses an alias or a merge key (<<) in its spec: %s \"%s\" is left as it is, convert it by hand",
+			  cu->claim->text, dep->kind, dep->name);
+}
+
+void facts_release(struct facts *f)
+{
+	free(f->claim);
+	free(f->use);
+	free(f->image);
+	memset(f, 0, sizeof(*f));
 }

@@ -1,12 +1,19 @@
 /*
- * facts.h - what the planner reads about a Deployment before deciding:
- * its writable claims, the largest replica count its autoscalers allow,
- * the stateful image it runs, and the aliases stsify cannot read through.
+ * facts.h - what the planner reads about a Deployment before deciding: the
+ * plain facts of decide.h (its claims, replicas and autoscalers, images,
+ * annotations, aliases, selector), with the span-tree nodes the findings
+ * and the field mapping need.
  *
- * The decision (DESIGN.md section 2) is made from these; nothing here
- * decides or records an operation.  facts_aliases_read() reports the alias
- * it finds (unsupported-alias).  Everything points into the inputs' span
- * trees, which must outlive the result.
+ *   struct facts f;
+ *
+ *   facts_read(c, dep, &f);
+ *   decide(&f.in, opt, ru, &v);
+ *   ... n = facts_writable(&f, &cu);   // the claims that become templates
+ *   facts_release(&f);
+ *
+ * Nothing here decides or records an operation; facts_report_alias() adds
+ * the unsupported-alias finding for the alias facts_read() found.
+ * Everything points into the inputs' span trees, which must outlive f.
  */
 #ifndef STSIFY_FACTS_H
 #define STSIFY_FACTS_H
@@ -14,18 +21,46 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "decide.h"
+
 struct pctx;
 struct resource;
 struct ynode;
 
-/* One pod volume backed by a writable claim. */
+/* One pod volume on a claim: its nodes. */
 struct claim_use {
 	const struct ynode *volume;	/* the item of template.spec.volumes */
 	const char *volname;
 	const struct ynode *claim;	/* the claimName scalar */
 	const struct resource *pvc;	/* NULL when not in the input */
-	bool rwx;
+	bool rwx;			/* the manifest lists ReadWriteMany */
 };
+
+struct facts {
+	struct decide_input in;		/* what decide() reads */
+	const struct ynode *spec, *podspec, *ann;	/* spec, its pod spec, annotations */
+	struct decide_claim *claim;	/* in.claim: every pod volume on a claim */
+	struct claim_use *use;		/* use[i]: the nodes of claim[i] */
+	const char **image;		/* in.image */
+	const struct resource *scaler;	/* the autoscaler of in.scaled_max, or NULL */
+	const struct ynode *alias;	/* in.alias: the alias (or merge key) */
+	size_t alias_claim;		/* the claim whose spec holds it; SIZE_MAX: the Deployment's spec */
+};
+
+/*
+ * Read the facts about Deployment dep.  Only what decide() reads is read:
+ * nothing past the pod template check for a Deployment it does not judge,
+ * nothing past the claims when none is writable.
+ */
+void facts_read(struct pctx *c, const struct resource *dep, struct facts *f);
+/* The writable claims, in order: *out gets a malloc'd array (the caller
+ * frees it), the return value its length. */
+size_t facts_writable(const struct facts *f, struct claim_use **out);
+/* Report f->alias (unsupported-alias). */
+void facts_report_alias(struct pctx *c, const struct resource *dep, const struct facts *f);
+void facts_release(struct facts *f);
+
+/* The span-tree readers the other parts of the planner share: */
 
 /* true, True or TRUE (what Kubernetes reads as a true boolean). */
 bool facts_truthy(const struct ynode *n);
@@ -34,26 +69,11 @@ bool facts_has_alias(const struct ynode *n, bool aliases);
 /* The first alias among the parts of a spec that stsify reads or copies
  * (container: n is a container, of which only some fields count). */
 const struct ynode *facts_alias_read(const struct ynode *n, bool container);
-/* Report the first alias that stsify would read through in the
- * Deployment's spec or its claims' specs; true when there is one. */
-bool facts_aliases_read(struct pctx *c, const struct resource *dep, const struct ynode *spec,
-			const struct claim_use *cu, size_t ncu);
 /* spec.accessModes of a claim (NULL for NULL). */
 const struct ynode *facts_pvc_modes(const struct resource *pvc);
-/* The claims that the pod template podspec mounts writably and that are
- * not ReadOnlyMany only: *out gets a malloc'd array (the caller frees it),
- * the return value its length. */
-size_t facts_claims(struct pctx *c, const struct resource *dep, const struct ynode *podspec,
-		    struct claim_use **out);
-/* The largest replica count an autoscaler of the Deployment allows (-1:
- * none), and in *by that autoscaler (HorizontalPodAutoscaler or KEDA
- * ScaledObject). */
-long long facts_autoscaled_max(struct pctx *c, const struct resource *dep, const struct resource **by);
 /* The labels dep's selector matches exactly: spec.selector.matchLabels, or
  * the plain map spec.selector of a kind that writes it so (workload.h,
  * SELECTOR_MAP); NULL when there is none. */
 const struct ynode *facts_match_labels(const struct resource *dep);
-/* The first container image of podspec that the rules call stateful, or NULL. */
-const char *facts_stateful_image(struct pctx *c, const struct ynode *podspec);
 
 #endif

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "decide.h"
 #include "facts.h"
 #include "mapping.h"
 #include "planner.h"
@@ -27,10 +28,6 @@
 #include "util.h"
 #include "workload.h"
 #include "ytree.h"
-
-static const char *const deployment_apis[] = {
-	"apps/v1", "apps/v1beta1", "apps/v1beta2", "extensions/v1beta1",
-};
 
 struct finding *plan_note(struct pctx *c, const struct resource *r, const struct ynode *at,
 			  enum code code, const char *fmt, ...)
@@ -134,7 +131,8 @@ void plan_remove(struct pctx *c, const struct resource *r, const struct ynode *n
 	plan_remove(c, r, parent, keep);
 }
 
-static void decide(struct pctx *c, const struct resource *dep, bool converted, enum code why)
+/* Record the decision about dep (struct decision). */
+static void record(struct pctx *c, const struct resource *dep, bool converted, enum code why)
 {
 	struct decision *d;
 
@@ -146,126 +144,100 @@ static void decide(struct pctx *c, const struct resource *dep, bool converted, e
 	d->dplan = converted ? c->dep : 0;
 }
 
-/* The decision table of DESIGN.md section 2. */
-static void plan_deployment(struct pctx *c, const struct resource *dep)
+/* The findings of the row of the decision table that applied. */
+static void explain_row(struct pctx *c, const struct resource *dep, const struct facts *f,
+			const struct verdict *v)
 {
-	const struct ynode *spec = ynode_get(dep->node, "spec");
-	const struct ynode *podspec = ynode_path(spec, "template", "spec", NULL);
-	const struct ynode *ann = ynode_path(dep->node, "metadata", "annotations", NULL);
-	const struct ynode *at;
-	const struct resource *scaler;
-	struct claim_use *cu = NULL;
-	size_t ncu, api_ok = 0;
-	long long replicas, max;
-	const char *img;
-	bool rwx = false, go = false;
-	enum code why = CODE_NO_WRITABLE_CLAIM;
-	size_t first;
-	struct dplan *d;
+	const char *ann = v->chosen ? "stsify.dev/convert" : "stsify.dev/skip";
+	const struct ynode *at = f->use[v->claim].claim;
 
-	for (size_t i = 0; i < ARRAY_SIZE(deployment_apis); i++)
-		api_ok |= !strcmp(dep->api, deployment_apis[i]);
-	c->owner = c->p->nd + 1;	/* the index it gets if it is converted */
-	first = c->rep->n;
-	/* without a name there is no StatefulSet or Service name to give */
-	if (!api_ok || !dep->name[0] || !spec || spec->kind != YNODE_MAP || !podspec ||
-	    podspec->kind != YNODE_MAP) {
-		decide(c, dep, false, !api_ok ? CODE_API_VERSION : !dep->name[0] ? CODE_NO_NAME : CODE_NO_POD_TEMPLATE);
-		return;
-	}
-	ncu = facts_claims(c, dep, podspec, &cu);
-	if (!ncu) {
-		const struct ynode *a = facts_alias_read(ynode_get(podspec, "volumes"), false);
-
-		if (a)
-			plan_note(c, dep, a, CODE_UNSUPPORTED_ALIAS,
-				  "Deployment \"%s\" takes its volumes through an alias: not judged, check its claims by hand",
-				  dep->name);
-		goto out;
-	}
-	for (size_t i = 0; i < ncu; i++)
-		rwx |= cu[i].rwx;
-	at = cu[0].claim;
-	replicas = ynode_get(spec, "replicas") ? ynode_int(ynode_get(spec, "replicas")) : 1;
-	max = facts_autoscaled_max(c, dep, &scaler);
-	img = facts_stateful_image(c, podspec);
-
-	if (facts_truthy(ynode_get(ann, "stsify.dev/skip"))) {
-		plan_note(c, dep, ynode_key_of(ynode_get(ann, "stsify.dev/skip")), CODE_ANNOTATION,
-			  "Deployment \"%s\" is left alone: annotation stsify.dev/skip is \"true\"", dep->name);
-		why = CODE_ANNOTATION;
-		goto out;
-	}
-	if (facts_truthy(ynode_get(ann, "stsify.dev/convert"))) {
-		plan_note(c, dep, ynode_key_of(ynode_get(ann, "stsify.dev/convert")), CODE_ANNOTATION,
-			  "Deployment \"%s\" is converted: annotation stsify.dev/convert is \"true\"", dep->name);
-		why = CODE_ANNOTATION;
-		go = true;
-	} else if (!rules_selected(c->ru, dep->name)) {
-		why = CODE_NOT_SELECTED;
-		goto out;
-	} else if (rwx && !img && !c->opt->all) {
+	switch (v->row) {
+	case CODE_ANNOTATION:
+		plan_note(c, dep, ynode_key_of(ynode_get(f->ann, ann)), CODE_ANNOTATION,
+			  "Deployment \"%s\" is %s: annotation %s is \"true\"", dep->name,
+			  v->chosen ? "converted" : "left alone", ann);
+		break;
+	case CODE_SHARED_RWX:
 		plan_note(c, dep, at, CODE_SHARED_RWX,
 			  "claim \"%s\" is ReadWriteMany and shared by the replicas of Deployment \"%s\": left as it is (shared storage is often deliberate; convert it with --all or annotation stsify.dev/convert)",
 			  at->text, dep->name);
-		why = CODE_SHARED_RWX;
-		goto out;
-	} else if (replicas > 1 || max > 1) {
-		why = CODE_SHARED_PVC;
-		for (size_t i = 0; i < ncu; i++) {
-			if (replicas > 1)
-				plan_note(c, dep, cu[i].claim, CODE_SHARED_PVC,
+		break;
+	case CODE_SHARED_PVC:
+		for (size_t i = 0; i < f->in.nclaim; i++) {
+			if (!decide_claim_writable(&f->claim[i]))
+				continue;
+			if (f->in.replicas > 1)
+				plan_note(c, dep, f->use[i].claim, CODE_SHARED_PVC,
 					  "claim \"%s\" is shared by %lld replicas of Deployment \"%s\"",
-					  cu[i].claim->text, replicas, dep->name);
+					  f->use[i].claim->text, f->in.replicas, dep->name);
 			else
-				plan_note(c, dep, cu[i].claim, CODE_SHARED_PVC,
+				plan_note(c, dep, f->use[i].claim, CODE_SHARED_PVC,
 					  "claim \"%s\" is shared by up to %lld replicas of Deployment \"%s\" (%s \"%s\")",
-					  cu[i].claim->text, max, dep->name, scaler->kind, scaler->name);
+					  f->use[i].claim->text, f->in.scaled_max, dep->name, f->scaler->kind,
+					  f->scaler->name);
 		}
-		go = true;
-	} else if (img || c->opt->all) {
-		why = CODE_STATEFUL_DEPLOYMENT;
-		if (img)
+		break;
+	case CODE_STATEFUL_DEPLOYMENT:
+		if (v->image)
 			plan_note(c, dep, at, CODE_STATEFUL_DEPLOYMENT,
 				  "Deployment \"%s\" runs stateful image \"%s\" on claim \"%s\": %s",
-				  dep->name, img, at->text,
-				  ynode_is(ynode_path(spec, "strategy", "type", NULL), "Recreate")
+				  dep->name, v->image, at->text,
+				  ynode_is(ynode_path(f->spec, "strategy", "type", NULL), "Recreate")
 					  ? "a StatefulSet gives it a stable identity and a claim of its own per replica"
 					  : "a rolling update starts the new pod before the old one stops, both on the same volume");
 		else
 			plan_note(c, dep, at, CODE_STATEFUL_DEPLOYMENT,
 				  "Deployment \"%s\" writes to claim \"%s\" (--all)", dep->name, at->text);
-		go = true;
-	} else {
-		why = CODE_SINGLE_REPLICA_PVC;
+		break;
+	case CODE_SINGLE_REPLICA_PVC:
 		plan_note(c, dep, at, CODE_SINGLE_REPLICA_PVC,
 			  "Deployment \"%s\" has one replica on claim \"%s\": left as it is (convert it with --all or annotation stsify.dev/convert)",
 			  dep->name, at->text);
+		break;
+	default:	/* not-selected: no finding */
+		break;
 	}
-	if (!go)
-		goto out;
-	/* a merge key can hide or override any field: what the text says is
-	 * not what the object is.  (Anchors and aliases are checked against
-	 * the edits when lowering.) */
-	if (c->in[dep->in].ys->doc[dep->doc].has_alias && facts_has_alias(dep->node, false)) {
+}
+
+/* The finding of what left a Deployment chosen for conversion as it is
+ * (merge keys, an alias, no selector), or of the alias that hides the
+ * volumes of one that was not judged. */
+static void explain_stop(struct pctx *c, const struct resource *dep, const struct facts *f,
+			 const struct verdict *v)
+{
+	const struct ynode *a;
+
+	switch (v->stop) {
+	case DECIDE_MERGE_KEYS:
 		plan_note(c, dep, ynode_get(dep->node, "kind"), CODE_UNSUPPORTED_ALIAS,
 			  "Deployment \"%s\" uses merge keys (<<): left as it is, convert it by hand",
 			  dep->name);
-		why = CODE_UNSUPPORTED_ALIAS;
-		go = false;
-		goto out;
-	}
-	if (facts_aliases_read(c, dep, spec, cu, ncu))
-		goto out;
-	if (!ynode_get(spec, "selector") &&
-	    !ynode_count(ynode_path(spec, "template", "metadata", "labels", NULL))) {
-		plan_note(c, dep, spec, CODE_NO_SELECTOR,
+		break;
+	case DECIDE_ALIAS:
+		facts_report_alias(c, dep, f);
+		break;
+	case DECIDE_NO_SELECTOR:
+		plan_note(c, dep, f->spec, CODE_NO_SELECTOR,
 			  "Deployment \"%s\" has neither a selector nor pod template labels: left as it is",
 			  dep->name);
-		why = CODE_NO_SELECTOR;
-		go = false;
-		goto out;
+		break;
+	case DECIDE_GO:
+		if (v->reason == CODE_NO_WRITABLE_CLAIM &&
+		    (a = facts_alias_read(ynode_get(f->podspec, "volumes"), false)))
+			plan_note(c, dep, a, CODE_UNSUPPORTED_ALIAS,
+				  "Deployment \"%s\" takes its volumes through an alias: not judged, check its claims by hand",
+				  dep->name);
+		break;
 	}
+}
+
+/* A new Deployment plan for dep (c->dep), with its operations. */
+static void convert(struct pctx *c, const struct resource *dep, const struct facts *f)
+{
+	struct claim_use *cu;
+	size_t ncu = facts_writable(f, &cu);
+	struct dplan *d;
+
 	ALLOC_GROW(c->p->d, c->p->nd + 1, c->p->ad);
 	c->dep = c->p->nd++;
 	d = &c->p->d[c->dep];
@@ -276,17 +248,31 @@ static void plan_deployment(struct pctx *c, const struct resource *dep)
 	refs_retarget_scalers(c, dep);
 	refs_retarget_kustomize(c, dep);
 	mapping_convert_patches(c, dep);
-	decide(c, dep, true, why);
 	free(cu);
-	c->owner = 0;
-	return;
-out:
-	decide(c, dep, false, why);
+}
+
+/* The decision table of DESIGN.md section 2 (decide.h) for one Deployment,
+ * its findings, and its conversion. */
+static void plan_deployment(struct pctx *c, const struct resource *dep)
+{
+	size_t first = c->rep->n;
+	struct facts f;
+	struct verdict v;
+
+	c->owner = c->p->nd + 1;	/* the index it gets if it is converted */
+	facts_read(c, dep, &f);
+	decide(&f.in, c->opt, c->ru, &v);
+	if (v.row != CODE__COUNT)
+		explain_row(c, dep, &f, &v);
+	explain_stop(c, dep, &f, &v);
+	if (v.convert)
+		convert(c, dep, &f);
+	record(c, dep, v.convert, v.reason);
 	/* only a converted Deployment can be abandoned later */
-	for (size_t i = first; i < c->rep->n; i++)
+	for (size_t i = first; !v.convert && i < c->rep->n; i++)
 		c->rep->f[i].owner = 0;
 	c->owner = 0;
-	free(cu);
+	facts_release(&f);
 }
 
 struct planner *plan_begin(struct plan *p, const struct stsify_options *opt, const struct rules *ru,

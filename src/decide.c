@@ -1,0 +1,113 @@
+/*
+ * decide.c - the decision table of DESIGN.md section 2 (see decide.h): plain
+ * facts in, a verdict out.  No YAML, no report, no state.
+ */
+#include "decide.h"
+
+#include <stdint.h>
+#include <string.h>
+
+#include "rules.h"
+#include "util.h"
+
+static const char *const deployment_apis[] = {
+	"apps/v1", "apps/v1beta1", "apps/v1beta2", "extensions/v1beta1",
+};
+
+bool decide_api(const char *api)
+{
+	for (size_t i = 0; api && i < ARRAY_SIZE(deployment_apis); i++)
+		if (!strcmp(api, deployment_apis[i]))
+			return true;
+	return false;
+}
+
+bool decide_truthy(const char *value)
+{
+	return value && (!strcmp(value, "true") || !strcmp(value, "True") || !strcmp(value, "TRUE"));
+}
+
+bool decide_claim_writable(const struct decide_claim *cl)
+{
+	if (cl->read_only || !cl->mounted_writable)
+		return false;
+	/* a claim that is only ReadOnlyMany cannot be written */
+	return !(cl->modes & DECIDE_ROX) || (cl->modes & (DECIDE_RWO | DECIDE_RWX | DECIDE_RWOP));
+}
+
+static const char *stateful_image(const struct decide_input *in, const struct rules *ru)
+{
+	for (size_t i = 0; i < in->nimage; i++)
+		if (in->image[i] && rules_stateful_image(ru, in->image[i]))
+			return in->image[i];
+	return NULL;
+}
+
+/* The first row of the table that applies (v->row, v->chosen). */
+static void judge(const struct decide_input *in, const struct stsify_options *opt, const struct rules *ru,
+		  struct verdict *v)
+{
+	if (decide_truthy(in->skip)) {
+		v->row = CODE_ANNOTATION;
+	} else if (decide_truthy(in->convert)) {
+		v->row = CODE_ANNOTATION;
+		v->chosen = true;
+	} else if (!rules_selected(ru, in->name)) {
+		v->row = CODE_NOT_SELECTED;
+	} else if (v->rwx && !v->image && !opt->all) {
+		v->row = CODE_SHARED_RWX;
+	} else if (in->replicas > 1 || in->scaled_max > 1) {
+		v->row = CODE_SHARED_PVC;
+		v->chosen = true;
+	} else if (v->image || opt->all) {
+		v->row = CODE_STATEFUL_DEPLOYMENT;
+		v->chosen = true;
+	} else {
+		v->row = CODE_SINGLE_REPLICA_PVC;
+	}
+}
+
+void decide(const struct decide_input *in, const struct stsify_options *opt, const struct rules *ru,
+	    struct verdict *v)
+{
+	memset(v, 0, sizeof(*v));
+	v->row = CODE__COUNT;
+	v->claim = SIZE_MAX;
+	/* without a name there is no StatefulSet or Service name to give */
+	if (!decide_api(in->api))
+		v->reason = CODE_API_VERSION;
+	else if (!in->name || !in->name[0])
+		v->reason = CODE_NO_NAME;
+	else if (!in->pod_template)
+		v->reason = CODE_NO_POD_TEMPLATE;
+	else
+		v->reason = CODE_NO_WRITABLE_CLAIM;
+	if (v->reason != CODE_NO_WRITABLE_CLAIM)
+		return;
+	for (size_t i = 0; i < in->nclaim; i++) {
+		if (!decide_claim_writable(&in->claim[i]))
+			continue;
+		if (v->claim == SIZE_MAX)
+			v->claim = i;
+		v->rwx |= !!(in->claim[i].modes & DECIDE_RWX);
+	}
+	if (v->claim == SIZE_MAX)
+		return;
+	v->image = stateful_image(in, ru);
+	judge(in, opt, ru, v);
+	v->reason = v->row;
+	if (!v->chosen)
+		return;
+	/* a merge key can hide or override any field: what the text says is
+	 * not what the object is */
+	if (in->merge_keys) {
+		v->stop = DECIDE_MERGE_KEYS;
+		v->reason = CODE_UNSUPPORTED_ALIAS;
+	} else if (in->alias) {
+		v->stop = DECIDE_ALIAS;
+	} else if (!in->selector) {
+		v->stop = DECIDE_NO_SELECTOR;
+		v->reason = CODE_NO_SELECTOR;
+	}
+	v->convert = v->stop == DECIDE_GO;
+}
