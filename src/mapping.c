@@ -38,36 +38,63 @@ static const struct resource *pvc_elsewhere(struct pctx *c, const char *name)
 	return NULL;
 }
 
-/* One volumeClaimTemplate from the claim's manifest (or the defaults). */
-static struct val *claim_template(struct pctx *c, const struct resource *dep,
-				  const struct claim_use *cu, const char *sts)
+/* A claim that is not in the input: say what its template asks for, and
+ * where a claim of that name is when it is in another namespace. */
+static void claim_not_found(struct pctx *c, const struct resource *dep, const struct claim_use *cu)
+{
+	const struct resource *other = pvc_elsewhere(c, cu->claim->text);
+	struct strbuf hint = STRBUF_INIT;
+
+	if (other && dep->ns[0])
+		strbuf_addf(&hint, " (a claim of that name is in namespace \"%s\", not in \"%s\")",
+			    other->ns[0] ? other->ns : "(none)", dep->ns);
+	else if (other)
+		strbuf_addf(&hint, " (a claim of that name is in namespace \"%s\"; the Deployment sets none)",
+			    other->ns);
+	plan_note(c, dep, cu->claim, CODE_CLAIM_NOT_FOUND,
+		  "claim \"%s\" is not in the input: template \"%s\" asks for %s%s%s%s",
+		  cu->claim->text, cu->volname, c->opt->storage_size,
+		  c->opt->storage_class ? " of class " : "",
+		  c->opt->storage_class ? c->opt->storage_class : "", hint.buf ? hint.buf : "");
+	strbuf_release(&hint);
+}
+
+/* The claim's accessModes (sequence v), each once; ReadWriteMany becomes
+ * ReadWriteOnce unless --keep-access-modes. */
+static struct val *template_modes(struct pctx *c, const struct claim_use *cu, const struct ynode *v,
+				  const char *sts)
+{
+	struct val *modes = val_seq();
+
+	for (size_t j = 0; j < v->nkid; j++) {
+		const char *m = ynode_str(v->kid[j]);
+		bool dup = false;
+
+		if (!m)
+			continue;
+		if (!strcmp(m, "ReadWriteMany") && !c->opt->keep_access_modes) {
+			plan_note(c, cu->pvc, v->kid[j], CODE_ACCESS_MODE,
+				  "template \"%s\" asks for ReadWriteOnce instead of ReadWriteMany: each replica of \"%s\" gets a volume of its own",
+				  cu->volname, sts);
+			m = "ReadWriteOnce";
+		}
+		for (size_t q = 0; q < modes->n; q++)
+			dup |= !strcmp(modes->item[q]->str, m);
+		if (!dup)
+			val_push(modes, val_str(m));
+	}
+	return modes;
+}
+
+/* The fields of the claim's spec pspec that a template keeps, into spec;
+ * a binding (volumeName, selector) is dropped with a finding. */
+static void template_fields(struct pctx *c, const struct claim_use *cu, const struct ynode *pspec,
+			    const char *sts, struct val *spec)
 {
 	static const char *const keep[] = {
 		"accessModes", "storageClassName", "resources", "volumeMode", "dataSource", "dataSourceRef",
 	};
-	struct val *t = val_map(), *md, *spec;
-	const struct ynode *pspec = cu->pvc ? ynode_get(cu->pvc->node, "spec") : NULL;
 
-	md = val_set(t, "metadata", val_map());
-	val_set(md, "name", val_str(cu->volname));
-	spec = val_set(t, "spec", val_map());
-	if (!cu->pvc) {
-		const struct resource *other = pvc_elsewhere(c, cu->claim->text);
-		struct strbuf hint = STRBUF_INIT;
-
-		if (other && dep->ns[0])
-			strbuf_addf(&hint, " (a claim of that name is in namespace \"%s\", not in \"%s\")",
-				    other->ns[0] ? other->ns : "(none)", dep->ns);
-		else if (other)
-			strbuf_addf(&hint, " (a claim of that name is in namespace \"%s\"; the Deployment sets none)",
-				    other->ns);
-		plan_note(c, dep, cu->claim, CODE_CLAIM_NOT_FOUND,
-			  "claim \"%s\" is not in the input: template \"%s\" asks for %s%s%s%s",
-			  cu->claim->text, cu->volname, c->opt->storage_size,
-			  c->opt->storage_class ? " of class " : "",
-			  c->opt->storage_class ? c->opt->storage_class : "", hint.buf ? hint.buf : "");
-		strbuf_release(&hint);
-	}
 	for (size_t i = 0; pspec && pspec->kind == YNODE_MAP && i + 1 < pspec->nkid; i += 2) {
 		const struct ynode *k = pspec->kid[i], *v = pspec->kid[i + 1];
 		bool kept = false;
@@ -85,31 +112,26 @@ static struct val *claim_template(struct pctx *c, const struct resource *dep,
 		}
 		if (!kept)
 			continue;
-		if (ynode_is(k, "accessModes") && v->kind == YNODE_SEQ) {
-			struct val *modes = val_seq();
-
-			for (size_t j = 0; j < v->nkid; j++) {
-				const char *m = ynode_str(v->kid[j]);
-				bool dup = false;
-
-				if (!m)
-					continue;
-				if (!strcmp(m, "ReadWriteMany") && !c->opt->keep_access_modes) {
-					plan_note(c, cu->pvc, v->kid[j], CODE_ACCESS_MODE,
-						  "template \"%s\" asks for ReadWriteOnce instead of ReadWriteMany: each replica of \"%s\" gets a volume of its own",
-						  cu->volname, sts);
-					m = "ReadWriteOnce";
-				}
-				for (size_t q = 0; q < modes->n; q++)
-					dup |= !strcmp(modes->item[q]->str, m);
-				if (!dup)
-					val_push(modes, val_str(m));
-			}
-			val_set(spec, "accessModes", modes);
-			continue;
-		}
-		val_set(spec, k->text, val_from_ynode(v));
+		if (ynode_is(k, "accessModes") && v->kind == YNODE_SEQ)
+			val_set(spec, "accessModes", template_modes(c, cu, v, sts));
+		else
+			val_set(spec, k->text, val_from_ynode(v));
 	}
+}
+
+/* One volumeClaimTemplate from the claim's manifest (or the defaults). */
+static struct val *claim_template(struct pctx *c, const struct resource *dep,
+				  const struct claim_use *cu, const char *sts)
+{
+	struct val *t = val_map(), *md, *spec;
+	const struct ynode *pspec = cu->pvc ? ynode_get(cu->pvc->node, "spec") : NULL;
+
+	md = val_set(t, "metadata", val_map());
+	val_set(md, "name", val_str(cu->volname));
+	spec = val_set(t, "spec", val_map());
+	if (!cu->pvc)
+		claim_not_found(c, dep, cu);
+	template_fields(c, cu, pspec, sts, spec);
 	if (!val_get(spec, "accessModes")) {
 		struct val *modes = val_seq();
 
@@ -204,19 +226,13 @@ void mapping_convert_patches(struct pctx *c, const struct resource *dep)
 	}
 }
 
-/* The field mapping of DESIGN.md section 3. */
-void mapping_convert(struct pctx *c, const struct resource *dep, const struct claim_use *cu, size_t ncu)
+/* kind and apiVersion; serviceName right after replicas (or first), then
+ * a selector when an old API version let the Deployment go without one. */
+static void convert_head(struct pctx *c, const struct resource *dep)
 {
-	static const char *const server_set[] = {
-		"uid", "resourceVersion", "generation", "creationTimestamp", "managedFields", "selfLink",
-	};
-	const struct ynode *root = dep->node;
-	const struct ynode *spec = ynode_get(root, "spec"), *md = ynode_get(root, "metadata");
-	const struct ynode *tmpl = ynode_get(spec, "template"), *podspec = ynode_get(tmpl, "spec");
-	const struct ynode *replicas = ynode_get(spec, "replicas");
-	const struct ynode *keep[] = { root, spec, md, tmpl, podspec, NULL };
+	const struct ynode *root = dep->node, *spec = ynode_get(root, "spec");
+	const struct ynode *tmpl = ynode_get(spec, "template"), *replicas = ynode_get(spec, "replicas");
 	struct dplan *d = &c->p->d[c->dep];
-	struct val *vcts;
 	struct op *o;
 
 	plan_set_scalar(c, dep, ynode_get(root, "kind"), "StatefulSet");
@@ -225,10 +241,7 @@ void mapping_convert(struct pctx *c, const struct resource *dep, const struct cl
 		plan_note(c, dep, ynode_get(root, "apiVersion"), CODE_API_VERSION,
 			  "apiVersion %s becomes apps/v1", dep->api);
 	}
-
-	/* serviceName right after replicas (or first), then a selector when
-	 * an old API version let the Deployment go without one */
-	d->service = service_plan(c, dep, podspec);
+	d->service = service_plan(c, dep, ynode_get(tmpl, "spec"));
 	o = plan_add_op(c, OP_INSERT_PAIR, dep, spec);
 	o->where = replicas ? INS_AFTER : INS_FIRST;
 	o->after = replicas ? ynode_key_of(replicas) : NULL;
@@ -246,10 +259,19 @@ void mapping_convert(struct pctx *c, const struct resource *dep, const struct cl
 		plan_note(c, dep, ynode_key_of(ynode_path(tmpl, "metadata", "labels", NULL)), CODE_SELECTOR_SYNTHESIZED,
 			  "StatefulSet \"%s\" gets selector.matchLabels from the pod template's labels", dep->name);
 	}
+}
 
-	/* strategy -> updateStrategy */
+/* strategy -> updateStrategy, and the fields a StatefulSet does not have
+ * or that the server writes. */
+static void convert_fields(struct pctx *c, const struct resource *dep, const struct ynode *const *keep)
+{
+	static const char *const server_set[] = {
+		"uid", "resourceVersion", "generation", "creationTimestamp", "managedFields", "selfLink",
+	};
+	const struct ynode *root = dep->node;
+	const struct ynode *spec = ynode_get(root, "spec"), *md = ynode_get(root, "metadata");
+
 	convert_strategy(c, dep, spec, keep);
-
 	drop(c, dep, spec, "progressDeadlineSeconds", keep, "StatefulSets have no progress deadline");
 	if (facts_truthy(ynode_get(spec, "paused")))
 		plan_note(c, dep, ynode_key_of(ynode_get(spec, "paused")), CODE_PAUSED,
@@ -261,9 +283,16 @@ void mapping_convert(struct pctx *c, const struct resource *dep, const struct cl
 	     "it is written by the Deployment controller");
 	for (size_t i = 0; i < ARRAY_SIZE(server_set); i++)
 		drop(c, dep, md, server_set[i], keep, "it is set by the API server");
+}
 
-	/* the claims leave the pod template and come back as templates */
-	vcts = val_seq();
+/* The claims leave the pod template and come back as templates. */
+static void convert_claims(struct pctx *c, const struct resource *dep, const struct claim_use *cu, size_t ncu,
+			   const struct ynode *const *keep)
+{
+	struct dplan *d = &c->p->d[c->dep];
+	struct val *vcts = val_seq();
+	struct op *o;
+
 	for (size_t i = 0; i < ncu; i++) {
 		struct val *t = claim_template(c, dep, &cu[i], dep->name);
 		struct claim_plan *cp;
@@ -282,8 +311,21 @@ void mapping_convert(struct pctx *c, const struct resource *dep, const struct cl
 			  "copy the data of claim \"%s\" to claim \"%s-%s-0\" before StatefulSet \"%s\" starts: pod 0 adopts an existing claim of that name, otherwise it gets a new empty one; keep this claim until then (deleting its manifest from a GitOps repository prunes the claim and its data)",
 			  cu[i].pvc ? cu[i].pvc->name : cu[i].claim->text, cu[i].volname, dep->name, dep->name);
 	}
-	o = plan_add_op(c, OP_INSERT_PAIR, dep, spec);
+	o = plan_add_op(c, OP_INSERT_PAIR, dep, ynode_get(dep->node, "spec"));
 	o->where = INS_LAST;
 	o->key = xstrdup("volumeClaimTemplates");
 	o->val = vcts;
+}
+
+/* The field mapping of DESIGN.md section 3. */
+void mapping_convert(struct pctx *c, const struct resource *dep, const struct claim_use *cu, size_t ncu)
+{
+	const struct ynode *root = dep->node;
+	const struct ynode *spec = ynode_get(root, "spec"), *md = ynode_get(root, "metadata");
+	const struct ynode *tmpl = ynode_get(spec, "template"), *podspec = ynode_get(tmpl, "spec");
+	const struct ynode *keep[] = { root, spec, md, tmpl, podspec, NULL };
+
+	convert_head(c, dep);
+	convert_fields(c, dep, keep);
+	convert_claims(c, dep, cu, ncu, keep);
 }
