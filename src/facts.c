@@ -173,7 +173,7 @@ static const char *scalar_text(const struct ynode *n)
 	return ynode_is_scalar(n) && strlen(n->text) == n->tlen ? n->text : NULL;
 }
 
-static unsigned claim_modes(const struct resource *pvc)
+unsigned facts_modes(const struct ynode *m)
 {
 	static const struct {
 		const char *name;
@@ -184,7 +184,6 @@ static unsigned claim_modes(const struct resource *pvc)
 		{ "ReadWriteMany", DECIDE_RWX },
 		{ "ReadWriteOncePod", DECIDE_RWOP },
 	};
-	const struct ynode *m = facts_pvc_modes(pvc);
 	unsigned bits = 0;
 
 	for (size_t i = 0; i < ARRAY_SIZE(modes); i++)
@@ -219,7 +218,7 @@ static void read_claims(struct pctx *c, const struct resource *dep, struct facts
 			.read_only = facts_truthy(ynode_get(pvcn, "readOnly")),
 			.mounted_writable = mounted_writable(f->podspec, name->text),
 			.found = pvc != NULL,
-			.modes = claim_modes(pvc),
+			.modes = facts_modes(facts_pvc_modes(pvc)),
 		};
 		f->use[n] = (struct claim_use){ .volume = v, .volname = name->text, .claim = claim, .pvc = pvc,
 						.rwx = !!(f->claim[n].modes & DECIDE_RWX) };
@@ -289,12 +288,13 @@ void facts_read(struct pctx *c, const struct resource *dep, struct facts *f)
 	f->spec = ynode_get(dep->node, "spec");
 	f->podspec = ynode_path(f->spec, "template", "spec", NULL);
 	f->ann = ynode_path(dep->node, "metadata", "annotations", NULL);
+	f->in.kind = dep->kind;
 	f->in.api = dep->api;
 	f->in.name = dep->name;
 	f->in.pod_template = f->spec && f->spec->kind == YNODE_MAP && f->podspec && f->podspec->kind == YNODE_MAP;
 	f->in.scaled_max = -1;
 	/* decide() reads no more of a Deployment it does not judge */
-	if (!decide_api(dep->api) || !dep->name[0] || !f->in.pod_template)
+	if (!decide_api(dep->kind, dep->api) || !dep->name[0] || !f->in.pod_template)
 		return;
 	read_claims(c, dep, f);
 	if (!any_writable(f))

@@ -71,6 +71,8 @@ bool facts_has_alias(const struct ynode *n, bool aliases);
 const struct ynode *facts_alias_read(const struct ynode *n, bool container);
 /* spec.accessModes of a claim (NULL for NULL). */
 const struct ynode *facts_pvc_modes(const struct resource *pvc);
+/* The enum decide_mode bits of a claim's accessModes (0 for NULL). */
+unsigned facts_modes(const struct ynode *modes);
 /* The labels dep's selector matches exactly: spec.selector.matchLabels, or
  * the plain map spec.selector of a kind that writes it so (workload.h,
  * SELECTOR_MAP); NULL when there is none. */

@@ -101,6 +101,8 @@ struct plan {
 	struct decision *dec;
 	size_t ndec, adec;
 	size_t nkrm;			/* new Services filed by KRM path annotations */
+	struct resource **own;		/* objects of no index (a Template's): decisions point at them */
+	size_t nown, aown;
 };
 
 struct plan_input {

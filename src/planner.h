@@ -74,6 +74,8 @@ struct op *plan_add_op(struct pctx *c, enum op_kind kind, const struct resource 
 		       const struct ynode *node);
 /* Is there an operation of this kind on node n? */
 bool plan_has_op(const struct pctx *c, enum op_kind kind, const struct ynode *n);
+/* A resource the plan owns (zeroed), for an object of no index. */
+struct resource *plan_new_resource(struct pctx *c);
 /* Record that r (at node at) now names the StatefulSet of c->dep. */
 void plan_add_ref(struct pctx *c, const struct resource *r, const struct ynode *at);
 /* Set scalar n to value (raw text); a node already set is set once. */

@@ -100,14 +100,14 @@ const struct workload workloads[] = {
 		.action = WORKLOAD_REPORT,
 		.selector = SELECTOR_LABELS,
 		.code = CODE_ROLLOUT_SHARED_PVC,
-		.why = "Argo Rollouts runs ReplicaSets, not StatefulSets: give each replica a claim of its own by hand",
+		.why = "Argo Rollouts runs ReplicaSets, not StatefulSets; give each replica a claim of its own by hand",
 	},
 	{
 		.kind = KIND("Template"),
 		.api = template_api,
 		.action = WORKLOAD_TEMPLATE,
 		.code = CODE_TEMPLATE_SHARED_PVC,
-		.why = "the objects of an OpenShift Template are filled in by `oc process`: change the Template by hand",
+		.why = "oc process fills in the objects of a Template; change the Template by hand",
 		.objects = "objects",
 	},
 };

@@ -11,13 +11,15 @@
  * table: split.c's classification (what is parsed at all), the planner,
  * the reference retargeting (autoscaler targets, kustomization patch
  * targets), rules.c's stale-reference pattern and the messages, which name
- * the object's own kind.  The word "Deployment" lives here only.
+ * the object's own kind.  Code elsewhere compares kinds through the table,
+ * never with a literal.
  *
  * Calling sequence: workload_find() by the kind alone (the split and the
  * autoscaler targets, which do not know or check the API version), then
  * workload_accepts() for the object's apiVersion; workload_of() does both.
- * Rows are static: nothing to free.  workload_index() numbers the rows
- * 0..WORKLOAD_MAX-1 for masks (rules_next_reference()).
+ * Rows are static: nothing to free; workloads[0] is the Deployment.
+ * workload_index() numbers the rows 0..WORKLOAD_MAX-1 for masks
+ * (rules_next_reference()).
  */
 #ifndef STSIFY_WORKLOAD_H
 #define STSIFY_WORKLOAD_H
@@ -91,8 +93,9 @@ struct workload {
 	const char *group;		/* NULL: the core group, never written */
 	const char *kubectl;
 	bool keda_default;		/* a ScaledObject without scaleTargetRef.kind targets it */
-	/* WORKLOAD_REPORT and WORKLOAD_TEMPLATE: the finding for a claim the
-	 * replicas share, and why the object is not converted */
+	/* WORKLOAD_REPORT and WORKLOAD_TEMPLATE (detect.h): the finding for a
+	 * claim the replicas share, and why the object is not converted (unset
+	 * for the other rows) */
 	enum code code;
 	const char *why;
 	const char *objects;		/* WORKLOAD_TEMPLATE: the key of its objects */
