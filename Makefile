@@ -4,6 +4,7 @@
 #   make demo       set up, build, and show the diff for the fixture repository testdata/repo
 #   make check      set up, build, and run every test (unit, golden, corpus)
 #   make funclen    list the functions over 80 lines (tests/funclen.allow: known debts)
+#   make layers     no include or call cycle among the modules of src/ (tests/layers.sh)
 #   make install    install the binary and the man page under PREFIX
 #   make install-kustomize-plugin   link stsify where Kustomize finds its plugin
 #   make golden-update   regenerate golden expectations (review the diff!)
@@ -50,7 +51,7 @@ PLUGIN_DIR = $(KUSTOMIZE_PLUGIN_HOME)/stsify.dev/v1alpha1/statefulsetmigration
 STSIFY_BIN ?= $(if $(wildcard $(DESTDIR)$(BINDIR)/stsify),$(BINDIR)/stsify,$(CURDIR)/stsify)
 
 .PHONY: all deps demo check unit golden props cli fastpath repo integration install install-kustomize-plugin clean golden-update
-.PHONY: limits schema asan valgrind fuzz fuzz-build bench funclen
+.PHONY: limits schema asan valgrind fuzz fuzz-build bench funclen layers
 
 all: stsify
 
@@ -122,6 +123,11 @@ schema: stsify
 funclen:
 	sh tests/funclen.sh
 
+# front ends -> run.c -> stream.c -> rewrite.c -> stages: no cycle among the
+# modules of src/, by #include or by call (nm of the objects)
+layers: stsify
+	sh tests/layers.sh
+
 # --- sanitizers, valgrind, fuzzing (one compiler call each: no objects to
 # mix up with the normal build) ---
 SAN_CC      ?= clang
@@ -174,7 +180,7 @@ fuzz: deps build/fuzz/fuzz_rewrite
 # the unit tests last: criterion's summary is the final line
 check: deps
 	@$(MAKE) --no-print-directory all tests/unit tests/faults.so bench/gen
-	@$(MAKE) --no-print-directory funclen golden props cli repo integration limits schema fastpath
+	@$(MAKE) --no-print-directory funclen layers golden props cli repo integration limits schema fastpath
 	@$(MAKE) --no-print-directory asan valgrind
 	@$(MAKE) --no-print-directory fuzz
 	@$(MAKE) --no-print-directory unit

@@ -4,9 +4,9 @@
  * Both keep the CLI's promise as far as their orchestrator lets them: the
  * plugin's stream and the ResourceList are edited in place by the one
  * pipeline, so an input with nothing to do comes back byte for byte.  The
- * results are appended to the ResourceList through the same plan -> lower
- * -> verify path as every other edit, so they take its style (block or
- * JSON) and are checked before anything is written.
+ * results are appended to the ResourceList through the same plan ->
+ * rewrite (lower, apply, verify) path as every other edit, so they take its
+ * style (block or JSON) and are checked before anything is written.
  */
 #include "krm.h"
 
@@ -15,17 +15,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "edit.h"
-#include "lower.h"
 #include "plan.h"
 #include "render.h"
 #include "report.h"
+#include "rewrite.h"
 #include "rindex.h"
 #include "rules.h"
 #include "source.h"
 #include "split.h"
 #include "util.h"
-#include "verify.h"
 #include "workload.h"
 #include "writeout.h"
 #include "ytree.h"
@@ -228,7 +226,7 @@ int krm_config(struct stsify_options *opt, const struct source *src, const struc
 static bool has_internal_error(const struct report *rep)
 {
 	for (size_t i = 0; i < rep->n; i++)
-		if ((rep->f[i].code == CODE_INTERNAL))
+		if (rep->f[i].code == CODE_INTERNAL)
 			return true;
 	return false;
 }
@@ -410,21 +408,33 @@ static struct val *result_of(const struct finding *f, const struct source *src,
 	return r;
 }
 
+/* results: those of the ResourceList (old), then one per finding of rep. */
+static struct val *results_val(const struct ynode *old, const struct report *rep,
+			       const struct source *src, const struct ynode *root, const struct rindex *out_ri)
+{
+	struct val *results = val_seq();
+	const struct finding **v;
+
+	for (size_t i = 0; old && old->kind == YNODE_SEQ && i < old->nkid; i++)
+		val_push(results, val_from_ynode(old->kid[i]));
+	report_sorted(rep, &v);
+	for (size_t i = 0; i < rep->n; i++)
+		val_push(results, result_of(v[i], src, root, out_ri));
+	free(v);
+	return results;
+}
+
 int krm_add_results(const struct source *src, const struct ystream *ys, const char *rl,
 		    size_t rllen, const struct report *rep, struct strbuf *out, char **why)
 {
 	struct plan p = { 0 };
 	struct source osrc;
 	struct ystream oys;
+	struct plan_input pin = { .src = &osrc, .ys = &oys };
+	struct rewrite_job job = { .p = &p, .pin = &pin, .in = 0, .mode = REWRITE_WHOLE };
+	struct rewrite_result res = REWRITE_RESULT_INIT;
 	struct rindex ori = { 0 };
-	struct edits ed = EDITS_INIT;
-	const struct ynode *root = resource_list(ys), *oroot, *old;
-	const struct finding **v;
-	const struct edit *bad;
-	struct val *results;
-	struct op *o;
-	size_t bad_dep;
-	enum code code;
+	const struct ynode *oroot, *old;
 	int ret = -1;
 
 	*why = NULL;
@@ -434,42 +444,23 @@ int krm_add_results(const struct source *src, const struct ystream *ys, const ch
 		goto out;
 	}
 	rindex_add(&ori, 0, &oys);
-	results = val_seq();
+	/* results: replaced by old + new, as the last key (plan input 0,
+	 * document 0; no Deployment plan) */
 	old = ynode_get(oroot, "results");
-	for (size_t i = 0; old && old->kind == YNODE_SEQ && i < old->nkid; i++)
-		val_push(results, val_from_ynode(old->kid[i]));
-	report_sorted(rep, &v);
-	for (size_t i = 0; i < rep->n; i++)
-		val_push(results, result_of(v[i], src, root, &ori));
-	free(v);
-
-	/* results: replaced by old + new, as the last key */
-	ALLOC_GROW(p.op, 2, p.aop);
-	if (old) {
-		o = &p.op[p.nop++];
-		memset(o, 0, sizeof(*o));
-		o->kind = OP_REMOVE;
-		o->node = old;
-	}
-	o = &p.op[p.nop++];
-	memset(o, 0, sizeof(*o));
-	o->kind = OP_INSERT_PAIR;
-	o->node = oroot;
-	o->where = INS_LAST;
-	o->key = xstrdup("results");
-	o->val = results;
-	if (lower_input(&p, 0, &osrc, &oys, &ed, &bad_dep, &code, why))
-		goto out;
-	strbuf_reset(out);
-	if (edits_apply(&ed, osrc.buf, osrc.len, out, &bad)) {
-		*why = xstrdup("overlapping edits");
+	if (old)
+		plan_add_remove(&p, 0, 0, old, 0);
+	plan_add_pair(&p, 0, 0, oroot, "results", results_val(old, rep, src, resource_list(ys), &ori), 0);
+	if (rewrite(&job, NULL, &res)) {
+		*why = res.why ? res.why : xstrdup("overlapping edits");
+		res.why = NULL;
 		goto out;
 	}
-	if (verify_input(&p, 0, &osrc, &oys, out->buf, out->len, why))
-		goto out;
+	BUG_ON(res.out.n != 1);
+	strbuf_attach(out, res.out.p[0].text, res.out.p[0].len, res.out.p[0].len + 1);
+	res.out.p[0].text = NULL;
 	ret = 0;
 out:
-	edits_release(&ed);
+	rewrite_result_release(&res);
 	plan_release(&p);
 	rindex_release(&ori);
 	ystream_release(&oys);

@@ -473,26 +473,14 @@ static void lower_add_doc(struct lctx *l, const struct op *o)
 	strbuf_release(&text);
 }
 
-int lower_input(const struct plan *p, size_t in, const struct source *src,
-		const struct ystream *ys, struct edits *ed, size_t *bad_dep, enum code *code,
-		char **why)
+int lower_edits(const struct lower_job *lj, struct edits *ed, struct lower_error *err)
 {
-	size_t *ops = xcalloc(p->nop ? p->nop : 1, sizeof(*ops)), nops = 0;
-	int ret;
-
-	for (size_t k = 0; k < p->nop; k++)
-		if (p->op[k].in == in)
-			ops[nops++] = k;
-	ret = lower_ops(p, in, ops, nops, src, ys, ed, bad_dep, code, why);
-	free(ops);
-	return ret;
-}
-
-int lower_ops(const struct plan *p, size_t in, const size_t *ops, size_t nop, const struct source *src,
-	      const struct ystream *ys, struct edits *ed, size_t *bad_dep, enum code *code,
-	      char **why)
-{
-	struct lctx l = { .p = p, .in = in, .ops = ops, .nops = nop, .src = src, .ys = ys, .ed = ed };
+	size_t nop = lj->nops, *own = lj->ops ? NULL : plan_input_ops(lj->p, lj->in, &nop);
+	const size_t *ops = lj->ops ? lj->ops : own;
+	const struct plan *p = lj->p;
+	size_t in = lj->in;
+	const struct ystream *ys = lj->ys;
+	struct lctx l = { .p = p, .in = in, .ops = ops, .nops = nop, .src = lj->src, .ys = ys, .ed = ed };
 	bool *done = xcalloc(nop ? nop : 1, sizeof(*done));
 	int ret = 0;
 
@@ -534,9 +522,10 @@ int lower_ops(const struct plan *p, size_t in, const size_t *ops, size_t nop, co
 	if (!ret)
 		ret = check_anchors(&l);
 	if (ret) {
-		*bad_dep = l.bad_dep;
-		*code = l.code;
-		*why = l.why;
+		err->dep = l.bad_dep;
+		err->code = l.code;
+		err->why = l.why;
 	}
+	free(own);
 	return ret;
 }

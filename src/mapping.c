@@ -274,12 +274,12 @@ static void note_image_triggers(struct pctx *c, const struct resource *r, const 
 }
 
 /*
- * The fields of r's kind that a StatefulSet does not have (workload.h): on
- * the object with their warnings (paused, image-trigger), on a
- * strategic-merge patch (patch) only those of spec.
+ * The fields at `at` of r's kind that a StatefulSet does not have
+ * (workload.h): on the object with their warnings (paused,
+ * image-trigger), on a strategic-merge patch (patch) without.
  */
 static void convert_drops(struct pctx *c, const struct resource *r, const struct workload *w,
-			  const struct ynode *const *keep, bool patch)
+			  const struct ynode *const *keep, bool patch, enum drop_at at)
 {
 	const struct ynode *spec = ynode_get(r->node, "spec");
 	const struct ynode *ann = ynode_path(r->node, "metadata", "annotations", NULL);
@@ -288,7 +288,7 @@ static void convert_drops(struct pctx *c, const struct resource *r, const struct
 		const struct workload_drop *dr = &w->drop[i];
 		const struct ynode *map = dr->at == DROP_SPEC ? spec : ann;
 
-		if (patch && dr->at != DROP_SPEC)
+		if (dr->at != at)
 			continue;
 		if (!patch && dr->check == DROP_PAUSED && facts_truthy(ynode_get(map, dr->key)))
 			plan_note(c, r, ynode_key_of(ynode_get(map, dr->key)), CODE_PAUSED,
@@ -320,7 +320,7 @@ void mapping_convert_patches(struct pctx *c, const struct resource *dep)
 			plan_set_scalar(c, r, ynode_get(r->node, "apiVersion"), "apps/v1");
 		if (spec && spec->kind == YNODE_MAP) {
 			convert_strategy(c, r, w, spec, keep);
-			convert_drops(c, r, w, keep, true);
+			convert_drops(c, r, w, keep, true, DROP_SPEC);
 		}
 		plan_add_ref(c, r, ynode_get(r->node, "kind"));
 		plan_note(c, r, ynode_get(r->node, "kind"), CODE_REFERENCE,
@@ -328,8 +328,12 @@ void mapping_convert_patches(struct pctx *c, const struct resource *dep)
 	}
 }
 
-/* kind and apiVersion; serviceName right after replicas (or first). */
-static void convert_head(struct pctx *c, const struct resource *dep)
+static void convert_selector(struct pctx *c, const struct resource *dep, const struct ynode *const *keep,
+			     bool late);
+
+/* kind and apiVersion; serviceName right after replicas (or first), then
+ * a selector when there is none. */
+static void convert_head(struct pctx *c, const struct resource *dep, const struct ynode *const *keep)
 {
 	const struct ynode *root = dep->node, *spec = ynode_get(root, "spec");
 	const struct ynode *tmpl = ynode_get(spec, "template"), *replicas = ynode_get(spec, "replicas");
@@ -348,6 +352,7 @@ static void convert_head(struct pctx *c, const struct resource *dep)
 	o->after = replicas ? ynode_key_of(replicas) : NULL;
 	o->key = xstrdup("serviceName");
 	o->val = val_str(d->service);
+	convert_selector(c, dep, keep, false);
 }
 
 /*
@@ -381,27 +386,28 @@ static void place_replacement(const struct pctx *c, const struct ynode *m, const
 }
 
 /*
- * The selector (after the other edits of spec, for place_replacement()):
- * a LabelSelector stays; a plain map of labels (a ReplicationController's,
- * a DeploymentConfig's) becomes matchLabels of a new selector where it
- * stood; a missing one (an old API version, a kind where it defaults to
- * the pod template's labels) or an empty map is made from those labels,
- * after serviceName.
+ * The selector: a LabelSelector stays; a missing one (an old API version,
+ * a kind where it defaults to the pod template's labels) or an empty map
+ * is made from those labels, after serviceName; a plain map of labels (a
+ * ReplicationController's, a DeploymentConfig's) becomes matchLabels of a
+ * new selector where it stood, late (after the other edits of spec, for
+ * place_replacement()).
  */
-static void convert_selector(struct pctx *c, const struct resource *dep, const struct ynode *const *keep)
+static void convert_selector(struct pctx *c, const struct resource *dep, const struct ynode *const *keep,
+			     bool late)
 {
 	const struct ynode *spec = ynode_get(dep->node, "spec"), *sel = ynode_get(spec, "selector");
 	const struct ynode *replicas = ynode_get(spec, "replicas");
 	const struct ynode *tlabels = ynode_path(spec, "template", "metadata", "labels", NULL);
-	struct val *v = val_map();
+	bool plain = workload_named(dep->kind)->selector == SELECTOR_MAP;
+	struct val *v;
 	struct op *o;
 
-	if (sel && workload_named(dep->kind)->selector == SELECTOR_LABELS) {
-		val_free(v);
+	if ((sel && !plain) || (plain && ynode_count(sel)) != late)
 		return;
-	}
 	if (sel)
 		plan_remove(c, dep, sel, keep);
+	v = val_map();
 	o = plan_add_op(c, OP_INSERT_PAIR, dep, spec);
 	o->key = xstrdup("selector");
 	o->val = v;
@@ -429,8 +435,9 @@ static void convert_fields(struct pctx *c, const struct resource *dep, const str
 	const struct workload *w = workload_named(dep->kind);
 
 	convert_strategy(c, dep, w, spec, keep);
-	convert_drops(c, dep, w, keep, false);
+	convert_drops(c, dep, w, keep, false, DROP_SPEC);
 	drop(c, dep, root, "status", keep, "status is written by the cluster");
+	convert_drops(c, dep, w, keep, false, DROP_ANNOTATION);
 	for (size_t i = 0; i < ARRAY_SIZE(server_set); i++)
 		drop(c, dep, md, server_set[i], keep, "it is set by the API server");
 }
@@ -475,8 +482,8 @@ void mapping_convert(struct pctx *c, const struct resource *dep, const struct cl
 	const struct ynode *tmpl = ynode_get(spec, "template"), *podspec = ynode_get(tmpl, "spec");
 	const struct ynode *keep[] = { root, spec, md, tmpl, podspec, NULL };
 
-	convert_head(c, dep);
+	convert_head(c, dep, keep);
 	convert_fields(c, dep, keep);
-	convert_selector(c, dep, keep);
+	convert_selector(c, dep, keep, true);
 	convert_claims(c, dep, cu, ncu, keep);
 }

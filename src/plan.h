@@ -157,4 +157,39 @@ void plan_patch_files(const struct plan_input *in, const char *const *path, size
 void plan_abandon(struct plan *p, size_t dep, enum code code);
 void plan_release(struct plan *p);
 
+/*
+ * Building and changing a plan outside the planner (planedit.c): the KRM
+ * front end's plan of its own, the operations and Deployments stream.c
+ * is done with, the tests.  Nothing else fills a struct op or copies a
+ * resource by hand.
+ */
+
+/* The operations on input in that are not cancelled, in plan order:
+ * malloc'd, *n of them. */
+size_t *plan_input_ops(const struct plan *p, size_t in, size_t *n);
+/* Operations of Deployment plan dep on document doc of input in, added
+ * after the others.  plan_add_pair() takes val and inserts key: val as the
+ * last pair of map; plan_add_set() sets scalar node (a value or a key) to
+ * value, written as it is (a plain scalar, or quoted by the caller). */
+void plan_add_remove(struct plan *p, size_t in, size_t doc, const struct ynode *node, size_t dep);
+void plan_add_pair(struct plan *p, size_t in, size_t doc, const struct ynode *map, const char *key,
+		   struct val *val, size_t dep);
+void plan_add_set(struct plan *p, size_t in, size_t doc, const struct ynode *node, const char *value,
+		  size_t dep);
+/* Cancel operation k and forget what it points to (its key and value are
+ * freed; it names no input, document or node any more): its tree can go. */
+void plan_forget_op(struct plan *p, size_t k);
+
+/*
+ * Copies of Deployments that outlive their span trees: the decisions
+ * from ndec0 on and the Deployment plans from nd0 on that refer to a
+ * Deployment of another input than `to` are pointed at a copy of it in
+ * input to, whose node keeps only its kind, style and byte range (no
+ * children, no parent, no list item, no document).  The copies are put on
+ * *kept, which plan_kept_free() frees once the plan is released.
+ */
+struct plan_kept;
+void plan_detach_deps(struct plan *p, size_t nd0, size_t ndec0, size_t to, struct plan_kept **kept);
+void plan_kept_free(struct plan_kept *kept);
+
 #endif

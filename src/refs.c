@@ -207,6 +207,7 @@ char *refs_path_join(const char *base, const char *rel)
 					       : xasprintf("%.*s/%s", (int)(slash - base), base, rel);
 	char **seg = xcalloc(strlen(joined) + 1, sizeof(*seg));
 	struct strbuf out = STRBUF_INIT;
+	bool abs = joined[0] == '/';	/* (the loop cuts joined at its first '/') */
 	size_t n = 0;
 
 	for (char *t = joined, *e; *t; t = e) {
@@ -220,7 +221,7 @@ char *refs_path_join(const char *base, const char *rel)
 		else
 			seg[n++] = t;
 	}
-	if (joined[0] == '/' && rel[0] == '/')
+	if (abs)
 		strbuf_addch(&out, '/');
 	for (size_t i = 0; i < n; i++) {
 		if (i)

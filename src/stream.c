@@ -1,5 +1,5 @@
 /*
- * stream.c - one large input, parsed only where it can matter (run.h).
+ * stream.c - one large input, parsed only where it can matter (stream.h).
  *
  *   1. split.c cuts the input into documents and classifies them;
  *   2. the documents a Deployment may refer to (claims, Services,
@@ -9,11 +9,12 @@
  *      namespace are read from its bytes (split_service_stub()) instead;
  *   3. the Deployments with a claim are parsed BATCH at a time (threads),
  *      planned in document order (one thread, while the next batch is
- *      parsed), then lowered, applied and verified (threads); their trees
- *      are freed and only their edits are kept, so memory holds the input
- *      and the small documents, not a tree of every Deployment;
+ *      parsed), then rewritten (rewrite.h, REWRITE_PART: threads); their
+ *      trees are freed and only their edits are kept, so memory holds the
+ *      input and the small documents, not a tree of every Deployment;
  *   4. the operations on the other documents (autoscalers, List items,
- *      kustomizations) are lowered and verified as run.c would;
+ *      kustomizations) are rewritten (REWRITE_RUNS) in rounds, as run.c
+ *      would;
  *   5. the result is the input with those edits and the changed documents
  *      replaced (pieces, written out without building the new stream).
  *
@@ -28,46 +29,36 @@
  * The Deployment documents being planned are fed to the planner as extra
  * inputs (plan_input slots 1..BATCH that share the input's source), so that
  * their operations can be lowered and verified apart from the rest; once
- * done, those operations are cancelled in the plan (their effect is kept
+ * done, those operations are forgotten by the plan (their effect is kept
  * here) and the plan refers to a copy of each converted Deployment's
- * resource that does not need its tree.
+ * resource that does not need its tree (plan_detach_deps()).
  */
-#include "run.h"
+#include "stream.h"
 
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "edit.h"
-#include "lower.h"
 #include "plan.h"
 #include "pool.h"
-#include "render.h"
 #include "report.h"
+#include "result.h"
+#include "rewrite.h"
 #include "rindex.h"
+#include "session.h"
 #include "source.h"
 #include "split.h"
 #include "util.h"
-#include "verify.h"
 #include "ytree.h"
 
 #define BATCH 64
-
-enum outcome { OK, LOWER_FAILED, APPLY_FAILED, VERIFY_FAILED };
 
 /* A Deployment document with a claim, planned and rewritten in a batch. */
 struct driver {
 	size_t start, end;	/* its bytes */
 	bool has_ops;
 	size_t dep;		/* the Deployment plan of its operations */
-	enum outcome res;
-	size_t bad_dep, bad_off;
-	enum code code;
-	char *why;
-	struct piece *pc;	/* its edits, in order (after a batch) */
-	size_t npc;
-	char *text;		/* VERIFY_FAILED: the rejected bytes of [start, end) */
-	size_t len;
+	struct rewrite_result res;	/* after its batch: the edits, as pieces */
 };
 
 struct stream;
@@ -80,7 +71,6 @@ struct bitem {
 	struct rindex ri;
 	int err;
 	size_t op0, op1;		/* the operations plan_one() made */
-	struct edits ed;
 };
 
 /* Deployment documents parsed, planned and rewritten together. */
@@ -90,15 +80,8 @@ struct batch {
 	struct bitem it[BATCH];
 };
 
-/* A converted Deployment whose tree is gone: what the plan still reads. */
-struct kept {
-	struct resource r;
-	struct ynode node;
-	struct kept *next;
-};
-
 struct stream {
-	struct run *r;
+	struct session *ses;
 	struct stsify_file *f;
 	struct source src;
 	struct split sp;
@@ -110,7 +93,7 @@ struct stream {
 	size_t next_res;		/* next object of ri to plan */
 	struct driver *drv;
 	size_t ndrv;
-	struct kept *kept;
+	struct plan_kept *kept;		/* converted Deployments whose tree is gone */
 	struct batch b[2];		/* the batch being planned, and the next */
 	bool *stub;			/* per chunk: a Service known by name */
 	char **names;			/* their names and namespaces */
@@ -153,7 +136,7 @@ static void parse_group(void *arg, size_t g, unsigned w)
 	ystream_init(&s->gys[g]);
 	for (size_t k = s->gfirst[g]; k < s->gfirst[g + 1] && !s->gerr[g]; k++)
 		if (up_front(s, k))
-			s->gerr[g] = ystream_append_checked(&s->gys[g], run_parser(s->r, w), s->src.buf,
+			s->gerr[g] = ystream_append_checked(&s->gys[g], session_parser(s->ses, w), s->src.buf,
 							    s->sp.c[k].start, s->sp.c[k].end);
 }
 
@@ -167,7 +150,7 @@ static int parse_up_front(struct stream *s)
 	for (size_t k = 0; k < s->sp.n; k++)
 		if (up_front(s, k))
 			total += s->sp.c[k].end - s->sp.c[k].start;
-	s->ng = s->r->jobs > 1 ? 4 * s->r->jobs : 1;
+	s->ng = s->ses->jobs > 1 ? 4 * s->ses->jobs : 1;
 	per = total / s->ng + 1;
 	s->gfirst = xcalloc(s->ng + 1, sizeof(*s->gfirst));
 	s->gys = xcalloc(s->ng, sizeof(*s->gys));
@@ -182,7 +165,7 @@ static int parse_up_front(struct stream *s)
 		if (s->gfirst[g] < s->gfirst[g - 1])
 			s->gfirst[g] = s->gfirst[g - 1];
 	s->gfirst[s->ng] = s->sp.n;
-	pool_for(s->r->jobs, s->ng, parse_group, s);
+	pool_for(s->ses->jobs, s->ng, parse_group, s);
 	ystream_init(&s->ys);
 	for (size_t g = 0; g < s->ng; g++) {
 		err |= s->gerr[g];
@@ -202,7 +185,7 @@ static size_t helm_offset(struct stream *s)
 
 		if (!s->sp.c[k].helm)
 			continue;
-		at = rules_helm_range(&s->r->ru, s->src.buf, s->src.len, s->sp.c[k].start, s->sp.c[k].end,
+		at = rules_helm_range(&s->ses->ru, s->src.buf, s->src.len, s->sp.c[k].start, s->sp.c[k].end,
 				      &s->ys, true);
 		if (at != NOPOS)
 			return at;
@@ -224,8 +207,6 @@ static void plan_main_until(struct stream *s, size_t off)
 	}
 }
 
-static void phase(const struct stream *s, const char *what);
-
 static void parse_driver(void *arg, size_t k, unsigned w)
 {
 	struct batch *b = arg;
@@ -233,53 +214,18 @@ static void parse_driver(void *arg, size_t k, unsigned w)
 	const struct driver *d = &s->drv[b->first + k];
 
 	ystream_init(&b->it[k].ys);
-	b->it[k].err = ystream_append_checked(&b->it[k].ys, run_parser(s->r, w), s->src.buf, d->start, d->end);
+	b->it[k].err = ystream_append_checked(&b->it[k].ys, session_parser(s->ses, w), s->src.buf, d->start, d->end);
 }
 
-/*
- * Piece j (from an edit with eat_eol, edit.h) drops the line break that
- * ends the output before it: the end of the text of the piece before it
- * (past pieces that only remove, and end where the next starts), or else
- * the input's bytes there, which the piece that follows takes in.  Pieces
- * [0, j) are in order, from offset from on.
- */
-static void eat_eol(const char *buf, size_t from, struct piece *pc, size_t j)
-{
-	size_t i = j, s = pc[j].start, lo;
-
-	while (i > 0 && pc[i - 1].end == s && !pc[i - 1].len)
-		s = pc[--i].start;
-	if (i > 0 && pc[i - 1].end == s) {
-		struct piece *prev = &pc[i - 1];
-
-		if (prev->text[prev->len - 1] == '\n') {
-			prev->len--;
-			if (prev->len && prev->text[prev->len - 1] == '\r')
-				prev->len--;
-			prev->text[prev->len] = '\0';
-		}
-		return;
-	}
-	lo = i > 0 ? pc[i - 1].end : from;
-	if (s > lo && buf[s - 1] == '\n') {
-		s--;
-		if (s > lo && buf[s - 1] == '\r')
-			s--;
-		pc[i].start = s;
-	}
-}
-
-/* Lower, apply and verify the operations on driver k of the batch. */
+/* Rewrite driver k of the batch: its edits, verified, become its pieces. */
 static void rewrite_driver(void *arg, size_t k, unsigned w)
 {
 	struct batch *b = arg;
 	struct stream *s = b->s;
 	struct driver *d = &s->drv[b->first + k];
-	struct plan *p = &s->p;
+	const struct plan *p = &s->p;
 	size_t in = 1 + k, *ops, nops = 0;
-	struct strbuf out = STRBUF_INIT;
-	struct edits *ed = &b->it[k].ed;
-	const struct edit *bad;
+	struct rewrite_job job;
 
 	if (!d->has_ops)
 		return;
@@ -287,92 +233,10 @@ static void rewrite_driver(void *arg, size_t k, unsigned w)
 	for (size_t j = b->it[k].op0; j < b->it[k].op1; j++)
 		if (p->op[j].in == in)
 			ops[nops++] = j;
-	if (lower_ops(p, in, ops, nops, &s->src, &b->it[k].ys, ed, &d->bad_dep, &d->code, &d->why)) {
-		d->res = LOWER_FAILED;
-		free(ops);
-		return;
-	}
-	if (!ed->n) {
-		free(ops);
-		return;
-	}
-	if (edits_apply_range(ed, s->src.buf, d->start, d->end, &out, &bad)) {
-		d->res = APPLY_FAILED;
-		d->bad_dep = bad->dep;
-		d->bad_off = bad->start;
-		strbuf_release(&out);
-		free(ops);
-		return;
-	}
-	if (verify_docs(p, in, &s->src, &b->it[k].ys, 0, b->it[k].ys.ndoc, ops, nops, out.buf, out.len,
-			run_parser(s->r, w), &d->why)) {
-		d->res = VERIFY_FAILED;
-		if (!out.buf)
-			strbuf_add(&out, "", 0);
-		d->text = strbuf_detach(&out, &d->len);
-	} else {
-		/* keep the edits, not the document: a fraction of its size */
-		d->pc = xcalloc(ed->n, sizeof(*d->pc));
-		for (size_t j = 0; j < ed->n; j++) {
-			struct piece *pc = &d->pc[j];
-
-			pc->start = ed->e[j].start;
-			pc->end = ed->e[j].end;
-			pc->text = ed->e[j].text;
-			pc->len = strlen(ed->e[j].text);
-			ed->e[j].text = NULL;
-			if (ed->e[j].eat_eol)
-				eat_eol(s->src.buf, d->start, d->pc, j);
-		}
-		d->npc = ed->n;
-		strbuf_release(&out);
-	}
+	job = (struct rewrite_job){ .p = &s->p, .pin = s->pin, .in = in, .ops = ops, .nops = nops,
+				    .mode = REWRITE_PART, .start = d->start, .end = d->end };
+	rewrite(&job, session_parser(s->ses, w), &d->res);
 	free(ops);
-}
-
-/* A copy of Deployment r that outlives its tree. */
-static const struct resource *keep_dep(struct stream *s, const struct resource *r)
-{
-	struct kept *k = xcalloc(1, sizeof(*k));
-
-	k->r = *r;
-	k->r.in = 0;
-	k->r.doc = NOPOS;
-	k->r.list_item = NULL;
-	k->r.kind = xstrdup(r->kind);
-	k->r.api = xstrdup(r->api);
-	k->r.name = xstrdup(r->name);
-	k->r.ns = xstrdup(r->ns);
-	k->node.kind = r->node->kind;
-	k->node.style = r->node->style;
-	k->node.prop = r->node->prop;
-	k->node.start = r->node->start;
-	k->node.end = r->node->end;
-	k->node.dash = NOPOS;
-	k->r.node = &k->node;
-	k->next = s->kept;
-	s->kept = k;
-	return &k->r;
-}
-
-/* The plan keeps referring to the Deployments it decided on (decisions
- * from ndec0, converted ones from nd0): give it copies that outlive their
- * trees. */
-static void keep_deps(struct stream *s, size_t nd0, size_t ndec0)
-{
-	for (size_t i = ndec0; i < s->p.ndec; i++) {
-		struct decision *dc = &s->p.dec[i];
-
-		if (dc->dep->in == 0)
-			continue;
-		dc->dep = keep_dep(s, dc->dep);
-		if (dc->converted)
-			s->p.d[dc->dplan].dep = dc->dep;
-	}
-	/* (every converted Deployment has a decision: none is left) */
-	for (size_t i = nd0; i < s->p.nd; i++)
-		if (s->p.d[i].dep->in != 0)
-			s->p.d[i].dep = keep_dep(s, s->p.d[i].dep);
 }
 
 /* Plan the drivers of batch b (parsed): the calling thread, while the
@@ -402,7 +266,6 @@ static void plan_batch(void *arg)
 			d->has_ops = true;
 			d->dep = p->op[j].dep;
 		}
-		b->it[k].ed = (struct edits)EDITS_INIT;
 	}
 }
 
@@ -413,24 +276,11 @@ static void finish_batch(struct batch *b, size_t nd0, size_t ndec0)
 	struct stream *s = b->s;
 	struct plan *p = &s->p;
 
-	for (size_t k = 0; k < b->nb; k++) {
-		for (size_t j = b->it[k].op0; j < b->it[k].op1; j++) {
-			struct op *o = &p->op[j];
-
-			if (o->in != 1 + k)
-				continue;
-			o->kind = OP_NONE;
-			o->in = 0;
-			o->doc = NOPOS;
-			o->node = o->after = NULL;
-			val_free(o->val);
-			o->val = NULL;
-			free(o->key);
-			o->key = NULL;
-		}
-		edits_release(&b->it[k].ed);
-	}
-	keep_deps(s, nd0, ndec0);
+	for (size_t k = 0; k < b->nb; k++)
+		for (size_t j = b->it[k].op0; j < b->it[k].op1; j++)
+			if (p->op[j].in == 1 + k)
+				plan_forget_op(p, j);
+	plan_detach_deps(p, nd0, ndec0, 0, &s->kept);
 	for (size_t k = 0; k < b->nb; k++) {
 		rindex_release(&b->it[k].ri);
 		ystream_release(&b->it[k].ys);
@@ -461,7 +311,7 @@ static int plan_all(struct stream *s)
 		const struct chunk *c = &s->sp.c[k];
 		/* a workload without a claim only gets a decision */
 		bool driver = c->cls == CHUNK_DRIVER ||
-			      (c->cls == CHUNK_SKIP && c->workload && s->r->opt->every_deployment);
+			      (c->cls == CHUNK_SKIP && c->workload && s->ses->opt->every_deployment);
 
 		if (!driver || up_front(s, k))
 			continue;
@@ -473,10 +323,10 @@ static int plan_all(struct stream *s)
 	s->b[0].s = s->b[1].s = s;
 	s->pin[0].src = &s->src;
 	s->pin[0].ys = &s->ys;
-	s->pl = plan_begin(&s->p, s->r->opt, &s->r->ru, &s->ri, s->pin, 1, s->r->rep);
+	s->pl = plan_begin(&s->p, s->ses->opt, &s->ses->ru, &s->ri, s->pin, 1, s->ses->rep);
 	cur->first = 0;
 	cur->nb = s->ndrv < BATCH ? s->ndrv : BATCH;
-	pool_for(s->r->jobs, cur->nb, parse_driver, cur);
+	pool_for(s->ses->jobs, cur->nb, parse_driver, cur);
 	next = cur->nb;
 	while (cur->nb) {
 		size_t nd0 = s->p.nd, ndec0 = s->p.ndec;
@@ -489,8 +339,8 @@ static int plan_all(struct stream *s)
 		nxt->first = next;
 		nxt->nb = s->ndrv - next < BATCH ? s->ndrv - next : BATCH;
 		next += nxt->nb;
-		pool_for_and(s->r->jobs, nxt->nb, parse_driver, nxt, plan_batch, cur);
-		pool_for(s->r->jobs, cur->nb, rewrite_driver, cur);
+		pool_for_and(s->ses->jobs, nxt->nb, parse_driver, nxt, plan_batch, cur);
+		pool_for(s->ses->jobs, cur->nb, rewrite_driver, cur);
 		finish_batch(cur, nd0, ndec0);
 		t = cur;
 		cur = nxt;
@@ -505,32 +355,15 @@ static int plan_all(struct stream *s)
 	plan_main_until(s, SIZE_MAX);
 	plan_end(s->pl);
 	s->pl = NULL;
-	phase(s, "Deployments");
+	session_phase(s->ses, "Deployments");
 	/* every document's text, parsed or not, in one pass */
-	plan_find_stale(&s->p, &s->r->ru, s->pin, 1, s->r->jobs, s->r->rep);
+	plan_find_stale(&s->p, &s->ses->ru, s->pin, 1, s->ses->jobs, s->ses->rep);
 	return 0;
 }
 
 static bool dep_live(const struct stream *s, size_t dep)
 {
 	return !s->p.d[dep].failed;
-}
-
-/* Docs of s->ys whose bytes [start, end] hold [a, b]. */
-static size_t doc_from(const struct ystream *ys, size_t off)
-{
-	size_t lo = 0, hi = ys->ndoc;
-
-	/* the first document that ends at or after off */
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (ys->doc[mid].end >= off)
-			hi = mid;
-		else
-			lo = mid + 1;
-	}
-	return lo;
 }
 
 /*
@@ -541,7 +374,7 @@ static size_t doc_from(const struct ystream *ys, size_t off)
  */
 static void merge_pieces(struct stream *s, struct stsify_pieces *pcs)
 {
-	struct stsify_pieces all = { NULL, 0, 0 };
+	struct stsify_pieces all = PIECES_INIT;
 	size_t m = 0;
 
 	for (size_t i = 0; i <= s->ndrv; i++) {
@@ -553,147 +386,74 @@ static void merge_pieces(struct stream *s, struct stsify_pieces *pcs)
 		}
 		if (!d || !d->has_ops || !dep_live(s, d->dep))
 			continue;
-		for (size_t j = 0; j < d->npc; j++) {
+		for (size_t j = 0; j < d->res.out.n; j++) {
 			ALLOC_GROW(all.p, all.n + 1, all.alloc);
-			all.p[all.n++] = d->pc[j];
-			d->pc[j].text = NULL;
+			all.p[all.n++] = d->res.out.p[j];
+			d->res.out.p[j].text = NULL;
 		}
 	}
 	free(pcs->p);
 	*pcs = all;
 }
 
-/*
- * The other documents: lower (abandoning what fails, until nothing does),
- * apply and verify, in runs of adjacent documents that have operations or
- * edits.  Returns 0, or -1 after a verification failure (reported).
- */
-static int rewrite_main(struct stream *s, struct stsify_pieces *pcs)
+/* The Deployment documents' own lowering failures, reported and
+ * abandoned first: they are final. */
+static void driver_failures(struct stream *s, const struct rewrite_job *job)
 {
-	struct plan *p = &s->p;
-	struct report *rep = s->r->rep;
-	struct edits ed = EDITS_INIT;
-	size_t *ops = NULL, nops = 0, aops = 0;
-	bool *mark = NULL;
-	int ret = 0;
-
-	/* the Deployment documents' own failures first: they are final */
 	for (size_t i = 0; i < s->ndrv; i++) {
-		struct driver *d = &s->drv[i];
+		const struct driver *d = &s->drv[i];
 
 		if (!d->has_ops || !dep_live(s, d->dep))
 			continue;
-		if (d->res == LOWER_FAILED)
-			run_lower_failed(p, d->bad_dep, d->code, d->why, &s->src, rep);
-		else if (d->res == APPLY_FAILED)
-			run_apply_failed(p, d->bad_dep, d->bad_off, &s->src, rep);
+		if (d->res.outcome == REWRITE_LOWER_FAILED || d->res.outcome == REWRITE_APPLY_FAILED)
+			rewrite_next_round(job, &d->res, s->ses->rep);
 	}
-	for (;;) {
-		size_t bad_dep;
-		enum code code;
-		char *why = NULL;
+}
 
-		edits_release(&ed);
-		if (!lower_input(p, 0, &s->src, &s->ys, &ed, &bad_dep, &code, &why))
-			break;
-		run_lower_failed(p, bad_dep, code, why, &s->src, rep);
-		free(why);
-	}
-again:
-	for (size_t k = 0; k < p->nop; k++)
-		if (p->op[k].in == 0 && p->op[k].kind != OP_NONE) {
-			ALLOC_GROW(ops, nops + 1, aops);
-			ops[nops++] = k;
-		}
-	mark = xcalloc(s->ys.ndoc ? s->ys.ndoc : 1, sizeof(*mark));
-	for (size_t j = 0; j < nops; j++)
-		mark[p->op[ops[j]].doc] = true;
-	for (size_t i = 0; i < ed.n; i++) {
-		const struct edit *e = &ed.e[i];
-		bool any = false;
-
-		for (size_t d = doc_from(&s->ys, e->start); d < s->ys.ndoc && s->ys.doc[d].start <= e->start; d++)
-			if (e->end <= s->ys.doc[d].end)
-				mark[d] = any = true;
-		BUG_ON(!any);
-	}
-	for (size_t d = 0; d < s->ys.ndoc && !ret; d++) {
-		size_t d1 = d + 1;
-		struct edits sub = EDITS_INIT;
-		struct strbuf out = STRBUF_INIT;
-		const struct edit *bad;
-		char *why = NULL;
-		size_t start, end;
-
-		if (!mark[d])
-			continue;
-		while (d1 < s->ys.ndoc && mark[d1] && s->ys.doc[d1].start == s->ys.doc[d1 - 1].end)
-			d1++;
-		start = s->ys.doc[d].start;
-		end = s->ys.doc[d1 - 1].end;
-		for (size_t i = 0; i < ed.n; i++)
-			if (ed.e[i].start >= start && ed.e[i].end <= end)
-				edits_add(&sub, ed.e[i].start, ed.e[i].end, ed.e[i].text, strlen(ed.e[i].text),
-					  ed.e[i].dep);
-		if (edits_apply_range(&sub, s->src.buf, start, end, &out, &bad)) {
-			/* overlapping edits: abandon, and lower again */
-			run_apply_failed(p, bad->dep, bad->start, &s->src, rep);
-			edits_release(&sub);
-			strbuf_release(&out);
-			free(mark);
-			nops = 0;
-			for (;;) {
-				size_t bad_dep;
-				enum code code;
-
-				edits_release(&ed);
-				if (!lower_input(p, 0, &s->src, &s->ys, &ed, &bad_dep, &code, &why))
-					break;
-				run_lower_failed(p, bad_dep, code, why, &s->src, rep);
-				free(why);
-				why = NULL;
-			}
-			goto again;
-		}
-		edits_release(&sub);
-		if (verify_docs(p, 0, &s->src, &s->ys, d, d1, ops, nops, out.buf, out.len, run_parser(s->r, 0),
-				&why)) {
-			run_verify_failed(&s->src, why, out.buf, out.len, rep);
-			free(why);
-			strbuf_release(&out);
-			ret = -1;
-			break;
-		}
-		ALLOC_GROW(pcs->p, pcs->n + 1, pcs->alloc);
-		pcs->p[pcs->n].start = start;
-		pcs->p[pcs->n].end = end;
-		if (!out.buf)
-			strbuf_add(&out, "", 0);
-		pcs->p[pcs->n].text = strbuf_detach(&out, &pcs->p[pcs->n].len);
-		pcs->n++;
-		d = d1 - 1;
-	}
-	/* a Deployment document that did not verify fails the input too */
-	for (size_t i = 0; i < s->ndrv && !ret; i++) {
+/* A Deployment document whose rewrite did not verify (with a live
+ * Deployment plan), or NULL. */
+static const struct driver *driver_unverified(const struct stream *s)
+{
+	for (size_t i = 0; i < s->ndrv; i++) {
 		const struct driver *d = &s->drv[i];
 
-		if (d->has_ops && dep_live(s, d->dep) && d->res == VERIFY_FAILED) {
-			run_verify_failed(&s->src, d->why, d->text, d->len, rep);
-			ret = -1;
-		}
+		if (d->has_ops && dep_live(s, d->dep) && d->res.outcome == REWRITE_VERIFY_FAILED)
+			return d;
+	}
+	return NULL;
+}
+
+/*
+ * The other documents, in rounds until nothing fails but verification:
+ * lowered, applied and verified in runs of adjacent documents that have
+ * operations or edits; their pieces go to pcs.  Returns 0, or -1 when the
+ * input or a Deployment document did not verify: reported, and every
+ * Deployment that touched the input abandoned.
+ */
+static int rewrite_main(struct stream *s, struct stsify_pieces *pcs)
+{
+	struct rewrite_job job = { .p = &s->p, .pin = s->pin, .in = 0, .mode = REWRITE_RUNS };
+	struct rewrite_result res = REWRITE_RESULT_INIT;
+	struct report *rep = s->ses->rep;
+	const struct driver *bad;
+	int ret = 0;
+
+	driver_failures(s, &job);
+	if (rewrite_rounds(&job, session_parser(s->ses, 0), &res, rep)) {
+		ret = -1;
+	} else if ((bad = driver_unverified(s))) {
+		/* a Deployment document that did not verify fails the input too */
+		rewrite_next_round(&job, &bad->res, rep);
+		ret = -1;
 	}
 	if (ret) {
-		/* every Deployment that touched the input is abandoned */
-		for (size_t j = 0; j < nops; j++)
-			if (p->op[ops[j]].kind != OP_NONE)
-				run_abandon(p, p->op[ops[j]].dep, CODE_VERIFY_FAILED, rep);
 		for (size_t i = 0; i < s->ndrv; i++)
 			if (s->drv[i].has_ops && dep_live(s, s->drv[i].dep))
-				run_abandon(p, s->drv[i].dep, CODE_VERIFY_FAILED, rep);
+				rewrite_abandon(&s->p, s->drv[i].dep, CODE_VERIFY_FAILED, rep);
+	} else {
+		pieces_take(pcs, &res.out);
 	}
-	free(mark);
-	free(ops);
-	edits_release(&ed);
+	rewrite_result_release(&res);
 	return ret;
 }
 
@@ -706,28 +466,14 @@ static void release(struct stream *s)
 	ystream_release(&s->ys);
 	split_release(&s->sp);
 	source_release(&s->src);
-	for (size_t i = 0; i < s->ndrv; i++) {
-		free(s->drv[i].why);
-		free(s->drv[i].text);
-		for (size_t j = 0; j < s->drv[i].npc; j++)
-			free(s->drv[i].pc[j].text);
-		free(s->drv[i].pc);
-	}
+	for (size_t i = 0; i < s->ndrv; i++)
+		rewrite_result_release(&s->drv[i].res);
 	free(s->drv);
 	free(s->stub);
 	for (size_t i = 0; i < s->nnames; i++)
 		free(s->names[i]);
 	free(s->names);
-	while (s->kept) {
-		struct kept *k = s->kept;
-
-		s->kept = k->next;
-		free((char *)k->r.kind);
-		free((char *)k->r.api);
-		free((char *)k->r.name);
-		free((char *)k->r.ns);
-		free(k);
-	}
+	plan_kept_free(s->kept);
 	free(s);
 }
 
@@ -757,7 +503,7 @@ static void check_part(void *arg, size_t i, unsigned w)
  */
 static int check_input(struct stream *s)
 {
-	unsigned n = s->r->jobs;
+	unsigned n = s->ses->jobs;
 	struct text_part *t = xcalloc(n, sizeof(*t));
 	size_t len = s->src.len, at = 0;
 	int ret = 0;
@@ -782,31 +528,26 @@ static int check_input(struct stream *s)
 	return ret;
 }
 
-static void phase(const struct stream *s, const char *what)
-{
-	run_phase(s->r, what);
-}
-
-int stream_run(struct run *r, struct stsify_file *f)
+int stream_run(struct session *ses, struct stsify_file *f)
 {
 	struct stream *s = xcalloc(1, sizeof(*s));
-	struct report *rep = r->rep;
+	struct report *rep = ses->rep;
 	size_t checkpoint = rep->n, helm;
-	struct stsify_pieces pcs = { NULL, 0, 0 };
+	struct stsify_pieces pcs = PIECES_INIT;
 
-	s->r = r;
+	s->ses = ses;
 	s->f = f;
 	source_init_borrow(&s->src, f->path, f->in, f->inlen);
-	phase(s, "lines");
+	session_phase(s->ses, "lines");
 	if (check_input(s))
 		goto fallback;
-	phase(s, "text");
-	if (split_stream_jobs(&s->sp, f->in, f->inlen, r->jobs))
+	session_phase(s->ses, "text");
+	if (split_stream_jobs(&s->sp, f->in, f->inlen, ses->jobs))
 		goto fallback;
-	phase(s, "split");
+	session_phase(s->ses, "split");
 	if (parse_up_front(s))
 		goto fallback;
-	phase(s, "parse up front");
+	session_phase(s->ses, "parse up front");
 	if ((helm = helm_offset(s)) != NOPOS) {
 		report_add(rep, &s->src, helm, CODE_HELM_TEMPLATE,
 			   "Helm template skipped: render it first (helm template ... | stsify)");
@@ -817,26 +558,23 @@ int stream_run(struct run *r, struct stsify_file *f)
 	rindex_add(&s->ri, 0, &s->ys);
 	for (size_t i = 0; i < s->nnames; i += 2)
 		rindex_add_name(&s->ri, 0, "Service", "", s->names[i], s->names[i + 1]);
-	phase(s, "index");
+	session_phase(s->ses, "index");
 	/* a new Service filed by KRM path annotations takes the next index of
 	 * every object filed there, which needs them all parsed */
 	if (plan_all(s) || s->p.nkrm)
 		goto fallback;
-	phase(s, "stale references");
+	session_phase(s->ses, "stale references");
 	if (rewrite_main(s, &pcs)) {
-		for (size_t k = 0; k < pcs.n; k++)
-			free(pcs.p[k].text);
-		free(pcs.p);
 		f->status = STSIFY_FAILED;
-		run_summarize(&s->p, s->pin, s->r->opt->every_deployment, rep);
+		result_summarize(&s->p, s->pin, s->ses->opt->every_deployment, rep);
 		release(s);
 		return 0;
 	}
-	phase(s, "the rest");
-	run_summarize(&s->p, s->pin, s->r->opt->every_deployment, rep);
+	session_phase(s->ses, "the rest");
+	result_summarize(&s->p, s->pin, s->ses->opt->every_deployment, rep);
 	merge_pieces(s, &pcs);
-	run_set_result(f, &pcs);
-	phase(s, "result");
+	result_set(f, &pcs);
+	session_phase(s->ses, "result");
 	release(s);
 	return 0;
 fallback:

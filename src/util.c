@@ -109,6 +109,15 @@ char *strbuf_detach(struct strbuf *sb, size_t *lenp)
 	return p;
 }
 
+void strbuf_attach(struct strbuf *sb, char *buf, size_t len, size_t alloc)
+{
+	BUG_ON(len >= alloc || buf[len]);
+	strbuf_release(sb);
+	sb->buf = buf;
+	sb->len = len;
+	sb->alloc = alloc;
+}
+
 void strbuf_grow(struct strbuf *sb, size_t extra)
 {
 	size_t need = sb->len + extra + 1;

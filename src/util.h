@@ -66,6 +66,8 @@ struct strbuf {
 void strbuf_init(struct strbuf *sb);
 void strbuf_release(struct strbuf *sb);
 char *strbuf_detach(struct strbuf *sb, size_t *lenp);
+/* Make sb own buf (malloc'd, alloc bytes, NUL at buf[len]); what sb held is freed. */
+void strbuf_attach(struct strbuf *sb, char *buf, size_t len, size_t alloc);
 void strbuf_grow(struct strbuf *sb, size_t extra);
 void strbuf_add(struct strbuf *sb, const void *data, size_t len);
 void strbuf_addstr(struct strbuf *sb, const char *s);

@@ -346,20 +346,6 @@ static bool doc_changed(const struct plan *p, size_t in, size_t d, const size_t 
 	return false;
 }
 
-int verify_input(const struct plan *p, size_t in, const struct source *src,
-		 const struct ystream *ys, const char *buf, size_t len, char **why)
-{
-	size_t *ops = xcalloc(p->nop ? p->nop : 1, sizeof(*ops)), nops = 0;
-	int ret;
-
-	for (size_t k = 0; k < p->nop; k++)
-		if (p->op[k].in == in)
-			ops[nops++] = k;
-	ret = verify_docs(p, in, src, ys, 0, ys->ndoc, ops, nops, buf, len, NULL, why);
-	free(ops);
-	return ret;
-}
-
 struct opref {
 	size_t doc, k;
 };
@@ -385,12 +371,68 @@ static void debug(const char *what, size_t d, const char *where, size_t where_of
 	fprintf(stderr, " ---\n%.*s--- end ---\n", (int)(ndoc->end - ndoc->start), buf + ndoc->start);
 }
 
-int verify_docs(const struct plan *p, size_t in, const struct source *src, const struct ystream *ys,
-		size_t d0, size_t d1, const size_t *allops, size_t nall, const char *buf, size_t len,
-		struct yparser *yp, char **why)
+/*
+ * Document d of vj->ys (its operations ops[0..nops), in plan order) against
+ * the new documents from nys->doc[*nd] on: itself, then those the plan adds
+ * after it.  Advances *nd; 0, or -1 and *why.
+ */
+static int check_doc(const struct verify_job *vj, size_t d, const size_t *ops, size_t nops,
+		     const struct ystream *nys, size_t *nd, char **why)
 {
-	struct yparser *own = yp ? NULL : yparser_new();
-	struct yparser *vp = yp ? yp : own;
+	const struct plan *p = vj->p;
+	const struct ydoc *od = &vj->ys->doc[d], *ndoc;
+	const char *buf = vj->buf;
+
+	if (*nd >= nys->ndoc) {
+		*why = xstrdup("the result has fewer documents than the plan");
+		return -1;
+	}
+	ndoc = &nys->doc[(*nd)++];
+	if (!doc_changed(p, vj->in, d, ops, nops)) {
+		size_t ol = od->end - od->start, nl = ndoc->end - ndoc->start;
+		const char *eol = source_eol(vj->src);
+
+		if (!(nl == ol || (nl == ol + strlen(eol) && !memcmp(buf + ndoc->start + ol, eol, nl - ol))) ||
+		    memcmp(vj->src->buf + od->start, buf + ndoc->start, ol)) {
+			*why = xasprintf("document %zu changed although the plan leaves it alone", d + 1);
+			return -1;
+		}
+	} else {
+		const char *where;
+		size_t where_off;
+
+		if (compare_doc(p, ops, nops, od->root, ndoc->root, &where, &where_off)) {
+			*why = xasprintf("document %zu does not mean what the plan says", d + 1);
+			debug("document", d, where, where_off, buf, ndoc);
+			return -1;
+		}
+	}
+	for (size_t j = 0; j < nops; j++) {
+		const struct op *o = &p->op[ops[j]];
+		struct vctx v = { .p = p };
+
+		if (o->kind != OP_ADD_DOC)
+			continue;
+		if (*nd >= nys->ndoc) {
+			*why = xstrdup("an added document is missing from the result");
+			return -1;
+		}
+		ndoc = &nys->doc[(*nd)++];
+		if (!ndoc->root || !same_val(&v, o->val, ndoc->root)) {
+			*why = xasprintf("added document %zu is not the planned Service", *nd);
+			debug("added document", *nd - 1, v.where, v.where_off, buf, ndoc);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+int verify_docs(const struct verify_job *vj, char **why)
+{
+	const struct plan *p = vj->p;
+	size_t nall = vj->nops, *own = vj->ops ? NULL : plan_input_ops(p, vj->in, &nall);
+	const size_t *allops = vj->ops ? vj->ops : own;
+	struct yparser *own_yp = vj->yp ? NULL : yparser_new();
 	struct ystream nys;
 	struct opref *refs = xcalloc(nall ? nall : 1, sizeof(*refs));
 	size_t *sorted = xcalloc(nall ? nall : 1, sizeof(*sorted));
@@ -401,7 +443,7 @@ int verify_docs(const struct plan *p, size_t in, const struct source *src, const
 	for (size_t j = 0; j < nall; j++) {
 		const struct op *o = &p->op[allops[j]];
 
-		if (o->in == in && o->doc >= d0 && o->doc < d1) {
+		if (o->in == vj->in && o->doc >= vj->d0 && o->doc < vj->d1) {
 			refs[nref].doc = o->doc;
 			refs[nref++].k = allops[j];
 		}
@@ -411,62 +453,19 @@ int verify_docs(const struct plan *p, size_t in, const struct source *src, const
 		sorted[j] = refs[j].k;
 	*why = NULL;
 	ystream_init(&nys);
-	if (ystream_append_depth(&nys, vp, buf, 0, len, YTREE_MAX_DEPTH + 8)) {
+	if (ystream_append_depth(&nys, vj->yp ? vj->yp : own_yp, vj->buf, 0, vj->len, YTREE_MAX_DEPTH + 8)) {
 		*why = xasprintf("the result does not parse: %s", nys.err_msg ? nys.err_msg : "invalid YAML");
 		goto out;
 	}
-	for (size_t d = d0; d < d1; d++) {
-		const struct ydoc *od = &ys->doc[d];
-		const struct ydoc *ndoc;
-		const size_t *ops;
+	for (size_t d = vj->d0; d < vj->d1; d++) {
 		size_t nops = 0;
 
 		while (r0 < nref && refs[r0].doc < d)
 			r0++;
-		ops = sorted + r0;
 		while (r0 + nops < nref && refs[r0 + nops].doc == d)
 			nops++;
-		if (nd >= nys.ndoc) {
-			*why = xstrdup("the result has fewer documents than the plan");
+		if (check_doc(vj, d, sorted + r0, nops, &nys, &nd, why))
 			goto out;
-		}
-		ndoc = &nys.doc[nd++];
-		if (!doc_changed(p, in, d, ops, nops)) {
-			size_t ol = od->end - od->start, nl = ndoc->end - ndoc->start;
-			const char *eol = source_eol(src);
-
-			if (!(nl == ol || (nl == ol + strlen(eol) && !memcmp(buf + ndoc->start + ol, eol, nl - ol))) ||
-			    memcmp(src->buf + od->start, buf + ndoc->start, ol)) {
-				*why = xasprintf("document %zu changed although the plan leaves it alone", d + 1);
-				goto out;
-			}
-		} else {
-			const char *where;
-			size_t where_off;
-
-			if (compare_doc(p, ops, nops, od->root, ndoc->root, &where, &where_off)) {
-				*why = xasprintf("document %zu does not mean what the plan says", d + 1);
-				debug("document", d, where, where_off, buf, ndoc);
-				goto out;
-			}
-		}
-		for (size_t j = 0; j < nops; j++) {
-			const struct op *o = &p->op[ops[j]];
-			struct vctx v = { .p = p };
-
-			if (o->kind != OP_ADD_DOC)
-				continue;
-			if (nd >= nys.ndoc) {
-				*why = xstrdup("an added document is missing from the result");
-				goto out;
-			}
-			ndoc = &nys.doc[nd++];
-			if (!ndoc->root || !same_val(&v, o->val, ndoc->root)) {
-				*why = xasprintf("added document %zu is not the planned Service", nd);
-				debug("added document", nd - 1, v.where, v.where_off, buf, ndoc);
-				goto out;
-			}
-		}
 	}
 	if (nd != nys.ndoc) {
 		*why = xstrdup("the result has more documents than the plan");
@@ -475,7 +474,8 @@ int verify_docs(const struct plan *p, size_t in, const struct source *src, const
 	ret = 0;
 out:
 	ystream_release(&nys);
-	yparser_free(own);
+	yparser_free(own_yp);
+	free(own);
 	free(refs);
 	free(sorted);
 	return ret;

@@ -18,19 +18,29 @@ struct ystream;
 
 struct yparser;
 
-/* Returns 0 when buf[0..len) is what the plan says; else -1 and *why. */
-int verify_input(const struct plan *p, size_t in, const struct source *src,
-		 const struct ystream *ys, const char *buf, size_t len, char **why);
 /*
- * The same for part of an input: buf[0..len) replaces the bytes of the
- * documents [d0, d1) of ys (from the start of d0 to the end of d1 - 1) and
- * must be those documents with the plan applied, followed by the documents
- * the plan adds after them.  ops[0..nops) are the indices of the
- * operations of input in that may concern them (others are ignored).  yp
- * is the parser to use (ytree.h), or NULL for a new one.
+ * What to check: buf[0..len) replaces the bytes of the documents [d0, d1)
+ * of ys (from the start of d0 to the end of d1 - 1) and must be those
+ * documents with the plan's operations on input in applied, followed by
+ * the documents the plan adds after them.
  */
-int verify_docs(const struct plan *p, size_t in, const struct source *src, const struct ystream *ys,
-		size_t d0, size_t d1, const size_t *ops, size_t nops, const char *buf, size_t len,
-		struct yparser *yp, char **why);
+struct verify_job {
+	const struct plan *p;
+	size_t in;			/* the plan input */
+	const struct source *src;	/* its original bytes */
+	const struct ystream *ys;	/* its original documents */
+	size_t d0, d1;
+	/* the operations that may concern them: p->op[ops[0..nops)] (others
+	 * are ignored); ops NULL: every operation of input in */
+	const size_t *ops;
+	size_t nops;
+	const char *buf;		/* the new bytes */
+	size_t len;
+	struct yparser *yp;		/* the parser to use (ytree.h), or NULL for a new one */
+};
+
+/* Returns 0 when vj->buf is what the plan says; else -1 and *why
+ * (malloc'd).  Only rewrite.c calls it (and the unit tests). */
+int verify_docs(const struct verify_job *vj, char **why);
 
 #endif

@@ -1,14 +1,14 @@
 /*
  * test_verify.c - a rewrite that does not mean what the plan says is
- * caught, whatever part of it is wrong.
+ * caught, whatever part of it is wrong: rewrite() makes the right output,
+ * then verify_docs() is handed that output with one thing changed.
  */
 #include <criterion/criterion.h>
 #include <string.h>
 
-#include "edit.h"
-#include "lower.h"
 #include "plan.h"
 #include "report.h"
+#include "rewrite.h"
 #include "rindex.h"
 #include "rules.h"
 #include "source.h"
@@ -38,10 +38,8 @@ static void setup(struct fixture *f)
 {
 	struct stsify_options dflt = STSIFY_OPTIONS_INIT;
 	struct plan_input pin;
-	struct edits ed = EDITS_INIT;
-	const struct edit *bad;
-	size_t dep;
-	enum code code;
+	struct rewrite_job job = { .pin = &pin, .in = 0, .mode = REWRITE_WHOLE };
+	struct rewrite_result res = REWRITE_RESULT_INIT;
 	char *why = NULL;
 
 	memset(f, 0, sizeof(*f));
@@ -54,10 +52,13 @@ static void setup(struct fixture *f)
 	pin.ys = &f->ys;
 	pin.skip = false;
 	plan_build(&f->p, &f->opt, &f->ru, &f->ri, &pin, 1, &f->rep);
-	cr_assert_eq(f->p.nd, 1);
-	cr_assert_eq(lower_input(&f->p, 0, &f->src, &f->ys, &ed, &dep, &code, &why), 0);
-	cr_assert_eq(edits_apply(&ed, f->src.buf, f->src.len, &f->out, &bad), 0);
-	edits_release(&ed);
+	cr_assert_eq(f->p.nd, 1, "expected 1 Deployment plan, got %zu", f->p.nd);
+	job.p = &f->p;
+	cr_assert_eq(rewrite(&job, NULL, &res), 0, "the rewrite failed (outcome %d): %s", (int)res.outcome,
+		     res.why ? res.why : "");
+	cr_assert_eq(res.out.n, 1, "expected the whole new input as one piece, got %zu pieces", res.out.n);
+	strbuf_add(&f->out, res.out.p[0].text, res.out.p[0].len);
+	rewrite_result_release(&res);
 }
 
 static void teardown(struct fixture *f)
@@ -85,8 +86,13 @@ static int check(struct fixture *f, const char *from, const char *to)
 	} else {
 		strbuf_add(&t, f->out.buf, f->out.len);
 	}
-	r = verify_input(&f->p, 0, &f->src, &f->ys, t.buf, t.len, &why);
-	cr_assert_eq(r == 0, why == NULL);
+	{
+		struct verify_job vj = { .p = &f->p, .in = 0, .src = &f->src, .ys = &f->ys, .d0 = 0,
+					 .d1 = f->ys.ndoc, .buf = t.buf, .len = t.len };
+
+		r = verify_docs(&vj, &why);
+	}
+	cr_assert_eq(r == 0, why == NULL, "verify_docs() returned %d with why %s", r, why ? why : "NULL");
 	free(why);
 	strbuf_release(&t);
 	return r;
