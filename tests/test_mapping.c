@@ -221,8 +221,8 @@ Test(mapping, strategic_merge_patches_follow)
 		"apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: db\nspec:\n"
 		"  selector: {matchLabels: {app: db}}\n" POD,
 		"resources: [a.yaml]\npatchesStrategicMerge: [patch.yaml]\n",
-		"apiVersion: apps/v1beta2\nkind: Deployment\nmetadata:\n  name: db\nspec:\n"
-		"  strategy: {type: Recreate}\n  progressDeadlineSeconds: 60\n",
+		("apiVersion: apps/v1beta2\nkind: Deployment\nmetadata:\n  name: db\nspec:\n"
+		 "  strategy: {type: Recreate}\n  progressDeadlineSeconds: 60\n"),
 	};
 	static const char *const kpaths[] = { "a.yaml", "kustomization.yaml", "patch.yaml" };
 	struct planfix f;

@@ -53,8 +53,8 @@ Test(refs, patch_files_named_by_kustomizations)
 	static const char *const paths[] = { "app/kustomization.yaml", "app/patch.yaml", "app/./json.yaml",
 					     "other/patch.yaml" };
 	static const char *const texts[] = {
-		"patchesStrategicMerge:\n- patch.yaml\n- |\n  inline: patch\n"
-		"patches:\n- path: ../app/json.yaml\n- patch: '[]'\n  target: {kind: Deployment}\n",
+		("patchesStrategicMerge:\n- patch.yaml\n- |\n  inline: patch\n"
+		 "patches:\n- path: ../app/json.yaml\n- patch: '[]'\n  target: {kind: Deployment}\n"),
 		"kind: Deployment\n",
 		"[]\n",
 		"kind: Deployment\n",
