@@ -3,11 +3,11 @@
  *
  * The input is one or two files: a NUL byte splits it into a.yaml and
  * b.yaml (so that a claim, Service or HPA in one file meets a Deployment in
- * the other).  Each round runs stsify_run() with the default options and,
+ * the other).  Each round runs run_rewrite() with the default options and,
  * when that changes nothing, again with --all.  What must hold:
  *   - no crash, leak, hang or sanitizer report (the sanitizers check that);
  *   - a file reported STSIFY_CHANGED has output, the others have none;
- *   - idempotence: stsify_run() on its own output changes nothing;
+ *   - idempotence: run_rewrite() on its own output changes nothing;
  *   - no finding with code "internal" or "verify-failed" (both mean a bug in
  *     stsify, caught before anything was written) unless the environment
  *     sets STSIFY_FUZZ_LENIENT=1.
@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "report.h"
+#include "run.h"
 #include "stsify.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -57,8 +58,8 @@ static int round_trip(const struct stsify_options *opt, struct stsify_file *file
 	struct stsify_file again[2];
 	int changed = 0;
 
-	if (stsify_run(opt, files, n, &rep))
-		fail("stsify_run refused valid options", &rep);
+	if (run_rewrite(opt, files, n, &rep))
+		fail("run_rewrite refused valid options", &rep);
 	if (bug_finding(&rep))
 		fail("a finding says stsify has a bug", &rep);
 	for (size_t i = 0; i < n; i++) {
@@ -78,7 +79,7 @@ static int round_trip(const struct stsify_options *opt, struct stsify_file *file
 		again[i].inlen = files[i].out ? files[i].outlen : files[i].inlen;
 	}
 	rep = (struct report)REPORT_INIT;
-	if (stsify_run(opt, again, n, &rep))
+	if (run_rewrite(opt, again, n, &rep))
 		fail("second run refused valid options", &rep);
 	for (size_t i = 0; i < n; i++) {
 		if (files[i].status == STSIFY_CHANGED && again[i].status == STSIFY_FAILED)

@@ -20,18 +20,26 @@
 #include "migrate.h"
 #include "pool.h"
 #include "report.h"
+#include "run.h"
 #include "udiff.h"
 #include "util.h"
 #include "walk.h"
 #include "writeout.h"
 
+void cli_fatal(const char *msg, bool bug, void *data)
+{
+	(void)data;
+	fprintf(stderr, "stsify: %s: %s\n", bug ? "BUG" : "fatal", msg);
+	if (bug)
+		abort();
+	exit(128);
+}
+
 static bool use_color(const struct cli *cli)
 {
-	const char *term = getenv("TERM"), *no = getenv("NO_COLOR");
-
 	if (cli->color >= 0)
 		return cli->color;
-	return isatty(2) && !(no && *no) && term && strcmp(term, "dumb");
+	return isatty(2) && !cli->no_color && cli->term && strcmp(cli->term, "dumb");
 }
 
 /*
@@ -47,7 +55,7 @@ static int finish_at(const struct cli *cli, struct report *rep, int code, enum s
 	if (cli->format == FORMAT_JSON)
 		format_json(out, rep, files, n, code);
 	else if (cli->format == FORMAT_SARIF)
-		format_sarif(out, rep);
+		format_sarif(out, rep, code);
 	else
 		report_print(rep, stderr, use_color(cli), min);
 	report_release(rep);
@@ -131,7 +139,7 @@ static int run_filter(struct cli *cli)
 	f.inlen = len;
 	/* the result goes out from the input and the changed documents */
 	f.no_out = true;
-	if (stsify_run(&cli->opt, &f, 1, &rep)) {
+	if (run_rewrite(&cli->opt, &f, 1, &rep)) {
 		input_release(buf, len, mapped);
 		return finish(cli, &rep, STSIFY_EXIT_USAGE, NULL, 0, true);
 	}
@@ -281,7 +289,7 @@ static int run_files(struct cli *cli)
 		free(rd.err);
 	}
 	debug_phase("read");
-	if (stsify_run(&cli->opt, files, n, &rep)) {
+	if (run_rewrite(&cli->opt, files, n, &rep)) {
 		code = STSIFY_EXIT_USAGE;
 		goto out;
 	}
@@ -341,10 +349,9 @@ out:
 
 int cli_run(struct cli *cli)
 {
-	const char *full = getenv("STSIFY_FULL_PARSE");
-
-	/* parse every document, even those that cannot matter (stsify(1)) */
-	if (full && *full && strcmp(full, "0"))
+	/* STSIFY_FULL_PARSE: parse every document, even those that cannot
+	 * matter (stsify(1)) */
+	if (cli->full_parse)
 		cli->opt.full_parse = true;
 	/* an interrupted -w leaves no temporary file */
 	writeout_catch_signals();

@@ -1,11 +1,15 @@
 /*
  * cli.h - the command-line front end: choose inputs and outputs, call
- * stsify_run(), print findings, and map the outcome to an exit code.
+ * run_rewrite(), print findings, and map the outcome to an exit code.
  */
 #ifndef STSIFY_CLI_H
 #define STSIFY_CLI_H
 
 #include "opts.h"
+
+/* The command's fatal hook (stsify_set_fatal_hook()): print the message,
+ * then exit with status 128, or abort on a bug (a core to debug). */
+void cli_fatal(const char *msg, bool bug, void *data);
 
 /* Run the parsed command line; returns the exit code (enum stsify_exit). */
 int cli_run(struct cli *cli);

@@ -1,5 +1,5 @@
 /*
- * format.c - JSON and SARIF reports (see format.h).
+ * format.c - the JSON report (see format.h; SARIF is sarif.c).
  */
 #include "format.h"
 
@@ -46,7 +46,7 @@ static json_t *deployment_json(const struct dep_summary *d)
 	json_object_set_new(o, "path", json_string(d->path));
 	json_object_set_new(o, "line", json_integer(d->line));
 	json_object_set_new(o, "column", json_integer(d->col));
-	json_object_set_new(o, "kind", json_string(d->kind));
+	json_object_set_new(o, "kind", str_or_null(d->kind));
 	json_object_set_new(o, "namespace", str_or_null(d->ns));
 	json_object_set_new(o, "name", json_string(d->name));
 	json_object_set_new(o, "converted", json_boolean(d->converted));
@@ -96,7 +96,7 @@ static json_t *deployment_json(const struct dep_summary *d)
 	return o;
 }
 
-static int dump(FILE *fp, json_t *doc)
+int format_dump(FILE *fp, json_t *doc)
 {
 	int r = json_dumpf(doc, fp, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 
@@ -131,75 +131,5 @@ int format_json(FILE *fp, const struct report *rep, const struct stsify_file *fi
 	json_object_set_new(doc, "files", fs);
 	json_object_set_new(doc, "findings", finds);
 	json_object_set_new(doc, "deployments", deps);
-	return dump(fp, doc);
-}
-
-static const char *sarif_level(enum severity sev)
-{
-	return sev == SEV_ERROR ? "error" : sev == SEV_WARNING ? "warning" : "note";
-}
-
-int format_sarif(FILE *fp, const struct report *rep)
-{
-	json_t *doc = json_object(), *run = json_object(), *driver = json_object();
-	json_t *tool = json_object(), *rules = json_array(), *results = json_array(), *runs = json_array();
-	const struct finding **v;
-
-	report_sorted(rep, &v);
-	/* rules: each code used, in order of first use */
-	for (size_t i = 0; i < rep->n; i++) {
-		bool seen = false;
-		json_t *rule, *sd, *cfg;
-
-		for (size_t j = 0; j < i && !seen; j++)
-			seen = v[j]->code == v[i]->code;
-		if (seen)
-			continue;
-		rule = json_object();
-		sd = json_object();
-		cfg = json_object();
-		json_object_set_new(rule, "id", json_string(code_name(v[i]->code)));
-		json_object_set_new(sd, "text", json_string(code_description(v[i]->code)));
-		json_object_set_new(rule, "shortDescription", sd);
-		json_object_set_new(cfg, "level", json_string(sarif_level(v[i]->sev)));
-		json_object_set_new(rule, "defaultConfiguration", cfg);
-		json_array_append_new(rules, rule);
-	}
-	for (size_t i = 0; i < rep->n; i++) {
-		const struct finding *f = v[i];
-		json_t *r = json_object(), *msg = json_object(), *locs = json_array();
-		json_t *loc = json_object(), *phys = json_object(), *art = json_object();
-
-		json_object_set_new(r, "ruleId", json_string(code_name(f->code)));
-		json_object_set_new(r, "level", json_string(sarif_level(f->sev)));
-		json_object_set_new(msg, "text", json_string(f->msg));
-		json_object_set_new(r, "message", msg);
-		json_object_set_new(art, "uri", json_string(f->path));
-		json_object_set_new(art, "uriBaseId", json_string("%SRCROOT%"));
-		json_object_set_new(phys, "artifactLocation", art);
-		if (f->line) {
-			json_t *region = json_object();
-
-			json_object_set_new(region, "startLine", json_integer(f->line));
-			json_object_set_new(region, "startColumn", json_integer(f->col));
-			json_object_set_new(phys, "region", region);
-		}
-		json_object_set_new(loc, "physicalLocation", phys);
-		json_array_append_new(locs, loc);
-		json_object_set_new(r, "locations", locs);
-		json_array_append_new(results, r);
-	}
-	free(v);
-	json_object_set_new(driver, "name", json_string("stsify"));
-	json_object_set_new(driver, "version", json_string(STSIFY_VERSION));
-	json_object_set_new(driver, "rules", rules);
-	json_object_set_new(tool, "driver", driver);
-	json_object_set_new(run, "tool", tool);
-	json_object_set_new(run, "columnKind", json_string("unicodeCodePoints"));
-	json_object_set_new(run, "results", results);
-	json_array_append_new(runs, run);
-	json_object_set_new(doc, "$schema", json_string("https://json.schemastore.org/sarif-2.1.0.json"));
-	json_object_set_new(doc, "version", json_string("2.1.0"));
-	json_object_set_new(doc, "runs", runs);
-	return dump(fp, doc);
+	return format_dump(fp, doc);
 }

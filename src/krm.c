@@ -15,12 +15,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "opts.h"
 #include "plan.h"
 #include "render.h"
 #include "report.h"
 #include "rewrite.h"
 #include "rindex.h"
 #include "rules.h"
+#include "run.h"
 #include "source.h"
 #include "split.h"
 #include "util.h"
@@ -29,23 +31,6 @@
 #include "ytree.h"
 
 #define KRM_API "stsify.dev/v1alpha1"
-
-enum field_type { FIELD_STRING, FIELD_REGEX, FIELD_BOOL };
-
-/* Sorted by name; each mirrors the option of the same name in kebab case. */
-static const struct field {
-	const char *name;
-	enum field_type type;
-} fields[] = {
-	{ "all", FIELD_BOOL },
-	{ "exclude", FIELD_REGEX },
-	{ "keepAccessModes", FIELD_BOOL },
-	{ "keepMaxUnavailable", FIELD_BOOL },
-	{ "select", FIELD_REGEX },
-	{ "statefulImages", FIELD_REGEX },
-	{ "storageClass", FIELD_STRING },
-	{ "storageSize", FIELD_STRING },
-};
 
 bool krm_is_plugin(const char *argv0)
 {
@@ -70,69 +55,75 @@ static struct finding *config_error(struct report *rep, const struct source *src
 	return f;
 }
 
-/* Set field fd of opt from scalar v; -1 (and a finding) when v will not do. */
-static int set_field(struct stsify_options *opt, const struct field *fd, const struct ynode *v,
+/* The option whose configuration field is named k, or NULL. */
+static const struct opt_def *find_field(const struct ynode *k)
+{
+	for (size_t i = 0; i < opt_count; i++)
+		if (opt_table[i].config && ynode_is(k, opt_table[i].config))
+			return &opt_table[i];
+	return NULL;
+}
+
+/* Check a regex field's value here, to report it at its place. */
+static int check_regex(const struct opt_def *o, const struct ynode *v, const char *s, const char *where,
+		       const struct source *src, struct report *rep)
+{
+	struct stsify_options one = STSIFY_OPTIONS_INIT;
+	struct rules ru;
+	char *err;
+
+	opts_config_set(&one, o, s, false);
+	if (rules_init(&ru, &one, &err)) {
+		config_error(rep, src, v, "field \"%s\" of %s: %s", o->config, where, err);
+		free(err);
+		return -1;
+	}
+	rules_release(&ru);
+	return 0;
+}
+
+/* Set field o of opt from scalar v; -1 (and a finding) when v will not do. */
+static int set_field(struct stsify_options *opt, const struct opt_def *o, const struct ynode *v,
 		     const char *where, const struct source *src, struct report *rep)
 {
 	const char *s = ynode_str(v);
 	bool b = false;
 
 	if (!s || (v->style == YSTYLE_PLAIN && (!v->tlen || !strcmp(s, "~") || !strcmp(s, "null")))) {
-		config_error(rep, src, v, "field \"%s\" of %s must be %s", fd->name, where,
-			     fd->type == FIELD_BOOL ? "true or false" : "a string");
+		config_error(rep, src, v, "field \"%s\" of %s must be %s", o->config, where,
+			     o->config_type == CONFIG_BOOL ? "true or false" : "a string");
 		return -1;
 	}
-	if (fd->type == FIELD_BOOL) {
+	if (o->config_type == CONFIG_BOOL) {
 		if (!strcmp(s, "true") || !strcmp(s, "True") || !strcmp(s, "TRUE"))
 			b = true;
 		else if (strcmp(s, "false") && strcmp(s, "False") && strcmp(s, "FALSE")) {
 			config_error(rep, src, v, "field \"%s\" of %s must be true or false, not \"%s\"",
-				     fd->name, where, s);
+				     o->config, where, s);
 			return -1;
 		}
 	}
-	if (fd->type == FIELD_REGEX) {
-		/* checked here, to be reported at its place */
-		struct stsify_options one = STSIFY_OPTIONS_INIT;
-		struct rules ru;
-		char *err;
-
-		if (!strcmp(fd->name, "select"))
-			one.select = s;
-		else if (!strcmp(fd->name, "exclude"))
-			one.exclude = s;
-		else
-			one.stateful_images = s;
-		if (rules_init(&ru, &one, &err)) {
-			config_error(rep, src, v, "field \"%s\" of %s: %s", fd->name, where, err);
-			free(err);
-			return -1;
-		}
-		rules_release(&ru);
+	if (o->config_type == CONFIG_REGEX && check_regex(o, v, s, where, src, rep))
+		return -1;
+	if (o->config_type == CONFIG_SIZE && !*s) {
+		config_error(rep, src, v, "field \"%s\" of %s needs a size such as 10Gi", o->config, where);
+		return -1;
 	}
-	if (!strcmp(fd->name, "all"))
-		opt->all = b;
-	else if (!strcmp(fd->name, "exclude"))
-		opt->exclude = s;
-	else if (!strcmp(fd->name, "keepAccessModes"))
-		opt->keep_access_modes = b;
-	else if (!strcmp(fd->name, "keepMaxUnavailable"))
-		opt->keep_max_unavailable = b;
-	else if (!strcmp(fd->name, "select"))
-		opt->select = s;
-	else if (!strcmp(fd->name, "statefulImages"))
-		opt->stateful_images = s;
-	else if (!strcmp(fd->name, "storageClass"))
-		opt->storage_class = s;
-	else if (!strcmp(fd->name, "storageSize")) {
-		if (!*s) {
-			config_error(rep, src, v, "field \"storageSize\" of %s needs a size such as 10Gi", where);
-			return -1;
-		}
-		opt->storage_size = s;
-	} else
-		BUG_ON(1);
+	opts_config_set(opt, o, s, b);
 	return 0;
+}
+
+/* "known fields: a, b, ..." of an unknown field's message. */
+static void known_fields(struct strbuf *sb)
+{
+	const char *sep = "";
+
+	for (size_t i = 0; i < opt_count; i++) {
+		if (opt_table[i].config) {
+			strbuf_addf(sb, "%s%s", sep, opt_table[i].config);
+			sep = ", ";
+		}
+	}
 }
 
 /*
@@ -147,26 +138,22 @@ static int read_fields(struct stsify_options *opt, const struct ynode *map,
 
 	for (size_t i = 0; i + 1 < map->nkid; i += 2) {
 		const struct ynode *k = map->kid[i], *v = map->kid[i + 1];
-		const struct field *fd = NULL;
+		const struct opt_def *o;
 		bool skip = false;
 
 		for (const char *const *e = envelope; *e && !skip; e++)
 			skip = ynode_is(k, *e);
 		if (skip)
 			continue;
-		for (size_t j = 0; j < ARRAY_SIZE(fields) && !fd; j++)
-			if (ynode_is(k, fields[j].name))
-				fd = &fields[j];
-		if (!fd) {
+		if (!(o = find_field(k))) {
 			struct strbuf known = STRBUF_INIT;
 
-			for (size_t j = 0; j < ARRAY_SIZE(fields); j++)
-				strbuf_addf(&known, "%s%s", j ? ", " : "", fields[j].name);
+			known_fields(&known);
 			config_error(rep, src, k, "unknown field \"%s\" in %s (known fields: %s)",
 				     ynode_str(k) ? ynode_str(k) : "?", where, known.buf);
 			strbuf_release(&known);
 			ret = -1;
-		} else if (set_field(opt, fd, v, where, src, rep)) {
+		} else if (set_field(opt, o, v, where, src, rep)) {
 			ret = -1;
 		}
 	}
@@ -244,9 +231,9 @@ static int plugin_finish(struct report *rep, int code)
 	return code;
 }
 
-int krm_plugin_main(int argc, char **argv)
+int krm_plugin_main(const struct stsify_options *base, int argc, char **argv)
 {
-	struct stsify_options opt = STSIFY_OPTIONS_INIT;
+	struct stsify_options opt = *base;
 	struct report rep = REPORT_INIT;
 	struct stsify_file f = { .path = "<stdin>" };
 	struct source src;
@@ -288,7 +275,7 @@ int krm_plugin_main(int argc, char **argv)
 	}
 	f.in = buf;
 	f.inlen = len;
-	if (stsify_run(&opt, &f, 1, &rep)) {
+	if (run_rewrite(&opt, &f, 1, &rep)) {
 		code = STSIFY_EXIT_USAGE;
 		goto out;
 	}
@@ -490,7 +477,7 @@ int krm_function(const struct stsify_options *base, const char *buf, size_t len,
 		goto out;
 	}
 	if (krm_config(&opt, &src, ynode_get(root, "functionConfig"), rep) ||
-	    stsify_run(&opt, &f, 1, rep)) {
+	    run_rewrite(&opt, &f, 1, rep)) {
 		code = STSIFY_EXIT_USAGE;
 	} else {
 		if (f.status == STSIFY_CHANGED) {

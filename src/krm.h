@@ -2,9 +2,10 @@
  * krm.h - stsify inside Kustomize and kpt (DESIGN.md section 6): the
  * StatefulSetMigration configuration, the Kustomize legacy exec plugin and
  * the KRM function.  Both front ends map their inputs and outputs onto one
- * stsify_run(); neither knows YAML rules beyond the envelope.
+ * run_rewrite(); neither knows YAML rules beyond the envelope.
  *
- * Configuration, the same fields as the command-line options:
+ * Configuration, the same fields as the command-line options (the column
+ * config of src/options.def):
  *
  *   apiVersion: stsify.dev/v1alpha1
  *   kind: StatefulSetMigration
@@ -55,13 +56,14 @@ struct ystream;
 bool krm_is_plugin(const char *argv0);
 
 /*
- * The Kustomize plugin: argv[1] is the configuration file; the stream on
+ * The Kustomize plugin: argv[1] is the configuration file, read over base
+ * (the defaults and what main() took from the environment); the stream on
  * stdin is rewritten to stdout (unchanged when there is nothing to do);
  * warnings and errors go to stderr.  Returns the exit code: 0, 2 for a bad
  * configuration, 3 when the input could not be processed (it is then
  * copied through unchanged).
  */
-int krm_plugin_main(int argc, char **argv);
+int krm_plugin_main(const struct stsify_options *base, int argc, char **argv);
 
 /*
  * Read the configuration cfg (a StatefulSetMigration, or a ConfigMap

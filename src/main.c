@@ -1,7 +1,8 @@
 /*
- * main.c - stsify: options -> run -> exit code.  Everything else lives in
- * the pipeline modules (see DESIGN.md section 8 and src/run.c).  Invoked
- * as StatefulSetMigration, stsify is Kustomize's exec plugin (krm.h).
+ * main.c - stsify: environment and options -> run -> exit code.  Everything
+ * else lives in the pipeline modules (see DESIGN.md section 8 and
+ * src/run.c).  Invoked as StatefulSetMigration, stsify is Kustomize's exec
+ * plugin (krm.h).  The environment is read here, never by the library.
  */
 #include <stdlib.h>
 #ifdef __GLIBC__
@@ -18,7 +19,12 @@ int main(int argc, char **argv)
 	struct cli cli;
 	int ret;
 
-	debug_phase(NULL);	/* STSIFY_DEBUG_TIMING counts from here */
+	opts_init(&cli);
+	opts_env(&cli, getenv);
+	debug_phase_start(cli.debug_timing);	/* STSIFY_DEBUG_TIMING counts from here */
+	stsify_set_max_input(cli.max_input);
+	/* the library abandons a run on a fatal error; the command ends */
+	stsify_set_fatal_hook(cli_fatal, NULL);
 #ifdef __GLIBC__
 	/* A run allocates a lot from several threads and then exits: grow the
 	 * heaps in large steps and never hand memory back midway (each step is
@@ -30,13 +36,13 @@ int main(int argc, char **argv)
 #endif
 
 	if (krm_is_plugin(argv[0]))
-		return krm_plugin_main(argc, argv);
+		return krm_plugin_main(&cli.opt, argc, argv);
 	ret = opts_parse(&cli, argc, argv);
 	if (ret) {
-		free(cli.operand);
+		opts_release(&cli);
 		return ret > 0 ? STSIFY_EXIT_OK : STSIFY_EXIT_USAGE;
 	}
 	ret = cli_run(&cli);
-	free(cli.operand);
+	opts_release(&cli);
 	return ret;
 }

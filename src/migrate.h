@@ -17,7 +17,8 @@ struct report;
 #define MIGRATE_DEFAULT_IMAGE "busybox:1.36"
 
 /* Write the plan of rep's converted Deployments into dir (created when
- * missing).  Errors are added to rep; returns the number of errors. */
+ * missing).  Errors are added to rep, and a "migration-plan" finding (info)
+ * that says what was written; returns the number of errors. */
 int migrate_write(const char *dir, struct report *rep, const char *image);
 
 #endif

@@ -1,43 +1,54 @@
 /*
- * opts.c - option table, parsing and --help (see opts.h).
+ * opts.c - the option table, parsing, --help, the configuration fields and
+ * the environment, all expanded from options.def (see opts.h).
  *
- * Long options take their value as "--name=VALUE" or "--name VALUE"; short
- * flags may be grouped ("-wq"); "--" ends the options; "-" is stdin.
+ * Long options take their value as "--name=VALUE" or "--name VALUE"
+ * (ARG_OPTIONAL ones only the first way); short flags may be grouped
+ * ("-wq"); "--" ends the options; "-" is stdin.  Each kind of option has
+ * a setter set_<kind>(), and each configurable kind a config_<kind>(),
+ * whose first parameter is typed: a target of the wrong type in
+ * options.def does not compile.
  */
 #include "opts.h"
 
+#include <errno.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "migrate.h"
 #include "util.h"
 
-/* Sorted by long name: --help prints them in this order. */
+#define ARG_flag ARG_NONE
+#define ARG_stop ARG_NONE
+#define ARG_string ARG_REQUIRED
+#define ARG_regex ARG_REQUIRED
+#define ARG_size ARG_REQUIRED
+#define ARG_jobs ARG_REQUIRED
+#define ARG_color ARG_OPTIONAL
+#define ARG_format ARG_REQUIRED
+
+#define CONFIG_flag CONFIG_BOOL
+#define CONFIG_stop CONFIG_NONE
+#define CONFIG_string CONFIG_STRING
+#define CONFIG_regex CONFIG_REGEX
+#define CONFIG_size CONFIG_SIZE
+#define CONFIG_jobs CONFIG_NONE
+#define CONFIG_color CONFIG_NONE
+#define CONFIG_format CONFIG_NONE
+
 const struct opt_def opt_table[] = {
-	{ "all", 0, ARG_NONE, NULL, "convert every Deployment that writes to a claim" },
-	{ "check", 0, ARG_NONE, NULL, "print the findings only; exit 1 if anything would change" },
-	{ "color", 0, ARG_REQUIRED, "WHEN", "color the findings: auto, always or never (default auto)" },
-	{ "copy-image", 0, ARG_REQUIRED, "IMAGE", "image of the copy Jobs of --migration-plan (default " MIGRATE_DEFAULT_IMAGE ")" },
-	{ "exclude", 0, ARG_REQUIRED, "REGEX", "leave Deployments whose name matches REGEX alone (pcre2)" },
-	{ "exclude-path", 0, ARG_REQUIRED, "REGEX", "skip files whose path matches REGEX (pcre2)" },
-	{ "format", 0, ARG_REQUIRED, "FORMAT", "text (default), json (findings and plan) or sarif (findings) on stdout" },
-	{ "help", 'h', ARG_NONE, NULL, "show this help and exit" },
-	{ "include", 0, ARG_REQUIRED, "REGEX", "in directories, take only files whose path matches REGEX (pcre2)" },
-	{ "jobs", 'j', ARG_REQUIRED, "N", "read, parse and rewrite on N threads (default: one per core)" },
-	{ "keep-access-modes", 0, ARG_NONE, NULL, "keep ReadWriteMany in volumeClaimTemplates" },
-	{ "keep-max-unavailable", 0, ARG_NONE, NULL, "keep rollingUpdate.maxUnavailable (needs the MaxUnavailableStatefulSet feature gate)" },
-	{ "list", 'l', ARG_NONE, NULL, "print the names of the files that would change" },
-	{ "migration-plan", 0, ARG_REQUIRED, "DIR", "write the data migration plan (PVC and copy Job per claim) into DIR" },
-	{ "quiet", 'q', ARG_NONE, NULL, "print warnings and errors only" },
-	{ "select", 0, ARG_REQUIRED, "REGEX", "consider only Deployments whose name matches REGEX (pcre2)" },
-	{ "stateful-images", 0, ARG_REQUIRED, "REGEX", "images that make a single-replica Deployment stateful (replaces the built-in pattern)" },
-	{ "storage-class", 0, ARG_REQUIRED, "NAME", "storageClassName for claims that are not in the input" },
-	{ "storage-size", 0, ARG_REQUIRED, "SIZE", "storage request for claims that are not in the input (default 1Gi)" },
-	{ "verbose", 'v', ARG_NONE, NULL, "also print a summary of what changed" },
-	{ "version", 0, ARG_NONE, NULL, "print the version and exit" },
-	{ "write", 'w', ARG_NONE, NULL, "rewrite the files in place instead of printing a diff" },
+#define OPTION(id, name, sh, kind, target, argname, config, help) \
+	[OPT_##id] = { OPT_##id, name, sh, ARG_##kind, argname, config, CONFIG_##kind, #target, help },
+#include "options.def"
 };
 const size_t opt_count = ARRAY_SIZE(opt_table);
+
+const struct env_def env_table[] = {
+#define ENV(id, name, kind, target) { name },
+#include "options.def"
+};
+const size_t env_count = ARRAY_SIZE(env_table);
 
 void opts_help(FILE *fp)
 {
@@ -54,9 +65,10 @@ void opts_help(FILE *fp)
 		const struct opt_def *o = &opt_table[i];
 		char left[64];
 
-		snprintf(left, sizeof(left), "%s%c%s--%s%s%s", o->short_name ? "-" : "",
+		snprintf(left, sizeof(left), "%s%c%s--%s%s%s%s", o->short_name ? "-" : "",
 			 o->short_name ? o->short_name : ' ', o->short_name ? ", " : "  ", o->name,
-			 o->argname ? " " : "", o->argname ? o->argname : "");
+			 o->arg == ARG_OPTIONAL ? "[=" : o->argname ? " " : "", o->argname ? o->argname : "",
+			 o->arg == ARG_OPTIONAL ? "]" : "");
 		fprintf(fp, "  %-32s %s\n", o->short_name ? left : left + 1, o->help);
 	}
 	fputs("\nexit status: 0 done, 1 --check found work, 2 usage error, 3 some input\n"
@@ -64,88 +76,207 @@ void opts_help(FILE *fp)
 	      fp);
 }
 
-static int usage_error(const char *fmt, const char *arg)
+static int usage_error(const char *fmt, ...) ATTR_PRINTF(1, 2);
+
+static int usage_error(const char *fmt, ...)
 {
+	va_list ap;
+
 	fputs("stsify: ", stderr);
-	fprintf(stderr, fmt, arg);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
 	fputs("\nTry 'stsify --help' for more information.\n", stderr);
 	return -1;
 }
 
+/* ---- the setters: 0 done, 1 stop parsing, -1 usage error ---- */
+
+static int set_flag(bool *p, const struct opt_def *o, const char *val)
+{
+	(void)o;
+	(void)val;
+	*p = true;
+	return 0;
+}
+
+static int set_stop(bool *p, const struct opt_def *o, const char *val)
+{
+	set_flag(p, o, val);
+	return 1;
+}
+
+static int set_string(const char **p, const struct opt_def *o, const char *val)
+{
+	(void)o;
+	*p = val;
+	return 0;
+}
+
+static int set_regex(const char **p, const struct opt_def *o, const char *val)
+{
+	return set_string(p, o, val);
+}
+
+static int set_size(const char **p, const struct opt_def *o, const char *val)
+{
+	if (!*val)
+		return usage_error("--%s needs a size such as 10Gi", o->name);
+	return set_string(p, o, val);
+}
+
+static int set_jobs(unsigned *p, const struct opt_def *o, const char *val)
+{
+	char *end;
+	unsigned long j = strtoul(val, &end, 10);
+
+	if (!*val || *end || *val == '-' || !j || j > 1024)
+		return usage_error("--%s needs a number of threads from 1 to 1024, not \"%s\"", o->name, val);
+	*p = (unsigned)j;
+	return 0;
+}
+
+static int set_color(int *p, const struct opt_def *o, const char *val)
+{
+	if (!val || !strcmp(val, "always"))
+		*p = 1;
+	else if (!strcmp(val, "auto"))
+		*p = -1;
+	else if (!strcmp(val, "never"))
+		*p = 0;
+	else
+		return usage_error("--%s must be auto, always or never, not \"%s\"", o->name, val);
+	return 0;
+}
+
+static int set_format(enum cli_format *p, const struct opt_def *o, const char *val)
+{
+	if (!strcmp(val, "text"))
+		*p = FORMAT_TEXT;
+	else if (!strcmp(val, "json"))
+		*p = FORMAT_JSON;
+	else if (!strcmp(val, "sarif"))
+		*p = FORMAT_SARIF;
+	else
+		return usage_error("--%s must be text, json or sarif, not \"%s\"", o->name, val);
+	return 0;
+}
+
+/* Option o with value val (NULL when it has none). */
 static int apply(struct cli *cli, const struct opt_def *o, const char *val)
 {
-	const char *n = o->name;
+	switch (o->id) {
+#define OPTION(id, name, sh, kind, target, argname, config, help) \
+	case OPT_##id:                                           \
+		return set_##kind(&cli->target, o, val);
+#include "options.def"
+	case OPT_COUNT:
+		break;
+	}
+	BUG_ON(1);
+	return -1;
+}
 
-	if (!strcmp(n, "all"))
-		cli->opt.all = true;
-	else if (!strcmp(n, "check"))
-		cli->mode = MODE_CHECK;
-	else if (!strcmp(n, "color")) {
-		if (!strcmp(val, "auto"))
-			cli->color = -1;
-		else if (!strcmp(val, "always"))
-			cli->color = 1;
-		else if (!strcmp(val, "never"))
-			cli->color = 0;
-		else
-			return usage_error("--color must be auto, always or never, not \"%s\"", val);
-	} else if (!strcmp(n, "copy-image"))
-		cli->copy_image = val;
-	else if (!strcmp(n, "exclude"))
-		cli->opt.exclude = val;
-	else if (!strcmp(n, "exclude-path"))
-		cli->exclude_path = val;
-	else if (!strcmp(n, "format")) {
-		if (!strcmp(val, "text"))
-			cli->format = FORMAT_TEXT;
-		else if (!strcmp(val, "json"))
-			cli->format = FORMAT_JSON;
-		else if (!strcmp(val, "sarif"))
-			cli->format = FORMAT_SARIF;
-		else
-			return usage_error("--format must be text, json or sarif, not \"%s\"", val);
-	} else if (!strcmp(n, "help")) {
-		opts_help(stdout);
-		return 1;
-	} else if (!strcmp(n, "jobs")) {
-		char *end;
-		unsigned long j = strtoul(val, &end, 10);
+/* ---- the configuration fields (krm.c) ---- */
 
-		if (!*val || *end || *val == '-' || !j || j > 1024)
-			return usage_error("--jobs needs a number of threads from 1 to 1024, not \"%s\"", val);
-		cli->opt.jobs = (unsigned)j;
-	} else if (!strcmp(n, "include"))
-		cli->include = val;
-	else if (!strcmp(n, "keep-access-modes"))
-		cli->opt.keep_access_modes = true;
-	else if (!strcmp(n, "keep-max-unavailable"))
-		cli->opt.keep_max_unavailable = true;
-	else if (!strcmp(n, "list"))
-		cli->mode = MODE_LIST;
-	else if (!strcmp(n, "migration-plan"))
-		cli->migration_plan = val;
-	else if (!strcmp(n, "quiet"))
-		cli->quiet = true;
-	else if (!strcmp(n, "select"))
-		cli->opt.select = val;
-	else if (!strcmp(n, "stateful-images"))
-		cli->opt.stateful_images = val;
-	else if (!strcmp(n, "storage-class"))
-		cli->opt.storage_class = val;
-	else if (!strcmp(n, "storage-size")) {
-		if (!*val)
-			return usage_error("--storage-size needs a size such as 10Gi%s", "");
-		cli->opt.storage_size = val;
-	} else if (!strcmp(n, "verbose"))
-		cli->verbose = true;
-	else if (!strcmp(n, "version")) {
-		printf("stsify %s\n", STSIFY_VERSION);
-		return 1;
-	} else if (!strcmp(n, "write"))
-		cli->mode = MODE_WRITE;
-	else
+static void config_flag(bool *p, const char *s, bool b)
+{
+	(void)s;
+	*p = b;
+}
+
+static void config_string(const char **p, const char *s, bool b)
+{
+	(void)b;
+	*p = s;
+}
+
+#define config_regex config_string
+#define config_size config_string
+/* not configuration fields (CONFIG_NONE): never called */
+#define config_stop(p, s, b) BUG_ON(1)
+#define config_jobs(p, s, b) BUG_ON(1)
+#define config_color(p, s, b) BUG_ON(1)
+#define config_format(p, s, b) BUG_ON(1)
+
+void opts_config_set(struct stsify_options *opt, const struct opt_def *o, const char *s, bool b)
+{
+	/* the targets are fields of struct cli: opt.x is x of *opt */
+	struct cli c = { .opt = *opt };
+
+	BUG_ON(!o->config || o->config_type == CONFIG_NONE);
+	switch (o->id) {
+#define OPTION(id, name, sh, kind, target, argname, config, help) \
+	case OPT_##id:                                           \
+		config_##kind(&c.target, s, b);                  \
+		break;
+#include "options.def"
+	case OPT_COUNT:
 		BUG_ON(1);
-	return 0;
+	}
+	*opt = c.opt;
+}
+
+/* ---- the environment ---- */
+
+static void env_set(bool *p, const char *v)
+{
+	*p = v != NULL;
+}
+
+static void env_nonempty(bool *p, const char *v)
+{
+	*p = v && *v;
+}
+
+static void env_nonzero(bool *p, const char *v)
+{
+	*p = v && *v && strcmp(v, "0");
+}
+
+static void env_mib(size_t *p, const char *v)
+{
+	char *end;
+	unsigned long long mb;
+
+	if (!v || !*v)
+		return;
+	errno = 0;
+	mb = strtoull(v, &end, 10);
+	if (*end || errno || !mb || mb > (STSIFY_MAX_INPUT >> 20))
+		return;
+	*p = (size_t)mb << 20;
+}
+
+static void env_string(const char **p, const char *v)
+{
+	*p = v;
+}
+
+void opts_env(struct cli *cli, char *(*get)(const char *name))
+{
+#define ENV(id, name, kind, target) env_##kind(&cli->target, get(name));
+#include "options.def"
+}
+
+/* ---- parsing ---- */
+
+void opts_init(struct cli *cli)
+{
+	struct stsify_options dflt = STSIFY_OPTIONS_INIT;
+
+	memset(cli, 0, sizeof(*cli));
+	cli->opt = dflt;
+	cli->color = -1;
+	cli->copy_image = MIGRATE_DEFAULT_IMAGE;
+	cli->max_input = STSIFY_MAX_INPUT;
+}
+
+void opts_release(struct cli *cli)
+{
+	free(cli->operand);
+	cli->operand = NULL;
+	cli->noperand = 0;
 }
 
 static const struct opt_def *find_long(const char *name, size_t len)
@@ -164,64 +295,98 @@ static const struct opt_def *find_short(char c)
 	return NULL;
 }
 
-int opts_parse(struct cli *cli, int argc, char **argv)
+/* Pairs that contradict each other: a usage error (stsify(1), MODES). */
+static const struct {
+	enum opt_id a, b;
+} conflicts[] = {
+	{ OPT_check, OPT_list },
+	{ OPT_check, OPT_write },
+	{ OPT_list, OPT_write },
+	{ OPT_quiet, OPT_verbose },
+};
+
+/* After the last option: the contradictions, and the mode. */
+static int finish(struct cli *cli, const bool *given)
 {
-	struct stsify_options dflt = STSIFY_OPTIONS_INIT;
-	bool dashdash = false;
-	int ret;
+	for (size_t i = 0; i < ARRAY_SIZE(conflicts); i++)
+		if (given[conflicts[i].a] && given[conflicts[i].b])
+			return usage_error("--%s and --%s cannot be used together", opt_table[conflicts[i].a].name,
+					   opt_table[conflicts[i].b].name);
+	if (cli->list && cli->format != FORMAT_TEXT)
+		return usage_error("--list and --format %s cannot be used together: both print on stdout",
+				   cli->format == FORMAT_JSON ? "json" : "sarif");
+	cli->mode = cli->check ? MODE_CHECK : cli->write ? MODE_WRITE : cli->list ? MODE_LIST : MODE_DIFF;
+	return 0;
+}
 
-	memset(cli, 0, sizeof(*cli));
-	cli->opt = dflt;
-	cli->color = -1;
-	cli->copy_image = MIGRATE_DEFAULT_IMAGE;
-	cli->operand = xcalloc((size_t)argc + 1, sizeof(*cli->operand));
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
+/* Long option argv[*i] ("--name" or "--name=VALUE"); may take argv[*i + 1]. */
+static int parse_long(struct cli *cli, bool *given, int argc, char **argv, int *i)
+{
+	const char *a = argv[*i], *eq = strchr(a + 2, '=');
+	size_t len = eq ? (size_t)(eq - a - 2) : strlen(a + 2);
+	const struct opt_def *o = find_long(a + 2, len);
+	const char *val = NULL;
 
-		if (dashdash || a[0] != '-' || !a[1]) {
-			cli->operand[cli->noperand++] = argv[i];
-		} else if (!strcmp(a, "--")) {
-			dashdash = true;
-		} else if (a[1] == '-') {
-			const char *eq = strchr(a + 2, '=');
-			size_t len = eq ? (size_t)(eq - a - 2) : strlen(a + 2);
-			const struct opt_def *o = find_long(a + 2, len);
-			const char *val = NULL;
+	if (!o)
+		return usage_error("unknown option '%s'", a);
+	if (o->arg == ARG_NONE && eq)
+		return usage_error("option '%s' takes no value", a);
+	if (eq)
+		val = eq + 1;
+	else if (o->arg == ARG_REQUIRED && *i + 1 < argc)
+		val = argv[++*i];
+	else if (o->arg == ARG_REQUIRED)
+		return usage_error("option '%s' needs a value", a);
+	given[o->id] = true;
+	return apply(cli, o, val);
+}
 
-			if (!o)
-				return usage_error("unknown option '%s'", a);
-			if (o->arg == ARG_REQUIRED) {
-				if (eq)
-					val = eq + 1;
-				else if (i + 1 < argc)
-					val = argv[++i];
-				else
-					return usage_error("option '%s' needs a value", a);
-			} else if (eq) {
-				return usage_error("option '%s' takes no value", a);
-			}
-			if ((ret = apply(cli, o, val)))
-				return ret;
-		} else {
-			for (const char *c = a + 1; *c; c++) {
-				const struct opt_def *o = find_short(*c);
-				char opt[3] = { '-', *c, 0 };
+/* Short options argv[*i] ("-wq", "-j4"); may take argv[*i + 1]. */
+static int parse_short(struct cli *cli, bool *given, int argc, char **argv, int *i)
+{
+	for (const char *c = argv[*i] + 1; *c; c++) {
+		const struct opt_def *o = find_short(*c);
+		char opt[3] = { '-', *c, 0 };
+		const char *val = NULL;
+		int ret;
 
-				if (!o)
-					return usage_error("unknown option '%s'", opt);
-				if (o->arg == ARG_REQUIRED) {
-					const char *val = c[1] ? c + 1 : (i + 1 < argc ? argv[++i] : NULL);
-
-					if (!val)
-						return usage_error("option '%s' needs a value", opt);
-					if ((ret = apply(cli, o, val)))
-						return ret;
-					break;
-				}
-				if ((ret = apply(cli, o, NULL)))
-					return ret;
-			}
-		}
+		if (!o)
+			return usage_error("unknown option '%s'", opt);
+		if (o->arg != ARG_NONE && c[1])
+			val = c + 1;
+		else if (o->arg == ARG_REQUIRED && *i + 1 < argc)
+			val = argv[++*i];
+		else if (o->arg == ARG_REQUIRED)
+			return usage_error("option '%s' needs a value", opt);
+		given[o->id] = true;
+		/* a value ends the group ("-j4"), and so does an option that may take one */
+		if ((ret = apply(cli, o, val)) || o->arg != ARG_NONE)
+			return ret;
 	}
 	return 0;
+}
+
+int opts_parse(struct cli *cli, int argc, char **argv)
+{
+	bool given[OPT_COUNT] = { false }, dashdash = false;
+	int ret = 0;
+
+	cli->operand = xcalloc((size_t)argc + 1, sizeof(*cli->operand));
+	for (int i = 1; i < argc && !ret; i++) {
+		const char *a = argv[i];
+
+		if (dashdash || a[0] != '-' || !a[1])
+			cli->operand[cli->noperand++] = argv[i];
+		else if (!strcmp(a, "--"))
+			dashdash = true;
+		else if (a[1] == '-')
+			ret = parse_long(cli, given, argc, argv, &i);
+		else
+			ret = parse_short(cli, given, argc, argv, &i);
+	}
+	if (ret > 0 && cli->help)
+		opts_help(stdout);
+	else if (ret > 0 && cli->version)
+		printf("stsify %s\n", STSIFY_VERSION);
+	return ret ? ret : finish(cli, given);
 }

@@ -332,6 +332,7 @@ struct planner *plan_begin(struct plan *p, const struct stsify_options *opt, con
 	c->p = p;
 	c->nin = nin;
 	memset(p, 0, sizeof(*p));
+	p->debug_verify = opt->debug_verify;
 	refs_find_patches(c);
 	for (size_t i = 0; i < ri->n; i++) {
 		const struct resource *r = &ri->r[i];

@@ -103,6 +103,9 @@ struct plan {
 	size_t nkrm;			/* new Services filed by KRM path annotations */
 	struct resource **own;		/* objects of no index (a Template's): decisions point at them */
 	size_t nown, aown;
+	/* the option debug_verify: verify.c and rewrite.c say on stderr
+	 * what differs (for bug reports) */
+	bool debug_verify;
 };
 
 struct plan_input {

@@ -8,6 +8,10 @@
  * With jobs <= 1 (or n <= 1) everything runs on the calling thread, in
  * order.  fn must only touch what item i owns, or what is read-only while
  * the pool runs; per-worker state is indexed by worker (< jobs).
+ *
+ * A fatal error (die(), BUG_ON; util.h) in fn or first stops the loop: no
+ * new index is handed out, the threads join, and the error is raised again
+ * on the calling thread (to its recovery point; see pool.c).
  */
 #ifndef STSIFY_POOL_H
 #define STSIFY_POOL_H

@@ -12,33 +12,45 @@
 #include "ytree.h"
 
 static struct finding *add(struct report *r, const char *path, unsigned line, unsigned col,
-			   enum code code, const char *fmt, va_list ap)
+			   unsigned ccol, enum code code, const char *fmt, va_list ap)
 {
 	struct strbuf sb = STRBUF_INIT;
 	struct finding *f;
+	char *copy;
 
+	/* counted only once complete: after a fatal error (util.h) the
+	 * report is still whole */
+	strbuf_vaddf(&sb, fmt, ap);
+	copy = xstrdup(path);
 	ALLOC_GROW(r->f, r->n + 1, r->alloc);
 	f = &r->f[r->n];
 	memset(f, 0, sizeof(*f));
-	f->path = xstrdup(path);
+	f->path = copy;
 	f->line = line;
 	f->col = col;
+	f->ccol = ccol;
 	f->sev = code_severity(code);
 	f->code = code;
-	f->order = r->n++;
-	strbuf_vaddf(&sb, fmt, ap);
 	f->msg = strbuf_detach(&sb, NULL);
+	f->order = r->n++;
 	return f;
 }
 
 struct finding *report_vadd(struct report *r, const struct source *src, size_t off,
 			    enum code code, const char *fmt, va_list ap)
 {
-	unsigned line = 0, col = 0;
+	unsigned line = 0, col = 0, ccol = 0;
 
-	if (off != NOPOS)
+	if (off != NOPOS) {
 		source_linecol(src, off, &line, &col);
-	return add(r, src->path, line, col, code, fmt, ap);
+		/* a character starts at every byte but UTF-8's continuation
+		 * bytes (10xxxxxx): exact for valid UTF-8, which is all that
+		 * parses (ytree.h) */
+		ccol = 1;
+		for (size_t i = off - (col - 1); i < off; i++)
+			ccol += ((unsigned char)src->buf[i] & 0xc0) != 0x80;
+	}
+	return add(r, src->path, line, col, ccol, code, fmt, ap);
 }
 
 struct finding *report_add(struct report *r, const struct source *src, size_t off,
@@ -60,19 +72,23 @@ struct finding *report_add_at(struct report *r, const char *path, unsigned line,
 	va_list ap;
 
 	va_start(ap, fmt);
-	f = add(r, path, line, col, code, fmt, ap);
+	f = add(r, path, line, col, col, code, fmt, ap);
 	va_end(ap);
 	return f;
 }
 
 void finding_set_resource(struct finding *f, const char *kind, const char *ns, const char *name)
 {
+	/* copies first: after a fatal error (util.h) f stays whole */
+	char *k = kind ? xstrdup(kind) : NULL, *s = ns ? xstrdup(ns) : NULL;
+	char *m = name ? xstrdup(name) : NULL;
+
 	free(f->kind);
 	free(f->ns);
 	free(f->name);
-	f->kind = kind ? xstrdup(kind) : NULL;
-	f->ns = ns ? xstrdup(ns) : NULL;
-	f->name = name ? xstrdup(name) : NULL;
+	f->kind = k;
+	f->ns = s;
+	f->name = m;
 }
 
 void report_release(struct report *r)
@@ -170,6 +186,19 @@ static int cmp_finding(const void *a, const void *b)
 	if (x->col != y->col)
 		return x->col < y->col ? -1 : 1;
 	return x->order < y->order ? -1 : x->order > y->order;
+}
+
+static int cmp_finding_at(const void *a, const void *b)
+{
+	const struct finding *x = a, *y = b;
+
+	return cmp_finding(&x, &y);
+}
+
+void report_sort(struct report *r)
+{
+	if (r->n)
+		qsort(r->f, r->n, sizeof(*r->f), cmp_finding_at);
 }
 
 void report_sorted(const struct report *r, const struct finding ***out)

@@ -25,6 +25,7 @@ struct source;
 struct finding {
 	char *path;
 	unsigned line, col;		/* 1-based; 0 when not known */
+	unsigned ccol;			/* col in characters (code points) */
 	enum severity sev;
 	enum code code;			/* its name and description: codes.h */
 	char *msg;
@@ -84,7 +85,8 @@ struct finding *report_add(struct report *r, const struct source *src, size_t of
 struct finding *report_vadd(struct report *r, const struct source *src, size_t off,
 			    enum code code, const char *fmt, va_list ap)
 	ATTR_PRINTF(5, 0);
-/* Same, with an explicit path and line:col (for errors before a source exists). */
+/* Same, with an explicit path and line:col (for errors before a source
+ * exists; col is taken to count characters as well as bytes). */
 struct finding *report_add_at(struct report *r, const char *path, unsigned line, unsigned col,
 			      enum code code, const char *fmt, ...)
 	ATTR_PRINTF(6, 7);
@@ -96,6 +98,9 @@ void report_drop_owner(struct report *r, size_t owner, const enum code *keep, si
 void report_truncate(struct report *r, size_t n);
 const char *severity_name(enum severity sev);
 
+/* Sort r->f itself by path, line, column and order of addition (a pointer
+ * to a finding then points at another one); it allocates nothing. */
+void report_sort(struct report *r);
 /* The findings sorted by path, line, column and order of addition; the
  * caller frees the array (not the findings). */
 void report_sorted(const struct report *r, const struct finding ***out);

@@ -231,8 +231,9 @@ static void verify_failed(const struct rewrite_job *job, const struct rewrite_re
 	report_add(rep, src, NOPOS, CODE_VERIFY_FAILED,
 		   "the rewrite was not what the plan says (%s): file left untouched; please report it",
 		   res->why);
-	/* STSIFY_DEBUG_VERIFY=1 shows the rejected text, for bug reports */
-	if (getenv("STSIFY_DEBUG_VERIFY"))
+	/* the option debug_verify (STSIFY_DEBUG_VERIFY) shows the rejected
+	 * text, for bug reports */
+	if (p->debug_verify)
 		fprintf(stderr, "--- rejected rewrite of %s ---\n%.*s--- end ---\n", src->path,
 			(int)res->len, res->text);
 	/* every Deployment plan that touched the input */

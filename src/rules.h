@@ -59,6 +59,9 @@ size_t rules_helm_offset(const struct rules *ru, const char *buf, size_t len,
  * still seen by the pattern); ys holds the document(s) there. */
 size_t rules_helm_range(const struct rules *ru, const char *buf, size_t len, size_t from, size_t to,
 			const struct ystream *ys, bool parsed);
+/* The message of the helm-template finding (run.c and stream.c report it). */
+#define RULES_HELM_MESSAGE "Helm template skipped: run stsify as Helm's post-renderer " \
+	"(helm install|upgrade|template ... --post-renderer stsify) or on its output (helm template ... | stsify)"
 
 /*
  * The next place at or after from where the text names a workload of one

@@ -20,9 +20,10 @@
  * A single input is handed to stream.c first, which parses only the
  * documents that can matter (stream.h).
  *
- * Dependencies run one way: the front ends call stsify_run(); run.c calls
- * stream.c, both call rewrite.c (lower, apply, verify), result.c and the
- * stages; nothing below calls back up (tests/layers.sh checks it).
+ * Dependencies run one way: the front ends call run_rewrite() (run.h; api.c
+ * wraps it as stsify_run()); run.c calls stream.c, both call rewrite.c
+ * (lower, apply, verify), result.c and the stages; nothing below calls back
+ * up (tests/layers.sh checks it).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -34,6 +35,7 @@
 #include "result.h"
 #include "rewrite.h"
 #include "rindex.h"
+#include "run.h"
 #include "session.h"
 #include "source.h"
 #include "split.h"
@@ -147,7 +149,7 @@ static void take_input(struct ctx *c, size_t i, struct rindex *ri)
 	c->pin[i].ys = &x->ys;
 	if (x->helm != NOPOS) {
 		report_add(rep, &x->src, x->helm, CODE_HELM_TEMPLATE,
-			   "Helm template skipped: render it first (helm template ... | stsify)");
+			   RULES_HELM_MESSAGE);
 		c->files[i].status = STSIFY_SKIPPED;
 		c->pin[i].skip = true;
 		return;
@@ -444,10 +446,10 @@ static bool kustomization_path(const char *path)
 	       !strcmp(base, "Kustomization");
 }
 
-int stsify_run(const struct stsify_options *opt, struct stsify_file *files, size_t n,
-	       struct report *rep)
+int run_rewrite(const struct stsify_options *opt, struct stsify_file *files, size_t n,
+		struct report *rep)
 {
-	struct session ses = { .opt = opt, .rep = rep, .timing = getenv("STSIFY_DEBUG_TIMING") != NULL };
+	struct session ses = { .opt = opt, .rep = rep, .timing = debug_phase_enabled() };
 	char *err;
 
 	if (rules_init(&ses.ru, opt, &err)) {

@@ -1,9 +1,9 @@
 /*
- * session.h - what one stsify_run() shares with the drivers below it
+ * session.h - what one run_rewrite() shares with the drivers below it
  * (run.c, stream.c): the options, the compiled rules, the report, the
  * number of threads, one YAML parser per thread and the timing switch.
  *
- * run.c fills it in stsify_run() and frees the parsers at the end; the
+ * run.c fills it in run_rewrite() and frees the parsers at the end; the
  * drivers only read it, but for session_parser(), which makes a worker's
  * parser on first use (only that worker's thread touches yp[w]).
  */
@@ -24,7 +24,7 @@ struct session {
 	struct report *rep;
 	unsigned jobs;		/* threads, >= 1 */
 	struct yparser **yp;	/* one parser per thread: session_parser() */
-	bool timing;		/* STSIFY_DEBUG_TIMING */
+	bool timing;		/* debug_phase_enabled(): STSIFY_DEBUG_TIMING */
 };
 
 /*

@@ -550,7 +550,7 @@ int stream_run(struct session *ses, struct stsify_file *f)
 	session_phase(s->ses, "parse up front");
 	if ((helm = helm_offset(s)) != NOPOS) {
 		report_add(rep, &s->src, helm, CODE_HELM_TEMPLATE,
-			   "Helm template skipped: render it first (helm template ... | stsify)");
+			   RULES_HELM_MESSAGE);
 		f->status = STSIFY_SKIPPED;
 		release(s);
 		return 0;

@@ -15,22 +15,77 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "stsify.h"
+
+static stsify_fatal_fn *fatal_hook;
+static void *fatal_data;
+static _Thread_local struct recover *recover_top;
+
+void stsify_set_fatal_hook(stsify_fatal_fn *fn, void *data)
+{
+	fatal_hook = fn;
+	fatal_data = data;
+}
+
+void recover_push(struct recover *rc)
+{
+	rc->prev = recover_top;
+	rc->bug = false;
+	rc->msg[0] = '\0';
+	recover_top = rc;
+}
+
+void recover_pop(struct recover *rc)
+{
+	BUG_ON(recover_top != rc);
+	recover_top = rc->prev;
+}
+
+struct recover *recover_current(void)
+{
+	return recover_top;
+}
+
+void recover_raise(const char *msg, bool is_bug)
+{
+	struct recover *rc = recover_top;
+
+	if (!rc) {
+		fprintf(stderr, "stsify: %s: %s\n", is_bug ? "BUG" : "fatal", msg);
+		abort();
+	}
+	recover_top = rc->prev;
+	rc->bug = is_bug;
+	if (msg != rc->msg)
+		snprintf(rc->msg, sizeof(rc->msg), "%s", msg);
+	longjmp(rc->jb, 1);
+}
+
+/* The message is formatted on the stack: there may be no memory left. */
+static ATTR_NORETURN void fatal(bool is_bug, const char *msg)
+{
+	if (fatal_hook)
+		fatal_hook(msg, is_bug, fatal_data);
+	recover_raise(msg, is_bug);
+}
+
 void bug(const char *file, int line, const char *what)
 {
-	fprintf(stderr, "stsify: BUG: %s:%d: %s\n", file, line, what);
-	abort();
+	char msg[256];
+
+	snprintf(msg, sizeof(msg), "%s:%d: %s", file, line, what);
+	fatal(true, msg);
 }
 
 void die(const char *fmt, ...)
 {
+	char msg[256];
 	va_list ap;
 
-	fputs("stsify: fatal: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
-	exit(128);
+	fatal(false, msg);
 }
 
 void *xmalloc(size_t n)
@@ -205,19 +260,16 @@ int read_file(const char *path, char **bufp, size_t *lenp)
 	return read_fd(fd, bufp, lenp);
 }
 
+static size_t max_input = STSIFY_MAX_INPUT;
+
 size_t stsify_max_input(void)
 {
-	const char *mb = getenv("STSIFY_MAX_INPUT_MB");
-	char *end;
-	unsigned long long v;
+	return max_input;
+}
 
-	if (!mb || !*mb)
-		return STSIFY_MAX_INPUT;
-	errno = 0;
-	v = strtoull(mb, &end, 10);
-	if (*end || errno || !v || v > (STSIFY_MAX_INPUT >> 20))
-		return STSIFY_MAX_INPUT;
-	return (size_t)v << 20;
+void stsify_set_max_input(size_t bytes)
+{
+	max_input = bytes && bytes < STSIFY_MAX_INPUT ? bytes : STSIFY_MAX_INPUT;
 }
 
 int read_fd(int fd, char **bufp, size_t *lenp)
@@ -457,7 +509,7 @@ void hidx_release(struct hidx *h)
 	memset(h, 0, sizeof(*h));
 }
 
-/* STSIFY_DEBUG_TIMING: seconds since the first call (main() makes it). */
+/* STSIFY_DEBUG_TIMING: seconds since debug_phase_start(). */
 static double seconds(void)
 {
 	struct timespec ts;
@@ -466,18 +518,26 @@ static double seconds(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+static double phase_t0;
+static bool phase_on;
+
+void debug_phase_start(bool on)
+{
+	phase_on = on;
+	phase_t0 = seconds();
+}
+
+bool debug_phase_enabled(void)
+{
+	return phase_on;
+}
+
 void debug_phase(const char *what)
 {
-	static double t0;
-	static int on = -1;
 	FILE *fp;
 	unsigned long size = 0, resident = 0;
 
-	if (on < 0) {
-		on = getenv("STSIFY_DEBUG_TIMING") != NULL;
-		t0 = seconds();
-	}
-	if (!on || !what)
+	if (!phase_on || !what)
 		return;
 	/* and the resident memory, where Linux tells it */
 	if ((fp = fopen("/proc/self/statm", "r"))) {
@@ -494,7 +554,7 @@ void debug_phase(const char *what)
 		if (!getrusage(RUSAGE_SELF, &ru))
 			cpu = (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 +
 			      (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
-		fprintf(stderr, "stsify: %-16s %8.3f s %8.1f MB resident %8.3f s cpu\n", what, seconds() - t0,
+		fprintf(stderr, "stsify: %-16s %8.3f s %8.1f MB resident %8.3f s cpu\n", what, seconds() - phase_t0,
 			(double)resident * 4096 / 1048576, cpu);
 	}
 }

@@ -2,7 +2,8 @@
  * util.h - allocation wrappers, a growable byte buffer and error helpers.
  *
  * Allocation wrappers die on out-of-memory (like git's xmalloc), so no
- * caller checks for NULL.  struct strbuf follows git's strbuf.h:
+ * caller checks for NULL; die() abandons the run (see "Fatal errors"
+ * below), it does not end the process.  struct strbuf follows git's strbuf.h:
  *
  *   - buf is always NUL-terminated (buf[len] == '\0') once anything was
  *     added, and may hold NUL bytes before len;
@@ -13,6 +14,7 @@
 #ifndef STSIFY_UTIL_H
 #define STSIFY_UTIL_H
 
+#include <setjmp.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -36,6 +38,45 @@
 	} while (0)
 ATTR_NORETURN void bug(const char *file, int line, const char *what);
 ATTR_NORETURN void die(const char *fmt, ...) ATTR_PRINTF(1, 2);
+
+/*
+ * Fatal errors.  die() (out of memory and the like) and bug() (BUG_ON)
+ * never return, and never end the process themselves: they call the host's
+ * fatal hook (stsify_set_fatal_hook() in stsify.h; the command's prints
+ * the message and exits), then jump back to the thread's innermost
+ * recovery point.  Every public entry point of the library sets one, and
+ * so does every pool worker (pool.c) of a caller that has one:
+ *
+ *	struct recover rc;
+ *
+ *	recover_push(&rc);
+ *	if (setjmp(rc.jb)) {
+ *		// rc is popped already; rc.msg says why; whatever the
+ *		// abandoned frames held is lost (leaks)
+ *		return -1;
+ *	}
+ *	... work that may die ...
+ *	recover_pop(&rc);
+ *
+ * A local changed after setjmp() and read after the jump must be volatile.
+ * With no recovery point and a hook that returns (or none), the message is
+ * printed on stderr and the process aborts: only code called outside the
+ * public API (the unit tests, the fuzzer) gets there.
+ */
+struct recover {
+	jmp_buf jb;
+	struct recover *prev;
+	bool bug;		/* bug() rather than die() */
+	char msg[256];
+};
+void recover_push(struct recover *rc);
+/* Pop rc, the innermost recovery point, having come through without a jump. */
+void recover_pop(struct recover *rc);
+/* The thread's innermost recovery point, or NULL. */
+struct recover *recover_current(void);
+/* Jump to the innermost recovery point with msg, without calling the hook
+ * (a pool hands a worker's failure on to its caller this way). */
+ATTR_NORETURN void recover_raise(const char *msg, bool bug);
 
 void *xmalloc(size_t n);
 void *xcalloc(size_t nmemb, size_t size);
@@ -84,9 +125,11 @@ void strbuf_reset(struct strbuf *sb);
  * 32-bit offsets, so the limit must stay under 4 GiB.
  */
 #define STSIFY_MAX_INPUT ((size_t)1 << 30)
-/* STSIFY_MAX_INPUT, or the environment's STSIFY_MAX_INPUT_MB (a whole
- * number of MiB from 1 up to that limit; for tests) */
+/* The largest input the read functions below take: STSIFY_MAX_INPUT
+ * unless a front end set a smaller one (from STSIFY_MAX_INPUT_MB, for
+ * tests; 0 or more than STSIFY_MAX_INPUT is STSIFY_MAX_INPUT). */
 size_t stsify_max_input(void);
+void stsify_set_max_input(size_t bytes);
 
 /* Read a whole file (or stdin for "-") into bufp and lenp; -1 with errno set
  * on error (EFBIG: larger than stsify_max_input()). */
@@ -109,11 +152,14 @@ void input_release(char *buf, size_t len, bool mapped);
 void stdin_map_guard(const char *what);
 
 /*
- * STSIFY_DEBUG_TIMING=1: print on stderr "stsify: WHAT  SECONDS s  MB
- * resident  CPU s cpu", the time since the first call (main() makes one
- * with NULL), the resident memory and the processor time of all threads
- * (bench/README.md).  Nothing when unset.
+ * Phase timing (STSIFY_DEBUG_TIMING, which main() reads): once
+ * debug_phase_start(true) has been called, debug_phase() prints on stderr
+ * "stsify: WHAT  SECONDS s  MB resident  CPU s cpu", the time since that
+ * call, the resident memory and the processor time of all threads
+ * (bench/README.md).  Otherwise (a program embedding the library) nothing.
  */
+void debug_phase_start(bool on);
+bool debug_phase_enabled(void);
 void debug_phase(const char *what);
 
 /*

@@ -39,7 +39,7 @@ struct vctx {
 	const struct ynode **hotnode;	/* nodes with an operation, and their ancestors */
 	size_t nhot, ahot;
 	size_t met;		/* operations the walk applied */
-	const char *where;	/* what differs, for STSIFY_DEBUG_VERIFY */
+	const char *where;	/* what differs, for the option debug_verify */
 	size_t where_off;
 };
 
@@ -359,11 +359,12 @@ static int by_doc(const void *a, const void *b)
 	return x->k < y->k ? -1 : x->k > y->k;
 }
 
-static void debug(const char *what, size_t d, const char *where, size_t where_off, const char *buf,
-		  const struct ydoc *ndoc)
+static void debug(const struct plan *p, const char *what, size_t d, const char *where, size_t where_off,
+		  const char *buf, const struct ydoc *ndoc)
 {
-	/* STSIFY_DEBUG_VERIFY=1: where the document differs, for bug reports */
-	if (!getenv("STSIFY_DEBUG_VERIFY"))
+	/* the option debug_verify (STSIFY_DEBUG_VERIFY): where the document
+	 * differs, for bug reports */
+	if (!p->debug_verify)
 		return;
 	fprintf(stderr, "--- %s %zu: %s", what, d + 1, where ? where : "differs");
 	if (where_off != NOPOS)
@@ -403,7 +404,7 @@ static int check_doc(const struct verify_job *vj, size_t d, const size_t *ops, s
 
 		if (compare_doc(p, ops, nops, od->root, ndoc->root, &where, &where_off)) {
 			*why = xasprintf("document %zu does not mean what the plan says", d + 1);
-			debug("document", d, where, where_off, buf, ndoc);
+			debug(p, "document", d, where, where_off, buf, ndoc);
 			return -1;
 		}
 	}
@@ -420,7 +421,7 @@ static int check_doc(const struct verify_job *vj, size_t d, const size_t *ops, s
 		ndoc = &nys->doc[(*nd)++];
 		if (!ndoc->root || !same_val(&v, o->val, ndoc->root)) {
 			*why = xasprintf("added document %zu is not the planned Service", *nd);
-			debug("added document", *nd - 1, v.where, v.where_off, buf, ndoc);
+			debug(p, "added document", *nd - 1, v.where, v.where_off, buf, ndoc);
 			return -1;
 		}
 	}

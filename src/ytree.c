@@ -702,6 +702,36 @@ int ystream_append_depth(struct ystream *ys, struct yparser *yp, const char *buf
 	return append(ys, yp, buf, start, end, max_depth, true);
 }
 
+/*
+ * The offset of a libfyaml diagnostic's position in buf[start, end): its
+ * line is counted from start, and its column in characters (a tab is one),
+ * where every other position stsify reports counts bytes.  NOPOS when the
+ * line is not in the text, or is the empty one after its last line break.
+ */
+static size_t mark_offset(const char *buf, size_t start, size_t end, int line, int col)
+{
+	size_t off = start;
+
+	if (line < 1)
+		return NOPOS;
+	for (int l = 1; l < line; l++) {
+		const char *nl = memchr(buf + off, '\n', end - off);
+
+		if (!nl)
+			return NOPOS;
+		off = (size_t)(nl - buf) + 1;
+	}
+	/* the empty line after a final line break has no byte of its own:
+	 * libfyaml's line:col stays */
+	if (off == end && off > start && buf[off - 1] == '\n')
+		return NOPOS;
+	for (int c = 1; c < col && off < end && buf[off] != '\n'; c++)
+		do
+			off++;
+		while (off < end && ((unsigned char)buf[off] & 0xc0) == 0x80);
+	return off;
+}
+
 static int append(struct ystream *ys, struct yparser *yp, const char *buf, size_t start, size_t end,
 		  size_t max_depth, bool check)
 {
@@ -758,7 +788,8 @@ static int append(struct ystream *ys, struct yparser *yp, const char *buf, size_
 		while ((err = fy_diag_errors_iterate(yp->diag, &iter))) {
 			/* libfyaml's diagnostic positions are 1-based already (and
 			 * relative to the text it was given) */
-			set_error(ys, NOPOS, err->line, err->column, "%s", err->msg);
+			set_error(ys, mark_offset(buf, start, end, err->line, err->column), err->line,
+				  err->column, "%s", err->msg);
 			break;
 		}
 		set_error(ys, NOPOS, 0, 0, "invalid YAML");

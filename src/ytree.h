@@ -76,7 +76,8 @@ struct ystream {
 	struct yarena *arena;
 	/* on error: */
 	size_t err_off;		/* offset of the error, or NOPOS */
-	int err_line, err_col;	/* 1-based, 0 when unknown */
+	int err_line, err_col;	/* libfyaml's, 1-based (the column counts
+				 * characters), 0 when unknown */
 	char *err_msg;
 };
 

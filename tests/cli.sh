@@ -1,8 +1,9 @@
 #!/bin/sh
 # tests/cli.sh - the command line's modes, exit codes and output contracts
 # that golden cases cannot pin (they always run diff, -w and filter mode):
-# --check, -l, --help, --version, usage errors, unreadable files, -w leaving
-# unchanged files alone, a failed write leaving the original intact.
+# --check, -l, --help, --version, usage errors (contradictory options among
+# them), --color, unreadable files, -w leaving unchanged files alone, a
+# failed write leaving the original intact.
 #
 # Output: a line per failure, then `cli: N passed, N failed`.
 
@@ -50,6 +51,29 @@ expect 0 "-q hides info findings" -- "$S" -q seed.yaml
 grep -q "info:" err && bad "-q printed info findings" || ok
 expect 0 "-v prints a summary" -- "$S" -v seed.yaml
 grep -q "\[summary\]" err && ok || bad "-v printed no summary"
+
+# options that contradict each other: exit 2 naming both, nothing touched
+cp seed.yaml modes.yaml
+for pair in "--check -w:--check and --write" "-w --check:--check and --write" \
+	"--check -l:--check and --list" "-l -w:--list and --write" "-wl:--list and --write" \
+	"-q -v:--quiet and --verbose" "-l --format=json:--list and --format json" \
+	"--format sarif -l:--list and --format sarif"; do
+	opts=${pair%%:*} msg=${pair#*:}
+	# shellcheck disable=SC2086 # the options are words
+	expect 2 "$opts" -- "$S" $opts modes.yaml
+	grep -q -- "^stsify: $msg cannot be used together" err && ok || bad "$opts: message $(head -1 err)"
+	[ -s out ] && bad "$opts printed on stdout" || ok
+	cmp -s seed.yaml modes.yaml && ok || bad "$opts changed the file"
+done
+
+# --color takes no value from the next argument (--color alone: always)
+expect 0 "--color PATH" -- "$S" --color seed.yaml
+grep -q "^+++ b/seed.yaml" out && ok || bad "--color PATH printed no diff of PATH: $(head -2 out)"
+grep -q "$(printf '\033')\[" err && ok || bad "--color did not color: $(head -1 err)"
+expect 0 "--color=never" -- "$S" --color=never seed.yaml
+grep -q "$(printf '\033')" err && bad "--color=never colored" || ok
+expect 3 "--color never (never is an operand)" -- "$S" --color never
+sed 's/\x1b\[[0-9;]*m//g' err | grep -q "^never: error: cannot read" && ok || bad "--color never: $(head -1 err)"
 
 # filter mode: a stream with nothing to do comes out byte-identical
 for f in none/*; do
@@ -137,6 +161,16 @@ expect 0 "--format json" -- "$S" --format json seed.yaml
 python3 -c 'import json,sys; d=json.load(open("out")); assert d["deployments"][0]["converted"]' 2>/dev/null && ok ||
 	bad "--format json printed no plan"
 [ -s err ] && bad "--format json printed on stderr: $(head -2 err)" || ok
+# --migration-plan says what it wrote (an info finding: not with -q)
+expect 0 "--migration-plan" -- "$S" --migration-plan plan seed.yaml
+grep -q '^plan: info: wrote README.md and 1 manifest (a claim and its copy Job each) \[migration-plan\]$' err &&
+	ok || bad "--migration-plan did not say what it wrote: $(grep plan err)"
+[ "$(ls plan | wc -l)" = 2 ] && ok || bad "--migration-plan wrote $(ls plan | tr '\n' ' ')"
+expect 0 "--migration-plan -q" -- "$S" -q --migration-plan plan seed.yaml
+grep -q "migration-plan" err && bad "-q printed the migration-plan finding" || ok
+expect 0 "--migration-plan, nothing to convert" -- "$S" --migration-plan plan0 none
+grep -q '^plan0: info: wrote README.md (no Deployment was converted: nothing to migrate)' err &&
+	ok || bad "--migration-plan with nothing converted said: $(grep plan0 err)"
 
 echo "cli: $pass passed, $fail failed"
 [ "$fail" = 0 ]

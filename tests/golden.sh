@@ -4,6 +4,7 @@
 #   sh tests/golden.sh [CASE...]                         check every case, or the named ones
 #   STSIFY_GOLDEN_UPDATE=1 sh tests/golden.sh [CASE...]  rewrite the expectations (review them!)
 #   STSIFY=/path/to/stsify sh tests/golden.sh            test another binary
+#   STSIFY_TEST_SAMPLE=N sh tests/golden.sh              every Nth case (not in update mode)
 #
 # A case is a folder testdata/cases/NAME/ holding
 #   desc             one line: what the case covers and what the right result is
@@ -226,6 +227,8 @@ for c in "$CASES"/*/; do
 			[ "${n##*/}" = "${c##*/}" ] && want=1
 		done
 		[ -n "$want" ] || continue
+	elif [ -z "$UPDATE" ]; then
+		sampled || continue
 	fi
 	one_case "$c"
 	if [ -n "$reasons" ]; then
@@ -240,5 +243,6 @@ done
 if [ -n "$UPDATE" ]; then
 	echo "golden: expectations written; review them with: git diff --stat testdata/cases; git status testdata/cases"
 fi
+sample_note
 echo "golden: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -8,8 +8,8 @@
 # script exits 2, saying so, when it is missing); TMP, a new temporary
 # folder, removed on exit (made writable first: tests take write bits
 # away); HAVE_TIMEOUT, and bin ARG..., stsify killed after 20 s so that a
-# hang fails one check; and fail, below.  The working directory is left as
-# it was.
+# hang fails one check; fail and sampled, below.  The working directory is
+# left as it was.
 
 set -u
 LC_ALL=C
@@ -59,4 +59,27 @@ fail() {
 			[ "$n" -gt "$SNIP" ] && echo "  | ... ($n lines)"
 		} >>"$TMP/evidence"
 	fi
+}
+
+# sampled: true for the inputs of a large suite that this run checks.  With
+# STSIFY_TEST_SAMPLE=N (make check's sanitizer runs set it) that is every
+# Nth call, the first included, so the sample is the same from run to run
+# and spread over the whole list; unset or 1, every call.
+SAMPLE=${STSIFY_TEST_SAMPLE:-1}
+case $SAMPLE in
+'' | *[!0-9]* | 0)
+	echo "$NAME: STSIFY_TEST_SAMPLE=$SAMPLE is not a positive number" >&2
+	exit 2
+	;;
+esac
+_sampled=0
+sampled() {
+	_sampled=$((_sampled + 1))
+	[ $(((_sampled - 1) % SAMPLE)) -eq 0 ]
+}
+# sample_note: one line saying how many inputs the sample left out
+sample_note() {
+	[ "$SAMPLE" -gt 1 ] &&
+		echo "$NAME: STSIFY_TEST_SAMPLE=$SAMPLE: $(((_sampled + SAMPLE - 1) / SAMPLE)) of $_sampled inputs checked"
+	return 0
 }

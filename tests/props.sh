@@ -6,6 +6,7 @@
 #
 #   sh tests/props.sh
 #   STSIFY=/path/to/stsify STSIFY_CORPUS=/path/to/corpus sh tests/props.sh
+#   STSIFY_TEST_SAMPLE=N sh tests/props.sh     every Nth file and set
 #
 # Each file F is copied to x/NAME in a fresh temporary folder and run from
 # there, so operands are x/NAME and diff headers read --- a/x/NAME:
@@ -207,7 +208,7 @@ one_set() {
 find testdata/cases testdata/repo -type f 2>/dev/null |
 	grep -E '^testdata/(cases/[^/]+/in/|repo/)' | sort >"$TMP/list"
 while IFS= read -r f; do
-	one_file "$ROOT/$f" "$f"
+	sampled && one_file "$ROOT/$f" "$f"
 done <"$TMP/list"
 if [ -d testdata/repo ]; then
 	one_set "testdata/repo (walked)" testdata/repo walk
@@ -219,12 +220,12 @@ if [ -d "$CORPUS" ]; then
 	(cd "$CORPUS" && find . -type f ! -name SOURCES.tsv ! -name NOTES.md) |
 		sed 's|^\./||' | sort >"$TMP/list"
 	while IFS= read -r f; do
-		one_file "$CORPUS/$f" "corpus/$f"
+		sampled && one_file "$CORPUS/$f" "corpus/$f"
 	done <"$TMP/list"
 	(cd "$CORPUS" && find . -type d) | sed 's|^\./||' | sort >"$TMP/dirs"
 	while IFS= read -r d; do
 		[ "$d" = . ] && continue
-		one_set "corpus/$d" "$CORPUS/$d"
+		sampled && one_set "corpus/$d" "$CORPUS/$d"
 	done <"$TMP/dirs"
 else
 	echo "props: corpus not found at $CORPUS: corpus checks skipped"
@@ -233,5 +234,6 @@ fi
 if [ -z "$HAVE_FY" ]; then
 	echo "props: fy-tool not found (apt-get install libfyaml-utils): YAML parse check skipped"
 fi
+sample_note
 echo "props: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

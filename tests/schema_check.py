@@ -1,10 +1,12 @@
 """tests/schema_check.py - every StatefulSet and Service that stsify writes is
 valid Kubernetes: it validates against the strict v1.29.0 JSON schema of its
-kind (../shared/schemas/v1.29.0-standalone-strict, additionalProperties false
-everywhere), and a .json file stays valid JSON.  Run by tests/schema.sh.
+kind (testdata/schemas/v1.29.0-standalone-strict, vendored: see
+testdata/schemas/SOURCES; additionalProperties false everywhere), and a
+.json file stays valid JSON.  Run by tests/schema.sh.
 
 Subjects: each golden case (its in/ with its args, as one resource set) and
-each folder of the corpus (its files as one set).  For each, `stsify -w` runs
+each folder of the corpus (../shared/corpus, or STSIFY_CORPUS; its files as
+one set; skipped, saying so, when it is not there).  For each, `stsify -w` runs
 on a copy; the objects of kind StatefulSet or Service (items of a List
 included) found in a changed file and in no input file are what stsify
 wrote, and each must validate.  An error under a part that the StatefulSet
@@ -12,11 +14,15 @@ copies from its Deployment (metadata, spec.template, spec.selector, ...) is
 the input's own when the Deployment fails the Deployment schema at the same
 place: it is listed as inherited and does not fail the test.
 
+STSIFY_TEST_SAMPLE=N (make check's sanitizer run) takes every Nth subject.
+
 Prints a line per failure, then `schema: N passed, N failed`; exit 1 on any
 failure.
 """
+import hashlib
 import json
 import os
+import re
 import shlex
 import shutil
 import subprocess
@@ -32,7 +38,7 @@ if not os.path.isabs(STSIFY):
     STSIFY = os.path.join(ROOT, STSIFY)
 CORPUS = os.environ.get("STSIFY_CORPUS", os.path.join(ROOT, "..", "shared", "corpus"))
 SCHEMAS = os.environ.get(
-    "STSIFY_SCHEMAS", os.path.join(ROOT, "..", "shared", "schemas", "v1.29.0-standalone-strict"))
+    "STSIFY_SCHEMAS", os.path.join(ROOT, "testdata", "schemas", "v1.29.0-standalone-strict"))
 KINDS = {
     "StatefulSet": "statefulset-apps-v1.json",
     "Service": "service-v1.json",
@@ -211,11 +217,34 @@ def check(workdir, orig, operands, args):
     return fails, notes, n
 
 
+def vendored_intact():
+    """The vendored schemas are the files testdata/schemas/SOURCES lists (by
+    git blob id): True, or False after saying which is not."""
+    sources = os.path.join(ROOT, "testdata", "schemas", "SOURCES")
+    listed = {}
+    with open(sources) as f:
+        for line in f:
+            m = re.match(r"^\s+(\S+\.json)\s+\d+\s+([0-9a-f]{40})$", line)
+            if m:
+                listed[m.group(1)] = m.group(2)
+    for kind, name in KINDS.items():
+        with open(os.path.join(SCHEMAS, name), "rb") as f:
+            data = f.read()
+        blob = hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
+        if listed.get(name) != blob:
+            print("schema: %s/%s has git blob id %s, SOURCES lists %s"
+                  % (SCHEMAS, name, blob, listed.get(name)), file=sys.stderr)
+            return False
+    return True
+
+
 def main():
     for p in (STSIFY, SCHEMAS):
         if not os.path.exists(p):
             print("schema: %s is missing" % p, file=sys.stderr)
             return 2
+    if "STSIFY_SCHEMAS" not in os.environ and not vendored_intact():
+        return 2
     subjects = []
     cases = os.path.join(ROOT, "testdata", "cases")
     for c in sorted(os.listdir(cases)):
@@ -234,6 +263,13 @@ def main():
                 subjects.append(("corpus/" + os.path.relpath(dirpath, CORPUS), dirpath, names, []))
     else:
         print("schema: corpus not found at %s: corpus checks skipped" % CORPUS)
+    sample = os.environ.get("STSIFY_TEST_SAMPLE", "1")
+    if not sample.isdigit() or int(sample) < 1:
+        print("schema: STSIFY_TEST_SAMPLE=%s is not a positive number" % sample, file=sys.stderr)
+        return 2
+    if int(sample) > 1:
+        total, subjects = len(subjects), subjects[::int(sample)]
+        print("schema: STSIFY_TEST_SAMPLE=%s: %d of %d subjects checked" % (sample, len(subjects), total))
 
     passed = failed = written = 0
     inherited_notes = []

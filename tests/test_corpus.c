@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 
 #include "report.h"
+#include "run.h"
 #include "stsify.h"
 #include "test_lib.h"
 #include "util.h"
@@ -47,7 +48,7 @@ static void check_file(const char *path)
 	cr_assert_eq(read_file(path, &buf, &len), 0, "%s", path);
 	f.in = buf;
 	f.inlen = len;
-	cr_assert_eq(stsify_run(&opt, &f, 1, &rep), 0, "%s: stsify_run failed", path);
+	cr_assert_eq(run_rewrite(&opt, &f, 1, &rep), 0, "%s: run_rewrite failed", path);
 	for (size_t i = 0; i < rep.n; i++)
 		cr_assert_neq(rep.f[i].code, CODE_VERIFY_FAILED, "%s: %s", path, rep.f[i].msg);
 	if (f.status != STSIFY_CHANGED)
@@ -77,7 +78,7 @@ static void check_file(const char *path)
 	/* a second run changes nothing */
 	g.in = f.out;
 	g.inlen = f.outlen;
-	cr_assert_eq(stsify_run(&opt, &g, 1, &rep), 0, "%s: the second stsify_run failed", path);
+	cr_assert_eq(run_rewrite(&opt, &g, 1, &rep), 0, "%s: the second run_rewrite failed", path);
 	cr_assert_neq(g.status, STSIFY_CHANGED, "%s: a second run changes it again:\n---\n%.*s\n---\nbecomes\n---\n%.*s",
 		      path, (int)f.outlen, f.out, (int)g.outlen, g.out);
 	stsify_file_release(&g);

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "report.h"
+#include "run.h"
 #include "stsify.h"
 #include "test_lib.h"
 #include "util.h"
@@ -189,7 +190,7 @@ Test(run, claim_spec_at_the_depth_limit_converts)
 	strbuf_addch(&sb, '\n');
 	f.in = sb.buf;
 	f.inlen = sb.len;
-	assert_int_eq(stsify_run(&opt, &f, 1, &rep), 0);
+	assert_int_eq(run_rewrite(&opt, &f, 1, &rep), 0);
 	cr_assert_eq(f.status, STSIFY_CHANGED, "status %d, expected changed (%d); first finding: %s", (int)f.status,
 		     (int)STSIFY_CHANGED, rep.n ? rep.f[0].msg : "none");
 	assert_contains(f.out, "kind: StatefulSet");

@@ -1,11 +1,12 @@
 /*
  * test_plan.c - the policy of DESIGN.md section 2 and the outcome of a run,
- * through the public API (include/stsify.h).
+ * through run_rewrite(), what stsify_run() of include/stsify.h runs.
  */
 #include <criterion/criterion.h>
 #include <string.h>
 
 #include "report.h"
+#include "run.h"
 #include "stsify.h"
 
 struct outcome {
@@ -23,7 +24,7 @@ static void run(struct outcome *o, const struct stsify_options *opt, const char 
 	o->f[1].path = "b.yaml";
 	o->f[1].in = b ? b : "";
 	o->f[1].inlen = b ? strlen(b) : 0;
-	cr_assert_eq(stsify_run(opt, o->f, 2, &o->rep), 0);
+	cr_assert_eq(run_rewrite(opt, o->f, 2, &o->rep), 0);
 }
 
 static void done(struct outcome *o)
@@ -183,7 +184,7 @@ Test(plan, invalid_option_pattern_fails_the_run)
 	struct report rep = REPORT_INIT;
 
 	opt.select = "(";
-	cr_assert_eq(stsify_run(&opt, &f, 1, &rep), -1);
+	cr_assert_eq(run_rewrite(&opt, &f, 1, &rep), -1);
 	cr_assert_eq(rep.n, 1);
 	cr_assert_str_eq(code_name(rep.f[0].code), "usage");
 	report_release(&rep);

@@ -1,7 +1,7 @@
 /*
- * test_run.c - stsify_run() on several inputs as one set of resources: a
- * claim or an autoscaler in another file than its Deployment; a file that
- * does not parse fails alone; a Deployment that cannot be lowered is left
+ * test_run.c - run_rewrite() (stsify_run() of stsify.h) on several inputs
+ * as one set of resources: a claim or an autoscaler in another file than
+ * its Deployment; a file that does not parse fails alone; a Deployment that cannot be lowered is left
  * as it is in its file while another file converts, and the report's
  * summary says why; the number of threads changes nothing; a single input
  * kept as pieces writes the same bytes as its whole new text.
@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "report.h"
+#include "run.h"
 #include "stsify.h"
 #include "test_lib.h"
 
@@ -62,7 +63,7 @@ static void run(struct run_result *r, const char *const *text, size_t n, unsigne
 		snprintf(r->path[i], 32, "f%02zu.yaml", i);
 		r->f[i] = (struct stsify_file){ .path = r->path[i], .in = text[i], .inlen = strlen(text[i]) };
 	}
-	assert_int_eq(stsify_run(&opt, r->f, n, &r->rep), 0);
+	assert_int_eq(run_rewrite(&opt, r->f, n, &r->rep), 0);
 }
 
 static void run_release(struct run_result *r)
@@ -229,8 +230,8 @@ Test(run, pieces_write_what_out_holds)
 	FILE *fp;
 
 	pieces.no_out = true;
-	assert_int_eq(stsify_run(&opt, &whole, 1, &rep), 0);
-	assert_int_eq(stsify_run(&opt, &pieces, 1, &rep), 0);
+	assert_int_eq(run_rewrite(&opt, &whole, 1, &rep), 0);
+	assert_int_eq(run_rewrite(&opt, &pieces, 1, &rep), 0);
 	assert_int_eq(whole.status, STSIFY_CHANGED);
 	assert_int_eq(pieces.status, STSIFY_CHANGED);
 	cr_assert(!pieces.out && pieces.pieces, "no_out: expected pieces and no out");

@@ -13,6 +13,7 @@
 
 #include "render.h"
 #include "report.h"
+#include "run.h"
 #include "session.h"
 #include "stream.h"
 #include "test_lib.h"
@@ -72,7 +73,7 @@ static void take(struct outcome *o, struct stsify_file *f, struct report *rep)
 	report_release(rep);
 }
 
-/* stream_run() on text, as stsify_run() calls it. */
+/* stream_run() on text, as run_rewrite() calls it. */
 static void by_stream(const char *text, unsigned jobs, bool no_out, struct outcome *o)
 {
 	struct stsify_options opt = STSIFY_OPTIONS_INIT;
@@ -102,7 +103,7 @@ static void by_whole_parse(const char *text, struct outcome *o)
 
 	opt.full_parse = true;
 	opt.jobs = 1;
-	assert_int_eq(stsify_run(&opt, &f, 1, &rep), 0);
+	assert_int_eq(run_rewrite(&opt, &f, 1, &rep), 0);
 	o->rc = 0;
 	take(o, &f, &rep);
 }

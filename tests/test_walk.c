@@ -5,6 +5,7 @@
  * folder, outside the operand, dangling, a cycle), files read during the
  * walk, and the same result on one thread or several.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>

@@ -1,0 +1,134 @@
+#!/bin/sh
+# completion/gen.sh - bash and zsh completion for stsify, generated from its
+# --help, which is generated from the option table, so that the completion
+# knows every option the binary has:
+#
+#   sh completion/gen.sh bash ./stsify >stsify.bash     (make: build/completion/)
+#   sh completion/gen.sh zsh ./stsify >_stsify
+#
+# Each line of --help that starts with blanks and a dash is an option:
+#   "  -j, --jobs N   text", "    --color WHEN   text", "    --color[=WHEN]   text"
+# (short form, long form, the argument's name, attached with "=" when it is
+# optional, then the description).  What an argument completes to goes by
+# its name: WHEN and FORMAT complete to the values below (tests/completion.sh
+# checks that stsify accepts each), DIR to directories, FILE and PATH to
+# files; any other name completes to nothing.  Operands complete to files
+# and directories.  Both scripts complete `stsify` and `kubectl-stsify`.
+set -u
+LC_ALL=C
+export LC_ALL
+[ $# = 2 ] || { echo "usage: completion/gen.sh bash|zsh STSIFY" >&2; exit 2; }
+SHELL_=$1 BIN=$2
+case $SHELL_ in bash | zsh) ;; *) echo "completion/gen.sh: no shell $SHELL_" >&2; exit 2 ;; esac
+help=$("$BIN" --help) || { echo "completion/gen.sh: $BIN --help failed" >&2; exit 1; }
+
+# the option table: SHORT LONG ARG OPTIONAL DESCRIPTION, tab-separated
+# ("-" for no short form or no argument)
+table=$(printf '%s\n' "$help" | awk '
+/^[ \t]+-/ {
+	l = $0
+	sub(/^[ \t]+/, "", l)
+	short = "-"
+	if (l ~ /^-[A-Za-z0-9], /) { short = substr(l, 1, 2); l = substr(l, 5) }
+	if (!match(l, /^--[A-Za-z0-9][A-Za-z0-9-]*/)) next
+	long = substr(l, 1, RLENGTH); l = substr(l, RLENGTH + 1)
+	arg = "-"; opt = 0
+	if (match(l, /^\[=[A-Za-z_]+\]/)) { arg = substr(l, 3, RLENGTH - 3); opt = 1; l = substr(l, RLENGTH + 1) }
+	else if (match(l, /^[ =][A-Z][A-Z_]*/)) { arg = substr(l, 2, RLENGTH - 1); l = substr(l, RLENGTH + 1) }
+	sub(/^[ \t]+/, "", l)
+	printf "%s\t%s\t%s\t%d\t%s\n", short, long, arg, opt, l
+}')
+[ -n "$table" ] || { echo "completion/gen.sh: no option in $BIN --help" >&2; exit 1; }
+
+# values ARG: the words an argument of that name completes to, or nothing
+values() {
+	case $1 in
+	WHEN) echo "auto always never" ;;
+	FORMAT) echo "text json sarif" ;;
+	esac
+}
+
+gen_bash() {
+	words=$(printf '%s\n' "$table" | awk -F '\t' '{ if ($1 != "-") printf "%s ", $1; printf "%s ", $2 }')
+	cat <<EOF
+# bash completion for stsify and kubectl-stsify, generated from \`stsify --help\`
+# by completion/gen.sh: do not edit.
+_stsify() {
+	local cur=\${COMP_WORDS[COMP_CWORD]} prev=
+	((COMP_CWORD > 0)) && prev=\${COMP_WORDS[COMP_CWORD-1]}
+	# --option=value: bash splits at "=" (COMP_WORDBREAKS)
+	if [[ \$cur == = ]]; then
+		cur=
+	elif [[ \$prev == = ]] && ((COMP_CWORD > 1)); then
+		prev=\${COMP_WORDS[COMP_CWORD-2]}
+	elif [[ \$cur == --*=* ]]; then
+		prev=\${cur%%=*} cur=\${cur#*=}
+	fi
+	case \$prev in
+EOF
+	printf '%s\n' "$table" | while IFS='	' read -r short long arg opt desc; do
+		[ "$arg" = - ] && continue
+		names=$long
+		[ "$short" != - ] && names="$short|$long"
+		v=$(values "$arg")
+		if [ -n "$v" ]; then
+			printf "\t%s) COMPREPLY=(\$(compgen -W '%s' -- \"\$cur\")); return ;;\n" "$names" "$v"
+		else
+			case $arg in
+			DIR) printf '\t%s) COMPREPLY=($(compgen -d -- "$cur")); return ;;\n' "$names" ;;
+			FILE | PATH) printf '\t%s) COMPREPLY=($(compgen -f -- "$cur")); return ;;\n' "$names" ;;
+			*) printf '\t%s) COMPREPLY=(); return ;;\n' "$names" ;;
+			esac
+		fi
+	done
+	cat <<EOF
+	esac
+	if [[ \$cur == -* ]]; then
+		COMPREPLY=(\$(compgen -W '${words% }' -- "\$cur"))
+		return
+	fi
+	COMPREPLY=(\$(compgen -f -- "\$cur"))
+}
+complete -o filenames -F _stsify stsify kubectl-stsify
+EOF
+}
+
+gen_zsh() {
+	cat <<'EOF'
+#compdef stsify kubectl-stsify
+# zsh completion for stsify and kubectl-stsify, generated from `stsify --help`
+# by completion/gen.sh: do not edit.
+_arguments -s -S \
+EOF
+	printf '%s\n' "$table" | while IFS='	' read -r short long arg opt desc; do
+		d=$(printf '%s' "$desc" | sed -e "s/'/'\\\\''/g" -e 's/\([][\\]\)/\\\1/g')
+		if [ "$short" != - ]; then
+			spec="'($short $long)'{$short,$long}'"
+		elif [ "$opt" = 1 ]; then
+			spec="'$long=-"
+		else
+			spec="'$long"
+		fi
+		spec="$spec[$d]"
+		if [ "$arg" != - ]; then
+			colon=:
+			[ "$opt" = 1 ] && colon=::
+			name=$(printf '%s' "$arg" | tr 'A-Z_' 'a-z ')
+			v=$(values "$arg")
+			if [ -n "$v" ]; then
+				action="($v)"
+			else
+				case $arg in
+				DIR) action="_files -/" ;;
+				FILE | PATH) action=_files ;;
+				*) action=" " ;;
+				esac
+			fi
+			spec="$spec$colon$name:$action"
+		fi
+		printf "  %s' \\\\\n" "$spec"
+	done
+	printf "  '*:path:_files'\n"
+}
+
+gen_$SHELL_
