@@ -3,13 +3,13 @@
 #   make            build ./stsify
 #   make demo       set up, build, and show the diff for the fixture repository testdata/repo
 #   make check      set up, build, and run every test in a plain clone, two at a
-#                   time (about 4 minutes on 2 cores): every suite of tests/ on
+#                   time (a few minutes on 2 cores): every suite of tests/ on
 #                   every input, the same suites under ASan + UBSan (golden,
 #                   props, fastpath and schema on every CHECK_SAMPLE'th input),
 #                   valgrind on VALGRIND_CASES, FUZZ_RUNS fuzzed inputs, unit tests
 #   make check-full the suites, then make asan, make valgrind and make fuzz
 #   make NAME       one suite, tests/NAME.sh: golden props cli repo integration
-#                   limits schema fastpath helm hooks completion funclen layers;
+#                   limits kill schema fastpath helm hooks completion funclen layers;
 #                   make unit: the criterion unit tests
 #   make asan       every suite and the unit tests on every input against an
 #                   AddressSanitizer + UndefinedBehaviorSanitizer build
@@ -24,6 +24,8 @@
 #   make uninstall  remove what make install installed
 #   make install-kustomize-plugin   link stsify where Kustomize finds its plugin
 #   make golden-update   regenerate golden expectations (review the diff!)
+#   make limits-big the hostile inputs of tests/limits.sh at 20 MB, not 2
+#   make kill-big   1000 kills of -w on 600 files (make kill: 200 on 120)
 #   make bench      build the benchmark harness and run it (bench/README.md;
 #                   not part of make check)
 #
@@ -82,7 +84,7 @@ PLUGIN_DIR = $(KUSTOMIZE_PLUGIN_HOME)/stsify.dev/v1alpha1/statefulsetmigration
 STSIFY_BIN ?= $(if $(wildcard $(DESTDIR)$(BINDIR)/stsify),$(BINDIR)/stsify,$(CURDIR)/stsify)
 
 .PHONY: all deps demo check unit golden props cli fastpath repo integration install uninstall install-kustomize-plugin clean golden-update
-.PHONY: limits schema sarif embed asan valgrind fuzz fuzz-build bench funclen layers helm hooks completion check-full
+.PHONY: limits limits-big kill kill-big schema sarif embed asan valgrind fuzz fuzz-build bench funclen layers helm hooks completion check-full
 .PHONY: asan-unit asan-replay valgrind-quick fuzz-quick
 
 all: stsify
@@ -176,8 +178,20 @@ repo: stsify tests/faults.so
 integration: stsify
 	sh tests/integration.sh
 
-limits: stsify tests/faults.so bench/gen
+limits: stsify tests/faults.so bench/gen bench/runner
 	sh tests/limits.sh
+
+# the hostile inputs of limits.sh at 20 MB instead of 2 (a minute, 1 GB)
+limits-big: stsify tests/faults.so bench/gen bench/runner
+	STSIFY_LIMITS_HOSTILE_MB=20 sh tests/limits.sh
+
+# -w killed at random points: every file old or new, and the next run
+# finishes the migration (tests/kill.sh)
+kill: stsify tests/faults.so bench/gen
+	sh tests/kill.sh
+
+kill-big: stsify tests/faults.so bench/gen
+	STSIFY_KILL_RUNS=1000 STSIFY_KILL_FILES=600 sh tests/kill.sh
 
 schema: stsify
 	sh tests/schema.sh
@@ -249,13 +263,13 @@ tests/faults.so: tests/faults.c
 # asan-NAME: tests/NAME.sh against build/asan/stsify (ASan + UBSan).  With
 # ASAN_SAMPLE=N the large suites take every Nth input (STSIFY_TEST_SAMPLE,
 # tests/lib.sh) and limits.sh leaves out its 100 MB file.
-ASAN_SUITES := golden props cli repo integration limits fastpath schema helm hooks
+ASAN_SUITES := golden props cli repo integration limits fastpath schema sarif helm hooks
 ASAN_CHECKS := $(addprefix asan-,$(ASAN_SUITES))
 ASAN_SAMPLE ?= 1
 ASAN_BUILD  := build/asan/stsify build/asan/unit build/asan/replay
 .PHONY: $(ASAN_CHECKS)
 
-$(ASAN_CHECKS): asan-%: build/asan/stsify tests/faults.so bench/gen
+$(ASAN_CHECKS): asan-%: build/asan/stsify tests/faults.so bench/gen bench/runner
 	@echo "asan: tests/$*.sh against build/asan/stsify"
 	@$(SAN_ENV) STSIFY=build/asan/stsify STSIFY_TEST_SAMPLE=$(ASAN_SAMPLE) \
 		STSIFY_LIMITS_BIG=$(if $(filter 1,$(ASAN_SAMPLE)),1,0) sh tests/$*.sh
@@ -267,7 +281,7 @@ asan-unit: build/asan/unit
 	@$(SAN_ENV) build/asan/unit --jobs=2
 
 asan: deps
-	@$(MAKE) --no-print-directory -j2 $(ASAN_BUILD) tests/faults.so bench/gen
+	@$(MAKE) --no-print-directory -j2 $(ASAN_BUILD) tests/faults.so bench/gen bench/runner
 	@$(MAKE) --no-print-directory $(ASAN_CHECKS) asan-replay asan-unit
 
 # valgrind: memcheck sees what ASan cannot (reads of uninitialised memory).
@@ -299,8 +313,8 @@ fuzz-quick: build/fuzz/fuzz_rewrite
 # make check-full: the exhaustive variants (make asan, make valgrind, make
 # fuzz) after the suites.
 CHECK_SAMPLE ?= 4
-SUITES := props fastpath golden limits integration schema sarif embed repo cli helm hooks completion funclen layers
-CHECK_BUILD := all tests/unit tests/faults.so bench/gen $(COMPLETION) $(ASAN_BUILD) build/fuzz/fuzz_rewrite
+SUITES := props fastpath golden limits kill integration schema sarif embed repo cli helm hooks completion funclen layers
+CHECK_BUILD := all tests/unit tests/faults.so bench/gen bench/runner $(COMPLETION) $(ASAN_BUILD) build/fuzz/fuzz_rewrite
 
 check: deps
 	@$(MAKE) --no-print-directory -j2 $(CHECK_BUILD)

@@ -54,15 +54,16 @@ gen_bash() {
 # bash completion for stsify and kubectl-stsify, generated from \`stsify --help\`
 # by completion/gen.sh: do not edit.
 _stsify() {
-	local cur=\${COMP_WORDS[COMP_CWORD]} prev=
+	local cur=\${COMP_WORDS[COMP_CWORD]} prev= eq=
 	((COMP_CWORD > 0)) && prev=\${COMP_WORDS[COMP_CWORD-1]}
-	# --option=value: bash splits at "=" (COMP_WORDBREAKS)
+	# --option=value: bash splits at "=" (COMP_WORDBREAKS); eq says it was
+	# written so, which an optional argument needs
 	if [[ \$cur == = ]]; then
-		cur=
+		cur= eq=1
 	elif [[ \$prev == = ]] && ((COMP_CWORD > 1)); then
-		prev=\${COMP_WORDS[COMP_CWORD-2]}
+		prev=\${COMP_WORDS[COMP_CWORD-2]} eq=1
 	elif [[ \$cur == --*=* ]]; then
-		prev=\${cur%%=*} cur=\${cur#*=}
+		prev=\${cur%%=*} cur=\${cur#*=} eq=1
 	fi
 	case \$prev in
 EOF
@@ -71,7 +72,10 @@ EOF
 		names=$long
 		[ "$short" != - ] && names="$short|$long"
 		v=$(values "$arg")
-		if [ -n "$v" ]; then
+		if [ "$opt" = 1 ]; then
+			# an optional argument comes after "=" only
+			printf "\t%s) if [[ \$eq ]]; then COMPREPLY=(\$(compgen -W '%s' -- \"\$cur\")); return; fi ;;\n" "$names" "$v"
+		elif [ -n "$v" ]; then
 			printf "\t%s) COMPREPLY=(\$(compgen -W '%s' -- \"\$cur\")); return ;;\n" "$names" "$v"
 		else
 			case $arg in

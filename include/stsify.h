@@ -23,10 +23,9 @@
  * or Service in one file is matched with a Deployment in another.
  *
  * The library never ends the host process: see "Fatal errors" below.  It
- * reads no file, and writes nothing on stdout or stderr but the debugging
- * output the STSIFY_DEBUG_* environment variables ask for (stsify(1),
- * ENVIRONMENT).  Only the names declared here (all starting with stsify_
- * or STSIFY_) are exported.
+ * reads no file and no environment variable, and writes nothing on stdout
+ * or stderr unless stsify_options.debug_verify asks it to.  Only the names
+ * declared here (all starting with stsify_ or STSIFY_) are exported.
  * stsify_run() may be called from several threads: the calls take turns
  * (each run has its own worker threads, stsify_options.jobs).
  */
@@ -61,12 +60,12 @@ enum stsify_exit {
  *   with a claim, no claim, Service, autoscaler, List, Kustomization) are
  *   not parsed at all, so a syntax error inside one goes unnoticed; the
  *   result is otherwise the same.
- * every_deployment: record a decision for every Deployment in the report
- *   (rep->dep, the "deployments" of the JSON report), those without a
- *   claim included.  Those cannot change anything, so without it they may
- *   be left unparsed (in a single large input, or in a file of a tree with
- *   nothing else that matters), and rep->dep then holds the converted
- *   Deployments only (what the migration plan needs).
+ * every_deployment: record a decision for every Deployment (the
+ *   "deployments" of the command's JSON report), those without a claim
+ *   included.  Those cannot change anything, so without it they may be
+ *   left unparsed (in a single large input, or in a file of a tree with
+ *   nothing else that matters), and decisions are kept for the converted
+ *   Deployments only (what the command's migration plan needs).
  * debug_verify: when a rewrite does not verify, print on stderr the
  *   rejected text and what differs (for bug reports).
  */

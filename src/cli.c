@@ -11,8 +11,11 @@
 #include "cli.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "format.h"
@@ -26,10 +29,36 @@
 #include "walk.h"
 #include "writeout.h"
 
+/*
+ * Filter mode's input until its output begins: a fatal error (out of
+ * memory) copies it to stdout first, so that a pipeline loses no byte
+ * even then.  Only write(2): there may be no memory left.
+ */
+static const char *pass_buf;
+static size_t pass_len;
+static volatile sig_atomic_t pass_rest_of_stdin;
+
+static void pass_on_fatal(void)
+{
+	static char block[4096];
+	const char *p = pass_buf;
+	size_t n = pass_len;
+	ssize_t k;
+
+	pass_buf = NULL;
+	while (p && n && ((k = write(1, p, n)) > 0 || (k < 0 && errno == EINTR)))
+		if (k > 0)
+			p += k, n -= (size_t)k;
+	while (pass_rest_of_stdin && (k = read(0, block, sizeof(block))) != 0)
+		if (k > 0 && write(1, block, (size_t)k) != k)
+			break;
+}
+
 void cli_fatal(const char *msg, bool bug, void *data)
 {
 	(void)data;
 	fprintf(stderr, "stsify: %s: %s\n", bug ? "BUG" : "fatal", msg);
+	pass_on_fatal();
 	if (bug)
 		abort();
 	exit(128);
@@ -111,21 +140,70 @@ static size_t internal_errors(const struct report *rep)
 	return n;
 }
 
+/*
+ * Filter mode's output when the input was not read whole (read_end): too
+ * large, or not text (a NUL byte).  What was read, then the rest of
+ * stdin, go to stdout as they are (unless --check), as cat copies them: a
+ * pipeline loses no byte, and memory holds one block.  0, or -1 when
+ * stdout cannot be written (errno), or a finding says stdin cannot.
+ */
+static int pass_rest(const struct cli *cli, const char *buf, size_t len, struct report *rep)
+{
+	static char block[1 << 16];
+	ssize_t n;
+
+	if (cli->mode == MODE_CHECK)
+		return 0;
+	if (write_all(stdout, buf, len))
+		return -1;
+	while ((n = read(0, block, sizeof(block))) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			report_add_at(rep, "<stdin>", 0, 0, CODE_READ_ERROR, "cannot read: %s", strerror(errno));
+			return 0;
+		}
+		if (write_all(stdout, block, (size_t)n))
+			return -1;
+	}
+	return 0;
+}
+
+/* Write filter mode's result (the input as it is when it was not read
+ * whole); the exit code so far. */
+static int filter_output(const struct cli *cli, const struct stsify_file *f, enum read_end end,
+			 struct report *rep)
+{
+	int failed;
+
+	pass_buf = NULL;	/* stdout is no longer untouched */
+	if (end != READ_ALL)
+		failed = pass_rest(cli, f->in, f->inlen, rep);
+	else
+		failed = cli->mode != MODE_CHECK && stsify_file_write(f, stdout);
+	if (failed) {
+		fprintf(stderr, "stsify: cannot write to stdout: %s\n", strerror(errno));
+		return STSIFY_EXIT_INPUT;
+	}
+	return end != READ_ALL ? STSIFY_EXIT_INPUT : STSIFY_EXIT_OK;
+}
+
 static int run_filter(struct cli *cli)
 {
 	struct report rep = REPORT_INIT;
 	struct stsify_file f = { .path = "<stdin>" };
+	enum read_end end;
 	char *buf;
 	size_t len;
 	bool mapped;
-	int code = STSIFY_EXIT_OK;
+	int code;
 
 	if (cli->mode == MODE_WRITE || cli->mode == MODE_LIST) {
 		fprintf(stderr, "stsify: %s needs files to work on\n",
 			cli->mode == MODE_WRITE ? "--write" : "--list");
 		return STSIFY_EXIT_USAGE;
 	}
-	if (read_stdin(&buf, &len, &mapped)) {
+	if (read_stdin(&buf, &len, &mapped, &end)) {
 		report_add_at(&rep, "<stdin>", 0, 0, CODE_READ_ERROR, "cannot read: %s",
 			      strerror(errno));
 		return finish(cli, &rep, STSIFY_EXIT_INPUT, NULL, 0, true);
@@ -133,24 +211,33 @@ static int run_filter(struct cli *cli)
 	if (mapped)
 		stdin_map_guard("<stdin>");
 	debug_phase("read");
-	if (cli->mode == MODE_DIFF && krm_is_resource_list(buf, len))
-		return run_krm_function(cli, buf, len, mapped);
 	f.in = buf;
 	f.inlen = len;
-	/* the result goes out from the input and the changed documents */
+	if (end == READ_TOO_LARGE) {
+		report_add_at(&rep, "<stdin>", 0, 0, CODE_READ_ERROR, "cannot read: %s", strerror(EFBIG));
+		code = filter_output(cli, &f, end, &rep);
+		free(buf);
+		return finish(cli, &rep, code, NULL, 0, true);
+	}
+	if (cli->mode == MODE_DIFF && end == READ_ALL && krm_is_resource_list(buf, len))
+		return run_krm_function(cli, buf, len, mapped);
+	if (cli->mode != MODE_CHECK) {
+		pass_buf = buf;
+		pass_len = len;
+		pass_rest_of_stdin = end != READ_ALL;
+	}
+	/* the result goes out from the input and the changed documents (a
+	 * NUL byte: the parse error says where, the input goes out as it is) */
 	f.no_out = true;
 	if (run_rewrite(&cli->opt, &f, 1, &rep)) {
 		input_release(buf, len, mapped);
 		return finish(cli, &rep, STSIFY_EXIT_USAGE, NULL, 0, true);
 	}
-	if (cli->mode != MODE_CHECK && stsify_file_write(&f, stdout)) {
-		fprintf(stderr, "stsify: cannot write to stdout: %s\n", strerror(errno));
-		code = STSIFY_EXIT_INPUT;
-	}
+	code = filter_output(cli, &f, end, &rep);
 	debug_phase("written");
 	if (f.status == STSIFY_FAILED || internal_errors(&rep))
 		code = STSIFY_EXIT_INPUT;
-	else if (cli->mode == MODE_CHECK && f.status == STSIFY_CHANGED)
+	else if (cli->mode == MODE_CHECK && f.status == STSIFY_CHANGED && code == STSIFY_EXIT_OK)
 		code = STSIFY_EXIT_CHANGES;
 	if (cli->migration_plan && migrate_write(cli->migration_plan, &rep, cli->copy_image))
 		code = STSIFY_EXIT_INPUT;
@@ -166,24 +253,103 @@ struct reading {
 	char **bufs;
 	size_t *lens;
 	int *err;
+	struct writeout_was *was;	/* what -w checks before it replaces the file */
 };
 
 static void read_one(void *arg, size_t i, unsigned w)
 {
 	struct reading *r = arg;
-	struct pathlist *pl = r->pl;
+	struct walk_entry *e = &r->pl->e[i];
+	struct stat st;
+	int fd;
 
 	(void)w;
-	if (pl->e[i].buf || pl->e[i].err) {
+	if (e->buf || e->err) {
 		/* read during the walk */
-		r->bufs[i] = pl->e[i].buf;
-		r->lens[i] = pl->e[i].len;
-		r->err[i] = pl->e[i].err;
-		pl->e[i].buf = NULL;
+		r->bufs[i] = e->buf;
+		r->lens[i] = e->len;
+		r->err[i] = e->err;
+		st.st_dev = e->dev;
+		st.st_ino = e->ino;
+		st.st_size = e->size;
+		st.st_mtim = e->mtime;
+		writeout_was_set(&r->was[i], &st, e->buf, e->len);
+		e->buf = NULL;
 		return;
 	}
-	if (read_file(pl->e[i].path, &r->bufs[i], &r->lens[i]))
+	errno = 0;
+	if ((fd = open(e->path, O_RDONLY | O_CLOEXEC)) < 0 ||
+	    read_fd_stat(fd, &st, &r->bufs[i], &r->lens[i])) {
 		r->err[i] = errno ? errno : EIO;
+		return;
+	}
+	writeout_was_set(&r->was[i], &st, r->bufs[i], r->lens[i]);
+}
+
+/*
+ * Read the files of pl on several threads (a repository is thousands of
+ * small files) into files[] (and their bytes into bufs[], was[] what -w
+ * checks), reporting in path order; returns how many were read, and adds
+ * the unreadable ones to *bad.
+ */
+static size_t read_all(const struct cli *cli, struct pathlist *pl, struct stsify_file *files,
+		       char **bufs, struct writeout_was *was, struct report *rep, int *bad)
+{
+	size_t m = pl->n ? pl->n : 1, n = 0;
+	struct reading rd = { pl, xcalloc(m, sizeof(char *)), xcalloc(m, sizeof(size_t)),
+			      xcalloc(m, sizeof(int)), xcalloc(m, sizeof(struct writeout_was)) };
+
+	pool_for(cli->opt.jobs ? cli->opt.jobs : pool_cores(), pl->n, read_one, &rd);
+	for (size_t i = 0; i < pl->n; i++) {
+		progress(cli, i + 1, pl->n);
+		if (rd.err[i]) {
+			report_add_at(rep, pl->e[i].path, 0, 0, CODE_READ_ERROR, "cannot read: %s",
+				      strerror(rd.err[i]));
+			(*bad)++;
+			continue;
+		}
+		bufs[n] = rd.bufs[i];
+		was[n] = rd.was[i];
+		files[n].path = pl->e[i].path;
+		files[n].in = bufs[n];
+		files[n].inlen = rd.lens[i];
+		n++;
+	}
+	free(rd.bufs);
+	free(rd.lens);
+	free(rd.err);
+	free(rd.was);
+	return n;
+}
+
+/* -w: replace f's file, unless it changed since it was read (was); 0 or
+ * 1 when it could not be written (reported). */
+static int write_one(const struct cli *cli, const struct stsify_file *f,
+		     const struct writeout_was *was, struct report *rep)
+{
+	switch (write_atomic(f->path, f->out, f->outlen, was, cli->break_links ? WRITEOUT_BREAK_LINKS : 0)) {
+	case WRITEOUT_OK:
+		return 0;
+	case WRITEOUT_CHANGED:
+		report_add_at(rep, f->path, 0, 0, CODE_CONCURRENT_EDIT,
+			      "changed by another program since stsify read it: not written, the edit "
+			      "is kept (run stsify again)");
+		break;
+	case WRITEOUT_DELETED:
+		report_add_at(rep, f->path, 0, 0, CODE_CONCURRENT_EDIT,
+			      "deleted by another program since stsify read it: not written again");
+		break;
+	case WRITEOUT_LINKED:
+		report_add_at(rep, f->path, 0, 0, CODE_WRITE_ERROR,
+			      "cannot write (the file is unchanged): it has other hard links, which "
+			      "would keep the old text (--break-hard-links rewrites it all the same)");
+		break;
+	default:
+		report_add_at(rep, f->path, 0, 0, CODE_WRITE_ERROR,
+			      "cannot write (the file is unchanged): %s", strerror(errno));
+		break;
+	}
+	return 1;
 }
 
 struct diffing {
@@ -224,12 +390,52 @@ static void leftovers(const struct pathlist *pl, struct report *rep, bool remove
 	}
 }
 
+/* What the file of st is, when it is neither a regular file nor a folder. */
+static const char *odd_kind(const struct stat *st)
+{
+	if (S_ISFIFO(st->st_mode))
+		return "a pipe";
+	if (S_ISCHR(st->st_mode))
+		return "a character device";
+	if (S_ISBLK(st->st_mode))
+		return "a block device";
+	if (S_ISSOCK(st->st_mode))
+		return "a socket";
+	return NULL;
+}
+
+/*
+ * An operand that is neither a regular file nor a folder (a FIFO,
+ * /dev/stdin, a process substitution such as <(kustomize build .)) is read
+ * as a stream; -w cannot replace it (it would put a regular file in its
+ * place), which is a usage error: 0, or the exit code.
+ */
+static int check_operands(const struct cli *cli)
+{
+	for (size_t i = 0; i < cli->noperand; i++) {
+		const char *op = cli->operand[i], *kind;
+		struct stat st;
+
+		if (!strcmp(op, "-")) {
+			fputs("stsify: stdin (-) cannot be mixed with files\n", stderr);
+			return STSIFY_EXIT_USAGE;
+		}
+		if (cli->mode == MODE_WRITE && !stat(op, &st) && (kind = odd_kind(&st))) {
+			fprintf(stderr, "stsify: --write cannot rewrite %s: it is %s, not a regular file "
+				"(without --write, stsify reads it and prints the diff)\n", op, kind);
+			return STSIFY_EXIT_USAGE;
+		}
+	}
+	return 0;
+}
+
 static int run_files(struct cli *cli)
 {
 	struct report rep = REPORT_INIT;
 	struct pathlist pl;
 	struct stsify_file *files;
 	struct strbuf *diffs = NULL;
+	struct writeout_was *was;
 	char **bufs, *err;
 	size_t n = 0, changed = 0, failed = 0;
 	int bad = 0, code;
@@ -248,46 +454,19 @@ static int run_files(struct cli *cli)
 	pl.leftovers = true;
 	/* diffs of hundreds of files: written in large blocks */
 	setvbuf(stdout, NULL, _IOFBF, (size_t)1 << 18);
-	for (size_t i = 0; i < cli->noperand; i++) {
-		if (!strcmp(cli->operand[i], "-")) {
-			fputs("stsify: stdin (-) cannot be mixed with files\n", stderr);
-			pathlist_release(&pl);
-			report_release(&rep);
-			return STSIFY_EXIT_USAGE;
-		}
-		bad += walk_operand(&pl, cli->operand[i], &rep, cli->opt.jobs ? cli->opt.jobs : pool_cores());
+	if ((code = check_operands(cli))) {
+		pathlist_release(&pl);
+		return code;
 	}
+	for (size_t i = 0; i < cli->noperand; i++)
+		bad += walk_operand(&pl, cli->operand[i], &rep, cli->opt.jobs ? cli->opt.jobs : pool_cores());
 	debug_phase("walked");
 	leftovers(&pl, &rep, cli->mode == MODE_WRITE);
 	pathlist_sort(&pl);
 	files = xcalloc(pl.n ? pl.n : 1, sizeof(*files));
 	bufs = xcalloc(pl.n ? pl.n : 1, sizeof(*bufs));
-	{
-		/* read on several threads (a repository is thousands of small
-		 * files), report in path order */
-		struct reading rd = { &pl, xcalloc(pl.n ? pl.n : 1, sizeof(char *)),
-				      xcalloc(pl.n ? pl.n : 1, sizeof(size_t)),
-				      xcalloc(pl.n ? pl.n : 1, sizeof(int)) };
-
-		pool_for(cli->opt.jobs ? cli->opt.jobs : pool_cores(), pl.n, read_one, &rd);
-		for (size_t i = 0; i < pl.n; i++) {
-			progress(cli, i + 1, pl.n);
-			if (rd.err[i]) {
-				report_add_at(&rep, pl.e[i].path, 0, 0, CODE_READ_ERROR,
-					      "cannot read: %s", strerror(rd.err[i]));
-				bad++;
-				continue;
-			}
-			bufs[n] = rd.bufs[i];
-			files[n].path = pl.e[i].path;
-			files[n].in = bufs[n];
-			files[n].inlen = rd.lens[i];
-			n++;
-		}
-		free(rd.bufs);
-		free(rd.lens);
-		free(rd.err);
-	}
+	was = xcalloc(pl.n ? pl.n : 1, sizeof(*was));
+	n = read_all(cli, &pl, files, bufs, was, &rep, &bad);
 	debug_phase("read");
 	if (run_rewrite(&cli->opt, files, n, &rep)) {
 		code = STSIFY_EXIT_USAGE;
@@ -313,10 +492,8 @@ static int run_files(struct cli *cli)
 			strbuf_release(&diffs[i]);
 		} else if (cli->mode == MODE_LIST && printing) {
 			printf("%s\n", f->path);
-		} else if (cli->mode == MODE_WRITE && write_atomic(f->path, f->out, f->outlen)) {
-			report_add_at(&rep, f->path, 0, 0, CODE_WRITE_ERROR,
-				      "cannot write (the file is unchanged): %s", strerror(errno));
-			failed++;
+		} else if (cli->mode == MODE_WRITE) {
+			failed += (size_t)write_one(cli, f, &was[i], &rep);
 		}
 	}
 	if (cli->migration_plan)
@@ -341,6 +518,7 @@ out:
 		free(bufs[i]);
 	free(diffs);
 	free(bufs);
+	free(was);
 	free(files);
 	pathlist_release(&pl);
 	debug_phase("finished");

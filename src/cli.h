@@ -8,6 +8,7 @@
 #include "opts.h"
 
 /* The command's fatal hook (stsify_set_fatal_hook()): print the message,
+ * copy filter mode's input to stdout when nothing was written there yet,
  * then exit with status 128, or abort on a bug (a core to debug). */
 void cli_fatal(const char *msg, bool bug, void *data);
 

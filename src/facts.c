@@ -18,73 +18,6 @@
 #include "workload.h"
 #include "ytree.h"
 
-bool facts_truthy(const struct ynode *n)
-{
-	return ynode_is(n, "true") || ynode_is(n, "True") || ynode_is(n, "TRUE");
-}
-
-/* Any merge key inside n (or, with aliases, any alias or anchor)? */
-bool facts_has_alias(const struct ynode *n, bool aliases)
-{
-	if (!n)
-		return false;
-	if (aliases && (n->kind == YNODE_ALIAS || n->anchored))
-		return true;
-	if (n->kind == YNODE_MAP)
-		for (size_t i = 0; i < n->nkid; i += 2)
-			if (ynode_is(n->kid[i], "<<") && n->kid[i]->style == YSTYLE_PLAIN)
-				return true;
-	for (size_t i = 0; i < n->nkid; i++)
-		if (facts_has_alias(n->kid[i], aliases))
-			return true;
-	return false;
-}
-
-/*
- * (The span tree marks the documents that hold an alias or a merge key:
- * facts_has_alias(n, false) is false for the others without a walk.)
- *
- * The first alias among the parts of a Deployment's spec that stsify reads
- * or copies (a container's other fields, such as env, are neither), or of a
- * claim's spec.  The span tree does not follow aliases: a value read or
- * copied through one would be wrong (a claim's size, a Service's selector).
- */
-const struct ynode *facts_alias_read(const struct ynode *n, bool container)
-{
-	static const char *const read[] = { "name", "image", "ports", "volumeMounts", "volumeDevices" };
-	const struct ynode *a;
-
-	if (!n)
-		return NULL;
-	if (n->kind == YNODE_ALIAS)
-		return n;
-	for (size_t i = 0; i < n->nkid; i++) {
-		const struct ynode *k = n->kind == YNODE_MAP && !(i & 1) ? n->kid[i] : NULL;
-		bool kept = !container;
-
-		if (n->kind == YNODE_MAP && !(i & 1)) {
-			if (k->kind == YNODE_ALIAS)
-				return k;
-			continue;
-		}
-		k = n->kind == YNODE_MAP ? n->kid[i - 1] : NULL;
-		for (size_t j = 0; container && k && j < ARRAY_SIZE(read); j++)
-			kept |= ynode_is(k, read[j]);
-		if (!kept)
-			continue;
-		if (k && (ynode_is(k, "containers") || ynode_is(k, "initContainers")) &&
-		    n->kid[i]->kind == YNODE_SEQ) {
-			for (size_t j = 0; j < n->kid[i]->nkid; j++)
-				if ((a = facts_alias_read(n->kid[i]->kid[j], true)))
-					return a;
-			continue;
-		}
-		if ((a = facts_alias_read(n->kid[i], false)))
-			return a;
-	}
-	return NULL;
-}
-
 /* Does some container of the pod mount (or attach) volume `name` writably? */
 static bool mounted_writable(const struct ynode *podspec, const char *name)
 {
@@ -102,7 +35,7 @@ static bool mounted_writable(const struct ynode *podspec, const char *name)
 				if (!ynode_is(ynode_get(ms->kid[j], "name"), name))
 					continue;
 				any = true;
-				if (!facts_truthy(ynode_get(ms->kid[j], "readOnly")))
+				if (!plan_truthy(ynode_get(ms->kid[j], "readOnly")))
 					writable = true;
 			}
 			for (size_t j = 0; ds && ds->kind == YNODE_SEQ && j < ds->nkid; j++)
@@ -121,13 +54,6 @@ static bool has_mode(const struct ynode *modes, const char *mode)
 	return false;
 }
 
-const struct ynode *facts_pvc_modes(const struct resource *pvc)
-{
-	return pvc ? ynode_path(pvc->node, "spec", "accessModes", NULL) : NULL;
-}
-
-/* The largest replica count an autoscaler of the Deployment allows, and the
- * autoscaler (HorizontalPodAutoscaler or KEDA ScaledObject), if any. */
 static long long autoscaled_max(struct pctx *c, const struct resource *dep,
 				const struct resource **by)
 {
@@ -142,9 +68,9 @@ static long long autoscaled_max(struct pctx *c, const struct resource *dep,
 
 		if (strcmp(r->ns, dep->ns) || !rindex_named(dep, ynode_str(ynode_get(ref, "name"))))
 			continue;
-		if (!strcmp(r->kind, "HorizontalPodAutoscaler") && refs_kind_names(kind, dep, false)) {
+		if (!strcmp(r->kind, "HorizontalPodAutoscaler") && plan_kind_names(kind, dep, false)) {
 			max = ynode_int(ynode_path(r->node, "spec", "maxReplicas", NULL));
-		} else if (!strcmp(r->kind, "ScaledObject") && refs_kind_names(kind, dep, true)) {
+		} else if (!strcmp(r->kind, "ScaledObject") && plan_kind_names(kind, dep, true)) {
 			const struct ynode *m = ynode_path(r->node, "spec", "maxReplicaCount", NULL);
 
 			max = m ? ynode_int(m) : 100;	/* KEDA's default */
@@ -215,10 +141,10 @@ static void read_claims(struct pctx *c, const struct resource *dep, struct facts
 		}
 		f->claim[n] = (struct decide_claim){
 			.name = claim->text,
-			.read_only = facts_truthy(ynode_get(pvcn, "readOnly")),
+			.read_only = plan_truthy(ynode_get(pvcn, "readOnly")),
 			.mounted_writable = mounted_writable(f->podspec, name->text),
 			.found = pvc != NULL,
-			.modes = facts_modes(facts_pvc_modes(pvc)),
+			.modes = facts_modes(plan_pvc_modes(pvc)),
 		};
 		f->use[n] = (struct claim_use){ .volume = v, .volname = name->text, .claim = claim, .pvc = pvc,
 						.rwx = !!(f->claim[n].modes & DECIDE_RWX) };
@@ -255,14 +181,14 @@ static void read_alias(struct pctx *c, const struct resource *dep, struct facts 
 
 	f->alias_claim = SIZE_MAX;
 	if (c->in[dep->in].ys->doc[dep->doc].has_alias)
-		a = facts_alias_read(f->spec, false);
+		a = plan_alias_read(f->spec, false);
 	for (size_t i = 0; !a && i < f->in.nclaim; i++) {
 		const struct resource *pvc = f->use[i].pvc;
 		const struct ynode *pspec = pvc ? ynode_get(pvc->node, "spec") : NULL;
 
 		if (!decide_claim_writable(&f->claim[i]))
 			continue;
-		if (!(a = facts_alias_read(pspec, false)) && facts_has_alias(pspec, false))
+		if (!(a = plan_alias_read(pspec, false)) && plan_has_alias(pspec, false))
 			a = pspec;
 		if (a)
 			f->alias_claim = i;
@@ -305,7 +231,7 @@ void facts_read(struct pctx *c, const struct resource *dep, struct facts *f)
 	read_images(f);
 	f->in.skip = scalar_text(ynode_get(f->ann, "stsify.dev/skip"));
 	f->in.convert = scalar_text(ynode_get(f->ann, "stsify.dev/convert"));
-	f->in.merge_keys = c->in[dep->in].ys->doc[dep->doc].has_alias && facts_has_alias(dep->node, false);
+	f->in.merge_keys = c->in[dep->in].ys->doc[dep->doc].has_alias && plan_has_alias(dep->node, false);
 	read_alias(c, dep, f);
 	f->in.selector = ynode_get(f->spec, "selector") ||
 			 ynode_count(ynode_path(f->spec, "template", "metadata", "labels", NULL));

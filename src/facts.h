@@ -60,17 +60,6 @@ size_t facts_writable(const struct facts *f, struct claim_use **out);
 void facts_report_alias(struct pctx *c, const struct resource *dep, const struct facts *f);
 void facts_release(struct facts *f);
 
-/* The span-tree readers the other parts of the planner share: */
-
-/* true, True or TRUE (what Kubernetes reads as a true boolean). */
-bool facts_truthy(const struct ynode *n);
-/* Any merge key inside n (or, with aliases, any alias or anchor)? */
-bool facts_has_alias(const struct ynode *n, bool aliases);
-/* The first alias among the parts of a spec that stsify reads or copies
- * (container: n is a container, of which only some fields count). */
-const struct ynode *facts_alias_read(const struct ynode *n, bool container);
-/* spec.accessModes of a claim (NULL for NULL). */
-const struct ynode *facts_pvc_modes(const struct resource *pvc);
 /* The enum decide_mode bits of a claim's accessModes (0 for NULL). */
 unsigned facts_modes(const struct ynode *modes);
 /* The labels dep's selector matches exactly: spec.selector.matchLabels, or

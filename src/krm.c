@@ -31,6 +31,7 @@
 #include "ytree.h"
 
 #define KRM_API "stsify.dev/v1alpha1"
+#define KRM_FINDINGS_ANN "stsify.dev/findings"
 
 bool krm_is_plugin(const char *argv0)
 {
@@ -231,42 +232,229 @@ static int plugin_finish(struct report *rep, int code)
 	return code;
 }
 
+/* ---- the plugin's findings as annotations ---- */
+
+/* The object of the output ri that finding f (warning and above) is about:
+ * a converted workload is a StatefulSet there.  NULL: none. */
+static const struct resource *finding_object(const struct finding *f, const struct rindex *ri)
+{
+	const char *ns = f->ns ? f->ns : "";
+	const struct workload *w = workload_named(f->kind);
+	const struct resource *r;
+
+	if (f->sev < SEV_WARNING || !f->kind || !f->name)
+		return NULL;
+	r = rindex_find_named(ri, f->kind, ns, f->name);
+	if (!r && w && w->action == WORKLOAD_CONVERT)
+		r = rindex_find_named(ri, "StatefulSet", ns, f->name);
+	return r && r->node && r->node->kind == YNODE_MAP ? r : NULL;
+}
+
+/* Plan the annotation KRM_FINDINGS_ANN: text on object r (replacing one
+ * it holds); false when r has no metadata mapping to hold it. */
+static bool annotate(struct plan *p, const struct resource *r, const char *text)
+{
+	const struct ynode *md = ynode_get(r->node, "metadata");
+	const struct ynode *ann = ynode_get(md, "annotations");
+	const struct ynode *old = ynode_get(ann, KRM_FINDINGS_ANN);
+	struct val *map;
+
+	if (!md || md->kind != YNODE_MAP)
+		return false;
+	if (ann && ann->kind == YNODE_MAP) {
+		if (old)
+			plan_add_remove(p, r->in, r->doc, old, 0);
+		plan_add_pair(p, r->in, r->doc, ann, KRM_FINDINGS_ANN, val_str(text), 0);
+	} else if (!ann) {
+		map = val_map();
+		val_set(map, KRM_FINDINGS_ANN, val_str(text));
+		plan_add_pair(p, r->in, r->doc, md, "annotations", map, 0);
+	} else {
+		return false;
+	}
+	return true;
+}
+
+/* The StatefulSet of ri that finding f (warning and above) is about as
+ * part of a conversion (a claim's data-migration), or NULL. */
+static const struct resource *finding_sts(const struct finding *f, const struct report *rep,
+					  const struct rindex *ri)
+{
+	const struct resource *r;
+
+	for (size_t i = 0; f->owner && f->sev >= SEV_WARNING && i < rep->ndep; i++) {
+		if (rep->dep[i].owner != f->owner)
+			continue;
+		r = rindex_find_named(ri, "StatefulSet", rep->dep[i].ns, rep->dep[i].name);
+		return r && r->node && r->node->kind == YNODE_MAP ? r : NULL;
+	}
+	return NULL;
+}
+
+static void add_line(struct strbuf *sb, const struct finding *f)
+{
+	strbuf_addf(sb, "%s%s: %s [%s]", sb->len ? "\n" : "", severity_name(f->sev), f->msg,
+		    code_name(f->code));
+}
+
+/* Plan one annotation per object of ri that findings (warning and above)
+ * are about, their lines in the order of the report; how many.  The
+ * findings of a conversion are also on its StatefulSet. */
+static size_t plan_annotations(struct plan *p, const struct rindex *ri, const struct report *rep)
+{
+	const struct finding **v;
+	struct strbuf *text = xcalloc(ri->n ? ri->n : 1, sizeof(*text));
+	size_t n = 0;
+
+	report_sorted(rep, &v);
+	for (size_t i = 0; i < rep->n; i++) {
+		const struct resource *r = finding_object(v[i], ri), *sts = finding_sts(v[i], rep, ri);
+
+		if (r)
+			add_line(&text[r - ri->r], v[i]);
+		if (sts && sts != r)
+			add_line(&text[sts - ri->r], v[i]);
+	}
+	free(v);
+	for (size_t i = 0; i < ri->n; i++) {
+		if (text[i].len && annotate(p, &ri->r[i], text[i].buf))
+			n++;
+		strbuf_release(&text[i]);
+	}
+	free(text);
+	return n;
+}
+
+int krm_annotate_findings(const char *text, size_t len, const struct report *rep, struct strbuf *out,
+			  char **why)
+{
+	struct plan p = { 0 };
+	struct source src;
+	struct ystream ys;
+	struct plan_input pin = { .src = &src, .ys = &ys };
+	struct rewrite_job job = { .p = &p, .pin = &pin, .in = 0, .mode = REWRITE_WHOLE };
+	struct rewrite_result res = REWRITE_RESULT_INIT;
+	struct rindex ri = { 0 };
+	int ret = 0;
+
+	*why = NULL;
+	strbuf_reset(out);
+	source_init_take(&src, "<stdout>", xstrndup(text, len), len);
+	if (ystream_parse(&ys, src.buf, src.len)) {
+		*why = xstrdup("the output does not parse");
+		ret = -1;
+	} else {
+		rindex_add(&ri, 0, &ys);
+		if (!plan_annotations(&p, &ri, rep)) {
+			strbuf_add(out, text, len);
+		} else if (rewrite(&job, NULL, &res)) {
+			*why = res.why ? res.why : xstrdup("overlapping edits");
+			res.why = NULL;
+			ret = -1;
+		} else {
+			BUG_ON(res.out.n != 1);
+			strbuf_add(out, res.out.p[0].text, res.out.p[0].len);
+		}
+	}
+	rewrite_result_release(&res);
+	plan_release(&p);
+	rindex_release(&ri);
+	ystream_release(&ys);
+	source_release(&src);
+	render_release();
+	return ret;
+}
+
+/*
+ * The name of the plugin's configuration in its findings: Kustomize passes
+ * a temporary copy (kust-plugin-config-NNN), so name the user's file by its
+ * config.kubernetes.io/path annotation, or else the object by kind/name.
+ * Any other path (the plugin run by hand) is kept.  NULL: keep path.
+ */
+static char *config_name(const char *path, const struct ynode *cfg)
+{
+	const char *base = strrchr(path, '/');
+	const char *name = ynode_str(ynode_path(cfg, "metadata", "name", NULL));
+	const char *ann = rindex_krm_annotation(cfg, "path");
+
+	base = base ? base + 1 : path;
+	if (strncmp(base, "kust-plugin-config-", 19))
+		return NULL;
+	if (ann && *ann)
+		return xstrdup(ann);
+	return name && *name ? xasprintf("%s/%s", KRM_PLUGIN_NAME, name) : NULL;
+}
+
+/* Read the plugin's configuration, path, over opt: 0, or the exit code. */
+static int plugin_config(struct stsify_options *opt, const char *path, struct source *src,
+			 struct ystream *ys, struct report *rep)
+{
+	char *cbuf, *name;
+	size_t clen;
+
+	if (read_file(path, &cbuf, &clen)) {
+		report_add_at(rep, path, 0, 0, CODE_READ_ERROR, "cannot read: %s", strerror(errno));
+		return STSIFY_EXIT_USAGE;
+	}
+	source_init_take(src, path, cbuf, clen);
+	if (ystream_parse(ys, src->buf, src->len)) {
+		if (ys->err_off != NOPOS)
+			report_add(rep, src, ys->err_off, CODE_PARSE_ERROR, "%s",
+				   ys->err_msg ? ys->err_msg : "invalid YAML");
+		else
+			report_add_at(rep, src->path, (unsigned)ys->err_line, (unsigned)ys->err_col,
+				      CODE_PARSE_ERROR, "%s", ys->err_msg ? ys->err_msg : "invalid YAML");
+		return STSIFY_EXIT_USAGE;
+	}
+	if (ys->ndoc == 1 && (name = config_name(path, ys->doc[0].root))) {
+		free(src->path);
+		src->path = name;
+	}
+	if (ys->ndoc != 1 || !ynode_is(ynode_get(ys->doc[0].root, "kind"), "StatefulSetMigration")) {
+		report_add(rep, src, NOPOS, CODE_CONFIG,
+			   "the configuration must be one StatefulSetMigration (%s)", KRM_API);
+		return STSIFY_EXIT_USAGE;
+	}
+	return krm_config(opt, src, ys->doc[0].root, rep) ? STSIFY_EXIT_USAGE : 0;
+}
+
+/* Write text to stdout, with the findings of rep as annotations. */
+static int plugin_write(const char *text, size_t len, struct report *rep)
+{
+	struct strbuf out = STRBUF_INIT;
+	char *why;
+	int code = STSIFY_EXIT_OK;
+
+	if (krm_annotate_findings(text, len, rep, &out, &why)) {
+		report_add_at(rep, "<stdout>", 0, 0, CODE_INTERNAL,
+			      "cannot add the findings as annotations (%s): a bug in stsify, please report it", why);
+		free(why);
+		strbuf_reset(&out);
+		strbuf_add(&out, text, len);
+		code = STSIFY_EXIT_INPUT;
+	}
+	write_all(stdout, out.buf, out.len);
+	strbuf_release(&out);
+	return code;
+}
+
 int krm_plugin_main(const struct stsify_options *base, int argc, char **argv)
 {
 	struct stsify_options opt = *base;
 	struct report rep = REPORT_INIT;
 	struct stsify_file f = { .path = "<stdin>" };
-	struct source src;
+	struct source src = { 0 };
 	struct ystream ys = { 0 };
-	char *cbuf, *buf = NULL;
-	size_t clen, len;
-	int code = STSIFY_EXIT_OK;
+	char *buf = NULL;
+	size_t len;
+	int code;
 
 	if (argc != 2) {
 		fprintf(stderr, "stsify: as the Kustomize plugin %s, stsify takes one argument, the path of its configuration\n",
 			KRM_PLUGIN_NAME);
 		return STSIFY_EXIT_USAGE;
 	}
-	if (read_file(argv[1], &cbuf, &clen)) {
-		report_add_at(&rep, argv[1], 0, 0, CODE_READ_ERROR, "cannot read: %s", strerror(errno));
-		return plugin_finish(&rep, STSIFY_EXIT_USAGE);
-	}
-	source_init_take(&src, argv[1], cbuf, clen);
-	if (ystream_parse(&ys, src.buf, src.len)) {
-		if (ys.err_off != NOPOS)
-			report_add(&rep, &src, ys.err_off, CODE_PARSE_ERROR, "%s",
-				   ys.err_msg ? ys.err_msg : "invalid YAML");
-		else
-			report_add_at(&rep, src.path, (unsigned)ys.err_line, (unsigned)ys.err_col, CODE_PARSE_ERROR, "%s", ys.err_msg ? ys.err_msg : "invalid YAML");
-		code = STSIFY_EXIT_USAGE;
-	} else if (ys.ndoc != 1 || !ynode_is(ynode_get(ys.doc[0].root, "kind"), "StatefulSetMigration")) {
-		report_add(&rep, &src, NOPOS, CODE_CONFIG,
-			   "the configuration must be one StatefulSetMigration (%s)", KRM_API);
-		code = STSIFY_EXIT_USAGE;
-	} else if (krm_config(&opt, &src, ys.doc[0].root, &rep)) {
-		code = STSIFY_EXIT_USAGE;
-	}
-	if (code)
+	if ((code = plugin_config(&opt, argv[1], &src, &ys, &rep)))
 		goto out;
 	if (read_file("-", &buf, &len)) {
 		report_add_at(&rep, "<stdin>", 0, 0, CODE_READ_ERROR, "cannot read: %s", strerror(errno));
@@ -280,9 +468,9 @@ int krm_plugin_main(const struct stsify_options *base, int argc, char **argv)
 		goto out;
 	}
 	if (f.status == STSIFY_CHANGED)
-		write_all(stdout, f.out, f.outlen);
+		code = plugin_write(f.out, f.outlen, &rep);
 	else
-		write_all(stdout, buf, len);
+		code = plugin_write(buf, len, &rep);
 	if (f.status == STSIFY_FAILED || has_internal_error(&rep))
 		code = STSIFY_EXIT_INPUT;
 	stsify_file_release(&f);

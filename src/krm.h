@@ -28,7 +28,12 @@
  * Kustomize plugin: Kustomize runs
  * $KUSTOMIZE_PLUGIN_HOME/stsify.dev/v1alpha1/statefulsetmigration/StatefulSetMigration
  * (a link to stsify) with the path of the configuration as its only
- * argument, the resources on stdin, and reads them back from stdout.
+ * argument, the resources on stdin, and reads them back from stdout.  It
+ * shows the plugin's stderr only when the plugin fails, so the findings of
+ * severity warning and above are also written as an annotation
+ * stsify.dev/findings on the objects they concern (krm_annotate_findings),
+ * and the configuration, a temporary copy, is named in findings by its
+ * kind and name (StatefulSetMigration/statefulsets).
  *
  * KRM function: stdin holds one config.kubernetes.io/v1 ResourceList.  Its
  * items are converted like the items of a List (rindex.h), its
@@ -101,5 +106,18 @@ int krm_function(const struct stsify_options *base, const char *buf, size_t len,
  */
 int krm_add_results(const struct source *src, const struct ystream *ys, const char *rl,
 		    size_t rllen, const struct report *rep, struct strbuf *out, char **why);
+
+/*
+ * The plugin's way to show findings (Kustomize shows its stderr only when
+ * it fails): put text[0..len), a stream of objects, in out with the
+ * findings of rep of severity warning and above as an annotation
+ * stsify.dev/findings on the object each is about (its resource; a
+ * converted Deployment is the StatefulSet of text), one line per finding,
+ * "severity: message [code]".  Findings about no object of text are left
+ * out (stderr has them).  out is text itself when no finding is shown.
+ * Returns 0, or -1 and *why (malloc'd) when the result does not check out.
+ */
+int krm_annotate_findings(const char *text, size_t len, const struct report *rep, struct strbuf *out,
+			  char **why);
 
 #endif

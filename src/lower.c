@@ -407,7 +407,11 @@ static int lower_insert_pair(struct lctx *l, const struct op *o)
 		size_t i = where == INS_AFTER ? entry_index(ynode_get(map, after->text)) : n - 1;
 		unsigned keycol = source_col(l->src, map->kid[0]->start);
 
-		pos = line_end_after(l->src, entry_end(map, i));
+		pos = entry_end(map, i);
+		/* a block scalar's end can be past the indentation of the next
+		 * line (LIBFYAML.md): the new pair goes before that line */
+		pos = line_blank_before(l->src, pos) ? source_line_start(l->src, pos)
+						     : line_end_after(l->src, pos);
 		/* comments indented under the last entry belong to it */
 		while (where == INS_LAST && pos < l->src->len) {
 			size_t p = pos, le = source_line_end(l->src, pos);

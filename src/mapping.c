@@ -5,7 +5,6 @@
  */
 #include "mapping.h"
 
-#include <stdlib.h>
 #include <string.h>
 
 #include "facts.h"
@@ -20,7 +19,7 @@
 
 static const struct ynode *rwx_item(const struct resource *pvc)
 {
-	const struct ynode *modes = facts_pvc_modes(pvc);
+	const struct ynode *modes = plan_pvc_modes(pvc);
 
 	for (size_t i = 0; modes && modes->kind == YNODE_SEQ && i < modes->nkid; i++)
 		if (ynode_is(modes->kid[i], "ReadWriteMany"))
@@ -290,7 +289,7 @@ static void convert_drops(struct pctx *c, const struct resource *r, const struct
 
 		if (dr->at != at)
 			continue;
-		if (!patch && dr->check == DROP_PAUSED && facts_truthy(ynode_get(map, dr->key)))
+		if (!patch && dr->check == DROP_PAUSED && plan_truthy(ynode_get(map, dr->key)))
 			plan_note(c, r, ynode_key_of(ynode_get(map, dr->key)), CODE_PAUSED,
 				  "%s \"%s\" is paused, but a StatefulSet cannot be: it starts pods as soon as it is applied",
 				  r->kind, r->name);
@@ -310,10 +309,10 @@ void mapping_convert_patches(struct pctx *c, const struct resource *dep)
 		const struct resource *r = &c->ri->r[i];
 		const struct ynode *spec = ynode_get(r->node, "spec");
 		const struct ynode *keep[] = { r->node, spec, ynode_get(r->node, "metadata"), NULL };
-		const struct workload *w = workload_named(dep->kind);
+		const struct workload *w = workload_named(r->kind);	/* (dep may be a StatefulSet: refs.h) */
 
-		if (strcmp(r->kind, dep->kind) || strcmp(r->name, dep->name) || (r->ns[0] && strcmp(r->ns, dep->ns)) ||
-		    facts_has_alias(r->node, true))
+		if (!plan_kind_names(ynode_get(r->node, "kind"), dep, false) || strcmp(r->name, dep->name) ||
+		    (r->ns[0] && strcmp(r->ns, dep->ns)) || plan_has_alias(r->node, true))
 			continue;
 		plan_set_scalar(c, r, ynode_get(r->node, "kind"), "StatefulSet");
 		if (ynode_is_scalar(ynode_get(r->node, "apiVersion")) && !ynode_is(ynode_get(r->node, "apiVersion"), "apps/v1"))

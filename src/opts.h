@@ -32,6 +32,7 @@ struct cli {
 	int color;		/* -1 auto, 0 never, 1 always */
 	bool check, write, list; /* the options given: at most one */
 	bool quiet, verbose;
+	bool break_links;	/* -w replaces files that have other hard links */
 	bool help, version;	/* printed by opts_parse() */
 	const char *include;	/* pcre2: walked paths to take */
 	const char *exclude_path; /* pcre2: paths to leave out */

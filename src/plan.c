@@ -1,16 +1,17 @@
 /*
  * plan.c - decide, per Deployment, whether and how it becomes a StatefulSet
- * (DESIGN.md sections 2-5; see plan.h): the driver, and the operations
- * every part of the planner records through (planner.h).
+ * (DESIGN.md sections 2-5; see plan.h): the driver of the planner's
+ * modules, which record operations and findings through planner.c.
  *
- * The decision table of section 2 is plan_deployment(), on what facts.c
- * reads; the field mapping of section 3 is mapping.c; the headless Service
- * of section 4 is service.c; the references of section 5 are refs.c; the
- * stale-text scan is stale.c.
+ * Per Deployment, plan_deployment() reads the facts (facts.c), lets the
+ * decision table of section 2 judge them (decide.c, a pure function),
+ * reports the verdict and, when it converts, calls the field mapping of
+ * section 3 (mapping.c, which plans the headless Service of section 4 with
+ * service.c) and the references of section 5 (refs.c).  The stale-text
+ * scan is stale.c.
  */
 #include "plan.h"
 
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,120 +24,10 @@
 #include "render.h"
 #include "report.h"
 #include "rindex.h"
-#include "rules.h"
-#include "source.h"
 #include "stale.h"
 #include "util.h"
 #include "workload.h"
 #include "ytree.h"
-
-struct finding *plan_note(struct pctx *c, const struct resource *r, const struct ynode *at,
-			  enum code code, const char *fmt, ...)
-{
-	struct finding *f;
-	va_list ap;
-
-	va_start(ap, fmt);
-	f = report_vadd(c->rep, c->in[r->in].src, at ? at->start : r->node->start, code, fmt, ap);
-	va_end(ap);
-	finding_set_resource(f, r->kind, r->ns[0] ? r->ns : NULL, r->name);
-	f->owner = c->owner;
-	return f;
-}
-
-struct op *plan_add_op(struct pctx *c, enum op_kind kind, const struct resource *r,
-		       const struct ynode *node)
-{
-	struct op *o;
-
-	ALLOC_GROW(c->p->op, c->p->nop + 1, c->p->aop);
-	o = &c->p->op[c->p->nop++];
-	memset(o, 0, sizeof(*o));
-	o->kind = kind;
-	o->in = r->in;
-	o->doc = r->doc;
-	o->node = node;
-	o->dep = c->dep;
-	hidx_add(&c->op_node, hash_ptr(node), c->p->nop - 1);
-	if (kind == OP_REMOVE && node && node->parent)
-		hidx_add(&c->op_parent, hash_ptr(node->parent), c->p->nop - 1);
-	return o;
-}
-
-/* Is there an operation of this kind on node n? */
-bool plan_has_op(const struct pctx *c, enum op_kind kind, const struct ynode *n)
-{
-	for (size_t i = hidx_first(&c->op_node, hash_ptr(n)); i != HIDX_NONE; i = hidx_next(&c->op_node, i))
-		if (c->p->op[i].kind == kind && c->p->op[i].node == n)
-			return true;
-	return false;
-}
-
-struct resource *plan_new_resource(struct pctx *c)
-{
-	ALLOC_GROW(c->p->own, c->p->nown + 1, c->p->aown);
-	return c->p->own[c->p->nown++] = xcalloc(1, sizeof(struct resource));
-}
-
-void plan_add_ref(struct pctx *c, const struct resource *r, const struct ynode *at)
-{
-	struct dplan *d = &c->p->d[c->dep];
-	struct ref_plan *rp;
-
-	ALLOC_GROW(d->ref, d->nref + 1, d->aref);
-	rp = &d->ref[d->nref++];
-	rp->in = r->in;
-	rp->kind = r->kind;
-	rp->name = r->name;
-	rp->at = at;
-}
-
-/* Set a scalar; a node already set (a reference shared by two Deployments
- * of the same name in different folders) is set once. */
-void plan_set_scalar(struct pctx *c, const struct resource *r, const struct ynode *n,
-		     const char *value)
-{
-	if (plan_has_op(c, OP_SET, n))
-		return;
-	plan_add_op(c, OP_SET, r, n)->val = val_raw(value);
-}
-
-bool plan_is_removed(const struct pctx *c, const struct ynode *n)
-{
-	return plan_has_op(c, OP_REMOVE, n);
-}
-
-/*
- * Remove n (a map value, with its key, or a sequence item).  When that
- * empties its parent collection, remove the parent instead, unless the
- * parent is one of the `keep` nodes (the object, its spec...).
- */
-void plan_remove(struct pctx *c, const struct resource *r, const struct ynode *n,
-		 const struct ynode *const *keep)
-{
-	const struct ynode *parent = n->parent;
-	size_t removed = 0, total;
-
-	if (plan_is_removed(c, n))
-		return;
-	plan_add_op(c, OP_REMOVE, r, n);
-	if (!parent || !parent->parent)
-		return;
-	for (const struct ynode *const *k = keep; *k; k++)
-		if (*k == parent)
-			return;
-	total = ynode_count(parent);
-	for (size_t i = 0; i < parent->nkid; i++)
-		if ((parent->kind == YNODE_SEQ || (i & 1)) && plan_is_removed(c, parent->kid[i]))
-			removed++;
-	if (removed < total)
-		return;
-	for (size_t i = hidx_first(&c->op_parent, hash_ptr(parent)); i != HIDX_NONE;
-	     i = hidx_next(&c->op_parent, i))
-		if (c->p->op[i].kind == OP_REMOVE && c->p->op[i].node->parent == parent)
-			c->p->op[i].kind = OP_NONE;
-	plan_remove(c, r, parent, keep);
-}
 
 /* Record the decision about dep (struct decision). */
 static void record(struct pctx *c, const struct resource *dep, bool converted, enum code why)
@@ -240,7 +131,7 @@ static void explain_stop(struct pctx *c, const struct resource *dep, const struc
 		break;
 	case DECIDE_GO:
 		if (v->reason == CODE_NO_WRITABLE_CLAIM &&
-		    (a = facts_alias_read(ynode_get(f->podspec, "volumes"), false)))
+		    (a = plan_alias_read(ynode_get(f->podspec, "volumes"), false)))
 			plan_note(c, dep, a, CODE_UNSUPPORTED_ALIAS,
 				  "%s \"%s\" takes its volumes through an alias: not judged, check its claims by hand",
 				  dep->kind, dep->name);
@@ -317,6 +208,16 @@ static void plan_template(struct pctx *c, const struct workload *w, const struct
 	free(obj);
 }
 
+char *plan_path_norm(const char *path)
+{
+	return refs_path_join("", path);
+}
+
+void plan_patch_files(const struct plan_input *in, const char *const *path, size_t nin, bool *patch)
+{
+	refs_patch_files(in, path, nin, patch);
+}
+
 struct planner *plan_begin(struct plan *p, const struct stsify_options *opt, const struct rules *ru,
 			   const struct rindex *ri, const struct plan_input *in, size_t nin,
 			   struct report *rep)
@@ -387,10 +288,65 @@ void plan_one(struct planner *pl, const struct resource *dep)
 		plan_template(c, w, dep);
 }
 
+/* The references to gone StatefulSet r's Deployment follow r, in a
+ * Deployment plan of r's own (dropped when there are none). */
+static void heal(struct pctx *c, const struct resource *r)
+{
+	size_t nop = c->p->nop, first = c->rep->n;
+	struct dplan *d;
+
+	ALLOC_GROW(c->p->d, c->p->nd + 1, c->p->ad);
+	c->dep = c->p->nd++;
+	d = &c->p->d[c->dep];
+	memset(d, 0, sizeof(*d));
+	d->dep = r;
+	d->sts = xstrdup(r->name);
+	c->owner = c->dep + 1;
+	refs_retarget_scalers(c, r);
+	refs_retarget_kustomize(c, r);
+	mapping_convert_patches(c, r);
+	if (c->p->nop != nop || d->nref) {
+		plan_note(c, r, ynode_get(r->node, "kind"), CODE_UNFINISHED_CONVERSION,
+			  "Deployment \"%s\" is not in the input but StatefulSet \"%s\" is (an interrupted "
+			  "stsify -w?): what still named the Deployment now names the StatefulSet",
+			  r->name, r->name);
+	} else {
+		free(d->sts);
+		c->p->nd--;
+		for (size_t i = first; i < c->rep->n; i++)
+			c->rep->f[i].owner = 0;
+	}
+	c->owner = 0;
+}
+
+/* What an interrupted run left: the StatefulSets whose Deployment is
+ * gone (refs.h), and the references that still name the Deployment. */
+static void heal_all(struct pctx *c)
+{
+	for (size_t i = 0; i < c->ri->n; i++) {
+		const struct resource *r = &c->ri->r[i];
+
+		if (!refs_gone(c, r))
+			continue;
+		ALLOC_GROW(c->p->gone, c->p->ngone + 1, c->p->agone);
+		c->p->gone[c->p->ngone++] = r;
+		if (!c->p->partial)
+			heal(c, r);
+		else if (refs_named(c, r))
+			c->p->unsure = true;
+	}
+}
+
+void plan_partial(struct planner *pl)
+{
+	((struct pctx *)pl)->p->partial = true;
+}
+
 void plan_end(struct planner *pl)
 {
 	struct pctx *c = (struct pctx *)pl;
 
+	heal_all(c);
 	hidx_release(&c->scalers);
 	hidx_release(&c->services);
 	hidx_release(&c->pvcs);
@@ -455,6 +411,7 @@ void plan_release(struct plan *p)
 	for (size_t i = 0; i < p->nown; i++)
 		free(p->own[i]);
 	free(p->own);
+	free(p->gone);
 	free(p->op);
 	free(p->d);
 	free(p->dec);

@@ -10,6 +10,9 @@
  * operations to libfyaml documents and checks that the edited text means
  * exactly that.
  *
+ * The data (struct plan and what it holds) is in plandata.h, which the
+ * planner's own modules include without this header.
+ *
  * Ownership: the plan owns its ops' keys and values (struct val); nodes
  * point into the inputs' span trees, which must outlive the plan.
  */
@@ -20,102 +23,15 @@
 #include <stddef.h>
 
 #include "codes.h"
+#include "plandata.h"
 #include "stsify.h"
 
 struct rindex;
 struct resource;
 struct report;
 struct rules;
-struct source;
-struct ystream;
 struct ynode;
 struct val;
-
-enum op_kind {
-	OP_NONE,	/* cancelled (subsumed by a removal of its parent) */
-	OP_SET,		/* scalar `node` (a value or a key) becomes val->str */
-	OP_REMOVE,	/* remove `node`: a map value with its key, or a sequence item */
-	OP_INSERT_PAIR,	/* insert key: val into map `node` (where/after) */
-	OP_INSERT_ITEM,	/* insert item val into sequence `node` after item `after` */
-	OP_ADD_DOC,	/* add document val after document `doc` */
-};
-
-enum ins_where { INS_FIRST, INS_AFTER, INS_LAST };
-
-struct op {
-	enum op_kind kind;
-	size_t in, doc;			/* input and document it applies to */
-	const struct ynode *node;
-	const struct ynode *after;	/* INS_AFTER: the key of the pair; INSERT_ITEM: the item */
-	enum ins_where where;
-	char *key;
-	struct val *val;
-	size_t dep;			/* the Deployment plan that made it */
-};
-
-/* A converted claim: pod volume `volume` on claim `claim` becomes template
- * `volume`, whose claim for pod 0 is `<volume>-<sts>-0`.  Owned copies:
- * stream.c frees a Deployment's tree and operations once it is rewritten. */
-struct claim_plan {
-	char *volume;
-	char *claim;
-	const struct resource *pvc;	/* NULL when not in the input */
-	struct val *spec;		/* the template's spec */
-};
-
-/* An object whose reference to the Deployment now names the StatefulSet. */
-struct ref_plan {
-	size_t in;			/* the input that holds it */
-	const char *kind;		/* HorizontalPodAutoscaler, Kustomization, ... */
-	const char *name;
-	const struct ynode *at;		/* the edited node */
-};
-
-struct dplan {
-	const struct resource *dep;
-	char *sts;			/* the StatefulSet's name */
-	char *service;			/* serviceName */
-	bool service_added;		/* false: an existing headless Service is reused */
-	bool failed;			/* conversion abandoned (a finding says why) */
-	struct claim_plan *claim;
-	size_t nclaim, aclaim;
-	struct ref_plan *ref;		/* references that follow it */
-	size_t nref, aref;
-};
-
-/* What was decided for every Deployment, converted or not, and why: the
- * code of the finding that decided ("shared-pvc", "single-replica-pvc",
- * "not-selected", "no-writable-claim", ...). */
-struct decision {
-	const struct resource *dep;
-	bool converted;
-	enum code reason;
-	size_t dplan;			/* index into plan.d when converted */
-};
-
-struct plan {
-	struct op *op;
-	size_t nop, aop;
-	struct dplan *d;
-	size_t nd, ad;
-	struct decision *dec;
-	size_t ndec, adec;
-	size_t nkrm;			/* new Services filed by KRM path annotations */
-	struct resource **own;		/* objects of no index (a Template's): decisions point at them */
-	size_t nown, aown;
-	/* the option debug_verify: verify.c and rewrite.c say on stderr
-	 * what differs (for bug reports) */
-	bool debug_verify;
-};
-
-struct plan_input {
-	struct source *src;
-	struct ystream *ys;
-	bool skip;			/* not planned (parse error, Helm template) */
-	/* src->path as plan_path_norm() gives it, when the caller has it
-	 * (made on several threads), or NULL */
-	const char *path_norm;
-};
 
 /* A path normalised ("a/./b/../c.yaml" -> "a/c.yaml"), malloc'd: how
  * kustomization patch paths and input paths are compared. */
@@ -139,7 +55,15 @@ struct planner *plan_begin(struct plan *p, const struct stsify_options *opt, con
 			   const struct rindex *ri, const struct plan_input *in, size_t nin,
 			   struct report *rep);
 void plan_one(struct planner *pl, const struct resource *dep);
+/* plan_end() also finishes what an interrupted run left (refs.h). */
 void plan_end(struct planner *pl);
+/*
+ * Before plan_one(): ri lacks some of the input's Deployments (stream.c
+ * does not parse those without a claim), so a StatefulSet whose
+ * Deployment seems gone may not be: when something names it, plan_end()
+ * and plan_find_stale() set p->unsure instead of healing or reporting.
+ */
+void plan_partial(struct planner *pl);
 /*
  * Report text that still names a converted Deployment the way kubectl
  * does ("deployment/NAME") in every input of in[0..nin), parsed or not

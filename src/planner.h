@@ -4,9 +4,9 @@
  *
  * plan.c drives: plan_begin() fills a struct pctx and its indexes, then
  * plan_one() takes each Deployment through facts.c (what it is: claims,
- * autoscalers, images, aliases), the decision table, mapping.c (the field
- * mapping), service.c (the headless Service) and refs.c (the objects that
- * name it).  Each of them records operations and findings through the
+ * autoscalers, images, aliases), decide.c (the decision table, which needs
+ * no planner state), mapping.c (the field mapping), service.c (the
+ * headless Service) and refs.c (the objects that name it).  Each of them records operations and findings through the
  * primitives below, which keep the plan's indexes up to date.
  *
  *   plan_note(c, r, at, code, fmt, ...)        a finding at node at (or r)
@@ -14,6 +14,10 @@
  *   plan_set_scalar(c, r, node, text)          set once, even when asked twice
  *   plan_remove(c, r, node, keep)              remove, with the parent it empties
  *   plan_add_ref(c, r, at)                     r now names the current StatefulSet
+ *
+ * and reads the span trees with the helpers at the end (booleans, aliases,
+ * access modes).  This module depends on no other part of the planner, so
+ * that each of them can depend on it (tests/layers.sh).
  *
  * c->dep is the Deployment plan being built: operations and references go
  * to it; findings belong to it (c->owner) until the decision is made.
@@ -25,9 +29,14 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "plan.h"
+#include "codes.h"
+#include "plandata.h"
 #include "report.h"
 #include "util.h"
+
+struct rindex;
+struct rules;
+struct stsify_options;
 
 /* A patch target of a kustomization: document doc of input in, the
  * list (patches or patchesJson6902) and the item. */
@@ -87,5 +96,24 @@ bool plan_is_removed(const struct pctx *c, const struct ynode *n);
  * NULL-terminated keep[]. */
 void plan_remove(struct pctx *c, const struct resource *r, const struct ynode *n,
 		 const struct ynode *const *keep);
+
+/* Span-tree readers the parts of the planner share: */
+
+/* true, True or TRUE (what Kubernetes reads as a true boolean). */
+bool plan_truthy(const struct ynode *n);
+/* Any merge key inside n (or, with aliases, any alias or anchor)? */
+bool plan_has_alias(const struct ynode *n, bool aliases);
+/* The first alias among the parts of a spec that stsify reads or copies
+ * (container: n is a container, of which only some fields count). */
+const struct ynode *plan_alias_read(const struct ynode *n, bool container);
+/* spec.accessModes of a claim (NULL for NULL). */
+const struct ynode *plan_pvc_modes(const struct resource *pvc);
+/*
+ * Does kind (the kind node of a reference: an autoscaler's target, a
+ * patch; NULL when absent, which for a KEDA ScaledObject, keda, means
+ * Deployment) name dep's kind?  dep a StatefulSet an earlier run made
+ * (refs.h, convergence): any kind stsify converts names it.
+ */
+bool plan_kind_names(const struct ynode *kind, const struct resource *dep, bool keda);
 
 #endif

@@ -8,7 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "facts.h"
 #include "planner.h"
 #include "render.h"
 #include "rindex.h"
@@ -47,13 +46,6 @@ size_t refs_next_scaler(const struct pctx *c, const struct resource *dep, size_t
 	return hidx_next(&c->scalers, i);
 }
 
-bool refs_kind_names(const struct ynode *kind, const struct resource *dep, bool keda)
-{
-	const struct workload *w = workload_named(dep->kind);
-
-	return kind ? ynode_is(kind, dep->kind) : keda && w && w->keda_default;
-}
-
 /* HPA, VPA and KEDA ScaledObject references follow the Deployment. */
 void refs_retarget_scalers(struct pctx *c, const struct resource *dep)
 {
@@ -71,9 +63,9 @@ void refs_retarget_scalers(struct pctx *c, const struct resource *dep)
 		else
 			continue;
 		kind = ynode_get(ref, "kind");
-		if (!rindex_named(dep, ynode_str(ynode_get(ref, "name"))) || !refs_kind_names(kind, dep, keda))
+		if (!rindex_named(dep, ynode_str(ynode_get(ref, "name"))) || !plan_kind_names(kind, dep, keda))
 			continue;
-		if (ref->kind != YNODE_MAP || facts_has_alias(ref, true)) {
+		if (ref->kind != YNODE_MAP || plan_has_alias(ref, true)) {
 			plan_note(c, r, ref, CODE_UNSUPPORTED_ALIAS,
 				  "cannot retarget %s \"%s\" to StatefulSet \"%s\": change its target by hand",
 				  r->kind, r->name, dep->name);
@@ -118,10 +110,10 @@ static void retarget_patch(struct pctx *c, const struct resource *dep, const str
 	const struct ynode *t = ynode_get(ynode_get(r->node, patch_lists[l])->kid[k], "target");
 	const struct ynode *kind = ynode_get(t, "kind"), *ns = ynode_get(t, "namespace");
 	const struct ynode *group = ynode_get(t, "group");
-	const struct workload *w = workload_named(dep->kind);
+	const struct workload *w = workload_named(ynode_str(kind));
 
-	if (!ynode_is(kind, dep->kind) || !ynode_is(ynode_get(t, "name"), dep->name) ||
-	    (ns && !ynode_is(ns, dep->ns)) || facts_has_alias(t, true))
+	if (!kind || !plan_kind_names(kind, dep, false) || !ynode_is(ynode_get(t, "name"), dep->name) ||
+	    (ns && !ynode_is(ns, dep->ns)) || plan_has_alias(t, true))
 		return;
 	plan_set_scalar(c, r, kind, "StatefulSet");
 	/* a StatefulSet is in group apps: a kind of another group (OpenShift's
@@ -198,6 +190,47 @@ void refs_index_patches(struct pctx *c)
 	}
 }
 
+/* Is there a workload of kind w ns/name in the input, other than in a
+ * strategic-merge patch file (which names one, and is not one)? */
+static bool has_workload(const struct pctx *c, const struct workload *w, const char *ns, const char *name)
+{
+	uint64_t h = hash_str(hash_str(hash_str(HASH_INIT, w->kind), ns), name);
+
+	for (size_t i = hidx_first(&c->ri->by_name, h); i != HIDX_NONE; i = hidx_next(&c->ri->by_name, i)) {
+		const struct resource *r = &c->ri->r[i];
+
+		if (strcmp(r->kind, w->kind) || strcmp(r->ns, ns) || strcmp(r->name, name))
+			continue;
+		if (r->list_item || r->in >= c->nin || !c->patch[r->in])
+			return true;
+	}
+	return false;
+}
+
+/* The same for any kind stsify converts (workload.h). */
+static bool has_convertible(const struct pctx *c, const char *ns, const char *name)
+{
+	for (size_t i = 0; i < nworkloads; i++)
+		if (workloads[i].action == WORKLOAD_CONVERT && has_workload(c, &workloads[i], ns, name))
+			return true;
+	return false;
+}
+
+/* Does an autoscaler, a kustomization patch target or a patch file name
+ * r's name (whatever it says of the kind)? */
+bool refs_named(const struct pctx *c, const struct resource *r)
+{
+	return hidx_first(&c->scalers, hash_str(hash_str(HASH_INIT, r->ns), r->name)) != HIDX_NONE ||
+	       hidx_first(&c->kp_name, hash_str(HASH_INIT, r->name)) != HIDX_NONE ||
+	       hidx_first(&c->pdeps, hash_str(HASH_INIT, r->name)) != HIDX_NONE || c->nkitem;
+}
+
+bool refs_gone(const struct pctx *c, const struct resource *r)
+{
+	return !strcmp(r->kind, "StatefulSet") && r->node && !(r->in < c->nin && c->in[r->in].skip) &&
+	       !(!r->list_item && r->in < c->nin && c->patch[r->in]) && !has_convertible(c, r->ns, r->name);
+}
+
 /* "dir/of/kustomization.yaml" + "../x/./p.yaml" -> "dir/of/../x/p.yaml"
  * normalised: "dir/x/p.yaml".  Returns a malloc'd path. */
 char *refs_path_join(const char *base, const char *rel)
@@ -233,11 +266,6 @@ char *refs_path_join(const char *base, const char *rel)
 	return strbuf_detach(&out, NULL);
 }
 
-char *plan_path_norm(const char *path)
-{
-	return refs_path_join("", path);
-}
-
 /* The inputs' normalised paths, made on first use (or given by the caller:
  * plan_input.path_norm), indexed by hash. */
 struct norm_paths {
@@ -266,7 +294,7 @@ static void mark_patch(const struct plan_input *in, const char *const *path, siz
 	free(want);
 }
 
-void plan_patch_files(const struct plan_input *in, const char *const *path, size_t nin, bool *patch)
+void refs_patch_files(const struct plan_input *in, const char *const *path, size_t nin, bool *patch)
 {
 	struct norm_paths np = { NULL, NULL, HIDX_INIT };
 
@@ -306,6 +334,6 @@ void refs_find_patches(struct pctx *c)
 	for (size_t i = 0; i < c->nin; i++)
 		path[i] = c->in[i].src->path;
 	c->patch = xcalloc(c->nin ? c->nin : 1, sizeof(*c->patch));
-	plan_patch_files(c->in, path, c->nin, c->patch);
+	refs_patch_files(c->in, path, c->nin, c->patch);
 	free(path);
 }

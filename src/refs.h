@@ -14,8 +14,21 @@
  * each with a `reference` finding and a ref_plan in the Deployment plan.
  *
  * Paths: a kustomization names its strategic-merge patch files relative to
- * itself; plan_path_norm() (plan.h) and plan_patch_files() compare them
- * with the inputs' paths normalised ("a/./b/../c.yaml" -> "a/c.yaml").
+ * itself; refs_patch_files() compares them with the inputs' paths
+ * normalised ("a/./b/../c.yaml" -> "a/c.yaml"; plan_path_norm() and
+ * plan_patch_files() of plan.h are these functions).
+ *
+ * Convergence: an interrupted `stsify -w` (killed, or failing on one
+ * file) can leave a Deployment's file a StatefulSet while an autoscaler,
+ * a kustomization patch target or a strategic-merge patch file still
+ * names the Deployment.  plan_end() finds every StatefulSet whose
+ * Deployment is gone (refs_gone(): no Deployment of its namespace and
+ * name in the input, outside patch files; plan.gone) and retargets what
+ * still names the Deployment, as a conversion would have, with an
+ * unfinished-conversion warning; a later run finishes what the first one
+ * began.  No marker says that stsify made the StatefulSet: the rule is
+ * the names alone, and a reference to a Deployment that is not in the
+ * input while a StatefulSet of its name is cannot be right either way.
  *
  * Calling sequence, inside the planner (planner.h):
  *   refs_find_patches(c);          // plan_begin: c->patch[]
@@ -23,6 +36,9 @@
  *   ...for every converted Deployment:
  *   refs_retarget_scalers(c, dep);
  *   refs_retarget_kustomize(c, dep);
+ *   ...then, in plan_end(), for every StatefulSet r with refs_gone(c, r):
+ *   refs_retarget_scalers(c, r);   // (and the others: r stands for
+ *   refs_retarget_kustomize(c, r); // its Deployment)
  */
 #ifndef STSIFY_REFS_H
 #define STSIFY_REFS_H
@@ -45,9 +61,6 @@ const struct ynode *refs_scale_target(const struct resource *r);
  * returns HIDX_NONE at the end.
  */
 size_t refs_next_scaler(const struct pctx *c, const struct resource *dep, size_t i);
-/* Does the kind of an autoscaler's target (NULL: absent; keda: of a KEDA
- * ScaledObject, whose absent kind means Deployment) name dep's kind? */
-bool refs_kind_names(const struct ynode *kind, const struct resource *dep, bool keda);
 /* Is root (a document of in) a kustomization: kind Kustomization, or a
  * file named kustomization.yaml, kustomization.yml or Kustomization? */
 bool refs_is_kustomization(const struct plan_input *in, const struct ynode *root);
@@ -61,8 +74,16 @@ void refs_retarget_scalers(struct pctx *c, const struct resource *dep);
 /* Kustomization patch targets that name dep now name the StatefulSet. */
 void refs_retarget_kustomize(struct pctx *c, const struct resource *dep);
 
-/* "dir/of/kustomization.yaml" + "../x/./p.yaml" -> "dir/x/p.yaml"
- * (exposed for the tests); malloc'd. */
+/* Is r a StatefulSet whose Deployment is gone (see above)? */
+bool refs_gone(const struct pctx *c, const struct resource *r);
+/* Does an autoscaler, a kustomization patch target or a patch file name
+ * r's name (whatever kind it says)? */
+bool refs_named(const struct pctx *c, const struct resource *r);
+
+/* "dir/of/kustomization.yaml" + "../x/./p.yaml" -> "dir/x/p.yaml";
+ * malloc'd.  With base "", rel normalised. */
 char *refs_path_join(const char *base, const char *rel);
+/* plan_patch_files() (plan.h). */
+void refs_patch_files(const struct plan_input *in, const char *const *path, size_t nin, bool *patch);
 
 #endif

@@ -58,6 +58,7 @@ struct dep_summary {
 	unsigned line, col;
 	char *kind, *ns, *name;		/* ns "" when unset */
 	bool converted;
+	size_t owner;			/* its findings' owner when converted, or 0 */
 	enum code reason;		/* the code that decided */
 	char *service;			/* when converted */
 	bool service_added;

@@ -73,6 +73,7 @@ void result_summarize(const struct plan *p, const struct plan_input *in, bool al
 		s->ns = xstrdup(r->ns);
 		s->name = xstrdup(r->name);
 		s->converted = dc->converted;
+		s->owner = dc->converted ? dc->dplan + 1 : 0;
 		s->reason = dc->reason;
 		if (dc->converted)
 			summarize_dplan(&p->d[dc->dplan], in, s);

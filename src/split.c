@@ -21,13 +21,13 @@
 /* Kinds the planner reads besides the workloads (workload.h). */
 static const char *const support_kinds[] = {
 	"PersistentVolumeClaim", "Service", "HorizontalPodAutoscaler", "VerticalPodAutoscaler",
-	"ScaledObject", "List", "ResourceList", "Kustomization",
+	"ScaledObject", "List", "ResourceList", "Kustomization", "StatefulSet",
 };
 
 /* Words that make a document of unknown kind relevant. */
 static const char *const words[] = {
 	"persistentVolumeClaim", "PersistentVolumeClaim", "Service", "HorizontalPodAutoscaler",
-	"VerticalPodAutoscaler", "ScaledObject", "List", "ResourceList", "Kustomization",
+	"VerticalPodAutoscaler", "ScaledObject", "List", "ResourceList", "Kustomization", "StatefulSet",
 };
 
 struct scan {

@@ -22,7 +22,8 @@
  * sections 2-5 and 11): a workload of a kind of workload.h (a Deployment,
  * a ReplicaSet, an OpenShift Template...) with a claim, a PersistentVolumeClaim,
  * Service, HorizontalPodAutoscaler, VerticalPodAutoscaler, ScaledObject,
- * List, ResourceList or Kustomization.  The kind is read from the one
+ * List, ResourceList, Kustomization or StatefulSet (whose Deployment may
+ * be gone: refs.h).  The kind is read from the one
  * column-0 "kind:" line of a document whose root is a block mapping at
  * column 0 (libfyaml rejects content at column 0 inside a scalar there, and
  * the other spellings of the key, quoted or explicit, are detected and make

@@ -13,7 +13,8 @@
  * after a line feed, about every 4 MiB: a reference stays on its line),
  * are searched on jobs threads (pool.h); the findings are then added to rep
  * in input order and, within an input, in text order, whatever jobs is.
- * Nothing is searched when the plan converts nothing.
+ * Nothing is searched when the plan converts nothing and nothing was
+ * converted before (plan.gone).
  */
 #ifndef STSIFY_STALE_H
 #define STSIFY_STALE_H
@@ -25,8 +26,13 @@ struct plan_input;
 struct report;
 struct rules;
 
-/* Report the references to p's Deployment plans in in[0..nin). */
-void stale_find(const struct plan *p, const struct rules *ru, const struct plan_input *in, size_t nin,
+/*
+ * Report the references to p's Deployment plans in in[0..nin), and to the
+ * Deployments of p->gone (the StatefulSets an earlier run made: not
+ * owned, never abandoned).  With p->partial, a reference to one of those
+ * sets p->unsure and is not reported.
+ */
+void stale_find(struct plan *p, const struct rules *ru, const struct plan_input *in, size_t nin,
 		unsigned jobs, struct report *rep);
 
 #endif

@@ -324,6 +324,9 @@ static int plan_all(struct stream *s)
 	s->pin[0].src = &s->src;
 	s->pin[0].ys = &s->ys;
 	s->pl = plan_begin(&s->p, s->ses->opt, &s->ses->ru, &s->ri, s->pin, 1, s->ses->rep);
+	/* the Deployments without a claim are not parsed: whether one that
+	 * a StatefulSet replaced is gone cannot be told here (refs.h) */
+	plan_partial(s->pl);
 	cur->first = 0;
 	cur->nb = s->ndrv < BATCH ? s->ndrv : BATCH;
 	pool_for(s->ses->jobs, cur->nb, parse_driver, cur);
@@ -560,8 +563,9 @@ int stream_run(struct session *ses, struct stsify_file *f)
 		rindex_add_name(&s->ri, 0, "Service", "", s->names[i], s->names[i + 1]);
 	session_phase(s->ses, "index");
 	/* a new Service filed by KRM path annotations takes the next index of
-	 * every object filed there, which needs them all parsed */
-	if (plan_all(s) || s->p.nkrm)
+	 * every object filed there, which needs them all parsed; a reference
+	 * to a Deployment that may be gone needs every Deployment */
+	if (plan_all(s) || s->p.nkrm || s->p.unsure)
 		goto fallback;
 	session_phase(s->ses, "stale references");
 	if (rewrite_main(s, &pcs)) {

@@ -281,70 +281,94 @@ int read_fd(int fd, char **bufp, size_t *lenp)
 
 int read_fd_stat(int fd, struct stat *stp, char **bufp, size_t *lenp)
 {
-	struct strbuf sb = STRBUF_INIT;
-	struct stat st;
-	size_t max = stsify_max_input();
-	bool reg;
+	enum read_end end;
 
-	if (fstat(fd, &st))
-		memset(&st, 0, sizeof(st));
-	*stp = st;
-	reg = S_ISREG(st.st_mode);
-
-	if (reg && (size_t)st.st_size > max) {
-		if (fd)
-			close(fd);
+	if (read_fd_part(fd, stp, bufp, lenp, &end))
+		return -1;
+	if (end == READ_TOO_LARGE) {
+		free(*bufp);
+		*bufp = NULL;
+		*lenp = 0;
 		errno = EFBIG;
 		return -1;
 	}
-	/* a regular file is read into a buffer of its size (a repository is
-	 * thousands of small files), asking for a byte more than it holds; a
-	 * pipe grows as it comes */
-	if (reg && st.st_size > 0)
-		strbuf_grow(&sb, (size_t)st.st_size + 2);
+	return 0;
+}
+
+/* read() into sb until the end, a NUL byte or the size limit */
+static int read_blocks(int fd, bool reg, struct strbuf *sb, enum read_end *end)
+{
+	size_t max = stsify_max_input();
+
 	for (;;) {
 		ssize_t n;
 		size_t want;
 
-		if (sb.len > max) {
+		if (sb->len > max) {
 			/* a pipe or a file that grew: stop before memory runs out */
-			if (fd)
-				close(fd);
-			strbuf_release(&sb);
-			errno = EFBIG;
-			return -1;
+			*end = READ_TOO_LARGE;
+			return 0;
 		}
-		if (sb.alloc - sb.len < 2)
-			strbuf_grow(&sb, sb.alloc > 65536 ? sb.alloc : 65536);
-		want = sb.alloc - sb.len - 1;
-		n = read(fd, sb.buf + sb.len, want);
-		if (n < 0) {
-			int e = errno;
-
-			if (e == EINTR)
-				continue;
-			if (fd)
-				close(fd);
-			strbuf_release(&sb);
-			errno = e;
+		if (sb->alloc - sb->len < 2)
+			strbuf_grow(sb, sb->alloc > 65536 ? sb->alloc : 65536);
+		want = sb->alloc - sb->len - 1;
+		n = read(fd, sb->buf + sb->len, want);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
 			return -1;
-		}
 		if (n == 0)
-			break;
-		sb.len += (size_t)n;
-		sb.buf[sb.len] = '\0';
+			return 0;
+		sb->len += (size_t)n;
+		sb->buf[sb->len] = '\0';
+		/* not text: no need to read on (/dev/zero has no end) */
+		if (memchr(sb->buf + sb->len - (size_t)n, '\0', (size_t)n)) {
+			*end = READ_BINARY;
+			return 0;
+		}
 		/* a regular file gives less than asked only at its end: no
 		 * second call to be told so (10,000 calls in a repository) */
 		if (reg && (size_t)n < want)
-			break;
+			return 0;
 	}
+}
+
+int read_fd_part(int fd, struct stat *stp, char **bufp, size_t *lenp, enum read_end *end)
+{
+	struct strbuf sb = STRBUF_INIT;
+	struct stat st;
+	bool reg;
+	int ret = 0, e;
+
+	if (fstat(fd, &st))
+		memset(&st, 0, sizeof(st));
+	*stp = st;
+	*end = READ_ALL;
+	reg = S_ISREG(st.st_mode);
+	if (reg && (size_t)st.st_size > stsify_max_input()) {
+		/* refused before it is read */
+		*end = READ_TOO_LARGE;
+	} else {
+		/* a regular file is read into a buffer of its size (a
+		 * repository is thousands of small files), asking for a byte
+		 * more than it holds; a pipe grows as it comes */
+		if (reg && st.st_size > 0)
+			strbuf_grow(&sb, (size_t)st.st_size + 2);
+		ret = read_blocks(fd, reg, &sb, end);
+	}
+	e = errno;
 	if (fd)
 		close(fd);
+	if (ret) {
+		strbuf_release(&sb);
+		errno = e;
+		return -1;
+	}
 	*bufp = strbuf_detach(&sb, lenp);
 	return 0;
 }
 
-int read_stdin(char **bufp, size_t *lenp, bool *mapped)
+int read_stdin(char **bufp, size_t *lenp, bool *mapped, enum read_end *end)
 {
 	const size_t page = (size_t)sysconf(_SC_PAGESIZE);
 	struct stat st;
@@ -352,15 +376,16 @@ int read_stdin(char **bufp, size_t *lenp, bool *mapped)
 	char *map;
 
 	*mapped = false;
+	*end = READ_ALL;
 	/* large enough to be worth it; the byte after the last one must be
 	 * in the mapping (a '\0', as read_fd() puts there) */
 	if (fstat(0, &st) || !S_ISREG(st.st_mode) || st.st_size < ((off_t)1 << 20) ||
 	    (size_t)st.st_size > stsify_max_input() || (size_t)st.st_size % page == 0 ||
 	    (at = lseek(0, 0, SEEK_CUR)) < 0 || at >= st.st_size)
-		return read_fd(0, bufp, lenp);
+		return read_fd_part(0, &st, bufp, lenp, end);
 	map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, 0, 0);
 	if (map == MAP_FAILED)
-		return read_fd(0, bufp, lenp);
+		return read_fd_part(0, &st, bufp, lenp, end);
 	/* as read() would leave it; the pages before the offset are not used */
 	lseek(0, 0, SEEK_END);
 	if ((size_t)at >= page)

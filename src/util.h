@@ -131,8 +131,13 @@ void strbuf_reset(struct strbuf *sb);
 size_t stsify_max_input(void);
 void stsify_set_max_input(size_t bytes);
 
-/* Read a whole file (or stdin for "-") into bufp and lenp; -1 with errno set
- * on error (EFBIG: larger than stsify_max_input()). */
+/*
+ * Read a whole file (or stdin for "-") into bufp and lenp; -1 with errno set
+ * on error (EFBIG: larger than stsify_max_input()).  Reading stops after
+ * the first block (64 KiB or more) that holds a NUL byte: such bytes are
+ * not text, and are rejected at that byte when parsed (ytext_check()), so
+ * /dev/zero is not read up to the size limit.
+ */
 int read_file(const char *path, char **buf, size_t *len);
 /* The same for an open descriptor, which is then closed (unless it is 0). */
 int read_fd(int fd, char **buf, size_t *len);
@@ -140,14 +145,24 @@ int read_fd(int fd, char **buf, size_t *len);
 struct stat;
 int read_fd_stat(int fd, struct stat *st, char **buf, size_t *len);
 
+/* How far read_fd_part() read. */
+enum read_end {
+	READ_ALL,		/* to the end */
+	READ_BINARY,		/* through the block that holds the first NUL byte */
+	READ_TOO_LARGE,		/* past stsify_max_input() (a regular file: not at all) */
+};
+/* read_fd_stat(), but what was read before it stopped is kept: 0 and
+ * *end say how far it got; -1 with errno set on a read error only. */
+int read_fd_part(int fd, struct stat *st, char **buf, size_t *len, enum read_end *end);
+
 /*
- * Standard input as read_fd(0) would give it, except that a large regular
+ * Standard input as read_fd_part(0) gives it, except that a large regular
  * file is mapped instead (read-only, prefaulted): no copy and no fresh
  * memory for the kernel to clear.  *mapped tells input_release() which.
  * A mapped input must not shrink while it is used: stdin_map_guard()
  * makes a SIGBUS (the file was truncated) an error message and exit 3.
  */
-int read_stdin(char **buf, size_t *len, bool *mapped);
+int read_stdin(char **buf, size_t *len, bool *mapped, enum read_end *end);
 void input_release(char *buf, size_t len, bool mapped);
 void stdin_map_guard(const char *what);
 

@@ -177,6 +177,8 @@ struct item {
 	char *buf;
 	size_t len;
 	int err;
+	off_t size;		/* with buf: the fstat() of the read */
+	struct timespec mtime;
 };
 
 struct listing {
@@ -269,6 +271,8 @@ static int read_item(const struct lister *ls, DIR *d, const struct dirent *de, c
 	}
 	it->dev = st.st_dev;
 	it->ino = st.st_ino;
+	it->size = st.st_size;
+	it->mtime = st.st_mtim;
 	return 0;
 }
 
@@ -479,6 +483,8 @@ static int walk_dir(struct pathlist *pl, struct lister *ls, const char *dir, dev
 				e->buf = it->buf;
 				e->len = it->len;
 				e->err = it->err;
+				e->size = it->size;
+				e->mtime = it->mtime;
 				it->buf = NULL;
 				it->read = false;
 			}

@@ -32,6 +32,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
+#include <time.h>
 
 struct report;
 
@@ -49,6 +50,9 @@ struct walk_entry {
 	char *buf;
 	size_t len;
 	int err;
+	/* with buf: the size and modification time of the file read */
+	off_t size;
+	struct timespec mtime;
 };
 
 struct walk_dirid {

@@ -175,34 +175,91 @@ fail:
 	return -1;
 }
 
-int write_atomic(const char *path, const char *buf, size_t len)
+void writeout_was_set(struct writeout_was *was, const struct stat *st, const char *buf, size_t len)
+{
+	was->dev = st->st_dev;
+	was->ino = st->st_ino;
+	was->size = st->st_size;
+	was->mtime = st->st_mtim;
+	was->buf = buf;
+	was->len = len;
+}
+
+/* Is the file at target still the one was describes? */
+static int still_the_same(const char *target, const struct writeout_was *was)
+{
+	struct stat st;
+	char *now = NULL;
+	size_t len = 0;
+	int fd, same;
+
+	if (stat(target, &st))
+		return errno == ENOENT ? WRITEOUT_DELETED : WRITEOUT_ERROR;
+	if (st.st_dev != was->dev || st.st_ino != was->ino || st.st_size != was->size ||
+	    st.st_mtim.tv_sec != was->mtime.tv_sec || st.st_mtim.tv_nsec != was->mtime.tv_nsec)
+		return WRITEOUT_CHANGED;
+	/* an edit within the clock's resolution that kept the size */
+	if ((fd = open(target, O_RDONLY | O_CLOEXEC)) < 0)
+		return errno == ENOENT ? WRITEOUT_DELETED : WRITEOUT_ERROR;
+	if (read_fd(fd, &now, &len))
+		return WRITEOUT_ERROR;
+	same = len == was->len && (!len || !memcmp(now, was->buf, len));
+	free(now);
+	return same ? WRITEOUT_OK : WRITEOUT_CHANGED;
+}
+
+/* May target (whose stat() is st) be replaced? */
+static int replaceable(const char *target, const struct stat *st, const struct writeout_was *was,
+		       unsigned flags)
+{
+	/* a file its owner made read-only is not replaced behind their back
+	 * (rename would allow it: it needs only the folder to be writable) */
+	if (!(st->st_mode & 0222)) {
+		errno = EACCES;
+		return WRITEOUT_ERROR;
+	}
+	if (access(target, W_OK))
+		return WRITEOUT_ERROR;
+	if (st->st_nlink > 1 && !(flags & WRITEOUT_BREAK_LINKS))
+		return WRITEOUT_LINKED;
+	if (was && (st->st_dev != was->dev || st->st_ino != was->ino))
+		return WRITEOUT_CHANGED;
+	return WRITEOUT_OK;
+}
+
+int write_atomic(const char *path, const char *buf, size_t len, const struct writeout_was *was,
+		 unsigned flags)
 {
 	char *target = realpath(path, NULL), *tmp = NULL, *slash;
 	struct stat st;
-	int fd, lockfd = -1, slot = -1, e;
+	int fd, lockfd = -1, slot = -1, ret = WRITEOUT_ERROR, e;
 
 	if (!target)
-		return -1;
-	if (stat(target, &st))
-		goto fail;
-	/* a file its owner made read-only is not replaced behind their back
-	 * (rename would allow it: it needs only the folder to be writable) */
-	if (!(st.st_mode & 0222)) {
-		errno = EACCES;
+		return was && errno == ENOENT ? WRITEOUT_DELETED : WRITEOUT_ERROR;
+	if (stat(target, &st)) {
+		ret = was && errno == ENOENT ? WRITEOUT_DELETED : WRITEOUT_ERROR;
 		goto fail;
 	}
-	if (access(target, W_OK))
+	if ((ret = replaceable(target, &st, was, flags)))
 		goto fail;
+	ret = WRITEOUT_ERROR;
 	slash = strrchr(target, '/');
 	tmp = xasprintf("%.*s/.%s.stsify-XXXXXX", (int)(slash - target), target, slash + 1);
 	if ((fd = temp_create(tmp, &slot)) < 0)
 		goto fail;
-	if (temp_fill(fd, &lockfd, buf, len, &st) || temp_finish(tmp, slot, target))
+	if (temp_fill(fd, &lockfd, buf, len, &st))
+		goto fail_unlink;
+	/* the last moment before the rename: an edit made since the read is
+	 * not overwritten (one made between this check and the rename is) */
+	if (was && (ret = still_the_same(target, was)))
+		goto fail_unlink;
+	ret = WRITEOUT_ERROR;
+	if (temp_finish(tmp, slot, target))
 		goto fail_unlink;
 	close(lockfd);
 	free(tmp);
 	free(target);
-	return 0;
+	return WRITEOUT_OK;
 fail_unlink:
 	e = errno;
 	temp_finish(tmp, slot, NULL);
@@ -214,7 +271,7 @@ fail:
 	free(tmp);
 	free(target);
 	errno = e;
-	return -1;
+	return ret;
 }
 
 /* ---- what an earlier run left ---- */

@@ -8,21 +8,62 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <time.h>
+
+/* What a file was when it was read, for write_atomic() to check. */
+struct writeout_was {
+	dev_t dev;
+	ino_t ino;
+	off_t size;
+	struct timespec mtime;
+	const char *buf;	/* its bytes (borrowed) */
+	size_t len;
+};
+
+/* Fill was from the fstat() of the read and the bytes read. */
+void writeout_was_set(struct writeout_was *was, const struct stat *st, const char *buf, size_t len);
+
+enum writeout_result {
+	WRITEOUT_OK = 0,
+	WRITEOUT_ERROR = -1,	/* errno says why */
+	WRITEOUT_CHANGED = 1,	/* the file is not the one that was read */
+	WRITEOUT_DELETED = 2,	/* the file was deleted since it was read */
+	WRITEOUT_LINKED = 3,	/* the file has other hard links */
+};
+
+/* write_atomic() flags */
+enum {
+	WRITEOUT_BREAK_LINKS = 1,	/* replace a file that has other hard links */
+};
 
 /*
  * Replace the file at path with buf[0..len): a temporary file
  * ".NAME.stsify-XXXXXX" in the same directory, written, fsync'ed, given the
  * original's mode (and owner when permitted), then renamed over the target
  * of path (a symlink is followed).  Readers see the old file or the new
- * one, never half.  A file that is read-only (no write permission bit, or
- * not writable by this user) is refused with EACCES although rename could
- * replace it.  Returns 0, or -1 with errno set (the original is then
- * untouched, and no temporary file is left behind).
+ * one, never half.  The result is WRITEOUT_OK, or something else with the
+ * original untouched and no temporary file left behind:
+ *
+ *   - WRITEOUT_ERROR: a system call failed (errno); a file that is
+ *     read-only (no write permission bit, or not writable by this user) is
+ *     refused with EACCES although rename could replace it;
+ *   - with was (not NULL): WRITEOUT_CHANGED when, just before the rename,
+ *     the file's device, inode, size or modification time differ from
+ *     was's, or they are equal and its bytes are not was's (another
+ *     program edited or replaced it since it was read: that edit is not
+ *     lost), WRITEOUT_DELETED when it is gone (it is not made again);
+ *   - WRITEOUT_LINKED: the file has more than one hard link, and rename
+ *     would detach this name from the others (which would keep the old
+ *     text), unless flags has WRITEOUT_BREAK_LINKS.
  *
  * While it exists, the temporary file is locked (flock) and listed where
- * the handler of writeout_catch_signals() finds it.
+ * the handler of writeout_catch_signals() finds it.  One thread at a time
+ * (up to eight) may call it.
  */
-int write_atomic(const char *path, const char *buf, size_t len);
+int write_atomic(const char *path, const char *buf, size_t len, const struct writeout_was *was,
+		 unsigned flags);
 
 /*
  * For programs: when SIGINT, SIGTERM, SIGHUP or SIGPIPE arrives, remove

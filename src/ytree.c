@@ -23,6 +23,7 @@
 #include <emmintrin.h>
 #endif
 
+#include "nest.h"
 #include "util.h"
 
 #define ARENA_CHUNK (64 * 1024)
@@ -610,6 +611,18 @@ static int check_text(struct ystream *ys, const char *buf, size_t start, size_t 
 	return -1;
 }
 
+/* Before libfyaml, whose scanner can take gigabytes for deep flow
+ * collections before the first event comes (nest.h). */
+static int check_depth(struct ystream *ys, const char *buf, size_t start, size_t end, size_t max_depth)
+{
+	size_t off;
+
+	if (!nest_check(buf, start, end, max_depth, &off))
+		return 0;
+	set_error(ys, off, 0, 0, "collections nested more than %zu deep are not supported", max_depth);
+	return -1;
+}
+
 /* libfyaml prints errors even when FYPCF_QUIET: collect them silently */
 static void diag_silent(struct fy_diag *diag, void *user, const char *buf, size_t len)
 {
@@ -745,7 +758,7 @@ static int append(struct ystream *ys, struct yparser *yp, const char *buf, size_
 		set_error(ys, NOPOS, 0, 0, "input larger than 4 GiB");
 		return -1;
 	}
-	if (check && check_text(ys, buf, start, end))
+	if ((check && check_text(ys, buf, start, end)) || check_depth(ys, buf, start, end, max_depth))
 		return -1;
 	/* a parser that reached the end of its input takes the next one as
 	 * it is (one that saw an error was replaced below) */

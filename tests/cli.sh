@@ -172,5 +172,34 @@ expect 0 "--migration-plan, nothing to convert" -- "$S" --migration-plan plan0 n
 grep -q '^plan0: info: wrote README.md (no Deployment was converted: nothing to migrate)' err &&
 	ok || bad "--migration-plan with nothing converted said: $(grep plan0 err)"
 
+# an operand that is neither a file nor a folder (a FIFO, /dev/stdin, a
+# process substitution): read as a stream and shown under its name; -w
+# refuses it (it would put a regular file in its place)
+if command -v mkfifo >/dev/null 2>&1 && mkfifo fifo.yaml; then
+	cat seed.yaml >fifo.yaml &
+	expect 0 "a FIFO operand" -- "$S" -q fifo.yaml
+	grep -q '^+++ b/fifo.yaml$' out && grep -q '^+kind: StatefulSet' out && ok ||
+		bad "a FIFO operand: no diff under its name"
+	wait
+	cat seed.yaml >fifo.yaml &
+	expect 1 "--check on a FIFO" -- "$S" --check -q fifo.yaml
+	wait
+	expect 2 "-w on a FIFO" -- timeout -k 2 10 "$S" -w fifo.yaml seed.yaml
+	grep -q '^stsify: --write cannot rewrite fifo.yaml: it is a pipe, not a regular file' err && ok ||
+		bad "-w on a FIFO: message: $(cat err)"
+	[ -p fifo.yaml ] && ok || bad "-w replaced the FIFO"
+	cmp -s seed.yaml "$SEED" && ok || bad "-w on a FIFO changed the other file"
+	rm -f fifo.yaml
+else
+	echo "cli: no mkfifo: the FIFO checks skipped"
+fi
+cat seed.yaml | "$S" -q /dev/stdin >out 2>err
+got=$?
+[ "$got" = 0 ] && grep -q '^+++ b//dev/stdin$' out && ok || bad "/dev/stdin from a pipe: exit $got, $(head -2 out)"
+cat seed.yaml | timeout -k 2 10 "$S" -w /dev/stdin >out 2>err
+got=$?
+[ "$got" = 2 ] && grep -q 'cannot rewrite /dev/stdin: it is a pipe' err && ok ||
+	bad "-w /dev/stdin from a pipe: exit $got, $(cat err)"
+
 echo "cli: $pass passed, $fail failed"
 [ "$fail" = 0 ]

@@ -50,7 +50,7 @@ for v in text json sarif; do
 	"$S" --format "$v" </dev/null >/dev/null 2>&1 && ok || bad "stsify --format $v is refused"
 done
 for v in auto always never; do
-	"$S" --color "$v" </dev/null >/dev/null 2>&1 && ok || bad "stsify --color $v is refused"
+	"$S" --color="$v" </dev/null >/dev/null 2>&1 && ok || bad "stsify --color=$v is refused"
 done
 
 # a folder to complete file names in (plan.yaml and plans/: a directory
@@ -90,8 +90,9 @@ if command -v bash >/dev/null 2>&1; then
 	b "--format" stsify --for
 	b "$ALL" stsify -
 	b "json" stsify --format js
-	b "always auto never" stsify --color ""
+	b "always auto never" stsify --color = ""
 	b "always" stsify --color = al
+	b "pg.yaml plan.yaml plans prod prose.txt" stsify --color ""
 	b "sarif" stsify --format=s
 	b "plans prod" stsify --migration-plan p
 	b "pg.yaml plan.yaml plans prod prose.txt" stsify p
@@ -178,7 +179,7 @@ if command -v zsh >/dev/null 2>&1 && zsh -fc 'zmodload zsh/zpty' 2>/dev/null; th
 	z list "--format" "stsify --for"
 	z list "$ALL" "stsify -"
 	z list "json sarif text" "stsify --format "
-	z list "always auto never" "stsify --color "
+	z list "always auto never" "stsify --color="
 	z list "pg.yaml plan.yaml plans prod prose.txt" "stsify p"
 	z list "--check" "kubectl-stsify --che"
 	z line "stsify --format sarif " "stsify --format s"

@@ -13,12 +13,18 @@
  * stdout and stderr keep working.  write is the one call that fails like a
  * filling disk: its first faulty call writes half the bytes, the next fails.
  *
- *   STSIFY_FAULT_SIGNAL=SIG:CALL LD_PRELOAD=tests/faults.so stsify -w ...
+ *   STSIFY_FAULT_SIGNAL=SIG:CALL[:N] LD_PRELOAD=tests/faults.so stsify -w ...
  *
- * sends the process signal SIG (INT, TERM, HUP, PIPE or KILL) at its first
- * call of CALL (write or fsync) on a descriptor above 2: while -w has a
- * temporary file (write: after half of its bytes), for the tests of what
- * an interrupted run leaves.
+ * sends the process signal SIG (INT, TERM, HUP, PIPE or KILL) at its N-th
+ * (default first) call of CALL (write or fsync) on a descriptor above 2:
+ * while -w has a temporary file (write: after half of its bytes), for the
+ * tests of what an interrupted run leaves (limits.sh, kill.sh).
+ *
+ *   STSIFY_FAULT_RUN='SHELL COMMAND' LD_PRELOAD=tests/faults.so stsify -w ...
+ *
+ * runs the command (system(3)) at the first fsync on a descriptor above 2,
+ * the temporary file written and not yet renamed: another program editing,
+ * replacing or deleting the file while stsify works on it.
  */
 #include <dlfcn.h>
 #include <pthread.h>
@@ -137,6 +143,8 @@ WRAP_OPEN(open64)
 WRAP_OPENAT(openat)
 WRAP_OPENAT(openat64)
 
+static int stdin_done;	/* STSIFY_FAULT_OOM, below */
+
 /* STSIFY_FAULT_SIGNAL: die of the signal at the first call of call. */
 static void maybe_signal(const char *call, int fd)
 {
@@ -144,9 +152,15 @@ static void maybe_signal(const char *call, int fd)
 		{ "INT", SIGINT }, { "TERM", SIGTERM }, { "HUP", SIGHUP },
 		{ "PIPE", SIGPIPE }, { "KILL", SIGKILL },
 	};
-	const char *spec = getenv("STSIFY_FAULT_SIGNAL"), *c;
+	static int calls;
+	const char *spec = getenv("STSIFY_FAULT_SIGNAL"), *c, *n;
+	size_t len;
 
-	if (!spec || fd <= 2 || !(c = strchr(spec, ':')) || strcmp(c + 1, call))
+	if (!spec || fd <= 2 || !(c = strchr(spec, ':')))
+		return;
+	n = strchr(c + 1, ':');
+	len = n ? (size_t)(n - c - 1) : strlen(c + 1);
+	if (len != strlen(call) || strncmp(c + 1, call, len) || ++calls < (n ? strtol(n + 1, NULL, 10) : 1))
 		return;
 	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
 		if (strlen(sigs[i].name) == (size_t)(c - spec) && !strncmp(spec, sigs[i].name, (size_t)(c - spec)))
@@ -156,9 +170,15 @@ static void maybe_signal(const char *call, int fd)
 ssize_t read(int fd, void *buf, size_t n)
 {
 	typedef ssize_t (*fn)(int, void *, size_t);
+	ssize_t got;
 	REAL("read", fn);
 
-	return failed("read", NULL, fd) ? -1 : real_(fd, buf, n);
+	if (failed("read", NULL, fd))
+		return -1;
+	got = real_(fd, buf, n);
+	if (fd == 0 && got == 0)
+		stdin_done = 1;
+	return got;
 }
 
 ssize_t write(int fd, const void *buf, size_t n)
@@ -191,6 +211,12 @@ int fsync(int fd)
 	REAL("fsync", fn);
 
 	maybe_signal("fsync", fd);
+	if (fd > 2 && getenv("STSIFY_FAULT_RUN")) {
+		static int ran;
+
+		if (!ran++ && system(getenv("STSIFY_FAULT_RUN")) != 0)
+			fputs("faults.so: STSIFY_FAULT_RUN failed\n", stderr);
+	}
 	return failed("fsync", NULL, fd) ? -1 : real_(fd);
 }
 
@@ -245,4 +271,53 @@ void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
 	if (fd == 0 && p != (void *)-1 && getenv("STSIFY_FAULT_SHRINK") && ftruncate(0, 1))
 		perror("faults.so: ftruncate");
 	return p;
+}
+
+/*
+ * STSIFY_FAULT_OOM=1: once standard input reached its end (a read() of
+ * descriptor 0 returned 0), every allocation of 4 KiB or more fails, as
+ * when memory runs out while the input is processed.
+ */
+extern void *__libc_malloc(size_t);
+extern void *__libc_calloc(size_t, size_t);
+extern void *__libc_realloc(void *, size_t);
+
+static int oom(size_t n)
+{
+	static int on = -1;
+
+	if (on < 0)
+		on = getenv("STSIFY_FAULT_OOM") != NULL;
+	return on && stdin_done && n >= 4096;
+}
+
+void *malloc(size_t n)
+{
+	if (oom(n)) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	return __libc_malloc(n);
+}
+
+void *calloc(size_t m, size_t n)
+{
+	if (n && m > (size_t)-1 / n) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	if (oom(m * n)) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	return __libc_calloc(m, n);
+}
+
+void *realloc(void *p, size_t n)
+{
+	if (oom(n)) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	return __libc_realloc(p, n);
 }

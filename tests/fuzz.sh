@@ -15,7 +15,8 @@
 # corpus, build/fuzz/quick, is emptied first), so that it takes the same
 # time however long earlier runs grew build/fuzz/corpus.  libFuzzer's seed
 # is printed.  A crash is saved as build/fuzz/crash-*: the script then
-# fails and says how to replay it; once fixed, copy the input to
+# fails and says how to replay it (an input that takes over 30 s is a hang:
+# the margin is for a busy machine); once fixed, copy the input to
 # fuzz/regressions/ (replayed by `make asan`).  STSIFY_FUZZ_LENIENT=1 (what
 # `make fuzz` sets unless FUZZ_STRICT=1) lets verify-failed and internal
 # findings pass: the input is then left untouched, which is safe.
@@ -81,7 +82,7 @@ echo "fuzz: $n seeds, fuzzing for $what$([ "${STSIFY_FUZZ_LENIENT:-0}" = 1 ] && 
 
 rm -f build/fuzz/crash-* build/fuzz/leak-* build/fuzz/timeout-* build/fuzz/oom-*
 LSAN_OPTIONS=suppressions=$ROOT/fuzz/lsan.supp ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-	"$FUZZ" "$LIMIT" -timeout=10 -rss_limit_mb=2048 \
+	"$FUZZ" "$LIMIT" -timeout=30 -rss_limit_mb=2048 \
 	-max_len=65536 -dict=fuzz/yaml.dict -print_final_stats=1 \
 	-artifact_prefix=build/fuzz/ "$GROWN" "$SEEDS" \
 	>build/fuzz/log 2>&1

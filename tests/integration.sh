@@ -54,7 +54,8 @@ check "plugin by hand: not converted" grep -q '^kind: StatefulSet$' "$T/h.out"
 # the annotations Kustomize set are all there, byte for byte
 annotations() { awk '/^  annotations:$/ { on = 1; print; next } on && /^    / { print; next } { on = 0 }' "$1"; }
 annotations "$KFIX/plugin-stdin.yaml" >"$T/h.ann.in"
-annotations "$T/h.out" >"$T/h.ann.out"
+# (stsify's own, the findings, one double-quoted line each here, aside)
+annotations "$T/h.out" | grep -v '^    stsify.dev/findings: "' >"$T/h.ann.out"
 if [ -s "$T/h.ann.in" ] && cmp -s "$T/h.ann.in" "$T/h.ann.out"; then ok; else
 	bad "plugin by hand: Kustomize's annotations changed"
 	diff "$T/h.ann.in" "$T/h.ann.out" | head -10
@@ -63,6 +64,8 @@ check "plugin by hand: the claim under its old name was not found" grep -q '^   
 check "plugin by hand: claim-not-found" sh -c "! grep -q claim-not-found '$T/h.err'"
 check "plugin by hand: data-migration does not name the claim Kustomize renamed" \
 	grep -q 'warning: copy the data of claim "prod-postgres-data" to claim "data-prod-postgres-0"' "$T/h.err"
+check "plugin by hand: no data-migration annotation" \
+	grep -q '^    stsify.dev/findings: "warning: copy the data of claim \\"prod-postgres-data\\"' "$T/h.out"
 "$T/byhand/StatefulSetMigration" <"$KFIX/plugin-stdin.yaml" >/dev/null 2>"$T/h.err"
 rc=$?
 check "plugin without its config: exit $rc, not 2" test "$rc" = 2
@@ -98,6 +101,16 @@ if command -v kubectl >/dev/null 2>&1 && kubectl kustomize --help >/dev/null 2>&
 		check "kustomize: the Service is not in namespace shop" grep -q '^  namespace: shop$' "$T/k.svc"
 		check "kustomize: a Kustomize annotation leaked into the output" \
 			sh -c "! grep -q 'config.k8s.io\\|config.kubernetes.io' '$T/k.out'"
+		# the warnings Kustomize hides on stderr: an annotation on the
+		# StatefulSet (and on the claim to copy)
+		awk 'BEGIN { RS = "---\n" } /kind: StatefulSet\n/' "$T/k.out" >"$T/k.sts"
+		check "kustomize: no stsify.dev/findings annotation on the StatefulSet" \
+			grep -q '^    stsify.dev/findings: ' "$T/k.sts"
+		check "kustomize: the StatefulSet's findings lack the data-migration warning" \
+			sh -c "tr -d '\n' <'$T/k.sts' | grep -q 'warning: copy the data of claim \"prod-postgres-data\".*\\[data-migration\\]'"
+		awk 'BEGIN { RS = "---\n" } /kind: PersistentVolumeClaim\n/ && /prod-postgres-data/' "$T/k.out" >"$T/k.pvc"
+		check "kustomize: the claim to copy has no data-migration annotation" \
+			sh -c "grep -q '^    stsify.dev/findings: ' '$T/k.pvc' && grep -q 'data-migration' '$T/k.pvc'"
 		[ "$fail" = 0 ] || show "$T/k.out"
 	else
 		bad "kubectl kustomize --enable-alpha-plugins overlay failed"
@@ -112,14 +125,24 @@ if command -v kubectl >/dev/null 2>&1 && kubectl kustomize --help >/dev/null 2>&
 			grep -q 'external plugins disabled' "$T/k.err"
 	fi
 
-	# nothing to convert: the same bytes as a build without the plugin
+	# nothing to convert: the same bytes as a build without the plugin,
+	# but for the annotation of the one warning (shared-rwx on uploads)
 	cp -r "$T/k/web" "$T/k/web-plain"
 	sed '/^transformers:/,$d' "$KFIX/web/kustomization.yaml" >"$T/k/web-plain/kustomization.yaml"
 	kz --enable-alpha-plugins "$T/k/web" >"$T/w1.out" 2>"$T/w1.err" || bad "kustomize web build failed: $(head -3 "$T/w1.err")"
 	kz "$T/k/web-plain" >"$T/w2.out" 2>"$T/w2.err" || bad "kustomize web-plain build failed: $(head -3 "$T/w2.err")"
-	if [ -s "$T/w1.out" ] && cmp -s "$T/w1.out" "$T/w2.out"; then ok; else
-		bad "kustomize: a build with nothing to convert differs from one without the plugin"
-		diff "$T/w2.out" "$T/w1.out" | head -20
+	check "kustomize: the shared-rwx warning is not annotated" \
+		test "$(count '^    stsify.dev/findings: .warning: claim "uploads" is ReadWriteMany' "$T/w1.out")" = 1
+	# the annotation (alone under annotations:, with its folded lines) taken out
+	awk '/^  annotations:$/ { held = $0; next }
+		held != "" && /^    stsify\.dev\/findings:/ { held = ""; skip = 1; next }
+		held != "" { print held; held = "" }
+		/^    stsify\.dev\/findings:/ { skip = 1; next }
+		skip && /^      / { next }
+		{ skip = 0; print }' "$T/w1.out" >"$T/w1.plain"
+	if [ -s "$T/w1.out" ] && cmp -s "$T/w1.plain" "$T/w2.out"; then ok; else
+		bad "kustomize: a build with nothing to convert differs from one without the plugin (but for stsify.dev/findings)"
+		diff "$T/w2.out" "$T/w1.plain" | head -20
 	fi
 
 	# a bad config fails the build and names the field
@@ -130,6 +153,11 @@ if command -v kubectl >/dev/null 2>&1 && kubectl kustomize --help >/dev/null 2>&
 	else
 		check "kustomize: the error does not name the unknown field with line:col" \
 			grep -q ':[0-9]*:[0-9]*: error: unknown field "storageSise"' "$T/k.err"
+		# the config by kind/name, not the temporary copy Kustomize made
+		check "kustomize: the error does not name StatefulSetMigration/statefulsets" \
+			grep -q 'StatefulSetMigration/statefulsets:[0-9]*:[0-9]*: error: unknown field' "$T/k.err"
+		check "kustomize: the error names Kustomize's temporary copy" \
+			sh -c "! grep -q 'kust-plugin-config-[0-9]*:' '$T/k.err'"
 	fi
 else
 	echo "integration: skipped the Kustomize checks: kubectl is not installed"

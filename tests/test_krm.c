@@ -436,3 +436,63 @@ Test(krm, known_fields_are_the_tables_and_documented)
 	config_done(&c);
 	free(man);
 }
+
+/* ---- the plugin's findings as annotations ---- */
+
+/* krm_annotate_findings(in, rep) must give want (NULL: in itself). */
+static void annotated(const char *in, const struct report *rep, const char *want)
+{
+	struct strbuf out = STRBUF_INIT;
+	char *why = NULL;
+
+	cr_assert_eq(krm_annotate_findings(in, strlen(in), rep, &out, &why), 0, "failed: %s", why ? why : "?");
+	cr_assert_str_eq(out.buf, want ? want : in, "expected:\n%s\ngot:\n%s", want ? want : in, out.buf);
+	strbuf_release(&out);
+}
+
+#define ANN_IN                                                                           \
+	"apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n  namespace: shop\n" \
+	"spec: {}\n---\n"                                                                    \
+	"apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata:\n  annotations:\n"          \
+	"    id: |\n      kind: PersistentVolumeClaim\n  name: data\nspec: {}\n"
+
+Test(krm, findings_become_annotations_on_their_objects)
+{
+	struct report rep = REPORT_INIT;
+
+	/* info: not shown; no object: stderr only */
+	finding_set_resource(report_add_at(&rep, "<stdin>", 1, 1, CODE_SERVICE_ADDED, "added"),
+			     "Deployment", "shop", "web");
+	report_add_at(&rep, "<stdin>", 2, 1, CODE_SHARED_RWX, "about nothing");
+	annotated(ANN_IN, &rep, NULL);
+	finding_set_resource(report_add_at(&rep, "<stdin>", 3, 1, CODE_SHARED_RWX, "claim \"x\" is shared"),
+			     "Deployment", "shop", "web");
+	finding_set_resource(report_add_at(&rep, "<stdin>", 9, 1, CODE_DATA_MIGRATION, "copy one"),
+			     "PersistentVolumeClaim", NULL, "data");
+	finding_set_resource(report_add_at(&rep, "<stdin>", 10, 1, CODE_DATA_MIGRATION, "copy two"),
+			     "PersistentVolumeClaim", NULL, "data");
+	/* a new annotations map; a pair after a block scalar, two lines */
+	annotated(ANN_IN, &rep,
+		  "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n  namespace: shop\n"
+		  "  annotations:\n    stsify.dev/findings: \"warning: claim \\\"x\\\" is shared [shared-rwx]\"\n"
+		  "spec: {}\n---\n"
+		  "apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata:\n  annotations:\n"
+		  "    id: |\n      kind: PersistentVolumeClaim\n"
+		  "    stsify.dev/findings: \"warning: copy one [data-migration]\\nwarning: copy two [data-migration]\"\n"
+		  "  name: data\nspec: {}\n");
+	report_release(&rep);
+}
+
+Test(krm, findings_annotation_replaces_an_earlier_one)
+{
+	struct report rep = REPORT_INIT;
+	const char *in = "kind: PersistentVolumeClaim\nmetadata:\n  name: data\n  annotations:\n"
+			 "    stsify.dev/findings: old\n    keep: \"yes\"\n";
+
+	finding_set_resource(report_add_at(&rep, "<stdin>", 1, 1, CODE_DATA_MIGRATION, "copy"),
+			     "PersistentVolumeClaim", "", "data");
+	annotated(in, &rep,
+		  "kind: PersistentVolumeClaim\nmetadata:\n  name: data\n  annotations:\n"
+		  "    keep: \"yes\"\n    stsify.dev/findings: \"warning: copy [data-migration]\"\n");
+	report_release(&rep);
+}

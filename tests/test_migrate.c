@@ -121,7 +121,10 @@ Test(migrate, one_file_per_claim)
 	add_dep(&rep, "", "cache", true, 1);
 	add_dep(&rep, "shop", "web", false, 1);
 	assert_int_eq(migrate_write(plan, &rep, "example.org/copy:1"), 0);
-	assert_size_eq(rep.n, 0);
+	/* no error, and a finding that says what was written */
+	assert_size_eq(rep.n, 1);
+	assert_str_eq(code_name(rep.f[0].code), "migration-plan", "the code");
+	assert_str_eq(rep.f[0].msg, "wrote README.md and 3 manifests (a claim and its copy Job each)", "the message");
 	text = plan_file(plan, "shop--db--data.yaml", 2);
 	assert_str_eq(text, want_db_data, "shop--db--data.yaml");
 	free(text);

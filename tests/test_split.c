@@ -245,7 +245,6 @@ Test(split, relevance)
 		free(with);
 		free(without);
 	}
-	cr_assert_eq(cls("kind: StatefulSet\nx: persistentVolumeClaim\n"), CHUNK_SKIP);
 	cr_assert_eq(cls("kind: DeploymentConfigs\nx: persistentVolumeClaim\n"), CHUNK_SKIP);
 	cr_assert_eq(cls("metadata: {name: x}\n"), CHUNK_SKIP);
 	cr_assert_eq(cls("# only a comment\n"), CHUNK_SKIP);

@@ -1,6 +1,6 @@
 /*
  * test_writeout.c - writeout.h: the name of a temporary file, the removal
- * of one an earlier run left, and atomic replacement.
+ * of one an earlier run left, atomic replacement and its checks.
  */
 #include <criterion/criterion.h>
 #include <fcntl.h>
@@ -82,7 +82,7 @@ Test(writeout, atomic_replace_keeps_mode)
 
 	cr_assert(fd >= 0 && write(fd, "old\n", 4) == 4, "cannot create %s", p);
 	close(fd);
-	cr_assert_eq(write_atomic(p, "new\n", 4), 0, "write_atomic failed");
+	cr_assert_eq(write_atomic(p, "new\n", 4, NULL, 0), 0, "write_atomic failed");
 	cr_assert_eq(read_file(p, &buf, &len), 0, "cannot read %s back", p);
 	cr_assert(len == 4 && !memcmp(buf, "new\n", 4), "expected \"new\\n\", got \"%.*s\"", (int)len, buf);
 	cr_assert(!stat(p, &st) && (st.st_mode & 0777) == 0640, "mode 0640 expected, got %o",
@@ -91,5 +91,81 @@ Test(writeout, atomic_replace_keeps_mode)
 	rmdir(d);
 	free(buf);
 	free(p);
+	free(d);
+}
+
+/* The file as read: "old\n", its stat() now. */
+static void read_was(const char *p, struct writeout_was *was)
+{
+	struct stat st;
+
+	cr_assert(!stat(p, &st), "stat %s", p);
+	writeout_was_set(was, &st, "old\n", 4);
+}
+
+static char *make_file(const char *d, const char *name)
+{
+	char *p = xasprintf("%s/%s", d, name);
+	int fd = open(p, O_CREAT | O_WRONLY | O_TRUNC, 0644);
+
+	cr_assert(fd >= 0 && write(fd, "old\n", 4) == 4, "cannot create %s", p);
+	close(fd);
+	return p;
+}
+
+static void expect_content(const char *p, const char *want)
+{
+	char *buf = NULL;
+	size_t len = 0;
+
+	cr_assert_eq(read_file(p, &buf, &len), 0, "cannot read %s", p);
+	cr_assert(len == strlen(want) && !memcmp(buf, want, len), "%s: expected \"%s\", got \"%.*s\"", p, want,
+		  (int)len, buf);
+	free(buf);
+}
+
+Test(writeout, concurrent_edits_are_kept)
+{
+	char *d = tmpdir(), *p = make_file(d, "f.yaml"), *q;
+	struct writeout_was was;
+	int fd;
+
+	read_was(p, &was);
+	cr_assert_eq(write_atomic(p, "new\n", 4, &was, 0), WRITEOUT_OK, "an unchanged file was refused");
+	expect_content(p, "new\n");
+	/* the same size, inode and time, other bytes */
+	read_was(p, &was);
+	was.buf = "OLD\n";
+	cr_assert_eq(write_atomic(p, "xyz\n", 4, &was, 0), WRITEOUT_CHANGED, "other bytes were not seen");
+	expect_content(p, "new\n");
+	/* grown since */
+	read_was(p, &was);
+	fd = open(p, O_WRONLY | O_APPEND);
+	cr_assert(fd >= 0 && write(fd, "more\n", 5) == 5, "append");
+	close(fd);
+	cr_assert_eq(write_atomic(p, "xyz\n", 4, &was, 0), WRITEOUT_CHANGED, "an append was not seen");
+	expect_content(p, "new\nmore\n");
+	/* deleted */
+	read_was(p, &was);
+	unlink(p);
+	cr_assert_eq(write_atomic(p, "xyz\n", 4, &was, 0), WRITEOUT_DELETED, "a deletion was not seen");
+	cr_assert(access(p, F_OK), "a deleted file was made again");
+	/* hard links */
+	free(p);
+	p = make_file(d, "g.yaml");
+	q = xasprintf("%s/h.yaml", d);
+	cr_assert(!link(p, q), "link");
+	read_was(p, &was);
+	cr_assert_eq(write_atomic(p, "new\n", 4, &was, 0), WRITEOUT_LINKED, "a hard link was broken");
+	read_was(p, &was);
+	cr_assert_eq(write_atomic(p, "new\n", 4, &was, WRITEOUT_BREAK_LINKS), WRITEOUT_OK,
+		     "WRITEOUT_BREAK_LINKS refused");
+	expect_content(p, "new\n");
+	expect_content(q, "old\n");
+	unlink(p);
+	unlink(q);
+	rmdir(d);
+	free(p);
+	free(q);
 	free(d);
 }
