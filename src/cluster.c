@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "util.h"
+#include "workload.h"
 
 /* The string at a path of object keys (NULL-terminated), or NULL. */
 static const char *jpath(json_t *o, ...)
@@ -149,6 +150,7 @@ static void add_workload(struct cluster *cl, json_t *o, const char *kind)
 static int add_item(struct cluster *cl, json_t *o, unsigned depth)
 {
 	const char *kind = jpath(o, "kind", NULL);
+	const struct workload *w = workload_named(kind);
 	json_t *it;
 	size_t i;
 	int n = 0;
@@ -168,9 +170,8 @@ static int add_item(struct cluster *cl, json_t *o, unsigned depth)
 		add_pv(cl, o);
 	else if (!strcmp(kind, "Pod"))
 		add_pod(cl, o);
-	else if (!strcmp(kind, "Deployment") || !strcmp(kind, "StatefulSet") || !strcmp(kind, "ReplicaSet") ||
-		 !strcmp(kind, "ReplicationController") || !strcmp(kind, "DeploymentConfig"))
-		add_workload(cl, o, kind);
+	else if (!strcmp(kind, "StatefulSet") || (w && w->action == WORKLOAD_CONVERT))
+		add_workload(cl, o, kind);	/* a StatefulSet, or a kind stsify converts */
 	else
 		return 0;
 	return 1;

@@ -9,17 +9,13 @@
 
 #include "rules.h"
 #include "util.h"
+#include "workload.h"
 
-static const char *const deployment_apis[] = {
-	"apps/v1", "apps/v1beta1", "apps/v1beta2", "extensions/v1beta1",
-};
-
-bool decide_api(const char *api)
+bool decide_api(const char *kind, const char *api)
 {
-	for (size_t i = 0; api && i < ARRAY_SIZE(deployment_apis); i++)
-		if (!strcmp(api, deployment_apis[i]))
-			return true;
-	return false;
+	const struct workload *w = kind ? workload_named(kind) : &workloads[0];
+
+	return w && workload_accepts(w, api);
 }
 
 bool decide_truthy(const char *value)
@@ -74,7 +70,7 @@ void decide(const struct decide_input *in, const struct stsify_options *opt, con
 	v->row = CODE__COUNT;
 	v->claim = SIZE_MAX;
 	/* without a name there is no StatefulSet or Service name to give */
-	if (!decide_api(in->api))
+	if (!decide_api(in->kind, in->api))
 		v->reason = CODE_API_VERSION;
 	else if (!in->name || !in->name[0])
 		v->reason = CODE_NO_NAME;

@@ -16,7 +16,9 @@
  *
  *   decide(&in, &opt, &ru, &v);   // v.convert, v.reason == CODE_SHARED_PVC
  *
- * A Deployment is judged when its apiVersion is one stsify converts, it has
+ * A Deployment is judged when its apiVersion is one the workload table
+ * (workload.h) accepts for its kind (a ReplicaSet, a DeploymentConfig...
+ * are judged the same way), it has
  * a name and a pod template, and at least one of its claims is writable
  * (decide_claim_writable()); the first row that applies decides:
  *
@@ -66,6 +68,7 @@ struct decide_claim {
 };
 
 struct decide_input {
+	const char *kind;		/* a kind of workload.h; NULL: its first row, Deployment */
 	const char *api;		/* apiVersion */
 	const char *name;		/* metadata.name; "" or NULL when none */
 	bool pod_template;		/* spec and spec.template.spec are maps */
@@ -99,8 +102,9 @@ struct verdict {
 	const char *image;		/* the first stateful image, or NULL */
 };
 
-/* Is this an apiVersion of Deployment that stsify converts? */
-bool decide_api(const char *api);
+/* Is api an apiVersion the workload table accepts for kind (NULL: the
+ * first row, Deployment)? */
+bool decide_api(const char *kind, const char *api);
 /* Does Kubernetes read this annotation value as true (true, True, TRUE)? */
 bool decide_truthy(const char *value);
 /* Is the claim writable: not readOnly, mounted writably, and not only

@@ -15,6 +15,7 @@
 #include "rindex.h"
 #include "refs.h"
 #include "util.h"
+#include "workload.h"
 #include "ytree.h"
 
 /* Does some container of the pod mount (or attach) volume `name` writably? */
@@ -67,9 +68,9 @@ static long long autoscaled_max(struct pctx *c, const struct resource *dep,
 
 		if (strcmp(r->ns, dep->ns) || !rindex_named(dep, ynode_str(ynode_get(ref, "name"))))
 			continue;
-		if (!strcmp(r->kind, "HorizontalPodAutoscaler") && ynode_is(kind, "Deployment")) {
+		if (!strcmp(r->kind, "HorizontalPodAutoscaler") && plan_kind_names(kind, dep, false)) {
 			max = ynode_int(ynode_path(r->node, "spec", "maxReplicas", NULL));
-		} else if (!strcmp(r->kind, "ScaledObject") && (!kind || ynode_is(kind, "Deployment"))) {
+		} else if (!strcmp(r->kind, "ScaledObject") && plan_kind_names(kind, dep, true)) {
 			const struct ynode *m = ynode_path(r->node, "spec", "maxReplicaCount", NULL);
 
 			max = m ? ynode_int(m) : 100;	/* KEDA's default */
@@ -84,13 +85,21 @@ static long long autoscaled_max(struct pctx *c, const struct resource *dep,
 	return best;
 }
 
+const struct ynode *facts_match_labels(const struct resource *dep)
+{
+	const struct workload *w = workload_named(dep->kind);
+	const struct ynode *sel = ynode_path(dep->node, "spec", "selector", NULL);
+
+	return w && w->selector == SELECTOR_MAP ? sel : ynode_get(sel, "matchLabels");
+}
+
 /* The text of a scalar without a NUL byte in it, or NULL. */
 static const char *scalar_text(const struct ynode *n)
 {
 	return ynode_is_scalar(n) && strlen(n->text) == n->tlen ? n->text : NULL;
 }
 
-static unsigned claim_modes(const struct resource *pvc)
+unsigned facts_modes(const struct ynode *m)
 {
 	static const struct {
 		const char *name;
@@ -101,7 +110,6 @@ static unsigned claim_modes(const struct resource *pvc)
 		{ "ReadWriteMany", DECIDE_RWX },
 		{ "ReadWriteOncePod", DECIDE_RWOP },
 	};
-	const struct ynode *m = plan_pvc_modes(pvc);
 	unsigned bits = 0;
 
 	for (size_t i = 0; i < ARRAY_SIZE(modes); i++)
@@ -136,7 +144,7 @@ static void read_claims(struct pctx *c, const struct resource *dep, struct facts
 			.read_only = plan_truthy(ynode_get(pvcn, "readOnly")),
 			.mounted_writable = mounted_writable(f->podspec, name->text),
 			.found = pvc != NULL,
-			.modes = claim_modes(pvc),
+			.modes = facts_modes(plan_pvc_modes(pvc)),
 		};
 		f->use[n] = (struct claim_use){ .volume = v, .volname = name->text, .claim = claim, .pvc = pvc,
 						.rwx = !!(f->claim[n].modes & DECIDE_RWX) };
@@ -206,12 +214,13 @@ void facts_read(struct pctx *c, const struct resource *dep, struct facts *f)
 	f->spec = ynode_get(dep->node, "spec");
 	f->podspec = ynode_path(f->spec, "template", "spec", NULL);
 	f->ann = ynode_path(dep->node, "metadata", "annotations", NULL);
+	f->in.kind = dep->kind;
 	f->in.api = dep->api;
 	f->in.name = dep->name;
 	f->in.pod_template = f->spec && f->spec->kind == YNODE_MAP && f->podspec && f->podspec->kind == YNODE_MAP;
 	f->in.scaled_max = -1;
 	/* decide() reads no more of a Deployment it does not judge */
-	if (!decide_api(dep->api) || !dep->name[0] || !f->in.pod_template)
+	if (!decide_api(dep->kind, dep->api) || !dep->name[0] || !f->in.pod_template)
 		return;
 	read_claims(c, dep, f);
 	if (!any_writable(f))
@@ -245,12 +254,12 @@ void facts_report_alias(struct pctx *c, const struct resource *dep, const struct
 
 	if (!cu)
 		plan_note(c, dep, f->alias, CODE_UNSUPPORTED_ALIAS,
-			  "Deployment \"%s\" reads a value through an alias: left as it is, convert it by hand",
-			  dep->name);
+			  "%s \"%s\" reads a value through an alias: left as it is, convert it by hand",
+			  dep->kind, dep->name);
 	else
 		plan_note(c, cu->pvc, f->alias, CODE_UNSUPPORTED_ALIAS,
-			  "claim \"%s\" uses an alias or a merge key (<<) in its spec: Deployment \"%s\" is left as it is, convert it by hand",
-			  cu->claim->text, dep->name);
+			  "claim \"%s\" uses an alias or a merge key (<<) in its spec: %s \"%s\" is left as it is, convert it by hand",
+			  cu->claim->text, dep->kind, dep->name);
 }
 
 void facts_release(struct facts *f)

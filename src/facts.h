@@ -60,4 +60,11 @@ size_t facts_writable(const struct facts *f, struct claim_use **out);
 void facts_report_alias(struct pctx *c, const struct resource *dep, const struct facts *f);
 void facts_release(struct facts *f);
 
+/* The enum decide_mode bits of a claim's accessModes (0 for NULL). */
+unsigned facts_modes(const struct ynode *modes);
+/* The labels dep's selector matches exactly: spec.selector.matchLabels, or
+ * the plain map spec.selector of a kind that writes it so (workload.h,
+ * SELECTOR_MAP); NULL when there is none. */
+const struct ynode *facts_match_labels(const struct resource *dep);
+
 #endif

@@ -46,6 +46,7 @@ static json_t *deployment_json(const struct dep_summary *d)
 	json_object_set_new(o, "path", json_string(d->path));
 	json_object_set_new(o, "line", json_integer(d->line));
 	json_object_set_new(o, "column", json_integer(d->col));
+	json_object_set_new(o, "kind", str_or_null(d->kind));
 	json_object_set_new(o, "namespace", str_or_null(d->ns));
 	json_object_set_new(o, "name", json_string(d->name));
 	json_object_set_new(o, "converted", json_boolean(d->converted));

@@ -26,6 +26,7 @@
 #include "source.h"
 #include "split.h"
 #include "util.h"
+#include "workload.h"
 #include "writeout.h"
 #include "ytree.h"
 
@@ -234,16 +235,17 @@ static int plugin_finish(struct report *rep, int code)
 /* ---- the plugin's findings as annotations ---- */
 
 /* The object of the output ri that finding f (warning and above) is about:
- * a converted Deployment is a StatefulSet there.  NULL: none. */
+ * a converted workload is a StatefulSet there.  NULL: none. */
 static const struct resource *finding_object(const struct finding *f, const struct rindex *ri)
 {
 	const char *ns = f->ns ? f->ns : "";
+	const struct workload *w = workload_named(f->kind);
 	const struct resource *r;
 
 	if (f->sev < SEV_WARNING || !f->kind || !f->name)
 		return NULL;
 	r = rindex_find_named(ri, f->kind, ns, f->name);
-	if (!r && !strcmp(f->kind, "Deployment"))
+	if (!r && w && w->action == WORKLOAD_CONVERT)
 		r = rindex_find_named(ri, "StatefulSet", ns, f->name);
 	return r && r->node && r->node->kind == YNODE_MAP ? r : NULL;
 }
@@ -528,9 +530,11 @@ static struct val *resource_ref(const struct ynode *item, const struct rindex *o
 	const char *name = str_or_empty(ynode_path(item, "metadata", "name", NULL));
 	const char *ns = str_or_empty(ynode_path(item, "metadata", "namespace", NULL));
 	const struct resource *now = rindex_find(out_ri, kind, ns, name);
+	const struct workload *w = workload_named(kind);
 	struct val *ref;
 
-	if (!now && !strcmp(kind, "Deployment"))
+	/* a converted workload is a StatefulSet of the same name now */
+	if (!now && w && w->action == WORKLOAD_CONVERT)
 		now = rindex_find(out_ri, "StatefulSet", ns, name);
 	if (now) {
 		api = now->api;

@@ -14,6 +14,7 @@
 #include "service.h"
 #include "source.h"
 #include "util.h"
+#include "workload.h"
 #include "ytree.h"
 
 static const struct ynode *rwx_item(const struct resource *pvc)
@@ -48,8 +49,8 @@ static void claim_not_found(struct pctx *c, const struct resource *dep, const st
 		strbuf_addf(&hint, " (a claim of that name is in namespace \"%s\", not in \"%s\")",
 			    other->ns[0] ? other->ns : "(none)", dep->ns);
 	else if (other)
-		strbuf_addf(&hint, " (a claim of that name is in namespace \"%s\"; the Deployment sets none)",
-			    other->ns);
+		strbuf_addf(&hint, " (a claim of that name is in namespace \"%s\"; the %s sets none)",
+			    other->ns, dep->kind);
 	plan_note(c, dep, cu->claim, CODE_CLAIM_NOT_FOUND,
 		  "claim \"%s\" is not in the input: template \"%s\" asks for %s%s%s%s",
 		  cu->claim->text, cu->volname, c->opt->storage_size,
@@ -169,12 +170,13 @@ static void drop(struct pctx *c, const struct resource *dep, const struct ynode 
 }
 
 /*
- * strategy -> updateStrategy in the mapping spec of r (the object, or a
- * strategic-merge patch of it): Recreate becomes RollingUpdate, maxSurge
- * goes, maxUnavailable goes unless kept; a strategy that empties goes.
+ * A Deployment's strategy -> updateStrategy in the mapping spec of r (the
+ * object, or a strategic-merge patch of it): Recreate becomes
+ * RollingUpdate, maxSurge goes, maxUnavailable goes unless kept; a
+ * strategy that empties goes.
  */
-static void convert_strategy(struct pctx *c, const struct resource *r, const struct ynode *spec,
-			     const struct ynode *const *keep)
+static void strategy_deployment(struct pctx *c, const struct resource *r, const struct ynode *spec,
+				const struct ynode *const *keep)
 {
 	const struct ynode *strategy = ynode_get(spec, "strategy");
 	const struct ynode *type = ynode_get(strategy, "type");
@@ -199,8 +201,107 @@ static void convert_strategy(struct pctx *c, const struct resource *r, const str
 		plan_set_scalar(c, r, ynode_key_of(strategy), "updateStrategy");
 }
 
+/* Why a key of a DeploymentConfig's strategy other than type goes. */
+static const char *openshift_why(const struct ynode *k, const struct ynode *v)
+{
+	if (ynode_get(v, "pre") || ynode_get(v, "mid") || ynode_get(v, "post"))
+		return "StatefulSets have no rollout parameters: its lifecycle hooks (pre, mid, post) no longer run";
+	if (k->tlen > 6 && !strcmp(k->text + k->tlen - 6, "Params"))
+		return "StatefulSets have no rollout parameters";
+	return "it configures the deployer pod of a DeploymentConfig, which a StatefulSet does not have";
+}
+
+/*
+ * An OpenShift DeploymentConfig's strategy -> updateStrategy: its type
+ * (Rolling, Recreate, Custom) becomes RollingUpdate, every other key goes
+ * (rollingParams, recreateParams, customParams, resources, labels,
+ * annotations, activeDeadlineSeconds); a strategy that empties goes.
+ */
+static void strategy_openshift(struct pctx *c, const struct resource *r, const struct ynode *spec,
+			       const struct ynode *const *keep)
+{
+	const struct ynode *strategy = ynode_get(spec, "strategy");
+	const struct ynode *type = ynode_get(strategy, "type");
+
+	if (!strategy || strategy->kind != YNODE_MAP)
+		return;
+	if (ynode_is_scalar(type) && !ynode_is(type, "RollingUpdate")) {
+		plan_set_scalar(c, r, type, "RollingUpdate");
+		plan_note(c, r, type, CODE_UPDATE_STRATEGY,
+			  "strategy %s becomes updateStrategy RollingUpdate: StatefulSets replace pods one at a time, highest ordinal first",
+			  type->text);
+	}
+	for (size_t i = 0; i + 1 < strategy->nkid; i += 2)
+		if (ynode_is_scalar(strategy->kid[i]) && !ynode_is(strategy->kid[i], "type"))
+			drop(c, r, strategy, strategy->kid[i]->text, keep,
+			     openshift_why(strategy->kid[i], strategy->kid[i + 1]));
+	if (!plan_is_removed(c, strategy))
+		plan_set_scalar(c, r, ynode_key_of(strategy), "updateStrategy");
+}
+
+/* strategy -> updateStrategy as the kind of r says (workload.h). */
+static void convert_strategy(struct pctx *c, const struct resource *r, const struct workload *w,
+			     const struct ynode *spec, const struct ynode *const *keep)
+{
+	if (w->strategy == STRATEGY_DEPLOYMENT)
+		strategy_deployment(c, r, spec, keep);
+	else if (w->strategy == STRATEGY_OPENSHIFT)
+		strategy_openshift(c, r, spec, keep);
+}
+
+/* Each ImageChange trigger of a DeploymentConfig: the image no longer
+ * follows its image stream (image-trigger). */
+static void note_image_triggers(struct pctx *c, const struct resource *r, const struct ynode *triggers)
+{
+	for (size_t i = 0; triggers && triggers->kind == YNODE_SEQ && i < triggers->nkid; i++) {
+		const struct ynode *t = triggers->kid[i], *p = ynode_get(t, "imageChangeParams");
+		const struct ynode *from = ynode_get(p, "from"), *names = ynode_get(p, "containerNames");
+		const char *fkind = ynode_str(ynode_get(from, "kind")), *fname = ynode_str(ynode_get(from, "name"));
+		struct strbuf who = STRBUF_INIT;
+
+		if (!ynode_is(ynode_get(t, "type"), "ImageChange"))
+			continue;
+		for (size_t k = 0; names && names->kind == YNODE_SEQ && k < names->nkid; k++)
+			if (ynode_str(names->kid[k]))
+				strbuf_addf(&who, "%s%s", who.len ? ", " : "", names->kid[k]->text);
+		plan_note(c, r, t, CODE_IMAGE_TRIGGER,
+			  "ImageChange trigger of %s \"%s\" dropped: the image of %s%s no longer follows %s \"%s\"; set it in the pod template, or use the annotation image.openshift.io/triggers",
+			  r->kind, r->name, who.len ? "container " : "its containers", who.len ? who.buf : "",
+			  fkind ? fkind : "image stream", fname ? fname : "");
+		strbuf_release(&who);
+	}
+}
+
+/*
+ * The fields at `at` of r's kind that a StatefulSet does not have
+ * (workload.h): on the object with their warnings (paused,
+ * image-trigger), on a strategic-merge patch (patch) without.
+ */
+static void convert_drops(struct pctx *c, const struct resource *r, const struct workload *w,
+			  const struct ynode *const *keep, bool patch, enum drop_at at)
+{
+	const struct ynode *spec = ynode_get(r->node, "spec");
+	const struct ynode *ann = ynode_path(r->node, "metadata", "annotations", NULL);
+
+	for (size_t i = 0; i < w->ndrop; i++) {
+		const struct workload_drop *dr = &w->drop[i];
+		const struct ynode *map = dr->at == DROP_SPEC ? spec : ann;
+
+		if (dr->at != at)
+			continue;
+		if (!patch && dr->check == DROP_PAUSED && plan_truthy(ynode_get(map, dr->key)))
+			plan_note(c, r, ynode_key_of(ynode_get(map, dr->key)), CODE_PAUSED,
+				  "%s \"%s\" is paused, but a StatefulSet cannot be: it starts pods as soon as it is applied",
+				  r->kind, r->name);
+		if (!patch && dr->check == DROP_TRIGGERS)
+			note_image_triggers(c, r, ynode_get(map, dr->key));
+		drop(c, r, map, dr->key, keep, dr->why);
+	}
+}
+
 /* Strategic-merge patches of the Deployment (found by refs_find_patches())
- * follow it: kind, apiVersion, strategy and the Deployment-only fields. */
+ * follow it: kind, apiVersion, strategy and the fields of spec its kind
+ * drops. */
 void mapping_convert_patches(struct pctx *c, const struct resource *dep)
 {
 	for (size_t i = hidx_first(&c->pdeps, hash_str(HASH_INIT, dep->name)); i != HIDX_NONE;
@@ -208,16 +309,17 @@ void mapping_convert_patches(struct pctx *c, const struct resource *dep)
 		const struct resource *r = &c->ri->r[i];
 		const struct ynode *spec = ynode_get(r->node, "spec");
 		const struct ynode *keep[] = { r->node, spec, ynode_get(r->node, "metadata"), NULL };
+		const struct workload *w = workload_named(r->kind);	/* (dep may be a StatefulSet: refs.h) */
 
-		if (strcmp(r->name, dep->name) || (r->ns[0] && strcmp(r->ns, dep->ns)) || plan_has_alias(r->node, true))
+		if (!plan_kind_names(ynode_get(r->node, "kind"), dep, false) || strcmp(r->name, dep->name) ||
+		    (r->ns[0] && strcmp(r->ns, dep->ns)) || plan_has_alias(r->node, true))
 			continue;
 		plan_set_scalar(c, r, ynode_get(r->node, "kind"), "StatefulSet");
 		if (ynode_is_scalar(ynode_get(r->node, "apiVersion")) && !ynode_is(ynode_get(r->node, "apiVersion"), "apps/v1"))
 			plan_set_scalar(c, r, ynode_get(r->node, "apiVersion"), "apps/v1");
 		if (spec && spec->kind == YNODE_MAP) {
-			convert_strategy(c, r, spec, keep);
-			drop(c, r, spec, "progressDeadlineSeconds", keep, "StatefulSets have no progress deadline");
-			drop(c, r, spec, "paused", keep, "StatefulSets cannot be paused");
+			convert_strategy(c, r, w, spec, keep);
+			convert_drops(c, r, w, keep, true, DROP_SPEC);
 		}
 		plan_add_ref(c, r, ynode_get(r->node, "kind"));
 		plan_note(c, r, ynode_get(r->node, "kind"), CODE_REFERENCE,
@@ -225,9 +327,12 @@ void mapping_convert_patches(struct pctx *c, const struct resource *dep)
 	}
 }
 
+static void convert_selector(struct pctx *c, const struct resource *dep, const struct ynode *const *keep,
+			     bool late);
+
 /* kind and apiVersion; serviceName right after replicas (or first), then
- * a selector when an old API version let the Deployment go without one. */
-static void convert_head(struct pctx *c, const struct resource *dep)
+ * a selector when there is none. */
+static void convert_head(struct pctx *c, const struct resource *dep, const struct ynode *const *keep)
 {
 	const struct ynode *root = dep->node, *spec = ynode_get(root, "spec");
 	const struct ynode *tmpl = ynode_get(spec, "template"), *replicas = ynode_get(spec, "replicas");
@@ -246,18 +351,75 @@ static void convert_head(struct pctx *c, const struct resource *dep)
 	o->after = replicas ? ynode_key_of(replicas) : NULL;
 	o->key = xstrdup("serviceName");
 	o->val = val_str(d->service);
-	if (!ynode_get(spec, "selector")) {
-		struct val *sel = val_map();
+	convert_selector(c, dep, keep, false);
+}
 
-		val_set(sel, "matchLabels", service_labels(ynode_path(tmpl, "metadata", "labels", NULL)));
-		o = plan_add_op(c, OP_INSERT_PAIR, dep, spec);
-		o->where = replicas ? INS_AFTER : INS_FIRST;
-		o->after = replicas ? ynode_key_of(replicas) : NULL;
-		o->key = xstrdup("selector");
-		o->val = sel;
-		plan_note(c, dep, ynode_key_of(ynode_path(tmpl, "metadata", "labels", NULL)), CODE_SELECTOR_SYNTHESIZED,
-			  "StatefulSet \"%s\" gets selector.matchLabels from the pod template's labels", dep->name);
+/*
+ * Where a pair that replaces the removed pair of key k in mapping m goes,
+ * so that it cannot land inside a removal: after the nearest pair before
+ * it that stays; else, in a block mapping, after the run of removed pairs
+ * it starts (where that removal ends), in a flow mapping first.
+ */
+static void place_replacement(const struct pctx *c, const struct ynode *m, const struct ynode *k,
+			      struct op *o)
+{
+	size_t i = 0;
+
+	while (m->kid[i] != k)
+		i += 2;
+	for (size_t j = i; j >= 2; j -= 2) {
+		if (!plan_is_removed(c, m->kid[j - 1])) {
+			o->where = INS_AFTER;
+			o->after = m->kid[j - 2];
+			return;
+		}
 	}
+	if (m->style == YSTYLE_FLOW) {
+		o->where = INS_FIRST;
+		return;
+	}
+	while (i + 3 < m->nkid && plan_is_removed(c, m->kid[i + 3]))
+		i += 2;
+	o->where = INS_AFTER;
+	o->after = m->kid[i];
+}
+
+/*
+ * The selector: a LabelSelector stays; a missing one (an old API version,
+ * a kind where it defaults to the pod template's labels) or an empty map
+ * is made from those labels, after serviceName; a plain map of labels (a
+ * ReplicationController's, a DeploymentConfig's) becomes matchLabels of a
+ * new selector where it stood, late (after the other edits of spec, for
+ * place_replacement()).
+ */
+static void convert_selector(struct pctx *c, const struct resource *dep, const struct ynode *const *keep,
+			     bool late)
+{
+	const struct ynode *spec = ynode_get(dep->node, "spec"), *sel = ynode_get(spec, "selector");
+	const struct ynode *replicas = ynode_get(spec, "replicas");
+	const struct ynode *tlabels = ynode_path(spec, "template", "metadata", "labels", NULL);
+	bool plain = workload_named(dep->kind)->selector == SELECTOR_MAP;
+	struct val *v;
+	struct op *o;
+
+	if ((sel && !plain) || (plain && ynode_count(sel)) != late)
+		return;
+	if (sel)
+		plan_remove(c, dep, sel, keep);
+	v = val_map();
+	o = plan_add_op(c, OP_INSERT_PAIR, dep, spec);
+	o->key = xstrdup("selector");
+	o->val = v;
+	if (ynode_count(sel)) {
+		val_set(v, "matchLabels", service_labels(sel));
+		place_replacement(c, spec, ynode_key_of(sel), o);
+		return;
+	}
+	val_set(v, "matchLabels", service_labels(tlabels));
+	o->where = replicas ? INS_AFTER : INS_FIRST;
+	o->after = replicas ? ynode_key_of(replicas) : NULL;
+	plan_note(c, dep, ynode_key_of(tlabels), CODE_SELECTOR_SYNTHESIZED,
+		  "StatefulSet \"%s\" gets selector.matchLabels from the pod template's labels", dep->name);
 }
 
 /* strategy -> updateStrategy, and the fields a StatefulSet does not have
@@ -269,17 +431,12 @@ static void convert_fields(struct pctx *c, const struct resource *dep, const str
 	};
 	const struct ynode *root = dep->node;
 	const struct ynode *spec = ynode_get(root, "spec"), *md = ynode_get(root, "metadata");
+	const struct workload *w = workload_named(dep->kind);
 
-	convert_strategy(c, dep, spec, keep);
-	drop(c, dep, spec, "progressDeadlineSeconds", keep, "StatefulSets have no progress deadline");
-	if (plan_truthy(ynode_get(spec, "paused")))
-		plan_note(c, dep, ynode_key_of(ynode_get(spec, "paused")), CODE_PAUSED,
-			  "Deployment \"%s\" is paused, but a StatefulSet cannot be: it starts pods as soon as it is applied",
-			  dep->name);
-	drop(c, dep, spec, "paused", keep, "StatefulSets cannot be paused");
+	convert_strategy(c, dep, w, spec, keep);
+	convert_drops(c, dep, w, keep, false, DROP_SPEC);
 	drop(c, dep, root, "status", keep, "status is written by the cluster");
-	drop(c, dep, ynode_get(md, "annotations"), "deployment.kubernetes.io/revision", keep,
-	     "it is written by the Deployment controller");
+	convert_drops(c, dep, w, keep, false, DROP_ANNOTATION);
 	for (size_t i = 0; i < ARRAY_SIZE(server_set); i++)
 		drop(c, dep, md, server_set[i], keep, "it is set by the API server");
 }
@@ -324,7 +481,8 @@ void mapping_convert(struct pctx *c, const struct resource *dep, const struct cl
 	const struct ynode *tmpl = ynode_get(spec, "template"), *podspec = ynode_get(tmpl, "spec");
 	const struct ynode *keep[] = { root, spec, md, tmpl, podspec, NULL };
 
-	convert_head(c, dep);
+	convert_head(c, dep, keep);
 	convert_fields(c, dep, keep);
+	convert_selector(c, dep, keep, true);
 	convert_claims(c, dep, cu, ncu, keep);
 }

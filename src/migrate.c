@@ -12,6 +12,7 @@
 #include "render.h"
 #include "report.h"
 #include "util.h"
+#include "workload.h"
 #include "writeout.h"
 
 /* Kubernetes object names: at most 63 characters for a Job's pods' labels. */
@@ -62,6 +63,15 @@ static struct val *mount(const char *name, const char *path, bool ro)
 	return m;
 }
 
+/* The row of d's kind (workload.h); a summary made without a kind is a
+ * Deployment's, the first row. */
+static const struct workload *kind_of(const struct dep_summary *d)
+{
+	const struct workload *w = workload_named(d->kind);
+
+	return w ? w : &workloads[0];
+}
+
 static void render_pair(struct strbuf *out, const struct dep_summary *d,
 			const struct claim_summary *c, const char *image)
 {
@@ -103,7 +113,7 @@ static void render_pair(struct strbuf *out, const struct dep_summary *d,
 
 	strbuf_addf(out, "# Data of claim \"%s\" for pod 0 of StatefulSet \"%s\", made by stsify.\n",
 		    c->claim, d->name);
-	strbuf_addstr(out, "# Apply after the Deployment is scaled to 0; see README.md.\n");
+	strbuf_addf(out, "# Apply after the %s is scaled to 0; see README.md.\n", kind_of(d)->kind);
 	render_block_doc(out, &st, pvc);
 	strbuf_addstr(out, "---\n");
 	render_block_doc(out, &st, job);
@@ -169,9 +179,9 @@ int migrate_write(const char *dir, struct report *rep, const char *image)
 		if (!d->converted)
 			continue;
 		strbuf_addf(&readme, "## StatefulSet %s%s%s\n\n", d->name, *d->ns ? " in namespace " : "", d->ns);
-		strbuf_addf(&readme, "1. Stop the writers: `kubectl scale deployment/%s --replicas=0%s%s`\n"
+		strbuf_addf(&readme, "1. Stop the writers: `kubectl scale %s/%s --replicas=0%s%s`\n"
 				     "   and wait until its pods are gone (`kubectl get pods%s%s`).\n",
-			    d->name, nsflag, d->ns, nsflag, d->ns);
+			    kind_of(d)->kubectl, d->name, nsflag, d->ns, nsflag, d->ns);
 		for (size_t k = 0; k < d->nclaim; k++) {
 			const struct claim_summary *c = &d->claim[k];
 			char *fn = file_name(d, c), *jn = job_name(d->name, c->volume);
@@ -191,10 +201,10 @@ int migrate_write(const char *dir, struct report *rep, const char *image)
 		}
 		strbuf_addf(&readme,
 			    "%d. Apply the migrated manifests (the StatefulSet and its Service); pod 0\n"
-			    "   starts on the copied data. Then delete the Deployment (a GitOps tool\n"
+			    "   starts on the copied data. Then delete the %s (a GitOps tool\n"
 			    "   prunes it) and the Job.\n"
 			    "%d. Only when the StatefulSet serves the data: delete the old claim%s.\n\n",
-			    2 + (int)d->nclaim, 3 + (int)d->nclaim, d->nclaim > 1 ? "s" : "");
+			    2 + (int)d->nclaim, kind_of(d)->kind, 3 + (int)d->nclaim, d->nclaim > 1 ? "s" : "");
 	}
 	if (!steps)
 		strbuf_addstr(&readme, "No Deployment was converted: there is nothing to migrate.\n");

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "decide.h"
+#include "detect.h"
 #include "facts.h"
 #include "mapping.h"
 #include "planner.h"
@@ -25,6 +26,7 @@
 #include "rindex.h"
 #include "stale.h"
 #include "util.h"
+#include "workload.h"
 #include "ytree.h"
 
 /* Record the decision about dep (struct decision). */
@@ -40,6 +42,16 @@ static void record(struct pctx *c, const struct resource *dep, bool converted, e
 	d->dplan = converted ? c->dep : 0;
 }
 
+/* Does an update start new pods before the old ones stop?  A kind without a
+ * strategy (ReplicaSet, ReplicationController) never replaces its pods;
+ * the others roll unless their strategy type is Recreate. */
+static bool rolls_over(const struct resource *dep, const struct facts *f)
+{
+	const struct workload *w = workload_named(dep->kind);
+
+	return w->strategy != STRATEGY_NONE && !ynode_is(ynode_path(f->spec, "strategy", "type", NULL), "Recreate");
+}
+
 /* The findings of the row of the decision table that applied. */
 static void explain_row(struct pctx *c, const struct resource *dep, const struct facts *f,
 			const struct verdict *v)
@@ -50,13 +62,13 @@ static void explain_row(struct pctx *c, const struct resource *dep, const struct
 	switch (v->row) {
 	case CODE_ANNOTATION:
 		plan_note(c, dep, ynode_key_of(ynode_get(f->ann, ann)), CODE_ANNOTATION,
-			  "Deployment \"%s\" is %s: annotation %s is \"true\"", dep->name,
+			  "%s \"%s\" is %s: annotation %s is \"true\"", dep->kind, dep->name,
 			  v->chosen ? "converted" : "left alone", ann);
 		break;
 	case CODE_SHARED_RWX:
 		plan_note(c, dep, at, CODE_SHARED_RWX,
-			  "claim \"%s\" is ReadWriteMany and shared by the replicas of Deployment \"%s\": left as it is (shared storage is often deliberate; convert it with --all or annotation stsify.dev/convert)",
-			  at->text, dep->name);
+			  "claim \"%s\" is ReadWriteMany and shared by the replicas of %s \"%s\": left as it is (shared storage is often deliberate; convert it with --all or annotation stsify.dev/convert)",
+			  at->text, dep->kind, dep->name);
 		break;
 	case CODE_SHARED_PVC:
 		for (size_t i = 0; i < f->in.nclaim; i++) {
@@ -64,31 +76,31 @@ static void explain_row(struct pctx *c, const struct resource *dep, const struct
 				continue;
 			if (f->in.replicas > 1)
 				plan_note(c, dep, f->use[i].claim, CODE_SHARED_PVC,
-					  "claim \"%s\" is shared by %lld replicas of Deployment \"%s\"",
-					  f->use[i].claim->text, f->in.replicas, dep->name);
+					  "claim \"%s\" is shared by %lld replicas of %s \"%s\"",
+					  f->use[i].claim->text, f->in.replicas, dep->kind, dep->name);
 			else
 				plan_note(c, dep, f->use[i].claim, CODE_SHARED_PVC,
-					  "claim \"%s\" is shared by up to %lld replicas of Deployment \"%s\" (%s \"%s\")",
-					  f->use[i].claim->text, f->in.scaled_max, dep->name, f->scaler->kind,
-					  f->scaler->name);
+					  "claim \"%s\" is shared by up to %lld replicas of %s \"%s\" (%s \"%s\")",
+					  f->use[i].claim->text, f->in.scaled_max, dep->kind, dep->name,
+					  f->scaler->kind, f->scaler->name);
 		}
 		break;
 	case CODE_STATEFUL_DEPLOYMENT:
 		if (v->image)
 			plan_note(c, dep, at, CODE_STATEFUL_DEPLOYMENT,
-				  "Deployment \"%s\" runs stateful image \"%s\" on claim \"%s\": %s",
+				  "%s \"%s\" runs stateful image \"%s\" on claim \"%s\": %s", dep->kind,
 				  dep->name, v->image, at->text,
-				  ynode_is(ynode_path(f->spec, "strategy", "type", NULL), "Recreate")
-					  ? "a StatefulSet gives it a stable identity and a claim of its own per replica"
-					  : "a rolling update starts the new pod before the old one stops, both on the same volume");
+				  rolls_over(dep, f)
+					  ? "a rolling update starts the new pod before the old one stops, both on the same volume"
+					  : "a StatefulSet gives it a stable identity and a claim of its own per replica");
 		else
 			plan_note(c, dep, at, CODE_STATEFUL_DEPLOYMENT,
-				  "Deployment \"%s\" writes to claim \"%s\" (--all)", dep->name, at->text);
+				  "%s \"%s\" writes to claim \"%s\" (--all)", dep->kind, dep->name, at->text);
 		break;
 	case CODE_SINGLE_REPLICA_PVC:
 		plan_note(c, dep, at, CODE_SINGLE_REPLICA_PVC,
-			  "Deployment \"%s\" has one replica on claim \"%s\": left as it is (convert it with --all or annotation stsify.dev/convert)",
-			  dep->name, at->text);
+			  "%s \"%s\" has one replica on claim \"%s\": left as it is (convert it with --all or annotation stsify.dev/convert)",
+			  dep->kind, dep->name, at->text);
 		break;
 	default:	/* not-selected: no finding */
 		break;
@@ -106,23 +118,23 @@ static void explain_stop(struct pctx *c, const struct resource *dep, const struc
 	switch (v->stop) {
 	case DECIDE_MERGE_KEYS:
 		plan_note(c, dep, ynode_get(dep->node, "kind"), CODE_UNSUPPORTED_ALIAS,
-			  "Deployment \"%s\" uses merge keys (<<): left as it is, convert it by hand",
-			  dep->name);
+			  "%s \"%s\" uses merge keys (<<): left as it is, convert it by hand",
+			  dep->kind, dep->name);
 		break;
 	case DECIDE_ALIAS:
 		facts_report_alias(c, dep, f);
 		break;
 	case DECIDE_NO_SELECTOR:
 		plan_note(c, dep, f->spec, CODE_NO_SELECTOR,
-			  "Deployment \"%s\" has neither a selector nor pod template labels: left as it is",
-			  dep->name);
+			  "%s \"%s\" has neither a selector nor pod template labels: left as it is",
+			  dep->kind, dep->name);
 		break;
 	case DECIDE_GO:
 		if (v->reason == CODE_NO_WRITABLE_CLAIM &&
 		    (a = plan_alias_read(ynode_get(f->podspec, "volumes"), false)))
 			plan_note(c, dep, a, CODE_UNSUPPORTED_ALIAS,
-				  "Deployment \"%s\" takes its volumes through an alias: not judged, check its claims by hand",
-				  dep->name);
+				  "%s \"%s\" takes its volumes through an alias: not judged, check its claims by hand",
+				  dep->kind, dep->name);
 		break;
 	}
 }
@@ -147,9 +159,14 @@ static void convert(struct pctx *c, const struct resource *dep, const struct fac
 	free(cu);
 }
 
-/* The decision table of DESIGN.md section 2 (decide.h) for one Deployment,
- * its findings, and its conversion. */
-static void plan_deployment(struct pctx *c, const struct resource *dep)
+/*
+ * The decision table of DESIGN.md section 2 (decide.h) for one workload,
+ * its findings, and its conversion.  report: the row whose code reports it
+ * instead, never converted (a Rollout's, or for an object of Template
+ * tmpl the Template's: detect.h), or NULL.
+ */
+static void plan_deployment(struct pctx *c, const struct resource *dep, const struct workload *report,
+			    const struct resource *tmpl)
 {
 	size_t first = c->rep->n;
 	struct facts f;
@@ -157,10 +174,19 @@ static void plan_deployment(struct pctx *c, const struct resource *dep)
 
 	c->owner = c->p->nd + 1;	/* the index it gets if it is converted */
 	facts_read(c, dep, &f);
+	if (tmpl)
+		detect_template_facts(tmpl, &f);
 	decide(&f.in, c->opt, c->ru, &v);
-	if (v.row != CODE__COUNT)
-		explain_row(c, dep, &f, &v);
-	explain_stop(c, dep, &f, &v);
+	if (report) {
+		if (v.chosen)
+			detect_explain(c, dep, &f, &v, report, tmpl);
+		v.reason = v.chosen ? report->code : v.reason;
+		v.convert = false;
+	} else {
+		if (v.row != CODE__COUNT)
+			explain_row(c, dep, &f, &v);
+		explain_stop(c, dep, &f, &v);
+	}
 	if (v.convert)
 		convert(c, dep, &f);
 	record(c, dep, v.convert, v.reason);
@@ -169,6 +195,17 @@ static void plan_deployment(struct pctx *c, const struct resource *dep)
 		c->rep->f[i].owner = 0;
 	c->owner = 0;
 	facts_release(&f);
+}
+
+/* The workloads among the objects of Template tmpl (row w), reported. */
+static void plan_template(struct pctx *c, const struct workload *w, const struct resource *tmpl)
+{
+	const struct resource **obj;
+	size_t n = detect_objects(c, tmpl, &obj);
+
+	for (size_t i = 0; i < n; i++)
+		plan_deployment(c, obj[i], w, tmpl);
+	free(obj);
 }
 
 char *plan_path_norm(const char *path)
@@ -201,12 +238,14 @@ struct planner *plan_begin(struct plan *p, const struct stsify_options *opt, con
 	for (size_t i = 0; i < ri->n; i++) {
 		const struct resource *r = &ri->r[i];
 		const struct ynode *t = refs_scale_target(r);
+		const struct workload *w;
 
 		if (r->list_item && !strcmp(r->kind, "Kustomization") && !in[r->in].skip) {
 			ALLOC_GROW(c->kitem, c->nkitem + 1, akitem);
 			c->kitem[c->nkitem++] = i;
 		}
-		if (!r->list_item && !strcmp(r->kind, "Deployment") && r->in < nin && c->patch[r->in])
+		if (!r->list_item && (w = workload_named(r->kind)) && w->action == WORKLOAD_CONVERT && r->in < nin &&
+		    c->patch[r->in])
 			hidx_add(&c->pdeps, hash_str(HASH_INIT, r->name), i);
 		if (ynode_is_scalar(t))
 			hidx_add(&c->scalers, hash_str(hash_str(HASH_INIT, r->ns), t->text), i);
@@ -235,8 +274,18 @@ void plan_one(struct planner *pl, const struct resource *dep)
 {
 	struct pctx *c = (struct pctx *)pl;
 
-	if (!strcmp(dep->kind, "Deployment") && !c->in[dep->in].skip && !is_patch(c, dep->in))
-		plan_deployment(c, dep);
+	const struct workload *w = workload_named(dep->kind);
+
+	if (!w || c->in[dep->in].skip || is_patch(c, dep->in))
+		return;
+	if (w->action == WORKLOAD_CONVERT)
+		plan_deployment(c, dep, NULL, NULL);
+	else if (!workload_accepts(w, dep->api))
+		return;	/* a Rollout or a Template of another API group */
+	else if (w->action == WORKLOAD_REPORT)
+		plan_deployment(c, dep, w, NULL);
+	else
+		plan_template(c, w, dep);
 }
 
 /* The references to gone StatefulSet r's Deployment follow r, in a
@@ -359,6 +408,9 @@ void plan_release(struct plan *p)
 		free(p->d[i].claim);
 		free(p->d[i].ref);
 	}
+	for (size_t i = 0; i < p->nown; i++)
+		free(p->own[i]);
+	free(p->own);
 	free(p->gone);
 	free(p->op);
 	free(p->d);

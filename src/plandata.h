@@ -108,6 +108,8 @@ struct plan {
 	/* with partial: whether a Deployment is gone could not be told, and
 	 * something names it (parse the whole input to know) */
 	bool unsure;
+	struct resource **own;		/* objects of no index (a Template's): decisions point at them */
+	size_t nown, aown;
 	/* the option debug_verify: verify.c and rewrite.c say on stderr
 	 * what differs (for bug reports) */
 	bool debug_verify;

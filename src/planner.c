@@ -10,6 +10,7 @@
 #include "report.h"
 #include "rindex.h"
 #include "util.h"
+#include "workload.h"
 #include "ytree.h"
 
 struct finding *plan_note(struct pctx *c, const struct resource *r, const struct ynode *at,
@@ -52,6 +53,12 @@ bool plan_has_op(const struct pctx *c, enum op_kind kind, const struct ynode *n)
 		if (c->p->op[i].kind == kind && c->p->op[i].node == n)
 			return true;
 	return false;
+}
+
+struct resource *plan_new_resource(struct pctx *c)
+{
+	ALLOC_GROW(c->p->own, c->p->nown + 1, c->p->aown);
+	return c->p->own[c->p->nown++] = xcalloc(1, sizeof(struct resource));
 }
 
 void plan_add_ref(struct pctx *c, const struct resource *r, const struct ynode *at)
@@ -188,3 +195,14 @@ const struct ynode *plan_pvc_modes(const struct resource *pvc)
 
 /* The largest replica count an autoscaler of the Deployment allows, and the
  * autoscaler (HorizontalPodAutoscaler or KEDA ScaledObject), if any. */
+
+bool plan_kind_names(const struct ynode *kind, const struct resource *dep, bool keda)
+{
+	const struct workload *w = workload_named(dep->kind);
+
+	if (!w) {
+		w = workload_named(ynode_str(kind));
+		return kind ? w && w->action == WORKLOAD_CONVERT : keda;
+	}
+	return kind ? ynode_is(kind, dep->kind) : keda && w->keda_default;
+}

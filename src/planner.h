@@ -83,6 +83,8 @@ struct op *plan_add_op(struct pctx *c, enum op_kind kind, const struct resource 
 		       const struct ynode *node);
 /* Is there an operation of this kind on node n? */
 bool plan_has_op(const struct pctx *c, enum op_kind kind, const struct ynode *n);
+/* A resource the plan owns (zeroed), for an object of no index. */
+struct resource *plan_new_resource(struct pctx *c);
 /* Record that r (at node at) now names the StatefulSet of c->dep. */
 void plan_add_ref(struct pctx *c, const struct resource *r, const struct ynode *at);
 /* Set scalar n to value (raw text); a node already set is set once. */
@@ -106,5 +108,12 @@ bool plan_has_alias(const struct ynode *n, bool aliases);
 const struct ynode *plan_alias_read(const struct ynode *n, bool container);
 /* spec.accessModes of a claim (NULL for NULL). */
 const struct ynode *plan_pvc_modes(const struct resource *pvc);
+/*
+ * Does kind (the kind node of a reference: an autoscaler's target, a
+ * patch; NULL when absent, which for a KEDA ScaledObject, keda, means
+ * Deployment) name dep's kind?  dep a StatefulSet an earlier run made
+ * (refs.h, convergence): any kind stsify converts names it.
+ */
+bool plan_kind_names(const struct ynode *kind, const struct resource *dep, bool keda);
 
 #endif

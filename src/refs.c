@@ -13,6 +13,7 @@
 #include "rindex.h"
 #include "source.h"
 #include "util.h"
+#include "workload.h"
 #include "ytree.h"
 
 /* The target name of an autoscaler (its namespace comes from r). */
@@ -62,8 +63,7 @@ void refs_retarget_scalers(struct pctx *c, const struct resource *dep)
 		else
 			continue;
 		kind = ynode_get(ref, "kind");
-		if (!rindex_named(dep, ynode_str(ynode_get(ref, "name"))) ||
-		    !(ynode_is(kind, "Deployment") || (keda && !kind)))
+		if (!rindex_named(dep, ynode_str(ynode_get(ref, "name"))) || !plan_kind_names(kind, dep, keda))
 			continue;
 		if (ref->kind != YNODE_MAP || plan_has_alias(ref, true)) {
 			plan_note(c, r, ref, CODE_UNSUPPORTED_ALIAS,
@@ -109,11 +109,17 @@ static void retarget_patch(struct pctx *c, const struct resource *dep, const str
 {
 	const struct ynode *t = ynode_get(ynode_get(r->node, patch_lists[l])->kid[k], "target");
 	const struct ynode *kind = ynode_get(t, "kind"), *ns = ynode_get(t, "namespace");
+	const struct ynode *group = ynode_get(t, "group");
+	const struct workload *w = workload_named(ynode_str(kind));
 
-	if (!ynode_is(kind, "Deployment") || !ynode_is(ynode_get(t, "name"), dep->name) ||
+	if (!kind || !plan_kind_names(kind, dep, false) || !ynode_is(ynode_get(t, "name"), dep->name) ||
 	    (ns && !ynode_is(ns, dep->ns)) || plan_has_alias(t, true))
 		return;
 	plan_set_scalar(c, r, kind, "StatefulSet");
+	/* a StatefulSet is in group apps: a kind of another group (OpenShift's
+	 * apps.openshift.io) names its own; an old version stays as written */
+	if (w->group && strcmp(w->group, "apps") && ynode_is(group, w->group))
+		plan_set_scalar(c, r, group, "apps");
 	plan_add_ref(c, r, kind);
 	plan_note(c, r, kind, CODE_REFERENCE, "%s target of %s now names StatefulSet \"%s\"",
 		  patch_lists[l], where, dep->name);
@@ -184,20 +190,29 @@ void refs_index_patches(struct pctx *c)
 	}
 }
 
-/* Is there a Deployment ns/name in the input, other than in a
+/* Is there a workload of kind w ns/name in the input, other than in a
  * strategic-merge patch file (which names one, and is not one)? */
-static bool has_deployment(const struct pctx *c, const char *ns, const char *name)
+static bool has_workload(const struct pctx *c, const struct workload *w, const char *ns, const char *name)
 {
-	uint64_t h = hash_str(hash_str(hash_str(HASH_INIT, "Deployment"), ns), name);
+	uint64_t h = hash_str(hash_str(hash_str(HASH_INIT, w->kind), ns), name);
 
 	for (size_t i = hidx_first(&c->ri->by_name, h); i != HIDX_NONE; i = hidx_next(&c->ri->by_name, i)) {
 		const struct resource *r = &c->ri->r[i];
 
-		if (strcmp(r->kind, "Deployment") || strcmp(r->ns, ns) || strcmp(r->name, name))
+		if (strcmp(r->kind, w->kind) || strcmp(r->ns, ns) || strcmp(r->name, name))
 			continue;
 		if (r->list_item || r->in >= c->nin || !c->patch[r->in])
 			return true;
 	}
+	return false;
+}
+
+/* The same for any kind stsify converts (workload.h). */
+static bool has_convertible(const struct pctx *c, const char *ns, const char *name)
+{
+	for (size_t i = 0; i < nworkloads; i++)
+		if (workloads[i].action == WORKLOAD_CONVERT && has_workload(c, &workloads[i], ns, name))
+			return true;
 	return false;
 }
 
@@ -213,7 +228,7 @@ bool refs_named(const struct pctx *c, const struct resource *r)
 bool refs_gone(const struct pctx *c, const struct resource *r)
 {
 	return !strcmp(r->kind, "StatefulSet") && r->node && !(r->in < c->nin && c->in[r->in].skip) &&
-	       !(!r->list_item && r->in < c->nin && c->patch[r->in]) && !has_deployment(c, r->ns, r->name);
+	       !(!r->list_item && r->in < c->nin && c->patch[r->in]) && !has_convertible(c, r->ns, r->name);
 }
 
 /* "dir/of/kustomization.yaml" + "../x/./p.yaml" -> "dir/of/../x/p.yaml"

@@ -119,6 +119,7 @@ void report_release(struct report *r)
 		free(d->claim);
 		free(d->ref);
 		free(d->path);
+		free(d->kind);
 		free(d->ns);
 		free(d->name);
 		free(d->service);

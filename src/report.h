@@ -31,12 +31,12 @@ struct finding {
 	char *msg;
 	char *kind, *ns, *name;		/* the resource, or NULL */
 	size_t order;			/* insertion order, for stable sorting */
-	size_t owner;			/* 1 + the Deployment plan it is about, or 0 */
+	size_t owner;			/* 1 + the workload plan it is about, or 0 */
 };
 
 struct val;
 
-/* The plan, per Deployment, as the reports show it (copied out of the
+/* The plan, per workload, as the reports show it (copied out of the
  * plan, so it outlives the run). */
 struct claim_summary {
 	char *volume;			/* pod volume = template name */
@@ -56,7 +56,7 @@ struct ref_summary {
 struct dep_summary {
 	char *path;
 	unsigned line, col;
-	char *ns, *name;		/* ns "" when unset */
+	char *kind, *ns, *name;		/* ns "" when unset */
 	bool converted;
 	size_t owner;			/* its findings' owner when converted, or 0 */
 	enum code reason;		/* the code that decided */

@@ -69,6 +69,7 @@ void result_summarize(const struct plan *p, const struct plan_input *in, bool al
 		memset(s, 0, sizeof(*s));
 		s->path = xstrdup(src->path);
 		source_linecol(src, r->node->start, &s->line, &s->col);
+		s->kind = xstrdup(r->kind);
 		s->ns = xstrdup(r->ns);
 		s->name = xstrdup(r->name);
 		s->converted = dc->converted;

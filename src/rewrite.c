@@ -253,13 +253,13 @@ void rewrite_next_round(const struct rewrite_job *job, const struct rewrite_resu
 	case REWRITE_LOWER_FAILED:
 		dep = p->d[res->dep].dep;
 		report_add(rep, job->pin[dep->in].src, dep->node->start, res->code,
-			   "Deployment \"%s\" is left as it is: %s", dep->name, res->why);
+			   "%s \"%s\" is left as it is: %s", dep->kind, dep->name, res->why);
 		rewrite_abandon(p, res->dep, res->code, rep);
 		break;
 	case REWRITE_APPLY_FAILED:
 		report_add(rep, job->pin[job->in].src, res->off, CODE_INTERNAL,
-			   "overlapping edits (a bug in stsify; please report it): Deployment \"%s\" is left as it is",
-			   p->d[res->dep].dep->name);
+			   "overlapping edits (a bug in stsify; please report it): %s \"%s\" is left as it is",
+			   p->d[res->dep].dep->kind, p->d[res->dep].dep->name);
 		rewrite_abandon(p, res->dep, CODE_INTERNAL, rep);
 		break;
 	case REWRITE_VERIFY_FAILED:

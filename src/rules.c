@@ -14,6 +14,7 @@
 #endif
 
 #include "util.h"
+#include "workload.h"
 #include "ytree.h"
 
 /*
@@ -31,12 +32,75 @@ const char stsify_stateful_images[] =
 static const char helm_action_re[] =
 	"\\{\\{-?\\s*(?:[-.$\"(/]|if\\b|range\\b|with\\b|end\\b|include\\b|define\\b|template\\b|toYaml\\b|else\\b|printf\\b|tpl\\b|default\\b|quote\\b)";
 /*
- * Text naming a Deployment the way kubectl commands do: "deployment/pg",
- * "deployments pg", "deploy/pg", "deployment.apps/pg"; group 1 is the name
- * (a DNS subdomain), which must end there ("pg" is not "pg-0").
+ * Text naming a workload the way kubectl commands do: "deployment/pg",
+ * "deployments pg", "deploy/pg", "deployment.apps/pg", "rs/pg", "dc pg"...
+ * Made from the table (workload.h) by reference_pattern(): group k + 1
+ * holds the kind's word when row ru->ref_row[k] matched, the last group
+ * the name (a DNS subdomain), which must end there ("pg" is not "pg-0").
  */
-static const char reference_re[] =
-	"(?i)\\b(?:deployments?|deploy)(?:\\.apps)?(?:/|[ \\t]+)([a-z0-9](?:[-a-z0-9.]*[a-z0-9])?)(?![-A-Za-z0-9.])";
+static const char reference_name_re[] = "(?:/|[ \\t]+)([a-z0-9](?:[-a-z0-9.]*[a-z0-9])?)(?![-A-Za-z0-9.])";
+
+static void add_needle(struct rules *ru, const char *name, unsigned kinds)
+{
+	size_t len = strlen(name) < RULES_NEEDLE ? strlen(name) : RULES_NEEDLE;
+
+	for (size_t k = 0; k < ru->nneedle; k++) {
+		if (ru->needle[k].len == len && !memcmp(ru->needle[k].s, name, len)) {
+			ru->needle[k].kinds |= kinds;
+			return;
+		}
+	}
+	BUG_ON(ru->nneedle == ARRAY_SIZE(ru->needle));
+	memcpy(ru->needle[ru->nneedle].s, name, len);
+	ru->needle[ru->nneedle].len = len;
+	ru->needle[ru->nneedle++].kinds = kinds;
+}
+
+/* Add each regex metacharacter of s escaped. */
+static void add_quoted(struct strbuf *sb, const char *s)
+{
+	for (; *s; s++) {
+		if (strchr(".\\+*?()[]{}|^$", *s))
+			strbuf_addch(sb, '\\');
+		strbuf_addch(sb, *s);
+	}
+}
+
+/*
+ * The reference pattern of every row that has kubectl names, and the
+ * needles that find where a match may start: each name's first bytes
+ * (up to RULES_NEEDLE), once, with the rows that start with them.
+ */
+static char *reference_pattern(struct rules *ru)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	strbuf_addstr(&sb, "(?i)\\b(?:");
+	for (size_t i = 0; i < nworkloads; i++) {
+		const struct workload *w = &workloads[i];
+
+		if (!w->ref_names)
+			continue;
+		if (ru->nref_row)
+			strbuf_addch(&sb, '|');
+		ru->ref_row[ru->nref_row++] = (unsigned char)i;
+		strbuf_addch(&sb, '(');
+		for (const char *const *n = w->ref_names; *n; n++) {
+			strbuf_addstr(&sb, n == w->ref_names ? "" : "|");
+			add_quoted(&sb, *n);
+			add_needle(ru, *n, 1u << i);
+		}
+		strbuf_addch(&sb, ')');
+		if (w->group) {
+			strbuf_addstr(&sb, "(?:\\.");
+			add_quoted(&sb, w->group);
+			strbuf_addstr(&sb, ")?");
+		}
+	}
+	strbuf_addch(&sb, ')');
+	strbuf_addstr(&sb, reference_name_re);
+	return strbuf_detach(&sb, NULL);
+}
 
 void *rules_compile(const char *re, const char *what, char **err)
 {
@@ -56,6 +120,8 @@ void *rules_compile(const char *re, const char *what, char **err)
 
 int rules_init(struct rules *ru, const struct stsify_options *opt, char **err)
 {
+	char *ref;
+
 	memset(ru, 0, sizeof(*ru));
 	ru->opt = opt;
 	*err = NULL;
@@ -68,7 +134,10 @@ int rules_init(struct rules *ru, const struct stsify_options *opt, char **err)
 		goto fail;
 	ru->helm = rules_compile(helm_action_re, "helm", err);
 	BUG_ON(!ru->helm);
-	if (!(ru->reference = rules_compile(reference_re, "reference", err)))
+	ref = reference_pattern(ru);
+	ru->reference = rules_compile(ref, "reference", err);
+	free(ref);
+	if (!ru->reference)
 		goto fail;
 	return 0;
 fail:
@@ -173,60 +242,114 @@ static const char *find_byte(const char *p, const char *e, char c)
 	return q ? q : e;
 }
 
-/* The first "deploy" in any case in [p, e), or e: 16 places at a time. */
-static const char *find_deploy(const char *p, const char *e)
+/* The needles of rows in kinds. */
+static size_t active_needles(const struct rules *ru, unsigned kinds, const struct rules_needle **nd)
+{
+	size_t n = 0;
+
+	for (size_t k = 0; k < ru->nneedle; k++)
+		if (ru->needle[k].kinds & kinds)
+			nd[n++] = &ru->needle[k];
+	return n;
+}
+
+static bool is_word_byte(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+}
+
+/* Does needle nd start at p (e - p >= its length), after a byte that is
+ * not a word byte (the "\\b" of the pattern)? */
+static bool needle_at(const struct rules_needle *nd, const char *buf, const char *p)
+{
+	return !strncasecmp(p, nd->s, nd->len) && (p == buf || !is_word_byte(p[-1]));
+}
+
+/*
+ * The first place in [p, e) where one of nd[0..n) starts in any case, as
+ * needle_at() says, or e.  16 places at a time, on the first three bytes
+ * of each needle (two for a needle of two: its third is ignored); the
+ * needles are lowercase letters, so setting bit 0x20 of a byte lowers an
+ * uppercase letter and makes no other byte one.
+ */
+static const char *find_candidate(const struct rules_needle *const *nd, size_t n, const char *buf,
+				  const char *p, const char *e)
 {
 #ifdef __SSE2__
 	const __m128i lower = _mm_set1_epi8(0x20);
+	__m128i w0[ARRAY_SIZE(((struct rules *)0)->needle)], w1[ARRAY_SIZE(w0)], w2[ARRAY_SIZE(w0)],
+		skip2[ARRAY_SIZE(w0)];
 
-	for (; e - p >= 16 + 5; p += 16) {
-		__m128i m = _mm_set1_epi8(-1);
+	for (size_t k = 0; k < n; k++) {
+		w0[k] = _mm_set1_epi8(nd[k]->s[0]);
+		w1[k] = _mm_set1_epi8(nd[k]->s[1]);
+		w2[k] = _mm_set1_epi8(nd[k]->len > 2 ? nd[k]->s[2] : 0);
+		skip2[k] = _mm_set1_epi8(nd[k]->len > 2 ? 0 : -1);
+	}
+	for (; e - p >= 16 + RULES_NEEDLE - 1; p += 16) {
+		__m128i v0 = _mm_or_si128(_mm_loadu_si128((const __m128i *)p), lower);
+		__m128i v1 = _mm_or_si128(_mm_loadu_si128((const __m128i *)(p + 1)), lower);
+		__m128i v2 = _mm_or_si128(_mm_loadu_si128((const __m128i *)(p + 2)), lower);
+		unsigned bits = 0;
 
-		for (int i = 0; i < 6; i++) {
-			__m128i v = _mm_or_si128(_mm_loadu_si128((const __m128i *)(p + i)), lower);
+		for (size_t k = 0; k < n; k++) {
+			__m128i m = _mm_and_si128(_mm_cmpeq_epi8(v0, w0[k]), _mm_cmpeq_epi8(v1, w1[k]));
 
-			m = _mm_and_si128(m, _mm_cmpeq_epi8(v, _mm_set1_epi8("deploy"[i])));
+			m = _mm_and_si128(m, _mm_or_si128(_mm_cmpeq_epi8(v2, w2[k]), skip2[k]));
+			bits |= (unsigned)_mm_movemask_epi8(m);
 		}
-		if (_mm_movemask_epi8(m))
-			return p + __builtin_ctz((unsigned)_mm_movemask_epi8(m));
+		for (; bits; bits &= bits - 1) {
+			const char *q = p + __builtin_ctz(bits);
+
+			for (size_t k = 0; k < n; k++)
+				if (needle_at(nd[k], buf, q))
+					return q;
+		}
 	}
 #endif
-	for (; e - p >= 6; p++)
-		if (!strncasecmp(p, "deploy", 6))
-			return p;
+	for (; p < e; p++)
+		for (size_t k = 0; k < n; k++)
+			if ((size_t)(e - p) >= nd[k]->len && needle_at(nd[k], buf, p))
+				return p;
 	return e;
 }
 
-size_t rules_next_reference(const struct rules *ru, const char *buf, size_t len, size_t from,
-			    size_t *name, size_t *name_len)
+size_t rules_next_reference(const struct rules *ru, const char *buf, size_t len, size_t from, unsigned kinds,
+			    size_t *name, size_t *name_len, const struct workload **w)
 {
+	const struct rules_needle *nd[ARRAY_SIZE(ru->needle)];
+	size_t nn = active_needles(ru, kinds, nd);
 	pcre2_match_data *md = NULL;
 	const char *e = buf + len, *p = buf + from;
 	size_t at = NOPOS;
 
 	/*
-	 * Every match starts with "deploy" (any case) and stays on its line:
+	 * Every match starts with a needle (any case) and stays on its line:
 	 * find the candidates (SSE2) and match each anchored, the subject
 	 * ending with its line (pcre2 checks the UTF-8 of all the subject it
 	 * may inspect: the whole input would make a scan quadratic).
 	 */
-	for (; (p = find_deploy(p, e)) < e; p++) {
-		const char *eol;
-		size_t cand;
+	for (; nn && (p = find_candidate(nd, nn, buf, p, e)) < e; p++) {
+		const char *eol = find_byte(p, e, '\n');
+		PCRE2_SIZE *ov;
+		size_t g = 0;
 
-		cand = (size_t)(p - buf);
-		eol = find_byte(p, e, '\n');
 		if (!md)
 			md = pcre2_match_data_create_from_pattern(ru->reference, NULL);
-		if (pcre2_match(ru->reference, (PCRE2_SPTR)buf, (size_t)(eol - buf), cand, PCRE2_ANCHORED, md,
-				NULL) >= 0) {
-			PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
-
-			at = ov[0];
-			*name = ov[2];
-			*name_len = ov[3] - ov[2];
-			break;
-		}
+		if (pcre2_match(ru->reference, (PCRE2_SPTR)buf, (size_t)(eol - buf), (size_t)(p - buf),
+				PCRE2_ANCHORED, md, NULL) < 0)
+			continue;
+		ov = pcre2_get_ovector_pointer(md);
+		while (g < ru->nref_row && ov[2 * (g + 1)] == PCRE2_UNSET)
+			g++;
+		BUG_ON(g == ru->nref_row);
+		if (!(kinds & (1u << ru->ref_row[g])))
+			continue;	/* another kind's name */
+		at = ov[0];
+		*name = ov[2 * (ru->nref_row + 1)];
+		*name_len = ov[2 * (ru->nref_row + 1) + 1] - *name;
+		*w = &workloads[ru->ref_row[g]];
+		break;
 	}
 	pcre2_match_data_free(md);
 	return at;

@@ -11,13 +11,28 @@
 #include <stddef.h>
 
 #include "stsify.h"
+#include "workload.h"
 
 struct ystream;
+
+enum { RULES_NEEDLE = 6 };
+
+/* The first bytes of a kubectl name of some workload kinds (a bit per
+ * row of workloads[]): where a reference may start. */
+struct rules_needle {
+	char s[RULES_NEEDLE];
+	size_t len;
+	unsigned kinds;
+};
 
 struct rules {
 	void *select, *exclude, *stateful;	/* pcre2_code *; select/exclude may be NULL */
 	void *helm;				/* pcre2_code *: a Helm template action */
-	void *reference;			/* kubectl-style "deployment/NAME" */
+	void *reference;			/* kubectl-style "deployment/NAME", "rs NAME" */
+	unsigned char ref_row[WORKLOAD_MAX];	/* the row of each kind group of reference */
+	size_t nref_row;
+	struct rules_needle needle[3 * WORKLOAD_MAX];
+	size_t nneedle;
 	const struct stsify_options *opt;
 };
 
@@ -49,11 +64,13 @@ size_t rules_helm_range(const struct rules *ru, const char *buf, size_t len, siz
 	"(helm install|upgrade|template ... --post-renderer stsify) or on its output (helm template ... | stsify)"
 
 /*
- * The next place at or after from where the text names a Deployment the
- * way kubectl commands do ("deployment/NAME", "deploy NAME", ...), or
- * NOPOS; *name and *name_len locate the name.
+ * The next place at or after from where the text names a workload of one
+ * of the kinds (a bit per row of workloads[]: 1u << workload_index(w)) the
+ * way kubectl commands do ("deployment/NAME", "deploy NAME", "rs/NAME",
+ * "dc NAME", ... as the table's ref_names and group say), or NOPOS;
+ * *name and *name_len locate the name, *w is the kind's row.
  */
-size_t rules_next_reference(const struct rules *ru, const char *buf, size_t len, size_t from,
-			    size_t *name, size_t *name_len);
+size_t rules_next_reference(const struct rules *ru, const char *buf, size_t len, size_t from, unsigned kinds,
+			    size_t *name, size_t *name_len, const struct workload **w);
 
 #endif

@@ -73,7 +73,7 @@ struct ctx {
 static bool kustomization_path(const char *path);
 
 /* Can no document of the input matter to the planner (split.h)?  With
- * every_deployment, a Deployment without a claim matters too (the report
+ * every_deployment, a workload without a claim matters too (the report
  * gets a decision for it). */
 static bool cannot_matter(const struct stsify_file *f, bool every_deployment)
 {
@@ -83,7 +83,7 @@ static bool cannot_matter(const struct stsify_file *f, bool every_deployment)
 	if (kustomization_path(f->path) || split_stream(&sp, f->in, f->inlen))
 		return false;
 	for (size_t k = 0; k < sp.n && none; k++)
-		none = sp.c[k].cls == CHUNK_SKIP && !(every_deployment && sp.c[k].deployment);
+		none = sp.c[k].cls == CHUNK_SKIP && !(every_deployment && sp.c[k].workload);
 	split_release(&sp);
 	return none;
 }

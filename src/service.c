@@ -7,10 +7,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "facts.h"
 #include "planner.h"
 #include "render.h"
 #include "rindex.h"
 #include "util.h"
+#include "workload.h"
 #include "ytree.h"
 
 /* Are all pairs of selector (a map of scalars) among the labels? */
@@ -173,7 +175,7 @@ char *service_plan(struct pctx *c, const struct resource *dep, const struct ynod
 {
 	const struct ynode *tlabels = ynode_path(dep->node, "spec", "template", "metadata", "labels", NULL);
 	const struct ynode *sel = ynode_path(dep->node, "spec", "selector", NULL);
-	const struct ynode *match = ynode_get(sel, "matchLabels");
+	const struct ynode *match = facts_match_labels(dep);
 	struct strbuf name = STRBUF_INIT;
 	struct val *svc, *md, *spec, *ports;
 	uint64_t h = hash_str(HASH_INIT, dep->ns);
@@ -199,7 +201,8 @@ char *service_plan(struct pctx *c, const struct resource *dep, const struct ynod
 	}
 	if (!match || match->kind != YNODE_MAP || !match->nkid) {
 		match = tlabels;
-		if (sel)
+		/* (an empty map of labels gets a selector made from them) */
+		if (sel && workload_named(dep->kind)->selector == SELECTOR_LABELS)
 			plan_note(c, dep, sel, CODE_SERVICE_SELECTOR,
 				  "selector of \"%s\" has no matchLabels: Service \"%s\" selects the pod template's labels",
 				  dep->name, name.buf);

@@ -16,8 +16,9 @@
 
 #include "pool.h"
 #include "util.h"
+#include "workload.h"
 
-/* Kinds the planner reads (besides Deployment). */
+/* Kinds the planner reads besides the workloads (workload.h). */
 static const char *const support_kinds[] = {
 	"PersistentVolumeClaim", "Service", "HorizontalPodAutoscaler", "VerticalPodAutoscaler",
 	"ScaledObject", "List", "ResourceList", "Kustomization", "StatefulSet",
@@ -133,8 +134,17 @@ static bool kind_is(const struct scan *s, const char *k)
 	return s->kindlen == strlen(k) && !memcmp(s->kind, k, s->kindlen);
 }
 
+/* The whole word of some workload kind in [s, e)? */
+static bool has_workload_word(const char *s, const char *e)
+{
+	for (size_t i = 0; i < nworkloads; i++)
+		if (has_word(s, e, workloads[i].kind))
+			return true;
+	return false;
+}
+
 static enum chunk_class classify(const struct scan *s, const char *buf, size_t end, bool *service,
-				 bool *deployment)
+				 bool *workload)
 {
 	const char *b = buf + s->start, *e = buf + end;
 
@@ -143,8 +153,8 @@ static enum chunk_class classify(const struct scan *s, const char *buf, size_t e
 	if (!s->weird && s->nkind == 0)
 		return CHUNK_SKIP;	/* a root mapping without a kind, or no mapping */
 	if (!s->weird && s->nkind == 1) {
-		if (kind_is(s, "Deployment")) {
-			*deployment = true;
+		if (workload_find(s->kind, s->kindlen)) {
+			*workload = true;
 			return has_word(b, e, "persistentVolumeClaim") || risky_escape(b, e) ? CHUNK_DRIVER
 											      : CHUNK_SKIP;
 		}
@@ -154,7 +164,7 @@ static enum chunk_class classify(const struct scan *s, const char *buf, size_t e
 				return CHUNK_SUPPORT;
 		return CHUNK_SKIP;
 	}
-	*deployment = has_word(b, e, "Deployment") || risky_escape(b, e);
+	*workload = has_workload_word(b, e) || risky_escape(b, e);
 	for (size_t i = 0; i < ARRAY_SIZE(words); i++)
 		if (has_word(b, e, words[i]))
 			return CHUNK_UNKNOWN;
@@ -172,8 +182,8 @@ static void close_chunk(struct split *sp, struct scan *s, const char *buf, size_
 	c->start = s->start;
 	c->end = end;
 	c->service = false;
-	c->deployment = false;
-	c->cls = classify(s, buf, end, &c->service, &c->deployment);
+	c->workload = false;
+	c->cls = classify(s, buf, end, &c->service, &c->workload);
 	c->helm = false;
 	memset(s, 0, sizeof(*s));
 	s->start = end;

@@ -19,7 +19,8 @@
  * that starts a line other than the first.
  *
  * Relevance: a document matters when the planner could read it (DESIGN.md
- * sections 2-5): a Deployment with a claim, a PersistentVolumeClaim,
+ * sections 2-5 and 11): a workload of a kind of workload.h (a Deployment,
+ * a ReplicaSet, an OpenShift Template...) with a claim, a PersistentVolumeClaim,
  * Service, HorizontalPodAutoscaler, VerticalPodAutoscaler, ScaledObject,
  * List, ResourceList, Kustomization or StatefulSet (whose Deployment may
  * be gone: refs.h).  The kind is read from the one
@@ -29,7 +30,7 @@
  * the kind unknown).  A document of unknown kind matters when a relevant
  * word occurs in it as a whole word, or when it has an escape that could
  * spell one ("\x", "\u", "\U", or a "\" line continuation inside a word):
- * the test errs on the side of parsing.  A Deployment matters when it has
+ * the test errs on the side of parsing.  A workload matters when it has
  * the word persistentVolumeClaim (or such an escape).  A document with
  * "{{" is parsed too, for the Helm check, whatever its kind.
  */
@@ -42,7 +43,7 @@
 enum chunk_class {
 	CHUNK_SKIP,	/* cannot matter: never parsed */
 	CHUNK_SUPPORT,	/* a PVC, Service, autoscaler, List, Kustomization... */
-	CHUNK_DRIVER,	/* a Deployment with a claim */
+	CHUNK_DRIVER,	/* a workload (workload.h) with a claim */
 	CHUNK_UNKNOWN,	/* kind not read from the bytes, and a relevant word */
 };
 
@@ -51,7 +52,7 @@ struct chunk {
 	enum chunk_class cls;
 	bool helm;			/* holds "{{" */
 	bool service;			/* CHUNK_SUPPORT: its kind is Service */
-	bool deployment;		/* may be a Deployment (of any class) */
+	bool workload;			/* may be a workload (of any class) */
 };
 
 struct split {

@@ -17,6 +17,7 @@
 #include "rules.h"
 #include "source.h"
 #include "util.h"
+#include "workload.h"
 #include "ytree.h"
 
 struct stale_ref {
@@ -34,8 +35,10 @@ struct stale_part {
 struct stale_scan {
 	const struct plan *p;
 	const char *const *name;	/* per index of names: the name */
+	const struct workload *const *kind;	/* and the kind */
 	const struct rules *ru;
 	const struct hidx *names;
+	unsigned kinds;		/* the kinds named (rules_next_reference()) */
 	struct stale_part *part;
 };
 
@@ -44,14 +47,17 @@ static void scan_part(void *arg, size_t k, unsigned w)
 	struct stale_scan *sc = arg;
 	struct stale_part *pt = &sc->part[k];
 	size_t at = pt->start, name, len;
+	const struct workload *wl;
 
 	(void)w;
-	while ((at = rules_next_reference(sc->ru, pt->src->buf, pt->end, at, &name, &len)) != NOPOS) {
+	while ((at = rules_next_reference(sc->ru, pt->src->buf, pt->end, at, sc->kinds, &name, &len, &wl)) !=
+	       NOPOS) {
 		char *s = xstrndup(pt->src->buf + name, len);
 
+		/* the same name and the same kind ("rs/pg" is not Deployment pg) */
 		for (size_t i = hidx_first(sc->names, hash_str(HASH_INIT, s)); i != HIDX_NONE;
 		     i = hidx_next(sc->names, i)) {
-			if (strcmp(sc->name[i], s))
+			if (strcmp(sc->name[i], s) || sc->kind[i] != wl)
 				continue;
 			ALLOC_GROW(pt->ref, pt->nref + 1, pt->aref);
 			pt->ref[pt->nref].at = at;
@@ -69,6 +75,8 @@ static bool report_ref(struct plan *p, const struct source *src, const struct st
 		       struct report *rep)
 {
 	const struct resource *dep = r->dep < p->nd ? p->d[r->dep].dep : p->gone[r->dep - p->nd];
+	/* what an earlier run converted is taken for a Deployment */
+	const char *kind = r->dep < p->nd ? dep->kind : workloads[0].kind;
 	struct finding *f;
 
 	if (r->dep >= p->nd && p->partial) {
@@ -77,14 +85,14 @@ static bool report_ref(struct plan *p, const struct source *src, const struct st
 	}
 	if (r->dep < p->nd)
 		f = report_add(rep, src, r->at, CODE_STALE_REFERENCE,
-			       "this still names Deployment \"%s\", which becomes a StatefulSet: change it by hand",
-			       dep->name);
+			       "this still names %s \"%s\", which becomes a StatefulSet: change it by hand",
+			       kind, dep->name);
 	else
 		f = report_add(rep, src, r->at, CODE_STALE_REFERENCE,
-			       "this still names Deployment \"%s\", which is not in the input while StatefulSet "
+			       "this still names %s \"%s\", which is not in the input while StatefulSet "
 			       "\"%s\" is (an earlier stsify -w converted it?): change it by hand",
-			       dep->name, dep->name);
-	finding_set_resource(f, "Deployment", dep->ns[0] ? dep->ns : NULL, dep->name);
+			       kind, dep->name, dep->name);
+	finding_set_resource(f, kind, dep->ns[0] ? dep->ns : NULL, dep->name);
 	f->owner = r->dep < p->nd ? r->dep + 1 : 0;
 	return true;
 }
@@ -95,19 +103,26 @@ void stale_find(struct plan *p, const struct rules *ru, const struct plan_input 
 	enum { PART = 4 << 20 };	/* a large input is cut in parts of about this */
 	struct hidx names = HIDX_INIT;
 	const char **name = xcalloc(p->nd + p->ngone + 1, sizeof(*name));
-	struct stale_scan sc = { p, name, ru, &names, NULL };
+	const struct workload **kind = xcalloc(p->nd + p->ngone + 1, sizeof(*kind));
+	struct stale_scan sc = { p, name, kind, ru, &names, 0, NULL };
 	size_t npart = 0, apart = 0;
 
-	/* the converted Deployments, then those an earlier run converted
-	 * (a Deployment plan of refs_heal() is among the latter) */
+	/* the converted workloads, then the Deployments an earlier run
+	 * converted (a plan of refs_heal() is among the latter) */
 	for (size_t k = 0; k < p->nd + p->ngone; k++) {
 		const struct resource *r = k < p->nd ? p->d[k].dep : p->gone[k - p->nd];
+		const struct workload *w = k < p->nd ? workload_named(r->kind) : &workloads[0];
 
-		if (k >= p->nd || !strcmp(r->kind, "Deployment"))
-			hidx_add(&names, hash_str(HASH_INIT, (name[k] = r->name)), k);
+		if (!w || w->action != WORKLOAD_CONVERT)
+			continue;
+		name[k] = r->name;
+		kind[k] = w;
+		sc.kinds |= 1u << workload_index(w);
+		hidx_add(&names, hash_str(HASH_INIT, name[k]), k);
 	}
 	if (!p->nd && !p->ngone) {
 		free(name);
+		free(kind);
 		return;
 	}
 	for (size_t i = 0; i < nin; i++) {
@@ -133,5 +148,6 @@ void stale_find(struct plan *p, const struct rules *ru, const struct plan_input 
 	}
 	free(sc.part);
 	free(name);
+	free(kind);
 	hidx_release(&names);
 }

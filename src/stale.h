@@ -1,8 +1,10 @@
 /*
- * stale.h - text that still names a converted Deployment the way kubectl
- * does ("deployment/NAME", rules_next_reference()) and that stsify cannot
- * rewrite: a script in a ConfigMap, a Helm template, a CI file.  Reported
- * as stale-reference, owned by the Deployment plan it names.
+ * stale.h - text that still names a converted workload the way kubectl
+ * does ("deployment/NAME", "rs/NAME", rules_next_reference(): only the
+ * kinds converted are searched for) and that stsify cannot rewrite: a
+ * script in a ConfigMap, a Helm template, a CI file.  Reported as
+ * stale-reference, owned by the workload plan it names (same name, same
+ * kind).
  *
  *   stale_find(p, ru, in, nin, jobs, rep);   // only in[i].src is read
  *

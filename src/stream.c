@@ -309,9 +309,9 @@ static int plan_all(struct stream *s)
 
 	for (size_t k = 0; k < s->sp.n; k++) {
 		const struct chunk *c = &s->sp.c[k];
-		/* a Deployment without a claim only gets a decision */
+		/* a workload without a claim only gets a decision */
 		bool driver = c->cls == CHUNK_DRIVER ||
-			      (c->cls == CHUNK_SKIP && c->deployment && s->ses->opt->every_deployment);
+			      (c->cls == CHUNK_SKIP && c->workload && s->ses->opt->every_deployment);
 
 		if (!driver || up_front(s, k))
 			continue;

@@ -13,17 +13,21 @@
 #include "stsify.h"
 #include "test_lib.h"
 #include "util.h"
+#include "workload.h"
 #include "ytree.h"
 
-/* Kinds whose documents stsify may change. */
+/* Kinds whose documents stsify may change: the workloads it converts
+ * (workload.h) and the objects that refer to them. */
 static bool may_change(const struct ynode *root)
 {
 	static const char *const kinds[] = {
-		"Deployment", "List", "HorizontalPodAutoscaler", "VerticalPodAutoscaler",
-		"ScaledObject", "Kustomization",
+		"List", "HorizontalPodAutoscaler", "VerticalPodAutoscaler", "ScaledObject", "Kustomization",
 	};
 	const struct ynode *k = ynode_get(root, "kind");
+	const struct workload *w = workload_named(ynode_str(k));
 
+	if (w && w->action == WORKLOAD_CONVERT)
+		return true;
 	if (!k)
 		return ynode_get(root, "patches") || ynode_get(root, "resources");
 	for (size_t i = 0; i < sizeof(kinds) / sizeof(*kinds); i++)

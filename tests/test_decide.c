@@ -313,9 +313,46 @@ Test(decide, api_versions_of_deployments)
 		{ "", false },		     { NULL, false },	       { "apps/v1 ", false },
 	};
 
+	/* no kind: a Deployment, the first row of the workload table */
 	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++)
-		cr_expect(decide_api(t[i].api) == t[i].want, "decide_api(\"%s\"): expected %d, got %d",
+		cr_expect(decide_api(NULL, t[i].api) == t[i].want, "decide_api(NULL, \"%s\"): expected %d, got %d",
 			  TL_STR(t[i].api), t[i].want, !t[i].want);
+}
+
+/* Every kind is judged with the API versions the workload table gives it. */
+Test(decide, api_versions_of_each_kind)
+{
+	static const struct {
+		const char *kind, *api;
+		bool want;
+	} t[] = {
+		{ "Deployment", "apps/v1", true },
+		{ "ReplicaSet", "apps/v1", true },
+		{ "ReplicaSet", "v1", false },
+		{ "ReplicationController", "v1", true },
+		{ "ReplicationController", "apps/v1", false },
+		{ "DeploymentConfig", "apps.openshift.io/v1", true },
+		{ "DeploymentConfig", "apps/v1", false },
+		{ "StatefulSet", "apps/v1", false },
+		{ "Rollout", "argoproj.io/v1alpha1", true },
+	};
+	struct stsify_options opt = STSIFY_OPTIONS_INIT;
+	struct rules ru;
+	char *err = NULL;
+
+	cr_assert_eq(rules_init(&ru, &opt, &err), 0, "rules_init: %s", TL_STR(err));
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		struct decide_input in = { .kind = t[i].kind, .api = t[i].api, .name = "db", .pod_template = true,
+					   .scaled_max = -1, .selector = true };
+		struct verdict v;
+
+		cr_expect(decide_api(t[i].kind, t[i].api) == t[i].want, "decide_api(\"%s\", \"%s\"): expected %d, got %d",
+			  t[i].kind, t[i].api, t[i].want, !t[i].want);
+		decide(&in, &opt, &ru, &v);
+		cr_expect_eq(v.reason == CODE_API_VERSION, !t[i].want, "%s %s: expected reason %s, got %s", t[i].kind,
+			     t[i].api, t[i].want ? "no-writable-claim" : "api-version", code_name(v.reason));
+	}
+	rules_release(&ru);
 }
 
 Test(decide, writable_claims)

@@ -15,6 +15,7 @@
 #include "split.h"
 #include "test_lib.h"
 #include "util.h"
+#include "workload.h"
 #include "ytree.h"
 
 static void same_node(const char *what, const struct ynode *a, const struct ynode *b)
@@ -37,6 +38,22 @@ static void same_node(const char *what, const struct ynode *a, const struct ynod
 		same_node(what, a->kid[i], b->kid[i]);
 }
 
+/* Does a workload (or, for a Template, one of its objects) mount a claim? */
+static bool mounts_claim(const struct ynode *obj)
+{
+	const struct workload *w = workload_named(ynode_str(ynode_get(obj, "kind")));
+	const struct ynode *vols = ynode_path(obj, "spec", "template", "spec", "volumes", NULL);
+	const struct ynode *objs = w && w->objects ? ynode_get(obj, w->objects) : NULL;
+
+	for (size_t i = 0; vols && i < vols->nkid; i++)
+		if (ynode_get(vols->kid[i], "persistentVolumeClaim"))
+			return true;
+	for (size_t i = 0; objs && i < objs->nkid; i++)
+		if (mounts_claim(objs->kid[i]))
+			return true;
+	return false;
+}
+
 /* Kinds whose objects the planner reads. */
 static bool matters(const struct ynode *root)
 {
@@ -45,17 +62,11 @@ static bool matters(const struct ynode *root)
 		"ScaledObject", "List", "ResourceList", "Kustomization",
 	};
 	const struct ynode *k = ynode_get(root, "kind");
-	const struct ynode *vols = ynode_path(root, "spec", "template", "spec", "volumes", NULL);
 
 	for (size_t i = 0; i < ARRAY_SIZE(kinds); i++)
 		if (ynode_is(k, kinds[i]))
 			return true;
-	if (!ynode_is(k, "Deployment"))
-		return false;
-	for (size_t i = 0; vols && i < vols->nkid; i++)
-		if (ynode_get(vols->kid[i], "persistentVolumeClaim"))
-			return true;
-	return false;
+	return workload_named(ynode_str(k)) && mounts_claim(root);
 }
 
 /*
@@ -223,6 +234,18 @@ Test(split, relevance)
 	cr_assert_eq(cls("kind: Deployment\nx: \"persistentVolume\\\n  Claim\"\n"), CHUNK_DRIVER);
 	cr_assert_eq(cls("kind: Deployment\nx: |\n  curl -s \\\n    http://x\n"), CHUNK_SKIP);
 	cr_assert_eq(cls("kind: ServiceAccount\n"), CHUNK_SKIP);
+	/* every kind of the workload table, and only those */
+	for (size_t i = 0; i < nworkloads; i++) {
+		char *with = xasprintf("kind: %s\nspec:\n  x: {persistentVolumeClaim: {claimName: c}}\n",
+				       workloads[i].kind);
+		char *without = xasprintf("kind: %s\nspec: {}\n", workloads[i].kind);
+
+		cr_assert_eq(cls(with), CHUNK_DRIVER, "%s with a claim: expected a driver", workloads[i].kind);
+		cr_assert_eq(cls(without), CHUNK_SKIP, "%s without a claim: expected skipped", workloads[i].kind);
+		free(with);
+		free(without);
+	}
+	cr_assert_eq(cls("kind: DeploymentConfigs\nx: persistentVolumeClaim\n"), CHUNK_SKIP);
 	cr_assert_eq(cls("metadata: {name: x}\n"), CHUNK_SKIP);
 	cr_assert_eq(cls("# only a comment\n"), CHUNK_SKIP);
 	/* the kind cannot be read from a column-0 "kind:" line */
@@ -472,4 +495,34 @@ Test(ytree, scalar_text_is_libfyaml_text)
 		free(paths[i]);
 	}
 	free(paths);
+}
+
+/* The workload flag: the kind is a row of the workload table, or (kind
+ * unknown) the word of one occurs. */
+Test(split, workload_flag)
+{
+	static const struct {
+		const char *doc;
+		bool workload;
+	} cases[] = {
+		{ "kind: ReplicationController\n", true },
+		{ "kind: Template\nobjects: []\n", true },
+		{ "kind: Rollout\n", true },
+		{ "kind: Service\n", false },
+		{ "kind: DeploymentConfigs\n", false },
+		{ "\"kind\": DeploymentConfig\n", true },
+		{ "\"kind\": ReplicaSet\n", true },
+		{ "\"kind\": ReplicaSets\n", false },
+		{ "\"kind\": ConfigMap\n", false },
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct split sp;
+
+		cr_assert_eq(split_stream(&sp, cases[i].doc, strlen(cases[i].doc)), 0);
+		cr_assert_eq(sp.n, 1, "%s: expected one chunk, got %zu", cases[i].doc, sp.n);
+		cr_assert_eq(sp.c[0].workload, cases[i].workload, "%s: expected workload %d, got %d", cases[i].doc,
+			     cases[i].workload, sp.c[0].workload);
+		split_release(&sp);
+	}
 }
