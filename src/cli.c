@@ -198,7 +198,7 @@ static int run_filter(struct cli *cli)
 	bool mapped;
 	int code;
 
-	if (cli->mode == MODE_WRITE || cli->mode == MODE_LIST) {
+	if (cli->mode == MODE_WRITE || cli->list) {
 		fprintf(stderr, "stsify: %s needs files to work on\n",
 			cli->mode == MODE_WRITE ? "--write" : "--list");
 		return STSIFY_EXIT_USAGE;
@@ -490,11 +490,13 @@ static int run_files(struct cli *cli)
 		if (cli->mode == MODE_DIFF && printing) {
 			write_all(stdout, diffs[i].buf, diffs[i].len);
 			strbuf_release(&diffs[i]);
-		} else if (cli->mode == MODE_LIST && printing) {
-			printf("%s\n", f->path);
-		} else if (cli->mode == MODE_WRITE) {
-			failed += (size_t)write_one(cli, f, &was[i], &rep);
+		} else if (cli->mode == MODE_WRITE && write_one(cli, f, &was[i], &rep)) {
+			failed++;
+			continue;	/* not listed: it was not rewritten */
 		}
+		/* -l lists what changed, would change (--check) or was rewritten (-w) */
+		if (cli->list && printing)
+			printf("%s\n", f->path);
 	}
 	if (cli->migration_plan)
 		failed += (size_t)migrate_write(cli->migration_plan, &rep, cli->copy_image);
