@@ -295,13 +295,13 @@ static const struct opt_def *find_short(char c)
 	return NULL;
 }
 
-/* Pairs that contradict each other: a usage error (stsify(1), MODES). */
+/* Pairs that contradict each other: a usage error (stsify(1), OPTIONS).
+ * The modes combine as black's and gofmt's do (stsify(1), MODES):
+ * --check never writes and wins over -w; -l adds the list of changed
+ * files to --check and to -w. */
 static const struct {
 	enum opt_id a, b;
 } conflicts[] = {
-	{ OPT_check, OPT_list },
-	{ OPT_check, OPT_write },
-	{ OPT_list, OPT_write },
 	{ OPT_quiet, OPT_verbose },
 };
 
@@ -315,6 +315,7 @@ static int finish(struct cli *cli, const bool *given)
 	if (cli->list && cli->format != FORMAT_TEXT)
 		return usage_error("--list and --format %s cannot be used together: both print on stdout",
 				   cli->format == FORMAT_JSON ? "json" : "sarif");
+	/* the action; cli->list says whether changed files are listed too */
 	cli->mode = cli->check ? MODE_CHECK : cli->write ? MODE_WRITE : cli->list ? MODE_LIST : MODE_DIFF;
 	return 0;
 }

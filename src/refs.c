@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "builds.h"
 #include "planner.h"
 #include "render.h"
 #include "rindex.h"
@@ -231,39 +232,10 @@ bool refs_gone(const struct pctx *c, const struct resource *r)
 	       !(!r->list_item && r->in < c->nin && c->patch[r->in]) && !has_convertible(c, r->ns, r->name);
 }
 
-/* "dir/of/kustomization.yaml" + "../x/./p.yaml" -> "dir/of/../x/p.yaml"
- * normalised: "dir/x/p.yaml".  Returns a malloc'd path. */
+/* "dir/of/kustomization.yaml" + "../x/./p.yaml" -> "dir/x/p.yaml" (builds.h) */
 char *refs_path_join(const char *base, const char *rel)
 {
-	const char *slash = strrchr(base, '/');
-	char *joined = rel[0] == '/' || !slash ? xstrdup(rel)
-					       : xasprintf("%.*s/%s", (int)(slash - base), base, rel);
-	char **seg = xcalloc(strlen(joined) + 1, sizeof(*seg));
-	struct strbuf out = STRBUF_INIT;
-	bool abs = joined[0] == '/';	/* (the loop cuts joined at its first '/') */
-	size_t n = 0;
-
-	for (char *t = joined, *e; *t; t = e) {
-		e = t + strcspn(t, "/");
-		if (*e)
-			*e++ = '\0';
-		if (!*t || !strcmp(t, "."))
-			continue;
-		if (!strcmp(t, "..") && n && strcmp(seg[n - 1], ".."))
-			n--;
-		else
-			seg[n++] = t;
-	}
-	if (abs)
-		strbuf_addch(&out, '/');
-	for (size_t i = 0; i < n; i++) {
-		if (i)
-			strbuf_addch(&out, '/');
-		strbuf_addstr(&out, seg[i]);
-	}
-	free(seg);
-	free(joined);
-	return strbuf_detach(&out, NULL);
+	return builds_path_join(base, rel);
 }
 
 /* The inputs' normalised paths, made on first use (or given by the caller:

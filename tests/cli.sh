@@ -12,11 +12,7 @@ NAME=cli
 S=$STSIFY T=$TMP
 SEED=$ROOT/testdata/cases/seed-postgres/in/postgres.yaml
 NONE=$ROOT/testdata/cases/nothing-to-convert/in
-pass=0
-fail=0
 
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "cli: FAIL: $*"; }
 # expect CODE DESCRIPTION -- command...
 expect() {
 	want=$1 what=$2
@@ -54,9 +50,7 @@ grep -q "\[summary\]" err && ok || bad "-v printed no summary"
 
 # options that contradict each other: exit 2 naming both, nothing touched
 cp seed.yaml modes.yaml
-for pair in "--check -w:--check and --write" "-w --check:--check and --write" \
-	"--check -l:--check and --list" "-l -w:--list and --write" "-wl:--list and --write" \
-	"-q -v:--quiet and --verbose" "-l --format=json:--list and --format json" \
+for pair in "-q -v:--quiet and --verbose" "-l --format=json:--list and --format json" \
 	"--format sarif -l:--list and --format sarif"; do
 	opts=${pair%%:*} msg=${pair#*:}
 	# shellcheck disable=SC2086 # the options are words
@@ -65,6 +59,37 @@ for pair in "--check -w:--check and --write" "-w --check:--check and --write" \
 	[ -s out ] && bad "$opts printed on stdout" || ok
 	cmp -s seed.yaml modes.yaml && ok || bad "$opts changed the file"
 done
+
+# modes combine as black's and gofmt's (stsify(1), MODES): --check never
+# writes, --check -l lists and exits 1, -w -l writes and lists
+for opts in "--check -w" "-w --check"; do
+	cp seed.yaml modes.yaml
+	# shellcheck disable=SC2086 # the options are words
+	expect 1 "$opts" -- "$S" $opts modes.yaml
+	cmp -s seed.yaml modes.yaml && ok || bad "$opts wrote the file"
+	[ -s out ] && bad "$opts printed on stdout: $(head -1 out)" || ok
+done
+cp seed.yaml modes.yaml
+expect 1 "--check -l" -- "$S" --check -l modes.yaml
+[ "$(cat out)" = modes.yaml ] && ok || bad "--check -l: expected modes.yaml on stdout, got $(head -2 out)"
+cmp -s seed.yaml modes.yaml && ok || bad "--check -l wrote the file"
+for opts in "-w -l" "-wl"; do
+	cp seed.yaml modes.yaml
+	# shellcheck disable=SC2086 # the options are words
+	expect 0 "$opts" -- "$S" $opts modes.yaml
+	[ "$(cat out)" = modes.yaml ] && ok || bad "$opts: expected modes.yaml on stdout, got $(head -2 out)"
+	cmp -s seed.yaml modes.yaml && bad "$opts did not write the file" || ok
+	expect 0 "$opts again" -- "$S" $opts modes.yaml
+	[ -s out ] && bad "$opts listed an unchanged file: $(head -1 out)" || ok
+done
+cp seed.yaml ro.yaml; chmod a-w ro.yaml
+expect 3 "-w -l on a read-only file" -- "$S" -w -l ro.yaml
+[ -s out ] && bad "-w -l listed a file it could not write: $(head -1 out)" || ok
+rm -f ro.yaml modes.yaml
+"$S" --check -w <seed.yaml >out 2>err
+got=$?
+[ "$got" = 1 ] && ok || bad "--check -w on stdin: exit $got, expected 1"
+[ -s out ] && bad "--check -w on stdin printed on stdout" || ok
 
 # --color takes no value from the next argument (--color alone: always)
 expect 0 "--color PATH" -- "$S" --color seed.yaml
@@ -201,5 +226,4 @@ got=$?
 [ "$got" = 2 ] && grep -q 'cannot rewrite /dev/stdin: it is a pipe' err && ok ||
 	bad "-w /dev/stdin from a pipe: exit $got, $(cat err)"
 
-echo "cli: $pass passed, $fail failed"
-[ "$fail" = 0 ]
+summary

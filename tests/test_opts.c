@@ -418,11 +418,6 @@ Test(opts, usage_errors)
 Test(opts, contradictions_are_usage_errors)
 {
 	static const char *const pairs[][3] = {
-		{ "--check", "-w", "--check and --write cannot be used together" },
-		{ "-w", "--check", "--check and --write cannot be used together" },
-		{ "--check", "-l", "--check and --list cannot be used together" },
-		{ "-l", "-w", "--list and --write cannot be used together" },
-		{ "-wl", NULL, "--list and --write cannot be used together" },
 		{ "-q", "-v", "--quiet and --verbose cannot be used together" },
 		{ "-l", "--format=json", "--list and --format json cannot be used together" },
 		{ "--format=sarif", "-l", "--list and --format sarif cannot be used together" },
@@ -449,6 +444,35 @@ Test(opts, compatible_options_are_no_error)
 		int ret = parse(&cli, &err, pairs[i][0], pairs[i][1]);
 
 		expect_ok(&cli, ret, err, pairs[i][0]);
+		opts_release(&cli);
+	}
+}
+
+/* The modes combine as black's and gofmt's do (stsify(1), MODES):
+ * --check wins over -w, -l adds a list to either. */
+Test(opts, modes_combine_like_gofmt)
+{
+	static const struct {
+		const char *a, *b;
+		enum cli_mode mode;
+		bool list;
+	} rows[] = {
+		{ "--check", "-w", MODE_CHECK, false }, { "-w", "--check", MODE_CHECK, false },
+		{ "--check", "-l", MODE_CHECK, true },	{ "-l", "-w", MODE_WRITE, true },
+		{ "-wl", NULL, MODE_WRITE, true },	{ "-l", NULL, MODE_LIST, true },
+		{ "-w", NULL, MODE_WRITE, false },	{ "x.yaml", NULL, MODE_DIFF, false },
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(rows); i++) {
+		struct cli cli;
+		char *err;
+		int ret = parse(&cli, &err, rows[i].a, rows[i].b);
+
+		expect_ok(&cli, ret, err, rows[i].a);
+		cr_expect_eq(cli.mode, rows[i].mode, "%s %s: expected mode %d, got %d", rows[i].a,
+			     rows[i].b ? rows[i].b : "", (int)rows[i].mode, (int)cli.mode);
+		cr_expect_eq(cli.list, rows[i].list, "%s %s: expected list %d, got %d", rows[i].a,
+			     rows[i].b ? rows[i].b : "", rows[i].list, cli.list);
 		opts_release(&cli);
 	}
 }
