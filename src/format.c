@@ -39,6 +39,23 @@ static json_t *finding_json(const struct finding *f)
 	return o;
 }
 
+/* The other workloads that mount a converted claim (claim-still-mounted). */
+static json_t *users_json(const struct claim_summary *c)
+{
+	json_t *a = json_array();
+
+	for (size_t u = 0; u < c->nuser; u++) {
+		json_t *o = json_object();
+
+		json_object_set_new(o, "kind", json_string(c->user[u].kind));
+		json_object_set_new(o, "name", json_string(c->user[u].name));
+		json_object_set_new(o, "path", json_string(c->user[u].path));
+		json_object_set_new(o, "line", json_integer(c->user[u].line));
+		json_array_append_new(a, o);
+	}
+	return a;
+}
+
 static json_t *deployment_json(const struct dep_summary *d)
 {
 	json_t *o = json_object(), *claims = json_array(), *refs = json_array();
@@ -78,6 +95,8 @@ static json_t *deployment_json(const struct dep_summary *d)
 		} else {
 			json_object_set_new(co, "claimManifest", json_null());
 		}
+		json_object_set_new(co, "staticVolume", json_boolean(c->static_volume));
+		json_object_set_new(co, "stillMountedBy", users_json(c));
 		json_array_append_new(claims, co);
 	}
 	for (size_t k = 0; k < d->nref; k++) {

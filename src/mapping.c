@@ -113,7 +113,8 @@ static void template_fields(struct pctx *c, const struct claim_use *cu, const st
 			    const char *sts, struct val *spec)
 {
 	static const char *const keep[] = {
-		"accessModes", "storageClassName", "resources", "volumeMode", "dataSource", "dataSourceRef",
+		"accessModes",	"storageClassName", "resources", "volumeMode", "dataSource", "dataSourceRef",
+		"volumeAttributesClassName",
 	};
 
 	for (size_t i = 0; pspec && pspec->kind == YNODE_MAP && i + 1 < pspec->nkid; i += 2) {
@@ -131,12 +132,55 @@ static void template_fields(struct pctx *c, const struct claim_use *cu, const st
 					  : "");
 			continue;
 		}
-		if (!kept)
+		if (!kept) {
+			if (ynode_is_scalar(k))
+				plan_note(c, cu->pvc, k, CODE_DROPPED_FIELD,
+					  "%s of claim \"%s\" is not carried into template \"%s\": a claim's spec has no such field",
+					  k->text, cu->claim->text, cu->volname);
 			continue;
+		}
 		if (ynode_is(k, "accessModes") && v->kind == YNODE_SEQ)
 			val_set(spec, "accessModes", template_modes(c, cu, v, sts));
 		else
 			val_set(spec, k->text, val_from_ynode(v));
+	}
+}
+
+/* Annotations of a claim that the cluster writes: not the user's settings. */
+static bool server_annotation(const char *key)
+{
+	return !strncmp(key, "pv.kubernetes.io/", 17) || !strcmp(key, "volume.kubernetes.io/selected-node") ||
+	       !strcmp(key, "volume.kubernetes.io/storage-provisioner") ||
+	       !strcmp(key, "volume.beta.kubernetes.io/storage-provisioner") ||
+	       !strcmp(key, "kubectl.kubernetes.io/last-applied-configuration");
+}
+
+/*
+ * The claim's annotations: the legacy class annotation becomes
+ * storageClassName unless the claim sets it; each other annotation the
+ * user wrote is not carried into the template (no metadata but the name:
+ * DESIGN.md section 3), and a finding says so.
+ */
+static void template_annotations(struct pctx *c, const struct claim_use *cu, struct val *spec)
+{
+	const struct ynode *ann = ynode_path(cu->pvc->node, "metadata", "annotations", NULL);
+
+	for (size_t i = 0; ann && ann->kind == YNODE_MAP && i + 1 < ann->nkid; i += 2) {
+		const struct ynode *k = ann->kid[i], *v = ann->kid[i + 1];
+
+		if (!ynode_is_scalar(k) || server_annotation(k->text))
+			continue;
+		if (ynode_is(k, "volume.beta.kubernetes.io/storage-class") && ynode_is_scalar(v) &&
+		    !val_get(spec, "storageClassName")) {
+			val_insert(spec, val_get(spec, "accessModes") ? 1 : 0, "storageClassName", val_from_ynode(v));
+			continue;
+		}
+		plan_note(c, cu->pvc, k, CODE_DROPPED_FIELD,
+			  "annotation %s of claim \"%s\" is not carried into template \"%s\"%s", k->text,
+			  cu->claim->text, cu->volname,
+			  ynode_is(k, "volume.beta.kubernetes.io/storage-class")
+				  ? ": the claim's storageClassName is the template's class"
+				  : " (a template keeps no labels or annotations); add it to the new claims by hand if they need it");
 	}
 }
 
@@ -153,6 +197,8 @@ static struct val *claim_template(struct pctx *c, const struct resource *dep,
 	if (!cu->pvc)
 		claim_assumed(c, dep, cu);
 	template_fields(c, cu, pspec, sts, spec);
+	if (cu->pvc)
+		template_annotations(c, cu, spec);
 	if (!val_get(spec, "accessModes")) {
 		struct val *modes = val_seq();
 

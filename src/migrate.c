@@ -156,6 +156,35 @@ static void summarize(struct report *rep, const char *dir, int steps, int bad)
 			      steps == 1 ? "manifest" : "manifests");
 }
 
+/* What must move before the data (claim-still-mounted), and the claims on
+ * hand-made volumes, whose data moves by rebinding (static-volume). */
+static void add_move_first(struct strbuf *readme, const struct dep_summary *d)
+{
+	bool any = false;
+
+	for (size_t k = 0; k < d->nclaim; k++) {
+		for (size_t u = 0; u < d->claim[k].nuser; u++) {
+			const struct claim_user_summary *us = &d->claim[k].user[u];
+
+			if (!any)
+				strbuf_addstr(readme, "Move these first: they mount a claim the StatefulSet leaves behind\n"
+						      "and would work on a stale copy once the data moves (point them at\n"
+						      "the new claim, or stop them):\n\n");
+			any = true;
+			strbuf_addf(readme, "- %s `%s` (%s:%u) mounts `%s`\n", us->kind, us->name, us->path, us->line,
+				    d->claim[k].claim);
+		}
+	}
+	if (any)
+		strbuf_addch(readme, '\n');
+	for (size_t k = 0; k < d->nclaim; k++)
+		if (d->claim[k].static_volume)
+			strbuf_addf(readme,
+				    "Claim `%s` is on a hand-made volume: nothing provisions one per replica.\n"
+				    "Move its data by rebinding its PersistentVolume to `%s`, not by a copy.\n\n",
+				    d->claim[k].claim, d->claim[k].new_claim);
+}
+
 int migrate_write(const char *dir, struct report *rep, const char *image)
 {
 	struct strbuf readme = STRBUF_INIT;
@@ -179,6 +208,7 @@ int migrate_write(const char *dir, struct report *rep, const char *image)
 		if (!d->converted)
 			continue;
 		strbuf_addf(&readme, "## StatefulSet %s%s%s\n\n", d->name, *d->ns ? " in namespace " : "", d->ns);
+		add_move_first(&readme, d);
 		strbuf_addf(&readme, "1. Stop the writers: `kubectl scale %s/%s --replicas=0%s%s`\n"
 				     "   and wait until its pods are gone (`kubectl get pods%s%s`).\n",
 			    kind_of(d)->kubectl, d->name, nsflag, d->ns, nsflag, d->ns);

@@ -110,6 +110,12 @@ void report_release(struct report *r)
 			free(d->claim[k].new_claim);
 			free(d->claim[k].pvc_path);
 			val_free(d->claim[k].spec);
+			for (size_t u = 0; u < d->claim[k].nuser; u++) {
+				free(d->claim[k].user[u].kind);
+				free(d->claim[k].user[u].name);
+				free(d->claim[k].user[u].path);
+			}
+			free(d->claim[k].user);
 		}
 		for (size_t k = 0; k < d->nref; k++) {
 			free(d->ref[k].path);

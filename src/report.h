@@ -45,6 +45,14 @@ struct claim_summary {
 	char *pvc_path;			/* the old claim's manifest, or NULL */
 	unsigned pvc_line;
 	struct val *spec;		/* the template's spec */
+	bool static_volume;		/* on a hand-made volume: rebind, not copy (static-volume) */
+	struct claim_user_summary *user;	/* other workloads that mount it (claim-still-mounted) */
+	size_t nuser;
+};
+
+struct claim_user_summary {
+	char *kind, *name, *path;
+	unsigned line;
 };
 
 struct ref_summary {

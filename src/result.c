@@ -40,6 +40,14 @@ static void summarize_dplan(const struct dplan *d, const struct plan_input *in, 
 			source_linecol(in[cp->pvc->in].src, cp->pvc->node->start, &c->pvc_line, &col);
 		}
 		c->spec = val_copy(cp->spec);
+		c->static_volume = cp->static_volume;
+		c->user = xcalloc(cp->nuser ? cp->nuser : 1, sizeof(*c->user));
+		c->nuser = cp->nuser;
+		for (size_t u = 0; u < cp->nuser; u++)
+			c->user[u] = (struct claim_user_summary){ .kind = xstrdup(cp->user[u].kind),
+								  .name = xstrdup(cp->user[u].name),
+								  .path = xstrdup(cp->user[u].path),
+								  .line = cp->user[u].line };
 	}
 	s->ref = xcalloc(d->nref ? d->nref : 1, sizeof(*s->ref));
 	s->nref = d->nref;

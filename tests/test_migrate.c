@@ -146,6 +146,34 @@ Test(migrate, one_file_per_claim)
 	tmpdir_remove(dir);
 }
 
+Test(migrate, readme_moves_the_other_users_first)
+{
+	struct report rep = REPORT_INIT;
+	char *dir = tmpdir_make(), *readme;
+	struct claim_summary *c;
+
+	add_dep(&rep, "", "db", true, 1);
+	c = &rep.dep[0].claim[0];
+	c->static_volume = true;
+	c->user = xcalloc(1, sizeof(*c->user));
+	c->nuser = 1;
+	c->user[0] = (struct claim_user_summary){ .kind = xstrdup("CronJob"), .name = xstrdup("db-backup"),
+						  .path = xstrdup("backup.yaml"), .line = 24 };
+	assert_int_eq(migrate_write(dir, &rep, MIGRATE_DEFAULT_IMAGE), 0);
+	readme = file_slurp(dir, "README.md");
+	assert_contains(readme, "## StatefulSet db\n\n"
+				"Move these first: they mount a claim the StatefulSet leaves behind\n"
+				"and would work on a stale copy once the data moves (point them at\n"
+				"the new claim, or stop them):\n\n"
+				"- CronJob `db-backup` (backup.yaml:24) mounts `db-data-old`\n\n"
+				"Claim `db-data-old` is on a hand-made volume: nothing provisions one per replica.\n"
+				"Move its data by rebinding its PersistentVolume to `data-db-0`, not by a copy.\n\n"
+				"1. Stop the writers");
+	free(readme);
+	report_release(&rep);
+	tmpdir_remove(dir);
+}
+
 Test(migrate, readme_steps)
 {
 	struct report rep = REPORT_INIT;
