@@ -60,6 +60,7 @@ static void claim_assumed(struct pctx *c, const struct resource *dep, const stru
 	struct strbuf hint = STRBUF_INIT;
 
 	elsewhere_hint(c, dep, cu, &hint);
+	c->p->assumed = true;
 	plan_note(c, dep, cu->claim, CODE_CLAIM_NOT_FOUND,
 		  "claim \"%s\" is not in the input: template \"%s\" assumes ReadWriteOnce and %s (--storage-size)%s%s%s; check both against the real claim%s",
 		  cu->claim->text, cu->volname, c->opt->storage_size,
@@ -217,6 +218,7 @@ static struct val *claim_template(struct pctx *c, const struct resource *dep,
 			req = val_set(res, "requests", val_map());
 		/* (a claim of the input without a size: Kubernetes rejects it) */
 		val_set(req, "storage", val_str(c->opt->storage_size ? c->opt->storage_size : "1Gi"));
+		c->p->assumed |= c->opt->storage_size != NULL;
 	}
 	if (cu->rwx && c->opt->keep_access_modes)
 		plan_note(c, cu->pvc ? cu->pvc : dep, cu->pvc ? rwx_item(cu->pvc) : cu->claim, CODE_ACCESS_MODE,

@@ -389,11 +389,31 @@ void plan_partial(struct planner *pl)
 	((struct pctx *)pl)->p->partial = true;
 }
 
+/* Options that apply to claims missing from the input, given to a run
+ * that converted workloads but missed no claim: said, once. */
+static void unused_options(const struct pctx *c)
+{
+	const struct stsify_options *o = c->opt;
+	bool converted = false;
+
+	for (size_t i = 0; i < c->p->ndec && !converted; i++)
+		converted = c->p->dec[i].converted;
+	if (!converted || c->p->assumed || (!o->storage_size && !o->storage_class))
+		return;
+	report_add_at(c->rep, "stsify", 0, 0, CODE_UNUSED_OPTION,
+		      "%s%s%s %s not used: %s only to claims missing from the input (or without a size), and "
+		      "the converted workloads have none", o->storage_size ? "--storage-size" : "",
+		      o->storage_size && o->storage_class ? " and " : "", o->storage_class ? "--storage-class" : "",
+		      o->storage_size && o->storage_class ? "were" : "was",
+		      o->storage_size && o->storage_class ? "they apply" : "it applies");
+}
+
 void plan_end(struct planner *pl)
 {
 	struct pctx *c = (struct pctx *)pl;
 
 	heal_all(c);
+	unused_options(c);
 	hidx_release(&c->scalers);
 	hidx_release(&c->services);
 	hidx_release(&c->pvcs);

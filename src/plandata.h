@@ -123,6 +123,10 @@ struct plan {
 	bool unsure;
 	struct resource **own;		/* objects of no index (a Template's): decisions point at them */
 	size_t nown, aown;
+	/* a template assumed --storage-size for a claim missing from the
+	 * input or without a size (otherwise it and --storage-class are
+	 * reported as unused) */
+	bool assumed;
 	/* the option debug_verify: verify.c and rewrite.c say on stderr
 	 * what differs (for bug reports) */
 	bool debug_verify;
