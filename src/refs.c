@@ -110,17 +110,28 @@ static void retarget_patch(struct pctx *c, const struct resource *dep, const str
 {
 	const struct ynode *t = ynode_get(ynode_get(r->node, patch_lists[l])->kid[k], "target");
 	const struct ynode *kind = ynode_get(t, "kind"), *ns = ynode_get(t, "namespace");
-	const struct ynode *group = ynode_get(t, "group");
-	const struct workload *w = workload_named(ynode_str(kind));
+	const struct ynode *group = ynode_get(t, "group"), *version = ynode_get(t, "version");
+
+	const char *slash = strchr(dep->api, '/');
+	size_t glen = slash ? (size_t)(slash - dep->api) : 0;
 
 	if (!kind || !plan_kind_names(kind, dep, false) || !ynode_is(ynode_get(t, "name"), dep->name) ||
 	    (ns && !ynode_is(ns, dep->ns)) || plan_has_alias(t, true))
 		return;
+	/* a group or version other than the Deployment's: the target never
+	 * matched it (Kustomize compares each field the target gives) */
+	if ((ynode_is_scalar(group) && (strlen(ynode_str(group)) != glen || strncmp(ynode_str(group), dep->api, glen))) ||
+	    (ynode_is_scalar(version) && !ynode_is(version, slash ? slash + 1 : dep->api)))
+		return;
 	plan_set_scalar(c, r, kind, "StatefulSet");
-	/* a StatefulSet is in group apps: a kind of another group (OpenShift's
-	 * apps.openshift.io) names its own; an old version stays as written */
-	if (w->group && strcmp(w->group, "apps") && ynode_is(group, w->group))
+	/* the converted object is apps/v1 (mapping.c): a target that names
+	 * another group (OpenShift's apps.openshift.io, the old extensions)
+	 * or version (v1beta1, v1beta2) would silently stop matching it, as
+	 * Kustomize skips a patch whose target matches nothing */
+	if (ynode_is_scalar(group) && !ynode_is(group, "apps"))
 		plan_set_scalar(c, r, group, "apps");
+	if (ynode_is_scalar(version) && !ynode_is(version, "v1"))
+		plan_set_scalar(c, r, version, "v1");
 	plan_add_ref(c, r, kind);
 	plan_note(c, r, kind, CODE_REFERENCE, "%s target of %s now names StatefulSet \"%s\"",
 		  patch_lists[l], where, dep->name);
