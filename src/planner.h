@@ -73,6 +73,7 @@ struct pctx {
 	size_t *kitem;		/* Kustomizations that are List items (ri index) */
 	size_t nkitem;
 	struct hidx pdeps;	/* Deployments in strategic-merge patch files, by name */
+	void *safety;		/* safety.c's index, built when first needed */
 };
 
 /* A finding about r at node at (r's object when NULL), owned by c->owner. */
