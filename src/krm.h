@@ -14,6 +14,8 @@
  *   select: ^(orders|billing)-db$     # --select          (strings)
  *   exclude: ...                      # --exclude
  *   statefulImages: ...               # --stateful-images
+ *   singleWriterImages: ...           # --single-writer-images
+ *   singleReplica: true               # --single-replica  (true or false)
  *   storageSize: 20Gi                 # --storage-size
  *   storageClass: ssd                 # --storage-class
  *   all: true                         # --all             (true or false)

@@ -221,6 +221,7 @@ static void plan_deployment(struct pctx *c, const struct resource *dep, const st
 
 	c->owner = c->p->nd + 1;	/* the index it gets if it is converted */
 	facts_read(c, dep, &f);
+	safety_register(c, dep, &f);
 	if (tmpl)
 		detect_template_facts(tmpl, &f);
 	decide(&f.in, c->opt, c->ru, &v);
@@ -421,6 +422,7 @@ void plan_end(struct planner *pl)
 	hidx_release(&c->op_parent);
 	hidx_release(&c->kp_name);
 	hidx_release(&c->pdeps);
+	safety_end(c);
 	safety_release(c);
 	free(c->kp);
 	free(c->kitem);

@@ -13,23 +13,37 @@
 #include "decide.h"
 #include "facts.h"
 #include "planner.h"
+#include "report.h"
 #include "refs.h"
 #include "rindex.h"
-#include "service.h"
 #include "source.h"
 #include "util.h"
+#include "workload.h"
 #include "ytree.h"
 
-/* A pod volume on a claim in some object's pod template. */
+/* A pod volume on a claim in some object's pod template (owned copies:
+ * the trees of a large input's Deployments are gone by plan_end()). */
 struct mount {
-	size_t r;			/* the object: c->ri->r[r] */
-	const struct ynode *claim;	/* its claimName */
+	char *ns, *claim, *kind, *name;
+	const struct source *src;
+	size_t obj;			/* where the object starts (who it is) */
+	size_t at;			/* where its claimName is */
+};
+
+/* A converted claim: claim k of Deployment plan dplan. */
+struct conv {
+	size_t dplan, k;
+	char *ns, *claim, *volname, *sts;
+	const struct source *src;
+	size_t obj;			/* where the converted object starts */
 };
 
 struct sindex {
+	bool built;		/* the index of PVs and classes (and mounts of other kinds) */
 	struct mount *m;
 	size_t nm, am;
-	struct hidx mounts;	/* m[] by namespace and claim name */
+	struct conv *cv;
+	size_t ncv, acv;
 	struct hidx pvs;	/* PersistentVolumes by claimRef name */
 	struct hidx classes;	/* StorageClasses by name */
 };
@@ -53,26 +67,47 @@ static const struct ynode *pod_spec(const struct resource *r)
 	return ynode_path(spec, "template", "spec", NULL);
 }
 
-static void index_mounts(struct sindex *sx, const struct resource *r, size_t i)
+static void add_mount(struct sindex *sx, const struct pctx *c, const struct resource *r, const struct ynode *cn)
+{
+	ALLOC_GROW(sx->m, sx->nm + 1, sx->am);
+	sx->m[sx->nm++] = (struct mount){ .ns = xstrdup(r->ns), .claim = xstrdup(cn->text), .kind = xstrdup(r->kind),
+					  .name = xstrdup(r->name), .src = c->in[r->in].src, .obj = r->node->start,
+					  .at = cn->start };
+}
+
+static void index_mounts(struct sindex *sx, const struct pctx *c, const struct resource *r)
 {
 	const struct ynode *vols = ynode_get(pod_spec(r), "volumes");
 
 	for (size_t k = 0; vols && vols->kind == YNODE_SEQ && k < vols->nkid; k++) {
 		const struct ynode *cn = ynode_path(vols->kid[k], "persistentVolumeClaim", "claimName", NULL);
 
-		if (!ynode_is_scalar(cn) || !cn->tlen)
-			continue;
-		ALLOC_GROW(sx->m, sx->nm + 1, sx->am);
-		sx->m[sx->nm] = (struct mount){ .r = i, .claim = cn };
-		hidx_add(&sx->mounts, hash_str(hash_str(HASH_INIT, r->ns), cn->text), sx->nm++);
+		if (ynode_is_scalar(cn) && cn->tlen)
+			add_mount(sx, c, r, cn);
 	}
 }
 
-/* One walk of the input: mounts, PersistentVolumes, StorageClasses. */
-static struct sindex *sindex_build(const struct pctx *c)
+static struct sindex *sindex_get(struct pctx *c)
 {
-	struct sindex *sx = xcalloc(1, sizeof(*sx));
+	if (!c->safety)
+		c->safety = xcalloc(1, sizeof(struct sindex));
+	return c->safety;
+}
 
+/*
+ * One walk of the input: PersistentVolumes, StorageClasses, and the mounts
+ * of the kinds that are not workloads of the table (CronJob, Job, Pod,
+ * DaemonSet, StatefulSet...): those are planned, and safety_register()
+ * records their mounts, whether or not they are in the index (a large
+ * input's Deployments are not).
+ */
+static struct sindex *sindex_build(struct pctx *c)
+{
+	struct sindex *sx = sindex_get(c);
+
+	if (sx->built)
+		return sx;
+	sx->built = true;
 	for (size_t i = 0; i < c->ri->n; i++) {
 		const struct resource *r = &c->ri->r[i];
 		const char *ref;
@@ -85,11 +120,28 @@ static struct sindex *sindex_build(const struct pctx *c)
 				hidx_add(&sx->pvs, hash_str(HASH_INIT, ref), i);
 		} else if (!strcmp(r->kind, "StorageClass")) {
 			hidx_add(&sx->classes, hash_str(HASH_INIT, r->name), i);
-		} else {
-			index_mounts(sx, r, i);
+		} else if (!workload_named(r->kind)) {
+			index_mounts(sx, c, r);
 		}
 	}
 	return sx;
+}
+
+void safety_register(struct pctx *c, const struct resource *dep, const struct facts *f)
+{
+	for (size_t i = 0; i < f->in.nclaim; i++)
+		add_mount(sindex_get(c), c, dep, f->use[i].claim);
+}
+
+static void convs_clear(struct sindex *sx)
+{
+	for (size_t i = 0; i < sx->ncv; i++) {
+		free(sx->cv[i].ns);
+		free(sx->cv[i].claim);
+		free(sx->cv[i].volname);
+		free(sx->cv[i].sts);
+	}
+	sx->ncv = 0;
 }
 
 void safety_release(struct pctx *c)
@@ -98,37 +150,33 @@ void safety_release(struct pctx *c)
 
 	if (!sx)
 		return;
-	hidx_release(&sx->mounts);
 	hidx_release(&sx->pvs);
 	hidx_release(&sx->classes);
+	for (size_t i = 0; i < sx->nm; i++) {
+		free(sx->m[i].ns);
+		free(sx->m[i].claim);
+		free(sx->m[i].kind);
+		free(sx->m[i].name);
+	}
+	convs_clear(sx);
 	free(sx->m);
+	free(sx->cv);
 	free(sx);
 	c->safety = NULL;
 }
 
 /* ---- independent-replicas ---- */
 
-/* Who sends clients to the pods: the Services of the namespace (not
- * headless) that select the pod template's labels, or the headless one. */
-static void add_spreaders(const struct pctx *c, const struct resource *dep, const struct facts *f,
-			  struct strbuf *sb)
+/*
+ * Who sends clients to the pods: every Service that selects them, the
+ * headless one among them.  (Not named one by one: a large input indexes
+ * a Service that cannot be headless by its name only, stream.h, and the
+ * finding must read the same either way.)
+ */
+static void add_spreaders(const struct pctx *c, struct strbuf *sb)
 {
-	const struct ynode *labels = ynode_path(f->spec, "template", "metadata", "labels", NULL);
-	size_t n = 0;
-
-	for (size_t i = 0; i < c->ri->n; i++) {
-		const struct resource *r = &c->ri->r[i];
-		const struct ynode *spec = r->node ? ynode_get(r->node, "spec") : NULL;
-
-		if (strcmp(r->kind, "Service") || strcmp(r->ns, dep->ns) || ynode_is(ynode_get(spec, "clusterIP"), "None") ||
-		    !ynode_count(ynode_get(spec, "selector")) || !service_selects(ynode_get(spec, "selector"), labels))
-			continue;
-		strbuf_addf(sb, "%s\"%s\"", n++ ? ", " : "Service ", r->name);
-	}
-	if (n)
-		strbuf_addstr(sb, n > 1 ? " spread clients over all of them" : " spreads clients over all of them");
-	else
-		strbuf_addf(sb, "the headless Service \"%s\" resolves to all of them", c->p->d[c->dep].service);
+	strbuf_addf(sb, "every Service that selects them (the headless Service \"%s\" among them) spreads clients over all of them",
+		    c->p->d[c->dep].service);
 }
 
 /* "pod 1 starts with an empty claim and initialises a database of its
@@ -184,7 +232,7 @@ static void independent(struct pctx *c, const struct resource *dep, const struct
 		strbuf_addf(&count, "up to %lld replicas (%s \"%s\")", f->in.scaled_max, f->scaler->kind, f->scaler->name);
 	add_empty_pods(&sb, many ? f->in.replicas : f->in.scaled_max);
 	strbuf_addstr(&sb, ", and ");
-	add_spreaders(c, dep, f, &sb);
+	add_spreaders(c, &sb);
 	if (!many)
 		facts_scaler_max(dep, f->scaler, &at);
 	plan_note(c, many ? dep : f->scaler, many ? replicas : at, CODE_INDEPENDENT_REPLICAS,
@@ -196,37 +244,55 @@ static void independent(struct pctx *c, const struct resource *dep, const struct
 
 /* ---- claim-still-mounted ---- */
 
-static void add_user(struct pctx *c, struct claim_plan *cp, const struct resource *r, const struct ynode *at)
+static void add_user(struct claim_plan *cp, const struct mount *m)
 {
 	struct claim_user *u;
 	unsigned col;
 
 	ALLOC_GROW(cp->user, cp->nuser + 1, cp->auser);
 	u = &cp->user[cp->nuser++];
-	u->kind = xstrdup(r->kind);
-	u->name = xstrdup(r->name);
-	u->path = xstrdup(c->in[r->in].src->path);
-	source_linecol(c->in[r->in].src, at->start, &u->line, &col);
+	u->kind = xstrdup(m->kind);
+	u->name = xstrdup(m->name);
+	u->path = xstrdup(m->src->path);
+	source_linecol(m->src, m->at, &u->line, &col);
 }
 
-/* Every other pod template of the input that mounts the claim of cu. */
-static void still_mounted(struct pctx *c, struct sindex *sx, const struct resource *dep,
-			  const struct claim_use *cu, struct claim_plan *cp)
+/* Every other mount of converted claim cv (its plan not abandoned). */
+static void still_mounted(struct pctx *c, const struct sindex *sx, const struct hidx *by, const struct conv *cv)
 {
-	const char *claim = cu->claim->text;
+	struct claim_plan *cp = &c->p->d[cv->dplan].claim[cv->k];
+	uint64_t h = hash_str(hash_str(HASH_INIT, cv->ns), cv->claim);
 
-	for (size_t k = hidx_first(&sx->mounts, hash_str(hash_str(HASH_INIT, dep->ns), claim)); k != HIDX_NONE;
-	     k = hidx_next(&sx->mounts, k)) {
-		const struct mount *m = &sx->m[k];
-		const struct resource *r = &c->ri->r[m->r];
+	for (size_t i = hidx_first(by, h); i != HIDX_NONE; i = hidx_next(by, i)) {
+		const struct mount *m = &sx->m[i];
+		struct finding *fi;
 
-		if (r->node == dep->node || strcmp(r->ns, dep->ns) || strcmp(m->claim->text, claim))
+		if ((m->src == cv->src && m->obj == cv->obj) || strcmp(m->ns, cv->ns) || strcmp(m->claim, cv->claim))
 			continue;
-		add_user(c, cp, r, m->claim);
-		plan_note(c, r, m->claim, CODE_CLAIM_STILL_MOUNTED,
-			  "%s \"%s\" still mounts claim \"%s\", which StatefulSet \"%s\" leaves behind (pod 0 gets \"%s-%s-0\"): once the data moves it works on a stale copy; point it at the new claim (or stop it) before the migration",
-			  r->kind, r->name, claim, dep->name, cu->volname, dep->name);
+		add_user(cp, m);
+		fi = report_add(c->rep, m->src, m->at, CODE_CLAIM_STILL_MOUNTED,
+				"%s \"%s\" still mounts claim \"%s\", which StatefulSet \"%s\" leaves behind (pod 0 gets \"%s-%s-0\"): once the data moves it works on a stale copy; point it at the new claim (or stop it) before the migration",
+				m->kind, m->name, cv->claim, cv->sts, cv->volname, cv->sts);
+		finding_set_resource(fi, m->kind, m->ns[0] ? m->ns : NULL, m->name);
+		fi->owner = cv->dplan + 1;
 	}
+}
+
+void safety_end(struct pctx *c)
+{
+	struct sindex *sx = c->safety;
+	struct hidx by = HIDX_INIT;
+
+	if (!sx || !sx->ncv)
+		return;
+	sindex_build(c);
+	for (size_t i = 0; i < sx->nm; i++)
+		hidx_add(&by, hash_str(hash_str(HASH_INIT, sx->m[i].ns), sx->m[i].claim), i);
+	for (size_t i = 0; i < sx->ncv; i++)
+		if (!c->p->d[sx->cv[i].dplan].failed)
+			still_mounted(c, sx, &by, &sx->cv[i]);
+	hidx_release(&by);
+	convs_clear(sx);
 }
 
 /* ---- static-volume ---- */
@@ -322,13 +388,15 @@ void safety_check(struct pctx *c, const struct resource *dep, const struct facts
 		  const struct claim_use *cu, size_t ncu)
 {
 	struct dplan *d = &c->p->d[c->dep];
+	struct sindex *sx = sindex_build(c);
 
-	if (!c->safety)
-		c->safety = sindex_build(c);
 	if (v->independent)
 		independent(c, dep, f, v);
 	for (size_t k = 0; k < ncu && k < d->nclaim; k++) {
-		still_mounted(c, c->safety, dep, &cu[k], &d->claim[k]);
-		static_volume(c, c->safety, dep, &cu[k], &d->claim[k]);
+		ALLOC_GROW(sx->cv, sx->ncv + 1, sx->acv);
+		sx->cv[sx->ncv++] = (struct conv){ .dplan = c->dep, .k = k, .ns = xstrdup(dep->ns),
+						   .claim = xstrdup(cu[k].claim->text), .volname = xstrdup(cu[k].volname),
+						   .sts = xstrdup(d->sts), .src = c->in[dep->in].src, .obj = dep->node->start };
+		static_volume(c, sx, dep, &cu[k], &d->claim[k]);
 	}
 }

@@ -12,7 +12,7 @@
  *                         With --single-replica, replicas becomes 1 (info
  *                         single-replica) and each autoscaler that would
  *                         scale it up again is the error instead.
- *   claim-still-mounted   every other pod template of the input (CronJob,
+ *   claim-still-mounted   (safety_end()) every other pod template of the input (CronJob,
  *                         Job, Pod, DaemonSet, StatefulSet, ReplicaSet,
  *                         another Deployment...) that mounts a converted
  *                         claim, at its volume; the claim plan lists it.
@@ -23,11 +23,18 @@
  *                         with provisioner kubernetes.io/no-provisioner);
  *                         the claim plan's static_volume says so.
  *
+ *   each workload planned: safety_register(c, dep, &f);
  *   convert: mapping_convert(c, dep, cu, ncu); safety_check(c, dep, &f, &v, cu, ncu);
- *   plan_end: safety_release(c);
+ *   plan_end: safety_end(c); safety_release(c);
  *
- * The index of pod-template mounts, PersistentVolumes and StorageClasses
- * is built on the first call (one walk of the input) and kept in c.
+ * claim-still-mounted is found by safety_end(), once every workload is
+ * planned: a large input's Deployments are planned a batch at a time
+ * (stream.h), so the mounts of the workload kinds (workload.h) are those
+ * safety_register() recorded, the others' come from the index.  Its
+ * findings belong to the converted Deployment (abandoned with it); a plan
+ * abandoned before safety_end() gets none.  The index of mounts,
+ * PersistentVolumes and StorageClasses is built on the first need (one
+ * walk of the input) and kept in c.
  */
 #ifndef STSIFY_SAFETY_H
 #define STSIFY_SAFETY_H
@@ -43,6 +50,10 @@ struct verdict;
 
 void safety_check(struct pctx *c, const struct resource *dep, const struct facts *f, const struct verdict *v,
 		  const struct claim_use *cu, size_t ncu);
+/* Record the mounts of workload dep (f: its facts), planned or not. */
+void safety_register(struct pctx *c, const struct resource *dep, const struct facts *f);
+/* claim-still-mounted for the claims converted so far (see above). */
+void safety_end(struct pctx *c);
 /* Free the index safety_check() built (nothing when none). */
 void safety_release(struct pctx *c);
 

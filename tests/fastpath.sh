@@ -114,6 +114,9 @@ fi
 	printf '    spec:\n      containers:\n      - name: db\n        image: postgres:16\n'
 	printf '        volumeMounts:\n        - {name: data, mountPath: /var/lib/postgresql}\n'
 	printf '      volumes:\n      - name: data\n        persistentVolumeClaim: {claimName: db-data}\n'
+	printf -- '---\napiVersion: v1\nkind: PersistentVolumeClaim\nmetadata:\n  name: db-data\n'
+	printf '  # (in the input: a claim that is not is never converted)\n'
+	printf 'spec:\n  accessModes: [ReadWriteOnce]\n  resources: {requests: {storage: 1Gi}}\n'
 	printf -- '---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: scripts\ndata:\n'
 	awk 'BEGIN { for (i = 0; i < 200000; i++) printf "  r%d: kubectl rollout restart deployment/db # and more text\n", i }'
 } >"$TMP/stale.yaml"

@@ -42,6 +42,7 @@ static void convert_db(struct planfix *f, const struct stsify_options *opt, cons
 	planfix_dplan(f, dep);
 	mapping_convert(f->c, dep, cu, ncu);
 	safety_check(f->c, dep, &fa, &v, cu, ncu);
+	safety_end(f->c);
 	free(cu);
 	facts_release(&fa);
 }
@@ -144,7 +145,7 @@ Test(safety, single_writer_replicas)
 	convert_db(&f, NULL, texts, 2);
 	assert_size_eq(count(&f, "independent-replicas"), 1);
 	assert_contains(planfix_messages(&f),
-			"StatefulSet \"db\" runs single-writer image \"postgres:16\" with 3 replicas: pods 1 and 2 start with empty claims and initialise databases of their own, and the headless Service \"db\" resolves to all of them; give --single-replica to set replicas: 1");
+			"StatefulSet \"db\" runs single-writer image \"postgres:16\" with 3 replicas: pods 1 and 2 start with empty claims and initialise databases of their own, and every Service that selects them (the headless Service \"db\" among them) spreads clients over all of them; give --single-replica to set replicas: 1");
 	assert_not_contains(planfix_ops(&f), "set replicas");
 	planfix_release(&f);
 	opt.single_replica = true;

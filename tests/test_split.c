@@ -234,6 +234,14 @@ Test(split, relevance)
 	cr_assert_eq(cls("kind: Deployment\nx: \"persistentVolume\\\n  Claim\"\n"), CHUNK_DRIVER);
 	cr_assert_eq(cls("kind: Deployment\nx: |\n  curl -s \\\n    http://x\n"), CHUNK_SKIP);
 	cr_assert_eq(cls("kind: ServiceAccount\n"), CHUNK_SKIP);
+	/* what safety.c reads: how claims are bound, and the other users of a claim */
+	cr_assert_eq(cls("kind: PersistentVolume\nspec:\n  claimRef: {name: x}\n"), CHUNK_SUPPORT);
+	cr_assert_eq(cls("kind: StorageClass\nprovisioner: kubernetes.io/no-provisioner\n"), CHUNK_SUPPORT);
+	cr_assert_eq(cls("kind: CronJob\nspec:\n  jobTemplate:\n    spec:\n      template:\n        spec:\n"
+			 "          volumes:\n          - persistentVolumeClaim: {claimName: x}\n"), CHUNK_SUPPORT);
+	cr_assert_eq(cls("kind: Pod\nspec:\n  volumes:\n  - persistentVolumeClaim: {claimName: x}\n"), CHUNK_SUPPORT);
+	cr_assert_eq(cls("kind: Job\nspec:\n  template:\n    spec:\n      containers: []\n"), CHUNK_SKIP);
+	cr_assert_eq(cls("kind: DaemonSet\nspec: {}\n"), CHUNK_SKIP);
 	/* every kind of the workload table, and only those */
 	for (size_t i = 0; i < nworkloads; i++) {
 		char *with = xasprintf("kind: %s\nspec:\n  x: {persistentVolumeClaim: {claimName: c}}\n",
