@@ -66,6 +66,13 @@ enum stsify_exit {
  *   left unparsed (in a single large input, or in a file of a tree with
  *   nothing else that matters), and decisions are kept for the converted
  *   Deployments only (what the command's migration plan needs).
+ * data_path: how --migration-plan moves each claim's data, and what the
+ *   data-migration finding says: "auto" (NULL too: rebind a ReadWriteOnce
+ *   volume whose access modes and class stay, copy otherwise), "copy" or
+ *   "rebind" (stsify(1), DATA MIGRATION).
+ * protect_claims: annotate each converted claim's manifest so that Argo
+ *   CD, Flux and Helm keep the claim when its manifest leaves the
+ *   repository.
  * debug_verify: when a rewrite does not verify, print on stderr the
  *   rejected text and what differs (for bug reports).
  */
@@ -78,6 +85,8 @@ enum stsify_exit {
 	X(bool, all, false)			/* convert every Deployment with a writable claim */ \
 	X(bool, keep_access_modes, false)	/* keep ReadWriteMany in templates */                \
 	X(bool, keep_max_unavailable, false)	/* keep rollingUpdate.maxUnavailable */              \
+	X(const char *, data_path, NULL)	/* auto, copy or rebind; see above */               \
+	X(bool, protect_claims, false)		/* see above */                                      \
 	X(unsigned, jobs, 0)			/* threads; 0: one per core */                      \
 	X(bool, full_parse, false)		/* see above */                                      \
 	X(bool, every_deployment, true)		/* see above */                                      \

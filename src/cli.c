@@ -18,12 +18,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cluster.h"
 #include "format.h"
 #include "krm.h"
 #include "migrate.h"
 #include "pool.h"
 #include "report.h"
 #include "run.h"
+#include "snapshot.h"
 #include "udiff.h"
 #include "util.h"
 #include "walk.h"
@@ -188,6 +190,32 @@ static int filter_output(const struct cli *cli, const struct stsify_file *f, enu
 	return end != READ_ALL ? STSIFY_EXIT_INPUT : STSIFY_EXIT_OK;
 }
 
+/*
+ * After the run: the --cluster-state snapshot read and compared with the
+ * plan, and the --migration-plan written (not with --check, which writes
+ * nothing).  Returns the number of errors.
+ */
+static int data_move(const struct cli *cli, struct report *rep)
+{
+	struct cluster cl = CLUSTER_INIT;
+	struct migrate_opts mo = { cli->migration_plan, cli->copy_image, NULL, cli->opt.data_path,
+				   cli->claims_in_repo };
+	int bad = 0;
+
+	if (cli->cluster_state.n) {
+		bad += snapshot_load(&cl, cli->cluster_state.v, cli->cluster_state.n, rep);
+		snapshot_compare(&cl, rep);
+		mo.cl = &cl;
+	}
+	if (cli->migration_plan && cli->mode == MODE_CHECK)
+		report_add_at(rep, cli->migration_plan, 0, 0, CODE_MIGRATION_PLAN,
+			      "--check writes no migration plan");
+	else if (cli->migration_plan)
+		bad += migrate_write(&mo, rep);
+	cluster_release(&cl);
+	return bad;
+}
+
 static int run_filter(struct cli *cli)
 {
 	struct report rep = REPORT_INIT;
@@ -239,7 +267,7 @@ static int run_filter(struct cli *cli)
 		code = STSIFY_EXIT_INPUT;
 	else if (cli->mode == MODE_CHECK && f.status == STSIFY_CHANGED && code == STSIFY_EXIT_OK)
 		code = STSIFY_EXIT_CHANGES;
-	if (cli->migration_plan && migrate_write(cli->migration_plan, &rep, cli->copy_image))
+	if (data_move(cli, &rep))
 		code = STSIFY_EXIT_INPUT;
 	code = finish(cli, &rep, code, &f, 1, true);
 	stsify_file_release(&f);
@@ -498,8 +526,7 @@ static int run_files(struct cli *cli)
 		if (cli->list && printing)
 			printf("%s\n", f->path);
 	}
-	if (cli->migration_plan)
-		failed += (size_t)migrate_write(cli->migration_plan, &rep, cli->copy_image);
+	failed += (size_t)data_move(cli, &rep);
 	if (cli->verbose)
 		report_add_at(&rep, "stsify", 0, 0, CODE_SUMMARY,
 			      "%zu files read, %zu %s, %zu could not be processed", n, changed,

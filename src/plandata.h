@@ -54,6 +54,9 @@ struct claim_plan {
 	char *claim;
 	const struct resource *pvc;	/* NULL when not in the input */
 	struct val *spec;		/* the template's spec */
+	char *old_modes;		/* the claim's accessModes, comma-separated; NULL when unknown */
+	bool rebind;			/* the data path: rebind (rebind.h), else copy */
+	const char *why;		/* why that path (a static string) */
 };
 
 /* An object whose reference to the Deployment now names the StatefulSet. */

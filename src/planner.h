@@ -71,6 +71,9 @@ struct pctx {
 	size_t *kitem;		/* Kustomizations that are List items (ri index) */
 	size_t nkitem;
 	struct hidx pdeps;	/* Deployments in strategic-merge patch files, by name */
+	/* what manages the repository, for the data-migration finding:
+	 * "Argo CD (Application \"shop\")", ...; NULL when nothing seen */
+	char *managed;
 };
 
 /* A finding about r at node at (r's object when NULL), owned by c->owner. */

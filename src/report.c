@@ -110,6 +110,8 @@ void report_release(struct report *r)
 			free(d->claim[k].new_claim);
 			free(d->claim[k].pvc_path);
 			val_free(d->claim[k].spec);
+			free(d->claim[k].old_modes);
+			free(d->claim[k].why);
 		}
 		for (size_t k = 0; k < d->nref; k++) {
 			free(d->ref[k].path);

@@ -45,6 +45,9 @@ struct claim_summary {
 	char *pvc_path;			/* the old claim's manifest, or NULL */
 	unsigned pvc_line;
 	struct val *spec;		/* the template's spec */
+	char *old_modes;		/* the old claim's accessModes, comma-separated, or NULL */
+	bool rebind;			/* the data path the plan chose: rebind, else copy */
+	char *why;			/* why, a clause of a message */
 };
 
 struct ref_summary {

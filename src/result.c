@@ -40,6 +40,9 @@ static void summarize_dplan(const struct dplan *d, const struct plan_input *in, 
 			source_linecol(in[cp->pvc->in].src, cp->pvc->node->start, &c->pvc_line, &col);
 		}
 		c->spec = val_copy(cp->spec);
+		c->old_modes = cp->old_modes ? xstrdup(cp->old_modes) : NULL;
+		c->rebind = cp->rebind;
+		c->why = cp->why ? xstrdup(cp->why) : NULL;
 	}
 	s->ref = xcalloc(d->nref ? d->nref : 1, sizeof(*s->ref));
 	s->nref = d->nref;

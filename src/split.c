@@ -22,12 +22,15 @@
 static const char *const support_kinds[] = {
 	"PersistentVolumeClaim", "Service", "HorizontalPodAutoscaler", "VerticalPodAutoscaler",
 	"ScaledObject", "List", "ResourceList", "Kustomization", "StatefulSet",
+	/* what prunes claims: the data-migration finding recommends --protect-claims */
+	"Application", "HelmRelease",
 };
 
 /* Words that make a document of unknown kind relevant. */
 static const char *const words[] = {
 	"persistentVolumeClaim", "PersistentVolumeClaim", "Service", "HorizontalPodAutoscaler",
 	"VerticalPodAutoscaler", "ScaledObject", "List", "ResourceList", "Kustomization", "StatefulSet",
+	"Application", "HelmRelease",
 };
 
 struct scan {
