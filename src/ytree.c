@@ -745,6 +745,34 @@ static size_t mark_offset(const char *buf, size_t start, size_t end, int line, i
 	return off;
 }
 
+/*
+ * The parse of buf[start, end) failed: the first error libfyaml collected,
+ * with its position.  Some errors come without one (an indentation
+ * indicator 0, `--- |0`): they are placed at the first token after the
+ * last event, where the parser stopped, which the message says.
+ */
+static void stream_error(struct ystream *ys, struct yparser *yp, const char *buf, size_t start, size_t end,
+			 size_t last)
+{
+	struct fy_diag_error *err;
+	void *iter = NULL;
+	size_t off;
+
+	while ((err = fy_diag_errors_iterate(yp->diag, &iter))) {
+		/* libfyaml's diagnostic positions are 1-based already (and
+		 * relative to the text it was given) */
+		off = mark_offset(buf, start, end, err->line, err->column);
+		if (off != NOPOS || err->line > 0) {
+			set_error(ys, off, err->line, err->column, "%s", err->msg);
+			return;
+		}
+		break;
+	}
+	off = skip_blank(buf, end, last);
+	set_error(ys, off < end ? off : last, 0, 0, "invalid YAML%s%s (libfyaml gives no position: at or after here)",
+		  err ? ": " : "", err ? err->msg : "");
+}
+
 static int append(struct ystream *ys, struct yparser *yp, const char *buf, size_t start, size_t end,
 		  size_t max_depth, bool check)
 {
@@ -752,6 +780,7 @@ static int append(struct ystream *ys, struct yparser *yp, const char *buf, size_
 			     .first_doc = ys->ndoc, .doc = ys->doc, .adoc = ys->adoc };
 	struct fy_parser *fyp = yp->fyp;
 	struct fy_event *ev;
+	size_t last = start;	/* where the last event ended */
 	int ret = 0;
 
 	if (end > UINT32_MAX) {
@@ -791,21 +820,13 @@ static int append(struct ystream *ys, struct yparser *yp, const char *buf, size_
 		default:
 			break;
 		}
+		if (mark_pos(&b, fy_event_end_mark(ev)) != NOPOS)
+			last = mark_pos(&b, fy_event_end_mark(ev));
 		fy_parser_event_free(fyp, ev);
 	}
 	if (!ret && fy_parser_get_stream_error(fyp)) {
-		struct fy_diag_error *err;
-		void *iter = NULL;
-
 		ret = -1;
-		while ((err = fy_diag_errors_iterate(yp->diag, &iter))) {
-			/* libfyaml's diagnostic positions are 1-based already (and
-			 * relative to the text it was given) */
-			set_error(ys, mark_offset(buf, start, end, err->line, err->column), err->line,
-				  err->column, "%s", err->msg);
-			break;
-		}
-		set_error(ys, NOPOS, 0, 0, "invalid YAML");
+		stream_error(ys, yp, buf, start, end, last);
 	}
 	if (ret) {
 		/* the next parse must not see this one's diagnostics */

@@ -195,6 +195,28 @@ Test(ytree, syntax_error_has_line_and_column)
 	ystream_release(&ys);
 }
 
+/* libfyaml reports some errors without a position (yaml-test-suite's
+ * `--- |0`, an indentation indicator 0): the error is placed where the
+ * parser stopped, the first token after the last event. */
+Test(ytree, error_without_position_is_placed_where_the_parser_stopped)
+{
+	static const struct {
+		const char *y;
+		size_t off;
+	} rows[] = { { "--- |0\n", 4 }, { "a: 1\n--- |0\n", 9 } };
+
+	for (size_t i = 0; i < ARRAY_SIZE(rows); i++) {
+		struct ystream ys;
+
+		cr_assert_eq(ystream_parse(&ys, rows[i].y, strlen(rows[i].y)), -1, "%s: parsed, expected an error",
+			     rows[i].y);
+		cr_assert_eq(ys.err_off, rows[i].off, "%s: error at offset %zu, expected %zu", rows[i].y, ys.err_off,
+			     rows[i].off);
+		assert_contains(ys.err_msg, "at or after here");
+		ystream_release(&ys);
+	}
+}
+
 Test(ytree, int_and_lookup_helpers)
 {
 	const char *y = "r: 3\nq: '3'\nn: -1\n";
