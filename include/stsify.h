@@ -73,6 +73,11 @@ enum stsify_exit {
  * protect_claims: annotate each converted claim's manifest so that Argo
  *   CD, Flux and Helm keep the claim when its manifest leaves the
  *   repository.
+ * claims_in_repo: the caller writes the claims of pod 0 of each converted
+ *   workload into a new file <sts>-claims.yaml beside the workload's
+ *   manifest (the command's --claims-in-repo); the run adds that file to
+ *   the resources of a kustomization of that folder that lists the
+ *   manifest.
  * debug_verify: when a rewrite does not verify, print on stderr the
  *   rejected text and what differs (for bug reports).
  */
@@ -87,6 +92,7 @@ enum stsify_exit {
 	X(bool, keep_max_unavailable, false)	/* keep rollingUpdate.maxUnavailable */              \
 	X(const char *, data_path, NULL)	/* auto, copy or rebind; see above */               \
 	X(bool, protect_claims, false)		/* see above */                                      \
+	X(bool, claims_in_repo, false)		/* see above */                                      \
 	X(unsigned, jobs, 0)			/* threads; 0: one per core */                      \
 	X(bool, full_parse, false)		/* see above */                                      \
 	X(bool, every_deployment, true)		/* see above */                                      \

@@ -132,17 +132,6 @@ static void render_pair(struct strbuf *out, const struct dep_summary *d,
 }
 
 
-/* One file of the plan, made before anything is written. */
-struct plan_file {
-	char *name;
-	struct strbuf text;
-	bool script;
-};
-
-struct plan_files {
-	struct plan_file *f;
-	size_t n, alloc;
-};
 
 static struct strbuf *plan_file_add(struct plan_files *pf, char *name, bool script)
 {
@@ -156,7 +145,7 @@ static struct strbuf *plan_file_add(struct plan_files *pf, char *name, bool scri
 	return &f->text;
 }
 
-static void plan_files_release(struct plan_files *pf)
+void plan_files_release(struct plan_files *pf)
 {
 	for (size_t i = 0; i < pf->n; i++) {
 		free(pf->f[i].name);
@@ -196,8 +185,9 @@ static void move_decide(const struct migrate_opts *mo, const struct dep_summary 
 			  : xasprintf("%s--%s", d->name, c->volume);
 }
 
+/* The claim of pod 0 (bound in advance to the volume) and the script. */
 static void rebind_files(struct plan_files *pf, const struct dep_summary *d, const struct claim_summary *c,
-			 const struct move *mv)
+			 const struct move *mv, struct strbuf *repo_claim)
 {
 	char *resource = xasprintf("%s/%s", kind_of(d)->kubectl, d->name);
 	char *script = xasprintf("%s.sh", mv->base);
@@ -218,8 +208,15 @@ static void rebind_files(struct plan_files *pf, const struct dep_summary *d, con
 			req = val_set(res, "requests", val_map());
 		val_set(req, "storage", val_str(mv->size));
 	}
-	rebind_claim(plan_file_add(pf, xasprintf("%s.yaml", mv->base), false), &rb);
-	rebind_script(plan_file_add(pf, script, true), &rb);
+	if (repo_claim) {
+		rebind_claim(repo_claim, &rb);
+	} else {
+		rebind_claim(plan_file_add(pf, xasprintf("%s.yaml", mv->base), false), &rb);
+		rebind_script(plan_file_add(pf, script, true), &rb);
+	}
+	if (!repo_claim)
+		script = NULL;
+	free(script);
 	val_free(spec);
 	free(resource);
 }
@@ -283,7 +280,7 @@ static size_t plan_workload(const struct migrate_opts *mo, struct plan_files *pf
 
 		move_decide(mo, d, c, &mv);
 		if (mv.rebind)
-			rebind_files(pf, d, c, &mv);
+			rebind_files(pf, d, c, &mv, NULL);
 		else
 			render_pair(plan_file_add(pf, xasprintf("%s.yaml", mv.base), false), d, c, mo->image);
 		readme_move(readme, 2 + (int)k, d, c, &mv, mo->cl != NULL);
@@ -483,4 +480,75 @@ int migrate_write(const struct migrate_opts *mo, struct report *rep)
 	render_release();
 	summarize(rep, mo->dir, nfile, nrebind, nclaim - nrebind, bad);
 	return bad;
+}
+
+/* The claim of pod 0 that the copy Job fills, alone. */
+static void copy_claim(struct strbuf *out, const struct dep_summary *d, const struct claim_summary *c)
+{
+	struct style st = { .indent = 2, .seq_indent = 0, .dash_gap = 2, .eol = "\n" };
+	struct val *pvc = val_map();
+
+	val_set(pvc, "apiVersion", val_str("v1"));
+	val_set(pvc, "kind", val_str("PersistentVolumeClaim"));
+	val_set(pvc, "metadata", metadata(c->new_claim, d->ns));
+	val_set(pvc, "spec", val_copy(c->spec));
+	strbuf_addf(out, "# Claim \"%s\" for pod 0 of StatefulSet \"%s\", made by stsify: a Job\n"
+			 "# copies the data of claim \"%s\" into it (see the migration plan).\n",
+		    c->new_claim, d->name, c->claim);
+	render_block_doc(out, &st, pvc);
+	val_free(pvc);
+}
+
+/*
+ * The claims of converted workload d for the repository, into sb; a claim
+ * to rebind whose volume is not known is left out (a comment says so, and
+ * a finding): synced without volumeName, it would get a new, empty volume.
+ */
+static void repo_claims(const struct migrate_opts *mo, struct report *rep, const struct dep_summary *d,
+			struct plan_files *pf, struct strbuf *sb)
+{
+	size_t ndoc = 0;
+
+	for (size_t k = 0; k < d->nclaim; k++) {
+		const struct claim_summary *c = &d->claim[k];
+		struct move mv;
+
+		move_decide(mo, d, c, &mv);
+		if (mv.rebind && !mv.pv) {
+			report_add_at(rep, d->path, d->line, d->col, CODE_CLAIM_IN_REPO,
+				      "claim \"%s\" is not written into the repository: rebinding needs the name of the volume of claim \"%s\" (give --cluster-state), else the claim gets a new, empty volume when it is synced",
+				      c->new_claim, c->claim);
+			/* the file stays (a kustomization lists it): a comment says why */
+			strbuf_addf(sb, "# Claim \"%s\" of pod 0 of StatefulSet \"%s\" is not here: it takes over the\n"
+					"# volume of claim \"%s\", whose name stsify does not know (run it again with\n"
+					"# --cluster-state). Without spec.volumeName a sync would give it a new, empty volume.\n",
+				    c->new_claim, d->name, c->claim);
+			free(mv.base);
+			continue;
+		}
+		if (ndoc++ || sb->len)
+			strbuf_addstr(sb, "---\n");
+		if (mv.rebind)
+			rebind_files(pf, d, c, &mv, sb);
+		else
+			copy_claim(sb, d, c);
+		free(mv.base);
+	}
+}
+
+size_t migrate_claim_files(const struct migrate_opts *mo, struct report *rep, struct plan_files *pf)
+{
+	size_t ndep = rep->ndep;
+
+	for (size_t i = 0; i < ndep; i++) {
+		const struct dep_summary *d = &rep->dep[i];
+		struct strbuf sb = STRBUF_INIT;
+
+		if (!d->converted || !d->nclaim)
+			continue;
+		repo_claims(mo, rep, d, pf, &sb);
+		*plan_file_add(pf, rebind_claims_file(d->path, d->name), false) = sb;
+	}
+	render_release();
+	return pf->n;
 }

@@ -26,6 +26,9 @@
 #define STSIFY_MIGRATE_H
 
 #include <stdbool.h>
+#include <stddef.h>
+
+#include "util.h"
 
 struct cluster;
 struct report;
@@ -41,6 +44,31 @@ struct migrate_opts {
 	const char *data_path;		/* --data-path: auto (NULL too), copy or rebind */
 	bool claims_in_repo;		/* --claims-in-repo wrote the claims of pod 0 */
 };
+
+/* Files made in memory: the plan's, or the claims of --claims-in-repo. */
+struct plan_file {
+	char *name;		/* in the plan folder; for claims, the path */
+	struct strbuf text;
+	bool script;		/* executable */
+};
+
+struct plan_files {
+	struct plan_file *f;
+	size_t n, alloc;
+};
+
+void plan_files_release(struct plan_files *pf);
+
+/*
+ * --claims-in-repo: for each converted workload of rep with claims, the
+ * file rebind_claims_file() names beside its manifest, holding the claims
+ * of pod 0 as the plan makes them (bound in advance to the old volume, or
+ * the claim a copy Job fills), added to pf.  A claim to rebind whose
+ * volume the snapshot does not name is left out, with a finding and a
+ * comment in its place (the file stays: a kustomization may list it).  Returns
+ * pf->n.
+ */
+size_t migrate_claim_files(const struct migrate_opts *mo, struct report *rep, struct plan_files *pf);
 
 /* Write the plan of rep's converted workloads.  Errors are added to rep,
  * and a "migration-plan" finding (info) that says what was written;

@@ -45,7 +45,6 @@ struct cli {
 	const char *migration_plan; /* folder for the data migration plan */
 	const char *copy_image;	/* image of the copy Jobs */
 	struct strlist cluster_state; /* --cluster-state files, in order */
-	bool claims_in_repo;	/* write each claim of pod 0 into the repository */
 	char **operand;		/* borrowed from argv; the array is owned */
 	size_t noperand;
 	/* the environment (opts_env()) */

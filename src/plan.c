@@ -157,6 +157,8 @@ static void convert(struct pctx *c, const struct resource *dep, const struct fac
 	refs_retarget_scalers(c, dep);
 	refs_retarget_kustomize(c, dep);
 	mapping_convert_patches(c, dep);
+	if (c->opt->claims_in_repo && d->nclaim)
+		refs_list_claims_file(c, dep);
 	free(cu);
 }
 

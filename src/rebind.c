@@ -75,6 +75,14 @@ int data_path_parse(const char *s, enum data_path *dp)
 	return 0;
 }
 
+char *rebind_claims_file(const char *manifest_path, const char *sts)
+{
+	const char *slash = strrchr(manifest_path, '/');
+
+	return slash ? xasprintf("%.*s/%s-claims.yaml", (int)(slash - manifest_path), manifest_path, sts)
+		     : xasprintf("%s-claims.yaml", sts);
+}
+
 /* Is mode one of the comma-separated modes? */
 static bool modes_have(const char *modes, const char *mode)
 {

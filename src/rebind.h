@@ -82,6 +82,13 @@ int data_path_parse(const char *s, enum data_path *dp);
 bool rebind_choose(enum data_path dp, const char *old_modes, const struct val *tmpl_spec,
 		   const char *pv_class, const char **why);
 
+/*
+ * --claims-in-repo: the file beside manifest_path (the workload's
+ * manifest) that holds the claims of pod 0 of StatefulSet sts,
+ * "<dir>/<sts>-claims.yaml" (malloc'd).
+ */
+char *rebind_claims_file(const char *manifest_path, const char *sts);
+
 /* The pre-bound claim manifest (one YAML document). */
 void rebind_claim(struct strbuf *out, const struct rebind *rb);
 /* The script (POSIX sh, passes shellcheck). */
