@@ -178,7 +178,8 @@ static void move_decide(const struct migrate_opts *mo, const struct dep_summary 
 	if (!mv->pv && mo->cl)
 		mv->pv = cluster_pv_for_claim(mo->cl, cc ? cc->ns : ns, c->claim);
 	data_path_parse(mo->data_path, &dp);
-	mv->rebind = rebind_choose(dp, modes, c->spec, mv->pv ? mv->pv->class : NULL, &mv->why);
+	mv->rebind = rebind_choose(dp, modes, c->spec, mv->pv ? mv->pv->class : NULL,
+				   c->static_volume || (mv->pv && !mv->pv->provisioned), &mv->why);
 	mv->changed = mv->rebind != c->rebind;
 	mv->size = !c->pvc_path && cc ? cc->capacity : NULL;
 	mv->base = *d->ns ? xasprintf("%s--%s--%s", d->ns, d->name, c->volume)

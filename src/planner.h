@@ -39,9 +39,11 @@ struct rules;
 struct stsify_options;
 
 /* A patch target of a kustomization: document doc of input in, the
- * list (patches or patchesJson6902) and the item. */
+ * list (patches or patchesJson6902) and the item; inline: an item without
+ * a target name whose patch text names a workload (indexed by that name). */
 struct kpatch {
 	size_t in, doc, list, item;
+	bool inline_patch;
 };
 
 struct pctx {
@@ -74,6 +76,7 @@ struct pctx {
 	/* what manages the repository, for the data-migration finding:
 	 * "Argo CD (Application \"shop\")", ...; NULL when nothing seen */
 	char *managed;
+	void *safety;		/* safety.c's index, built when first needed */
 };
 
 /* A finding about r at node at (r's object when NULL), owned by c->owner. */

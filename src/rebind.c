@@ -96,7 +96,7 @@ static bool modes_have(const char *modes, const char *mode)
 }
 
 bool rebind_choose(enum data_path dp, const char *old_modes, const struct val *tmpl_spec,
-		   const char *pv_class, const char **why)
+		   const char *pv_class, bool static_volume, const char **why)
 {
 	const struct val *new_modes = tmpl_spec ? val_get(tmpl_spec, "accessModes") : NULL;
 	const char *cls = scalar_of(tmpl_spec, "storageClassName");
@@ -112,6 +112,10 @@ bool rebind_choose(enum data_path dp, const char *old_modes, const struct val *t
 	}
 	if (dp == DATA_PATH_REBIND) {
 		*why = "--data-path=rebind binds the volume to the new claim, nothing is copied";
+		return true;
+	}
+	if (static_volume) {
+		*why = "the volume was made by hand and nothing would provision one to copy into, so it is bound to the new claim";
 		return true;
 	}
 	if (!old_modes) {

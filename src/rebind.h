@@ -77,10 +77,12 @@ int data_path_parse(const char *s, enum data_path *dp);
  * ReadWriteOnce (or ReadWriteOncePod) volume whose modes and class stay;
  * rebind also rebinds a ReadWriteMany volume or one whose modes are
  * unknown; nothing rebinds across storage classes (the claim would not
- * bind).  *why says why, as a clause of a message (a static string).
+ * bind).  A claim on a hand-made volume (static_volume: safety.h, or a
+ * volume without a provisioner in the snapshot) is rebound unless copy is
+ * asked for: nothing would provision a volume to copy into.  *why says why, as a clause of a message (a static string).
  */
 bool rebind_choose(enum data_path dp, const char *old_modes, const struct val *tmpl_spec,
-		   const char *pv_class, const char **why);
+		   const char *pv_class, bool static_volume, const char **why);
 
 /*
  * --claims-in-repo: the file beside manifest_path (the workload's

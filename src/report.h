@@ -47,6 +47,7 @@ struct claim_summary {
 	struct val *spec;		/* the template's spec */
 	char *old_modes;		/* the old claim's accessModes, comma-separated, or NULL */
 	bool rebind;			/* the data path the plan chose: rebind, else copy */
+	bool static_volume;		/* on a hand-made volume (safety.h) */
 	char *why;			/* why, a clause of a message */
 };
 

@@ -42,6 +42,7 @@ static void summarize_dplan(const struct dplan *d, const struct plan_input *in, 
 		c->spec = val_copy(cp->spec);
 		c->old_modes = cp->old_modes ? xstrdup(cp->old_modes) : NULL;
 		c->rebind = cp->rebind;
+		c->static_volume = cp->static_volume;
 		c->why = cp->why ? xstrdup(cp->why) : NULL;
 	}
 	s->ref = xcalloc(d->nref ? d->nref : 1, sizeof(*s->ref));
