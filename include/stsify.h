@@ -66,6 +66,18 @@ enum stsify_exit {
  *   left unparsed (in a single large input, or in a file of a tree with
  *   nothing else that matters), and decisions are kept for the converted
  *   Deployments only (what the command's migration plan needs).
+ * data_path: how --migration-plan moves each claim's data, and what the
+ *   data-migration finding says: "auto" (NULL too: rebind a ReadWriteOnce
+ *   volume whose access modes and class stay, copy otherwise), "copy" or
+ *   "rebind" (stsify(1), DATA MIGRATION).
+ * protect_claims: annotate each converted claim's manifest so that Argo
+ *   CD, Flux and Helm keep the claim when its manifest leaves the
+ *   repository.
+ * claims_in_repo: the caller writes the claims of pod 0 of each converted
+ *   workload into a new file <sts>-claims.yaml beside the workload's
+ *   manifest (the command's --claims-in-repo); the run adds that file to
+ *   the resources of a kustomization of that folder that lists the
+ *   manifest.
  * debug_verify: when a rewrite does not verify, print on stderr the
  *   rejected text and what differs (for bug reports).
  */
@@ -79,6 +91,9 @@ enum stsify_exit {
 	X(bool, all, false)			/* convert every Deployment with a writable claim */ \
 	X(bool, keep_access_modes, false)	/* keep ReadWriteMany in templates */                \
 	X(bool, keep_max_unavailable, false)	/* keep rollingUpdate.maxUnavailable */              \
+	X(const char *, data_path, NULL)	/* auto, copy or rebind; see above */               \
+	X(bool, protect_claims, false)		/* see above */                                      \
+	X(bool, claims_in_repo, false)		/* see above */                                      \
 	X(bool, single_replica, false)		/* single-writer StatefulSets get replicas: 1 */     \
 	X(unsigned, jobs, 0)			/* threads; 0: one per core */                      \
 	X(bool, full_parse, false)		/* see above */                                      \

@@ -18,12 +18,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cluster.h"
 #include "format.h"
 #include "krm.h"
 #include "migrate.h"
 #include "pool.h"
 #include "report.h"
 #include "run.h"
+#include "snapshot.h"
 #include "udiff.h"
 #include "util.h"
 #include "walk.h"
@@ -188,10 +190,113 @@ static int filter_output(const struct cli *cli, const struct stsify_file *f, enu
 	return end != READ_ALL ? STSIFY_EXIT_INPUT : STSIFY_EXIT_OK;
 }
 
+/*
+ * After the run: the --cluster-state snapshot read and compared with the
+ * plan (datamove_begin()); then the --migration-plan written, not with
+ * --check, which writes nothing (datamove_end(), which returns the number
+ * of errors).
+ */
+struct datamove {
+	struct cluster cl;
+	struct migrate_opts mo;
+	int bad;
+};
+
+static void datamove_begin(const struct cli *cli, struct report *rep, struct datamove *dm)
+{
+	memset(dm, 0, sizeof(*dm));
+	dm->mo = (struct migrate_opts){ cli->migration_plan, cli->copy_image, NULL, cli->opt.data_path,
+					cli->opt.claims_in_repo };
+	if (cli->cluster_state.n) {
+		dm->bad += snapshot_load(&dm->cl, cli->cluster_state.v, cli->cluster_state.n, rep);
+		snapshot_compare(&dm->cl, rep);
+		dm->mo.cl = &dm->cl;
+	}
+}
+
+static int datamove_end(const struct cli *cli, struct report *rep, struct datamove *dm)
+{
+	if (cli->migration_plan && cli->mode == MODE_CHECK)
+		report_add_at(rep, cli->migration_plan, 0, 0, CODE_MIGRATION_PLAN,
+			      "--check writes no migration plan");
+	else if (cli->migration_plan)
+		dm->bad += migrate_write(&dm->mo, rep);
+	cluster_release(&dm->cl);
+	return dm->bad;
+}
+
+static int cmp_plan_file(const void *a, const void *b)
+{
+	return strcmp(((const struct plan_file *)a)->name, ((const struct plan_file *)b)->name);
+}
+
+/*
+ * --claims-in-repo: the files of claims to add to the repository, in path
+ * order; one whose path exists already (an input, or any file) is left
+ * out, and a finding says so.
+ */
+static void claim_files(const struct cli *cli, struct report *rep, const struct datamove *dm,
+			struct plan_files *nf)
+{
+	struct plan_files all = { NULL, 0, 0 };
+	struct stat st;
+
+	if (!cli->opt.claims_in_repo)
+		return;
+	migrate_claim_files(&dm->mo, rep, &all);
+	qsort(all.f, all.n, sizeof(*all.f), cmp_plan_file);
+	for (size_t i = 0; i < all.n; i++) {
+		struct plan_file *f = &all.f[i];
+
+		if (!lstat(f->name, &st)) {
+			report_add_at(rep, f->name, 0, 0, CODE_CLAIM_IN_REPO,
+				      "exists already: the claims of pod 0 are not written (remove it, or write them by hand)");
+			continue;
+		}
+		ALLOC_GROW(nf->f, nf->n + 1, nf->alloc);
+		nf->f[nf->n++] = *f;
+		memset(f, 0, sizeof(*f));
+	}
+	plan_files_release(&all);
+}
+
+/* One new file of claims: its diff, its line in the list, or written. */
+static size_t emit_new(const struct cli *cli, const struct plan_file *f, struct report *rep)
+{
+	bool printing = cli->format == FORMAT_TEXT;
+	size_t lines = 0;
+
+	for (size_t k = 0; k < f->text.len; k++)
+		lines += f->text.buf[k] == '\n';
+	if (cli->mode == MODE_DIFF && printing) {
+		printf("--- /dev/null\n+++ b/%s\n@@ -0,0 +1%s%.0zu @@\n", f->name, lines == 1 ? "" : ",",
+		       lines == 1 ? (size_t)0 : lines);
+		for (size_t k = 0; k < f->text.len;) {
+			const char *nl = memchr(f->text.buf + k, '\n', f->text.len - k);
+			size_t end = nl ? (size_t)(nl - f->text.buf) + 1 : f->text.len;
+
+			putchar('+');
+			write_all(stdout, f->text.buf + k, end - k);
+			k = end;
+		}
+	} else if (cli->mode == MODE_WRITE && write_new(f->name, f->text.buf, f->text.len)) {
+		report_add_at(rep, f->name, 0, 0, CODE_WRITE_ERROR, "cannot write the claims of pod 0: %s",
+			      strerror(errno));
+		return 1;
+	}
+	report_add_at(rep, f->name, 0, 0, CODE_CLAIM_IN_REPO,
+		      "%s the claims of pod 0: commit this file before the conversion (see the migration plan's README.md)",
+		      cli->mode == MODE_WRITE ? "wrote" : "would write");
+	if (cli->list && printing)
+		printf("%s\n", f->name);
+	return 0;
+}
+
 static int run_filter(struct cli *cli)
 {
 	struct report rep = REPORT_INIT;
 	struct stsify_file f = { .path = "<stdin>" };
+	struct datamove dm;
 	enum read_end end;
 	char *buf;
 	size_t len;
@@ -239,7 +344,11 @@ static int run_filter(struct cli *cli)
 		code = STSIFY_EXIT_INPUT;
 	else if (cli->mode == MODE_CHECK && f.status == STSIFY_CHANGED && code == STSIFY_EXIT_OK)
 		code = STSIFY_EXIT_CHANGES;
-	if (cli->migration_plan && migrate_write(cli->migration_plan, &rep, cli->copy_image))
+	datamove_begin(cli, &rep, &dm);
+	if (cli->opt.claims_in_repo)
+		report_add_at(&rep, "<stdin>", 0, 0, CODE_CLAIM_IN_REPO,
+			      "--claims-in-repo writes files: no claims written in filter mode");
+	if (datamove_end(cli, &rep, &dm))
 		code = STSIFY_EXIT_INPUT;
 	code = finish(cli, &rep, code, &f, 1, true);
 	stsify_file_release(&f);
@@ -463,8 +572,10 @@ static int gather(struct cli *cli, struct pathlist *pl, struct report *rep, int 
  * many could not be processed or written.
  */
 static size_t emit(const struct cli *cli, struct stsify_file *files, size_t n, const struct writeout_was *was,
-		   struct report *rep, size_t *changed)
+		   const struct plan_files *nf, struct report *rep, size_t *changed)
 {
+	size_t k = 0;
+
 	bool printing = cli->format == FORMAT_TEXT;
 	struct strbuf *diffs = NULL;
 	size_t failed = 0;
@@ -479,6 +590,9 @@ static size_t emit(const struct cli *cli, struct stsify_file *files, size_t n, c
 	for (size_t i = 0; i < n; i++) {
 		struct stsify_file *f = &files[i];
 
+		/* the new files of claims in their place among the paths */
+		for (; k < nf->n && strcmp(nf->f[k].name, f->path) < 0; k++, (*changed)++)
+			failed += emit_new(cli, &nf->f[k], rep);
 		if (f->status == STSIFY_FAILED)
 			failed++;
 		if (f->status != STSIFY_CHANGED)
@@ -495,6 +609,8 @@ static size_t emit(const struct cli *cli, struct stsify_file *files, size_t n, c
 		if (cli->list && printing)
 			printf("%s\n", f->path);
 	}
+	for (; k < nf->n; k++, (*changed)++)
+		failed += emit_new(cli, &nf->f[k], rep);
 	free(diffs);
 	return failed;
 }
@@ -507,6 +623,8 @@ static int run_files(struct cli *cli)
 	struct writeout_was *was = NULL;
 	char **bufs = NULL;
 	size_t n = 0, changed = 0, failed = 0;
+	struct plan_files nf = { NULL, 0, 0 };
+	struct datamove dm;
 	int bad = 0, code;
 
 	/* only filter mode skips the documents that cannot matter (stsify(1)):
@@ -527,9 +645,11 @@ static int run_files(struct cli *cli)
 		code = STSIFY_EXIT_USAGE;
 		goto out;
 	}
-	failed = emit(cli, files, n, was, &rep, &changed);
-	if (cli->migration_plan)
-		failed += (size_t)migrate_write(cli->migration_plan, &rep, cli->copy_image);
+	datamove_begin(cli, &rep, &dm);
+	claim_files(cli, &rep, &dm, &nf);
+	failed = emit(cli, files, n, was, &nf, &rep, &changed);
+	plan_files_release(&nf);
+	failed += (size_t)datamove_end(cli, &rep, &dm);
 	if (cli->verbose)
 		report_add_at(&rep, "stsify", 0, 0, CODE_SUMMARY,
 			      "%zu files read, %zu %s, %zu could not be processed", n, changed,

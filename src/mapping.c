@@ -9,8 +9,10 @@
 
 #include "facts.h"
 #include "planner.h"
+#include "rebind.h"
 #include "render.h"
 #include "rindex.h"
+#include "rules.h"
 #include "service.h"
 #include "source.h"
 #include "util.h"
@@ -511,6 +513,91 @@ static void convert_fields(struct pctx *c, const struct resource *dep, const str
 		drop(c, dep, md, server_set[i], keep, "it is set by the API server");
 }
 
+/* The claim's access modes, comma-separated, or NULL. */
+static char *modes_text(const struct ynode *modes)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	if (!modes || modes->kind != YNODE_SEQ)
+		return NULL;
+	for (size_t i = 0; i < modes->nkid; i++)
+		if (ynode_is_scalar(modes->kid[i]))
+			strbuf_addf(&sb, "%s%s", sb.len ? "," : "", modes->kid[i]->text);
+	return sb.buf ? strbuf_detach(&sb, NULL) : xstrdup("");
+}
+
+/*
+ * Rebind or copy (rebind.h), and the data-migration finding that says
+ * which and why; it recommends --protect-claims when something that
+ * prunes (c->managed) manages the repository.
+ */
+static void data_path(struct pctx *c, const struct resource *dep, const struct claim_use *cu,
+		      struct claim_plan *cp)
+{
+	struct strbuf hint = STRBUF_INIT;
+
+	cp->old_modes = modes_text(plan_pvc_modes(cu->pvc));
+	cp->rebind = rebind_choose((enum data_path)c->ru->data_path, cp->old_modes, cp->spec, NULL, cp->static_volume,
+				   &cp->why);
+	if (c->managed && !c->opt->protect_claims)
+		strbuf_addf(&hint, "; %s manages the repository: --protect-claims keeps the claim when its manifest goes",
+			    c->managed);
+	plan_note(c, cu->pvc ? cu->pvc : dep,
+		  cu->pvc ? ynode_path(cu->pvc->node, "metadata", "name", NULL) : cu->claim, CODE_DATA_MIGRATION,
+		  "%s the data of claim \"%s\" to claim \"%s-%s-0\" before StatefulSet \"%s\" starts (%s: %s): pod 0 adopts an existing claim of that name, otherwise it gets a new empty one; keep this claim until then (deleting its manifest from a GitOps repository prunes the claim and its data)%s",
+		  cp->rebind ? "move" : "copy", cu->pvc ? cu->pvc->name : cu->claim->text, cu->volname, dep->name,
+		  dep->name, cp->rebind ? "rebind" : "copy", cp->why,
+		  hint.buf ? hint.buf : "");
+	strbuf_release(&hint);
+}
+
+/* The annotations that keep a claim when its manifest leaves a repository
+ * managed by Argo CD, Flux or Helm. */
+static const char *const keep_annotations[][2] = {
+	{ "argocd.argoproj.io/sync-options", "Prune=false,Delete=false" },
+	{ "kustomize.toolkit.fluxcd.io/prune", "disabled" },
+	{ "helm.sh/resource-policy", "keep" },
+};
+
+/* --protect-claims: the annotations pvc lacks, added to its metadata
+ * (once, however many workloads mount it). */
+static void protect_claim(struct pctx *c, const struct resource *pvc)
+{
+	const struct ynode *md = ynode_get(pvc->node, "metadata"), *ann = ynode_get(md, "annotations");
+	struct val *add = val_map();
+	struct op *o;
+
+	if (!md || md->kind != YNODE_MAP || (ann && ann->kind != YNODE_MAP) ||
+	    plan_has_op(c, OP_INSERT_PAIR, ann ? ann : md)) {
+		val_free(add);
+		return;
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(keep_annotations); i++)
+		if (!ynode_get(ann, keep_annotations[i][0]))
+			val_set(add, keep_annotations[i][0], val_str(keep_annotations[i][1]));
+	if (!add->n) {
+		val_free(add);
+		return;
+	}
+	plan_note(c, pvc, ynode_path(md, "name", NULL), CODE_CLAIM_PROTECTED,
+		  "claim \"%s\" gets %zu keep annotation%s: Argo CD, Flux and Helm keep it when its manifest leaves the repository",
+		  pvc->name, add->n, add->n == 1 ? "" : "s");
+	if (ann) {
+		for (size_t i = 0; i < add->n; i++) {
+			o = plan_add_op(c, OP_INSERT_PAIR, pvc, ann);
+			o->where = INS_LAST;
+			o->key = xstrdup(add->key[i]);
+			o->val = val_copy(add->item[i]);
+		}
+		val_free(add);
+		return;
+	}
+	o = plan_add_op(c, OP_INSERT_PAIR, pvc, md);
+	o->where = INS_LAST;
+	o->key = xstrdup("annotations");
+	o->val = add;
+}
+
 /* The claims leave the pod template and come back as templates. */
 static void convert_claims(struct pctx *c, const struct resource *dep, const struct claim_use *cu, size_t ncu,
 			   const struct ynode *const *keep)
@@ -532,16 +619,22 @@ static void convert_claims(struct pctx *c, const struct resource *dep, const str
 		cp->claim = xstrdup(cu[i].claim->text);
 		cp->pvc = cu[i].pvc;
 		cp->spec = val_copy(val_get(t, "spec"));
-		plan_note(c, cu[i].pvc ? cu[i].pvc : dep,
-			  cu[i].pvc ? ynode_path(cu[i].pvc->node, "metadata", "name", NULL) : cu[i].claim,
-			  CODE_DATA_MIGRATION,
-			  "copy the data of claim \"%s\" to claim \"%s-%s-0\" before StatefulSet \"%s\" starts: pod 0 adopts an existing claim of that name, otherwise it gets a new empty one; keep this claim until then (deleting its manifest from a GitOps repository prunes the claim and its data)",
-			  cu[i].pvc ? cu[i].pvc->name : cu[i].claim->text, cu[i].volname, dep->name, dep->name);
 	}
 	o = plan_add_op(c, OP_INSERT_PAIR, dep, ynode_get(dep->node, "spec"));
 	o->where = INS_LAST;
 	o->key = xstrdup("volumeClaimTemplates");
 	o->val = vcts;
+}
+
+void mapping_data_path(struct pctx *c, const struct resource *dep, const struct claim_use *cu, size_t ncu)
+{
+	struct dplan *d = &c->p->d[c->dep];
+
+	for (size_t i = 0; i < ncu && i < d->nclaim; i++) {
+		data_path(c, dep, &cu[i], &d->claim[i]);
+		if (c->opt->protect_claims && cu[i].pvc)
+			protect_claim(c, cu[i].pvc);
+	}
 }
 
 /* The field mapping of DESIGN.md section 3. */

@@ -10,13 +10,19 @@
  * StatefulSet does not have or the server writes (dropped-field), and
  * moves each claim of cu[] from the pod's volumes to a volumeClaimTemplate
  * made from the claim's manifest (claim-not-found, claim-binding,
- * access-mode, data-migration).  The Deployment plan c->dep records the
- * claims.
+ * access-mode).  The Deployment plan c->dep records the claims.
+ *
+ * mapping_data_path(), after safety_check() (which marks the claims on
+ * hand-made volumes), chooses rebind or copy for each claim (rebind.h),
+ * says which in a data-migration finding, and with --protect-claims
+ * annotates the old claims.
  *
  * mapping_convert_patches() does the same to the strategic-merge patches of
  * the Deployment (kind, apiVersion, strategy, the Deployment-only fields).
  *
  *   mapping_convert(c, dep, cu, ncu);
+ *   safety_check(...);
+ *   mapping_data_path(c, dep, cu, ncu);
  *   refs_retarget_scalers(c, dep); ...
  *   mapping_convert_patches(c, dep);
  */
@@ -30,6 +36,7 @@ struct pctx;
 struct resource;
 
 void mapping_convert(struct pctx *c, const struct resource *dep, const struct claim_use *cu, size_t ncu);
+void mapping_data_path(struct pctx *c, const struct resource *dep, const struct claim_use *cu, size_t ncu);
 void mapping_convert_patches(struct pctx *c, const struct resource *dep);
 /* The claim-not-found finding of a claim that is not in the input and
  * stops dep's conversion (no --storage-size): which option to give. */

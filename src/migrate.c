@@ -1,16 +1,25 @@
 /*
  * migrate.c - the data migration plan (see migrate.h).
+ *
+ * The files are made in memory first, so that the folder's list of its
+ * files (MIGRATE_MANIFEST) is written before any of them: a plan
+ * interrupted half-way is still recognised, and replaced, by the next run.
  */
 #include "migrate.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
+#include "cluster.h"
+#include "rebind.h"
 #include "render.h"
 #include "report.h"
+#include "snapshot.h"
 #include "util.h"
 #include "workload.h"
 #include "writeout.h"
@@ -122,42 +131,141 @@ static void render_pair(struct strbuf *out, const struct dep_summary *d,
 	free(jn);
 }
 
-static char *file_name(const struct dep_summary *d, const struct claim_summary *c)
+
+
+static struct strbuf *plan_file_add(struct plan_files *pf, char *name, bool script)
 {
-	return *d->ns ? xasprintf("%s--%s--%s.yaml", d->ns, d->name, c->volume)
-		      : xasprintf("%s--%s.yaml", d->name, c->volume);
+	struct plan_file *f;
+
+	ALLOC_GROW(pf->f, pf->n + 1, pf->alloc);
+	f = &pf->f[pf->n++];
+	f->name = name;
+	strbuf_init(&f->text);
+	f->script = script;
+	return &f->text;
 }
 
-static int put(struct report *rep, const char *dir, const char *name, const struct strbuf *sb)
+void plan_files_release(struct plan_files *pf)
 {
-	char *path = xasprintf("%s/%s", dir, name);
-	FILE *fp = fopen(path, "w");
-	int bad = !fp || write_all(fp, sb->buf, sb->len) || fclose(fp);
-
-	if (bad)
-		report_add_at(rep, path, 0, 0, CODE_WRITE_ERROR, "cannot write the migration plan: %s",
-			      strerror(errno));
-	free(path);
-	return bad;
+	for (size_t i = 0; i < pf->n; i++) {
+		free(pf->f[i].name);
+		strbuf_release(&pf->f[i].text);
+	}
+	free(pf->f);
 }
 
-/* What was written (the write errors are findings of their own). */
-static void summarize(struct report *rep, const char *dir, int steps, int bad)
+/* How one claim's data moves, with what the snapshot says of it. */
+struct move {
+	bool rebind;
+	bool changed;			/* the snapshot changed what the input alone decides */
+	const char *size;		/* the claim's size in the snapshot, when the input lacks the claim */
+	const char *why;
+	const struct cluster_pv *pv;	/* the old claim's volume, when the snapshot has it */
+	char *base;			/* the files' name without extension */
+};
+
+static void move_decide(const struct migrate_opts *mo, const struct dep_summary *d,
+			const struct claim_summary *c, struct move *mv)
 {
-	if (bad)
-		report_add_at(rep, dir, 0, 0, CODE_MIGRATION_PLAN, "wrote %d of the plan's %d files",
-			      steps + 1 - bad, steps + 1);
-	else if (!steps)
-		report_add_at(rep, dir, 0, 0, CODE_MIGRATION_PLAN,
-			      "wrote README.md (no Deployment was converted: nothing to migrate)");
-	else
-		report_add_at(rep, dir, 0, 0, CODE_MIGRATION_PLAN,
-			      "wrote README.md and %d %s (a claim and its copy Job each)", steps,
-			      steps == 1 ? "manifest" : "manifests");
+	const char *ns = snapshot_ns(d->ns);
+	const struct cluster_claim *cc = mo->cl ? cluster_claim(mo->cl, ns, c->claim) : NULL;
+	const char *modes = c->old_modes ? c->old_modes : cc ? cc->modes : NULL;
+	enum data_path dp = DATA_PATH_AUTO;
+
+	mv->pv = NULL;
+	if (cc && cc->volume)
+		mv->pv = cluster_pv(mo->cl, cc->volume);
+	if (!mv->pv && mo->cl)
+		mv->pv = cluster_pv_for_claim(mo->cl, cc ? cc->ns : ns, c->claim);
+	data_path_parse(mo->data_path, &dp);
+	mv->rebind = rebind_choose(dp, modes, c->spec, mv->pv ? mv->pv->class : NULL,
+				   c->static_volume || (mv->pv && !mv->pv->provisioned), &mv->why);
+	mv->changed = mv->rebind != c->rebind;
+	mv->size = !c->pvc_path && cc ? cc->capacity : NULL;
+	mv->base = *d->ns ? xasprintf("%s--%s--%s", d->ns, d->name, c->volume)
+			  : xasprintf("%s--%s", d->name, c->volume);
 }
 
-/* What must move before the data (claim-still-mounted), and the claims on
- * hand-made volumes, whose data moves by rebinding (static-volume). */
+/* The claim of pod 0 (bound in advance to the volume) and the script. */
+static void rebind_files(struct plan_files *pf, const struct dep_summary *d, const struct claim_summary *c,
+			 const struct move *mv, struct strbuf *repo_claim)
+{
+	char *resource = xasprintf("%s/%s", kind_of(d)->kubectl, d->name);
+	char *script = xasprintf("%s.sh", mv->base);
+	struct val *spec = val_copy(c->spec);
+	struct rebind rb = { .file = script, .ns = d->ns, .resource = resource, .sts = d->name,
+			     .old_claim = c->claim, .new_claim = c->new_claim,
+			     .pv = mv->pv ? mv->pv->name : NULL,
+			     .pv_class = mv->pv && mv->pv->class ? mv->pv->class : "", .spec = spec };
+
+	/* a claim not in the input: its size is the cluster's, not a guess */
+	if (mv->size && spec && spec->kind == VAL_MAP) {
+		struct val *res = val_get(spec, "resources"), *req;
+
+		if (!res || res->kind != VAL_MAP)
+			res = val_set(spec, "resources", val_map());
+		req = val_get(res, "requests");
+		if (!req || req->kind != VAL_MAP)
+			req = val_set(res, "requests", val_map());
+		val_set(req, "storage", val_str(mv->size));
+	}
+	if (repo_claim) {
+		rebind_claim(repo_claim, &rb);
+	} else {
+		rebind_claim(plan_file_add(pf, xasprintf("%s.yaml", mv->base), false), &rb);
+		rebind_script(plan_file_add(pf, script, true), &rb);
+	}
+	if (!repo_claim)
+		script = NULL;
+	free(script);
+	val_free(spec);
+	free(resource);
+}
+
+/* The README step that moves claim c's data. */
+static void readme_move(struct strbuf *sb, int step, const struct dep_summary *d, const struct claim_summary *c,
+			const struct move *mv, bool have_snapshot)
+{
+	const char *nsflag = *d->ns ? " -n " : "";
+	char *jn;
+
+	if (mv->rebind) {
+		strbuf_addf(sb,
+			    "%d. Rebind claim `%s` to `%s`:\n"
+			    "   %s.\n"
+			    "   `sh %s.sh --dry-run` prints every change, `sh %s.sh` makes them.\n"
+			    "   It checks first that nothing mounts the claim, then sets the reclaim\n"
+			    "   policy of its volume to Retain, deletes claim `%s`, clears the\n"
+			    "   volume's claimRef and applies `%s.yaml`, the claim bound in advance\n"
+			    "   to the volume; after any failure, run it again.\n",
+			    step, c->claim, c->new_claim, mv->why, mv->base, mv->base, c->claim, mv->base);
+		if (mv->pv)
+			strbuf_addf(sb, "   The volume is `%s` (reclaim policy %s, %s).\n", mv->pv->name,
+				    mv->pv->reclaim ? mv->pv->reclaim : "unknown",
+				    mv->pv->provisioned ? "provisioned" : "made by hand: a static volume");
+		else
+			strbuf_addf(sb, "   The script looks the volume up%s.\n",
+				    have_snapshot ? " (the cluster snapshot has no volume for the claim)"
+						  : " (no --cluster-state was given)");
+		if (mv->changed)
+			strbuf_addstr(sb, "   The cluster snapshot decided this: the data-migration finding, made\n"
+					  "   from the input alone, says copy.\n");
+		return;
+	}
+	jn = job_name(d->name, c->volume);
+	strbuf_addf(sb,
+		    "%d. Copy claim `%s` to `%s` (%s): `kubectl apply -f %s.yaml`, then\n"
+		    "   `kubectl wait --for=condition=complete job/%s --timeout=1h%s%s`\n"
+		    "   and check its log (`kubectl logs job/%s%s%s`).\n",
+		    step, c->claim, c->new_claim, mv->why, mv->base, jn, nsflag, d->ns, jn, nsflag, d->ns);
+	if (mv->changed)
+		strbuf_addstr(sb, "   The cluster snapshot decided this: the data-migration finding, made\n"
+				  "   from the input alone, says rebind.\n");
+	free(jn);
+}
+
+/* What must move before the data (claim-still-mounted); the claims on
+ * hand-made volumes (static-volume) say so in their step (move_decide()). */
 static void add_move_first(struct strbuf *readme, const struct dep_summary *d)
 {
 	bool any = false;
@@ -177,70 +285,296 @@ static void add_move_first(struct strbuf *readme, const struct dep_summary *d)
 	}
 	if (any)
 		strbuf_addch(readme, '\n');
-	for (size_t k = 0; k < d->nclaim; k++)
-		if (d->claim[k].static_volume)
-			strbuf_addf(readme,
-				    "Claim `%s` is on a hand-made volume: nothing provisions one per replica.\n"
-				    "Move its data by rebinding its PersistentVolume to `%s`, not by a copy.\n\n",
-				    d->claim[k].claim, d->claim[k].new_claim);
 }
 
-int migrate_write(const char *dir, struct report *rep, const char *image)
+/* The files and README steps of converted workload d; returns its claims moved by rebind. */
+static size_t plan_workload(const struct migrate_opts *mo, struct plan_files *pf, struct strbuf *readme,
+			    const struct dep_summary *d)
 {
-	struct strbuf readme = STRBUF_INIT;
-	int bad = 0, steps = 0;
+	const char *nsflag = *d->ns ? " -n " : "";
+	size_t nrebind = 0;
+
+	strbuf_addf(readme, "## StatefulSet %s%s%s\n\n", d->name, *d->ns ? " in namespace " : "", d->ns);
+	add_move_first(readme, d);
+	strbuf_addf(readme, "1. Stop the writers: `kubectl scale %s/%s --replicas=0%s%s`\n"
+			    "   and wait until its pods are gone (`kubectl get pods%s%s`).\n",
+		    kind_of(d)->kubectl, d->name, nsflag, d->ns, nsflag, d->ns);
+	for (size_t k = 0; k < d->nclaim; k++) {
+		const struct claim_summary *c = &d->claim[k];
+		struct move mv;
+
+		move_decide(mo, d, c, &mv);
+		if (mv.rebind)
+			rebind_files(pf, d, c, &mv, NULL);
+		else
+			render_pair(plan_file_add(pf, xasprintf("%s.yaml", mv.base), false), d, c, mo->image);
+		readme_move(readme, 2 + (int)k, d, c, &mv, mo->cl != NULL);
+		nrebind += mv.rebind;
+		free(mv.base);
+	}
+	strbuf_addf(readme,
+		    "%d. Apply the migrated manifests (the StatefulSet and its Service); pod 0\n"
+		    "   starts on the %s data. Then delete the %s (a GitOps tool\n"
+		    "   prunes it)%s.\n",
+		    2 + (int)d->nclaim, nrebind == d->nclaim ? "rebound" : nrebind ? "rebound and copied" : "copied",
+		    kind_of(d)->kind, nrebind < d->nclaim ? " and the Job" : "");
+	if (nrebind < d->nclaim)
+		strbuf_addf(readme, "%d. Only when the StatefulSet serves the data: delete the copied claim%s.\n",
+			    3 + (int)d->nclaim, d->nclaim - nrebind > 1 ? "s" : "");
+	if (nrebind)
+		strbuf_addf(readme,
+			    "%d. A rebound volume keeps reclaim policy Retain: once the StatefulSet serves\n"
+			    "   the data, set the policy back if the volume should go with its claim.\n",
+			    3 + (int)d->nclaim + (nrebind < d->nclaim));
+	strbuf_addch(readme, '\n');
+	return nrebind;
+}
+
+static const char readme_head[] =
+	"# Data migration plan\n\n"
+	"Made by stsify. Each converted Deployment becomes a StatefulSet whose pod 0\n"
+	"mounts a new claim `<template>-<statefulset>-0`. A StatefulSet adopts an\n"
+	"existing claim of that name, so the data must be there before it starts:\n"
+	"either the old claim's volume is rebound to the new claim (nothing is\n"
+	"copied: the default when the access modes and the class stay and the\n"
+	"volume is ReadWriteOnce) or a Job copies it (--data-path chooses).\n"
+	"Nothing here has been applied. For each StatefulSet below, in order:\n\n";
+
+/* The order of the commits (GitOps) or of the commands (kubectl apply). */
+static void readme_order(struct strbuf *sb, bool claims_in_repo)
+{
+	strbuf_addf(sb,
+		    "## Order\n\n"
+		    "With Argo CD or Flux syncing the repository, the StatefulSet must not be\n"
+		    "synced before its claims hold the data, so the change goes in two commits:\n\n"
+		    "1. First commit: the claims of pod 0 (%s)\n"
+		    "   and, with --protect-claims, the keep annotations of the old claims, so\n"
+		    "   that no sync prunes them. Scale the old workloads to 0 (in the repository, or\n"
+		    "   with auto-sync paused), move the data with the steps above, and wait\n"
+		    "   until each new claim is Bound.\n"
+		    "2. Second commit: the conversion (the StatefulSets and their Services, the\n"
+		    "   old workloads gone). Pod 0 adopts the claim that holds the data.\n\n"
+		    "With plain `kubectl apply`: the steps above, in order: scale to 0, move\n"
+		    "the data, apply the StatefulSet and its Service, delete the old workload.\n\n",
+		    claims_in_repo ? "--claims-in-repo wrote them next to each StatefulSet"
+				   : "the `.yaml` files of this plan, or --claims-in-repo");
+}
+
+/* Is name one of the lines of manifest (NULL: none)? */
+static bool listed(const char *manifest, const char *name)
+{
+	size_t n = strlen(name);
+
+	for (const char *p = manifest; p && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : p + strlen(p))
+		if (*p != '#' && !strncmp(p, name, n) && (p[n] == '\n' || !p[n]))
+			return true;
+	return false;
+}
+
+/*
+ * The folder, made ready: created when missing; refused (-1, a finding)
+ * when it holds what no earlier plan listed; else emptied of an earlier
+ * plan's files, said in a finding.
+ */
+static int prepare_dir(const char *dir, struct report *rep)
+{
+	char *mpath = xasprintf("%s/%s", dir, MIGRATE_MANIFEST), *manifest = NULL, *foreign = NULL;
+	size_t len, nforeign = 0, removed = 0;
+	struct dirent *de;
+	DIR *dh;
 
 	if (mkdir(dir, 0777) && errno != EEXIST) {
 		report_add_at(rep, dir, 0, 0, CODE_WRITE_ERROR, "cannot create the migration plan folder: %s",
 			      strerror(errno));
-		return 1;
+		free(mpath);
+		return -1;
 	}
-	strbuf_addstr(&readme,
-		      "# Data migration plan\n\n"
-		      "Made by stsify. Each converted Deployment becomes a StatefulSet whose pod 0\n"
-		      "mounts a new claim `<template>-<statefulset>-0`. A StatefulSet adopts an\n"
-		      "existing claim of that name, so copy the data there before it starts.\n"
-		      "Nothing here has been applied. For each StatefulSet below, in order:\n\n");
-	for (size_t i = 0; i < rep->ndep; i++) {
-		const struct dep_summary *d = &rep->dep[i];
-		const char *nsflag = *d->ns ? " -n " : "";
-
-		if (!d->converted)
+	if (!(dh = opendir(dir))) {
+		report_add_at(rep, dir, 0, 0, CODE_WRITE_ERROR, "cannot read the migration plan folder: %s",
+			      strerror(errno));
+		free(mpath);
+		return -1;
+	}
+	if (read_file(mpath, &manifest, &len))
+		manifest = NULL;
+	while ((de = readdir(dh))) {
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, "..") || !strcmp(de->d_name, MIGRATE_MANIFEST))
 			continue;
-		strbuf_addf(&readme, "## StatefulSet %s%s%s\n\n", d->name, *d->ns ? " in namespace " : "", d->ns);
-		add_move_first(&readme, d);
-		strbuf_addf(&readme, "1. Stop the writers: `kubectl scale %s/%s --replicas=0%s%s`\n"
-				     "   and wait until its pods are gone (`kubectl get pods%s%s`).\n",
-			    kind_of(d)->kubectl, d->name, nsflag, d->ns, nsflag, d->ns);
-		for (size_t k = 0; k < d->nclaim; k++) {
-			const struct claim_summary *c = &d->claim[k];
-			char *fn = file_name(d, c), *jn = job_name(d->name, c->volume);
-			struct strbuf sb = STRBUF_INIT;
-
-			render_pair(&sb, d, c, image);
-			bad += put(rep, dir, fn, &sb);
-			strbuf_release(&sb);
-			strbuf_addf(&readme,
-				    "%d. Copy claim `%s` to `%s`: `kubectl apply -f %s`, then\n"
-				    "   `kubectl wait --for=condition=complete job/%s --timeout=1h%s%s`\n"
-				    "   and check its log (`kubectl logs job/%s%s%s`).\n",
-				    2 + (int)k, c->claim, c->new_claim, fn, jn, nsflag, d->ns, jn, nsflag, d->ns);
-			free(fn);
-			free(jn);
-			steps++;
-		}
-		strbuf_addf(&readme,
-			    "%d. Apply the migrated manifests (the StatefulSet and its Service); pod 0\n"
-			    "   starts on the copied data. Then delete the %s (a GitOps tool\n"
-			    "   prunes it) and the Job.\n"
-			    "%d. Only when the StatefulSet serves the data: delete the old claim%s.\n\n",
-			    2 + (int)d->nclaim, kind_of(d)->kind, 3 + (int)d->nclaim, d->nclaim > 1 ? "s" : "");
+		if (!listed(manifest, de->d_name) && !nforeign++)
+			foreign = xstrdup(de->d_name);
 	}
-	if (!steps)
-		strbuf_addstr(&readme, "No Deployment was converted: there is nothing to migrate.\n");
-	bad += put(rep, dir, "README.md", &readme);
-	strbuf_release(&readme);
-	render_release();
-	summarize(rep, dir, steps, bad);
+	if (!nforeign) {
+		rewinddir(dh);
+		while ((de = readdir(dh)))
+			if (strcmp(de->d_name, MIGRATE_MANIFEST) && listed(manifest, de->d_name)) {
+				char *p = xasprintf("%s/%s", dir, de->d_name);
+
+				removed += !unlink(p);
+				free(p);
+			}
+	}
+	closedir(dh);
+	if (nforeign)
+		report_add_at(rep, dir, 0, 0, CODE_WRITE_ERROR,
+			      "the migration plan folder holds %zu %s that stsify did not write (\"%s\"%s): nothing written; name a new or empty folder",
+			      nforeign, nforeign == 1 ? "file" : "files", foreign, nforeign > 1 ? ", ..." : "");
+	else if (removed)
+		report_add_at(rep, dir, 0, 0, CODE_MIGRATION_PLAN, "removed the %zu %s of an earlier plan", removed,
+			      removed == 1 ? "file" : "files");
+	free(foreign);
+	free(manifest);
+	free(mpath);
+	return nforeign ? -1 : 0;
+}
+
+static int put(struct report *rep, const char *dir, const char *name, const struct strbuf *sb, bool script)
+{
+	char *path = xasprintf("%s/%s", dir, name);
+	FILE *fp = fopen(path, "w");
+	int bad = !fp || write_all(fp, sb->buf, sb->len);
+
+	bad |= fp && fclose(fp);
+	if (!bad && script)
+		bad = chmod(path, 0755);
+	if (bad)
+		report_add_at(rep, path, 0, 0, CODE_WRITE_ERROR, "cannot write the migration plan: %s",
+			      strerror(errno));
+	free(path);
 	return bad;
+}
+
+/* What was written (the write errors are findings of their own). */
+static void summarize(struct report *rep, const char *dir, size_t nfile, size_t nrebind, size_t ncopy, int bad)
+{
+	if (bad)
+		report_add_at(rep, dir, 0, 0, CODE_MIGRATION_PLAN,
+			      "the plan is incomplete: a file could not be written (its files are listed in %s)",
+			      MIGRATE_MANIFEST);
+	else if (!nrebind && !ncopy)
+		report_add_at(rep, dir, 0, 0, CODE_MIGRATION_PLAN,
+			      "wrote README.md (no Deployment was converted: nothing to migrate)");
+	else
+		report_add_at(rep, dir, 0, 0, CODE_MIGRATION_PLAN,
+			      "wrote README.md and %zu %s: %zu %s rebound (a claim and its script each), %zu copied (a claim and its copy Job each)",
+			      nfile, nfile == 1 ? "file" : "files", nrebind, nrebind == 1 ? "claim" : "claims", ncopy);
+}
+
+
+/* The list of the plan's files: README.md's last section, and the manifest. */
+static void list_files(struct strbuf *readme, struct strbuf *manifest, const struct plan_files *pf)
+{
+	strbuf_addstr(readme, "## Files\n\nThis plan wrote, and a next run of stsify replaces:\n\n- README.md\n");
+	strbuf_addstr(manifest, "# The files of the migration plan stsify wrote here; its next run replaces them.\n"
+				"README.md\n");
+	for (size_t i = 0; i < pf->n; i++) {
+		strbuf_addf(readme, "- %s\n", pf->f[i].name);
+		strbuf_addf(manifest, "%s\n", pf->f[i].name);
+	}
+}
+
+int migrate_write(const struct migrate_opts *mo, struct report *rep)
+{
+	struct strbuf readme = STRBUF_INIT, manifest = STRBUF_INIT;
+	struct plan_files pf = { NULL, 0, 0 };
+	size_t nrebind = 0, nclaim = 0, nfile;
+	int bad = 0;
+
+	if (prepare_dir(mo->dir, rep))
+		return 1;
+	strbuf_addstr(&readme, readme_head);
+	for (size_t i = 0; i < rep->ndep; i++) {
+		if (!rep->dep[i].converted)
+			continue;
+		nrebind += plan_workload(mo, &pf, &readme, &rep->dep[i]);
+		nclaim += rep->dep[i].nclaim;
+	}
+	if (!nclaim)
+		strbuf_addstr(&readme, "No Deployment was converted: there is nothing to migrate.\n\n");
+	else
+		readme_order(&readme, mo->claims_in_repo);
+	list_files(&readme, &manifest, &pf);
+	/* the list first: whatever happens next, the next run knows the files */
+	bad += put(rep, mo->dir, MIGRATE_MANIFEST, &manifest, false);
+	for (size_t i = 0; !bad && i < pf.n; i++)
+		bad += put(rep, mo->dir, pf.f[i].name, &pf.f[i].text, pf.f[i].script);
+	if (!bad)
+		bad += put(rep, mo->dir, "README.md", &readme, false);
+	strbuf_release(&readme);
+	strbuf_release(&manifest);
+	nfile = pf.n;
+	plan_files_release(&pf);
+	render_release();
+	summarize(rep, mo->dir, nfile, nrebind, nclaim - nrebind, bad);
+	return bad;
+}
+
+/* The claim of pod 0 that the copy Job fills, alone. */
+static void copy_claim(struct strbuf *out, const struct dep_summary *d, const struct claim_summary *c)
+{
+	struct style st = { .indent = 2, .seq_indent = 0, .dash_gap = 2, .eol = "\n" };
+	struct val *pvc = val_map();
+
+	val_set(pvc, "apiVersion", val_str("v1"));
+	val_set(pvc, "kind", val_str("PersistentVolumeClaim"));
+	val_set(pvc, "metadata", metadata(c->new_claim, d->ns));
+	val_set(pvc, "spec", val_copy(c->spec));
+	strbuf_addf(out, "# Claim \"%s\" for pod 0 of StatefulSet \"%s\", made by stsify: a Job\n"
+			 "# copies the data of claim \"%s\" into it (see the migration plan).\n",
+		    c->new_claim, d->name, c->claim);
+	render_block_doc(out, &st, pvc);
+	val_free(pvc);
+}
+
+/*
+ * The claims of converted workload d for the repository, into sb; a claim
+ * to rebind whose volume is not known is left out (a comment says so, and
+ * a finding): synced without volumeName, it would get a new, empty volume.
+ */
+static void repo_claims(const struct migrate_opts *mo, struct report *rep, const struct dep_summary *d,
+			struct plan_files *pf, struct strbuf *sb)
+{
+	size_t ndoc = 0;
+
+	for (size_t k = 0; k < d->nclaim; k++) {
+		const struct claim_summary *c = &d->claim[k];
+		struct move mv;
+
+		move_decide(mo, d, c, &mv);
+		if (mv.rebind && !mv.pv) {
+			report_add_at(rep, d->path, d->line, d->col, CODE_CLAIM_IN_REPO,
+				      "claim \"%s\" is not written into the repository: rebinding needs the name of the volume of claim \"%s\" (give --cluster-state), else the claim gets a new, empty volume when it is synced",
+				      c->new_claim, c->claim);
+			/* the file stays (a kustomization lists it): a comment says why */
+			strbuf_addf(sb, "# Claim \"%s\" of pod 0 of StatefulSet \"%s\" is not here: it takes over the\n"
+					"# volume of claim \"%s\", whose name stsify does not know (run it again with\n"
+					"# --cluster-state). Without spec.volumeName a sync would give it a new, empty volume.\n",
+				    c->new_claim, d->name, c->claim);
+			free(mv.base);
+			continue;
+		}
+		if (ndoc++ || sb->len)
+			strbuf_addstr(sb, "---\n");
+		if (mv.rebind)
+			rebind_files(pf, d, c, &mv, sb);
+		else
+			copy_claim(sb, d, c);
+		free(mv.base);
+	}
+}
+
+size_t migrate_claim_files(const struct migrate_opts *mo, struct report *rep, struct plan_files *pf)
+{
+	size_t ndep = rep->ndep;
+
+	for (size_t i = 0; i < ndep; i++) {
+		const struct dep_summary *d = &rep->dep[i];
+		struct strbuf sb = STRBUF_INIT;
+
+		if (!d->converted || !d->nclaim)
+			continue;
+		repo_claims(mo, rep, d, pf, &sb);
+		*plan_file_add(pf, rebind_claims_file(d->path, d->name), false) = sb;
+	}
+	render_release();
+	return pf->n;
 }

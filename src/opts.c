@@ -27,6 +27,8 @@
 #define ARG_jobs ARG_REQUIRED
 #define ARG_color ARG_OPTIONAL
 #define ARG_format ARG_REQUIRED
+#define ARG_list ARG_REQUIRED
+#define ARG_datapath ARG_REQUIRED
 
 #define CONFIG_flag CONFIG_BOOL
 #define CONFIG_stop CONFIG_NONE
@@ -36,6 +38,8 @@
 #define CONFIG_jobs CONFIG_NONE
 #define CONFIG_color CONFIG_NONE
 #define CONFIG_format CONFIG_NONE
+#define CONFIG_list CONFIG_NONE
+#define CONFIG_datapath CONFIG_STRING
 
 const struct opt_def opt_table[] = {
 #define OPTION(id, name, sh, kind, target, argname, config, help) \
@@ -162,6 +166,22 @@ static int set_format(enum cli_format *p, const struct opt_def *o, const char *v
 	return 0;
 }
 
+/* Each use adds a value. */
+static int set_list(struct strlist *p, const struct opt_def *o, const char *val)
+{
+	(void)o;
+	ALLOC_GROW(p->v, p->n + 1, p->alloc);
+	p->v[p->n++] = val;
+	return 0;
+}
+
+static int set_datapath(const char **p, const struct opt_def *o, const char *val)
+{
+	if (strcmp(val, "auto") && strcmp(val, "copy") && strcmp(val, "rebind"))
+		return usage_error("--%s must be auto, copy or rebind, not \"%s\"", o->name, val);
+	return set_string(p, o, val);
+}
+
 /* Option o with value val (NULL when it has none). */
 static int apply(struct cli *cli, const struct opt_def *o, const char *val)
 {
@@ -193,11 +213,13 @@ static void config_string(const char **p, const char *s, bool b)
 
 #define config_regex config_string
 #define config_size config_string
+#define config_datapath config_string
 /* not configuration fields (CONFIG_NONE): never called */
 #define config_stop(p, s, b) BUG_ON(1)
 #define config_jobs(p, s, b) BUG_ON(1)
 #define config_color(p, s, b) BUG_ON(1)
 #define config_format(p, s, b) BUG_ON(1)
+#define config_list(p, s, b) BUG_ON(1)
 
 void opts_config_set(struct stsify_options *opt, const struct opt_def *o, const char *s, bool b)
 {
@@ -275,6 +297,8 @@ void opts_init(struct cli *cli)
 void opts_release(struct cli *cli)
 {
 	free(cli->operand);
+	free(cli->cluster_state.v);
+	memset(&cli->cluster_state, 0, sizeof(cli->cluster_state));
 	cli->operand = NULL;
 	cli->noperand = 0;
 }

@@ -25,6 +25,12 @@
 enum cli_mode { MODE_DIFF, MODE_WRITE, MODE_CHECK, MODE_LIST };
 enum cli_format { FORMAT_TEXT, FORMAT_JSON, FORMAT_SARIF };
 
+/* The values of an option given several times (borrowed from argv). */
+struct strlist {
+	const char **v;
+	size_t n, alloc;
+};
+
 struct cli {
 	struct stsify_options opt;
 	enum cli_mode mode;	/* from check, write and list */
@@ -38,6 +44,7 @@ struct cli {
 	const char *exclude_path; /* pcre2: paths to leave out */
 	const char *migration_plan; /* folder for the data migration plan */
 	const char *copy_image;	/* image of the copy Jobs */
+	struct strlist cluster_state; /* --cluster-state files, in order */
 	char **operand;		/* borrowed from argv; the array is owned */
 	size_t noperand;
 	/* the environment (opts_env()) */

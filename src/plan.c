@@ -24,6 +24,7 @@
 #include "render.h"
 #include "report.h"
 #include "rindex.h"
+#include "source.h"
 #include "safety.h"
 #include "stale.h"
 #include "util.h"
@@ -200,9 +201,12 @@ static void convert(struct pctx *c, const struct resource *dep, const struct fac
 	d->sts = xstrdup(dep->name);
 	mapping_convert(c, dep, cu, ncu);
 	safety_check(c, dep, f, v, cu, ncu);
+	mapping_data_path(c, dep, cu, ncu);
 	refs_retarget_scalers(c, dep);
 	refs_retarget_kustomize(c, dep);
 	mapping_convert_patches(c, dep);
+	if (c->opt->claims_in_repo && d->nclaim)
+		refs_list_claims_file(c, dep);
 	free(cu);
 }
 
@@ -266,6 +270,32 @@ void plan_patch_files(const struct plan_input *in, const char *const *path, size
 	refs_patch_files(in, path, nin, patch);
 }
 
+/*
+ * What deletes a claim whose manifest leaves the repository: an Argo CD
+ * Application, a Flux Kustomization or HelmRelease, a Helm chart
+ * (Chart.yaml among the inputs); NULL when none of them is there.
+ */
+static char *managed_by(const struct rindex *ri, const struct plan_input *in, size_t nin)
+{
+	for (size_t i = 0; i < ri->n; i++) {
+		const struct resource *r = &ri->r[i];
+
+		if (!strcmp(r->kind, "Application") && !strncmp(r->api, "argoproj.io/", 12))
+			return xasprintf("Argo CD (Application \"%s\")", r->name);
+		if (!strcmp(r->kind, "Kustomization") && !strncmp(r->api, "kustomize.toolkit.fluxcd.io/", 28))
+			return xasprintf("Flux (Kustomization \"%s\")", r->name);
+		if (!strcmp(r->kind, "HelmRelease"))
+			return xasprintf("Flux (HelmRelease \"%s\")", r->name);
+	}
+	for (size_t i = 0; i < nin; i++) {
+		const char *path = in[i].src->path, *base = strrchr(path, '/');
+
+		if (!strcmp(base ? base + 1 : path, "Chart.yaml"))
+			return xasprintf("Helm (%s)", path);
+	}
+	return NULL;
+}
+
 struct planner *plan_begin(struct plan *p, const struct stsify_options *opt, const struct rules *ru,
 			   const struct rindex *ri, const struct plan_input *in, size_t nin,
 			   struct report *rep)
@@ -304,6 +334,7 @@ struct planner *plan_begin(struct plan *p, const struct stsify_options *opt, con
 			hidx_add(&c->pvcs, hash_str(HASH_INIT, r->name), i);
 	}
 	refs_index_patches(c);
+	c->managed = managed_by(ri, in, nin);
 	return (struct planner *)c;
 }
 
@@ -427,6 +458,7 @@ void plan_end(struct planner *pl)
 	free(c->kp);
 	free(c->kitem);
 	free(c->patch);
+	free(c->managed);
 	free(c);
 }
 
@@ -474,6 +506,7 @@ void plan_release(struct plan *p)
 			free(p->d[i].claim[k].volume);
 			free(p->d[i].claim[k].claim);
 			val_free(p->d[i].claim[k].spec);
+			free(p->d[i].claim[k].old_modes);
 			for (size_t u = 0; u < p->d[i].claim[k].nuser; u++) {
 				free(p->d[i].claim[k].user[u].kind);
 				free(p->d[i].claim[k].user[u].name);

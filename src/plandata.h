@@ -61,6 +61,9 @@ struct claim_plan {
 	char *claim;
 	const struct resource *pvc;	/* NULL when not in the input */
 	struct val *spec;		/* the template's spec */
+	char *old_modes;		/* the claim's accessModes, comma-separated; NULL when unknown */
+	bool rebind;			/* the data path: rebind (rebind.h), else copy */
+	const char *why;		/* why that path (a static string) */
 	/* the claim is on a hand-made volume (static-volume): nothing
 	 * provisions one per replica; its data moves by rebinding its
 	 * PersistentVolume to pod 0's claim, not by a copy */

@@ -73,6 +73,9 @@ struct pctx {
 	size_t *kitem;		/* Kustomizations that are List items (ri index) */
 	size_t nkitem;
 	struct hidx pdeps;	/* Deployments in strategic-merge patch files, by name */
+	/* what manages the repository, for the data-migration finding:
+	 * "Argo CD (Application \"shop\")", ...; NULL when nothing seen */
+	char *managed;
 	void *safety;		/* safety.c's index, built when first needed */
 };
 

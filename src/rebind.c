@@ -9,6 +9,7 @@
  */
 #include "rebind.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "render.h"
@@ -58,6 +59,78 @@ bool rebind_possible(const struct val *old_spec, const struct val *tmpl_spec, co
 		return false;
 	}
 	*why = NULL;
+	return true;
+}
+
+int data_path_parse(const char *s, enum data_path *dp)
+{
+	if (!s || !strcmp(s, "auto"))
+		*dp = DATA_PATH_AUTO;
+	else if (!strcmp(s, "copy"))
+		*dp = DATA_PATH_COPY;
+	else if (!strcmp(s, "rebind"))
+		*dp = DATA_PATH_REBIND;
+	else
+		return -1;
+	return 0;
+}
+
+char *rebind_claims_file(const char *manifest_path, const char *sts)
+{
+	const char *slash = strrchr(manifest_path, '/');
+
+	return slash ? xasprintf("%.*s/%s-claims.yaml", (int)(slash - manifest_path), manifest_path, sts)
+		     : xasprintf("%s-claims.yaml", sts);
+}
+
+/* Is mode one of the comma-separated modes? */
+static bool modes_have(const char *modes, const char *mode)
+{
+	size_t n = strlen(mode);
+
+	for (const char *p = modes; p && *p; p += strcspn(p, ",") + (p[strcspn(p, ",")] == ',')) {
+		if (!strncmp(p, mode, n) && (p[n] == ',' || !p[n]))
+			return true;
+	}
+	return false;
+}
+
+bool rebind_choose(enum data_path dp, const char *old_modes, const struct val *tmpl_spec,
+		   const char *pv_class, bool static_volume, const char **why)
+{
+	const struct val *new_modes = tmpl_spec ? val_get(tmpl_spec, "accessModes") : NULL;
+	const char *cls = scalar_of(tmpl_spec, "storageClassName");
+	bool rwx = modes_have(old_modes, "ReadWriteMany") && !seq_has(new_modes, "ReadWriteMany");
+
+	if (dp == DATA_PATH_COPY) {
+		*why = "--data-path=copy";
+		return false;
+	}
+	if (pv_class && cls && strcmp(pv_class, cls)) {
+		*why = "the template asks for another storage class than the volume's";
+		return false;
+	}
+	if (dp == DATA_PATH_REBIND) {
+		*why = "--data-path=rebind binds the volume to the new claim, nothing is copied";
+		return true;
+	}
+	if (static_volume) {
+		*why = "the volume was made by hand and nothing would provision one to copy into, so it is bound to the new claim";
+		return true;
+	}
+	if (!old_modes) {
+		*why = "the claim is in neither the input nor --cluster-state, so its access modes are not known";
+		return false;
+	}
+	if (rwx) {
+		*why = "the shared ReadWriteMany volume becomes a ReadWriteOnce volume per pod";
+		return false;
+	}
+	if (!modes_have(old_modes, "ReadWriteOnce") && !modes_have(old_modes, "ReadWriteOncePod")) {
+		*why = "the volume is not ReadWriteOnce";
+		return false;
+	}
+	*why = "the access modes and class stay, so the volume is bound to the new claim and nothing is copied";
 	return true;
 }
 
@@ -233,20 +306,24 @@ void rebind_script(struct strbuf *out, const struct rebind *rb)
 	const char *val[] = { rb->ns, rb->resource, rb->sts, rb->old_claim, rb->new_claim,
 			      rb->pv ? rb->pv : "" };
 
+	const char *file = rb->file ? rb->file : NULL;
+	char *dflt = file ? NULL : xasprintf("%s--rebind.sh", rb->new_claim);
+
 	strbuf_addf(out,
 		    "#!/bin/sh\n"
 		    "# Rebind the volume of claim \"%s\" to claim \"%s\", which pod 0 of\n"
 		    "# StatefulSet \"%s\" adopts: the data stays where it is, nothing is copied.\n"
 		    "# Made by stsify.  Run it after %s is scaled to 0:\n"
 		    "#\n"
-		    "#   sh %s--rebind.sh --dry-run   print every change, make none\n"
-		    "#   sh %s--rebind.sh             check everything, then do it\n"
+		    "#   sh %s --dry-run   print every change, make none\n"
+		    "#   sh %s             check everything, then do it\n"
 		    "#\n"
 		    "# Every step first checks whether it is done, so running it again after\n"
 		    "# success or after an interruption finishes the job or says what is\n"
 		    "# wrong.  KUBECTL names the kubectl to run.\n"
 		    "set -eu\n\n",
-		    rb->old_claim, rb->new_claim, rb->sts, rb->resource, rb->new_claim, rb->new_claim);
+		    rb->old_claim, rb->new_claim, rb->sts, rb->resource, file ? file : dflt, file ? file : dflt);
+	free(dflt);
 	for (size_t i = 0; i < ARRAY_SIZE(var); i++) {
 		strbuf_addf(out, "%s=", var[i]);
 		sh_quote(out, val[i]);

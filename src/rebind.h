@@ -38,6 +38,7 @@ struct strbuf;
 struct val;
 
 struct rebind {
+	const char *file;	/* the script's name in the plan, for its usage comment */
 	const char *ns;		/* "" when unset: the current namespace of kubectl */
 	const char *resource;	/* the old workload for kubectl: "deployment/pg" */
 	const char *sts;	/* the StatefulSet */
@@ -58,6 +59,37 @@ struct rebind {
  */
 bool rebind_possible(const struct val *old_spec, const struct val *tmpl_spec, const char *pv_class,
 		     const char **why);
+
+/*
+ * The data path of one claim: --data-path (stsify_options.data_path)
+ * says auto (NULL too), copy or rebind.
+ */
+enum data_path { DATA_PATH_AUTO, DATA_PATH_COPY, DATA_PATH_REBIND };
+
+/* s as a data path into *dp; -1 when it is none of the three. */
+int data_path_parse(const char *s, enum data_path *dp);
+
+/*
+ * Rebind (true) or copy (false) the claim whose access modes are
+ * old_modes (comma-separated, as the manifest or the snapshot gives them;
+ * NULL when neither does) into a template of spec tmpl_spec, whose volume
+ * has class pv_class (from the snapshot, or NULL).  Auto rebinds a
+ * ReadWriteOnce (or ReadWriteOncePod) volume whose modes and class stay;
+ * rebind also rebinds a ReadWriteMany volume or one whose modes are
+ * unknown; nothing rebinds across storage classes (the claim would not
+ * bind).  A claim on a hand-made volume (static_volume: safety.h, or a
+ * volume without a provisioner in the snapshot) is rebound unless copy is
+ * asked for: nothing would provision a volume to copy into.  *why says why, as a clause of a message (a static string).
+ */
+bool rebind_choose(enum data_path dp, const char *old_modes, const struct val *tmpl_spec,
+		   const char *pv_class, bool static_volume, const char **why);
+
+/*
+ * --claims-in-repo: the file beside manifest_path (the workload's
+ * manifest) that holds the claims of pod 0 of StatefulSet sts,
+ * "<dir>/<sts>-claims.yaml" (malloc'd).
+ */
+char *rebind_claims_file(const char *manifest_path, const char *sts);
 
 /* The pre-bound claim manifest (one YAML document). */
 void rebind_claim(struct strbuf *out, const struct rebind *rb);

@@ -10,6 +10,7 @@
 
 #include "builds.h"
 #include "planner.h"
+#include "rebind.h"
 #include "render.h"
 #include "rindex.h"
 #include "source.h"
@@ -290,6 +291,71 @@ bool refs_gone(const struct pctx *c, const struct resource *r)
 {
 	return !strcmp(r->kind, "StatefulSet") && r->node && !(r->in < c->nin && c->in[r->in].skip) &&
 	       !(!r->list_item && r->in < c->nin && c->patch[r->in]) && !has_convertible(c, r->ns, r->name);
+}
+
+/* Is an item of resources (kustomization at kpath) the file want (normalised)? */
+static bool lists(const struct ynode *res, const char *kpath, const char *want, size_t *at)
+{
+	for (size_t k = 0; res && res->kind == YNODE_SEQ && k < res->nkid; k++) {
+		char *p;
+		bool same;
+
+		if (!ynode_is_scalar(res->kid[k]))
+			continue;
+		p = refs_path_join(kpath, res->kid[k]->text);
+		same = !strcmp(p, want);
+		free(p);
+		if (same) {
+			*at = k;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* The claims file named as the item that names the manifest names it:
+ * "base/pg.yaml" -> "base/pg-claims.yaml". */
+static char *claims_item(const char *item, const char *sts)
+{
+	const char *slash = strrchr(item, '/');
+
+	return slash ? xasprintf("%.*s/%s-claims.yaml", (int)(slash - item), item, sts)
+		     : xasprintf("%s-claims.yaml", sts);
+}
+
+void refs_list_claims_file(struct pctx *c, const struct resource *dep)
+{
+	const char *path = c->in[dep->in].src->path;
+	char *file = rebind_claims_file(path, c->p->d[c->dep].sts);
+	char *want = refs_path_join("", path), *want_claims = refs_path_join("", file);
+
+	for (size_t i = 0; i < c->nin; i++) {
+		for (size_t d = 0; !c->in[i].skip && d < c->in[i].ys->ndoc; d++) {
+			const struct ynode *root = c->in[i].ys->doc[d].root, *res = ynode_get(root, "resources");
+			struct resource kr = { .in = i, .doc = d, .node = root, .kind = "Kustomization",
+					       .api = "", .name = "", .ns = "" };
+			size_t at, dummy;
+			struct op *o;
+			char *item;
+
+			if (!root || root->kind != YNODE_MAP || !refs_is_kustomization(&c->in[i], root) ||
+			    !lists(res, c->in[i].src->path, want, &at) ||
+			    lists(res, c->in[i].src->path, want_claims, &dummy) ||
+			    plan_has_op(c, OP_INSERT_ITEM, res))
+				continue;
+			o = plan_add_op(c, OP_INSERT_ITEM, &kr, res);
+			o->after = res->kid[at];
+			item = claims_item(res->kid[at]->text, c->p->d[c->dep].sts);
+			o->val = val_str(item);
+			free(item);
+			plan_note(c, &kr, res->kid[at], CODE_CLAIM_IN_REPO,
+				  "kustomization lists %s, the claims of pod 0 of StatefulSet \"%s\" (--claims-in-repo)",
+				  o->val->str, c->p->d[c->dep].sts);
+		}
+	}
+	free(file);
+	free(want);
+	free(want_claims);
 }
 
 /* "dir/of/kustomization.yaml" + "../x/./p.yaml" -> "dir/x/p.yaml" (builds.h) */

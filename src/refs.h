@@ -74,6 +74,10 @@ void refs_retarget_scalers(struct pctx *c, const struct resource *dep);
 /* Kustomization patch targets that name dep now name the StatefulSet. */
 void refs_retarget_kustomize(struct pctx *c, const struct resource *dep);
 
+/* --claims-in-repo: a kustomization that lists dep's manifest lists the
+ * file of its claims too (rebind_claims_file()), right after it. */
+void refs_list_claims_file(struct pctx *c, const struct resource *dep);
+
 /* Is r a StatefulSet whose Deployment is gone (see above)? */
 bool refs_gone(const struct pctx *c, const struct resource *r);
 /* Does an autoscaler, a kustomization patch target or a patch file name

@@ -116,6 +116,8 @@ void report_release(struct report *r)
 				free(d->claim[k].user[u].path);
 			}
 			free(d->claim[k].user);
+			free(d->claim[k].old_modes);
+			free(d->claim[k].why);
 		}
 		for (size_t k = 0; k < d->nref; k++) {
 			free(d->ref[k].path);

@@ -45,7 +45,10 @@ struct claim_summary {
 	char *pvc_path;			/* the old claim's manifest, or NULL */
 	unsigned pvc_line;
 	struct val *spec;		/* the template's spec */
+	char *old_modes;		/* the old claim's accessModes, comma-separated, or NULL */
+	bool rebind;			/* the data path the plan chose: rebind, else copy */
 	bool static_volume;		/* on a hand-made volume: rebind, not copy (static-volume) */
+	char *why;			/* why, a clause of a message */
 	struct claim_user_summary *user;	/* other workloads that mount it (claim-still-mounted) */
 	size_t nuser;
 };

@@ -48,6 +48,9 @@ static void summarize_dplan(const struct dplan *d, const struct plan_input *in, 
 								  .name = xstrdup(cp->user[u].name),
 								  .path = xstrdup(cp->user[u].path),
 								  .line = cp->user[u].line };
+		c->old_modes = cp->old_modes ? xstrdup(cp->old_modes) : NULL;
+		c->rebind = cp->rebind;
+		c->why = cp->why ? xstrdup(cp->why) : NULL;
 	}
 	s->ref = xcalloc(d->nref ? d->nref : 1, sizeof(*s->ref));
 	s->nref = d->nref;

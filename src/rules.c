@@ -13,6 +13,7 @@
 #include <emmintrin.h>
 #endif
 
+#include "rebind.h"
 #include "util.h"
 #include "workload.h"
 #include "ytree.h"
@@ -141,6 +142,15 @@ int rules_init(struct rules *ru, const struct stsify_options *opt, char **err)
 	memset(ru, 0, sizeof(*ru));
 	ru->opt = opt;
 	*err = NULL;
+	{
+		enum data_path dp;
+
+		if (data_path_parse(opt->data_path, &dp)) {
+			*err = xasprintf("--data-path must be auto, copy or rebind, not \"%s\"", opt->data_path);
+			return -1;
+		}
+		ru->data_path = dp;
+	}
 	if (opt->select && !(ru->select = rules_compile(opt->select, "--select", err)))
 		goto fail;
 	if (opt->exclude && !(ru->exclude = rules_compile(opt->exclude, "--exclude", err)))

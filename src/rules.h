@@ -35,6 +35,7 @@ struct rules {
 	struct rules_needle needle[3 * WORKLOAD_MAX];
 	size_t nneedle;
 	const struct stsify_options *opt;
+	int data_path;				/* opt->data_path: enum data_path (rebind.h) */
 };
 
 /* A pcre2 pattern (UTF); NULL with *err (malloc'd, naming what) when it is

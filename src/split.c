@@ -22,6 +22,8 @@
 static const char *const support_kinds[] = {
 	"PersistentVolumeClaim", "Service", "HorizontalPodAutoscaler", "VerticalPodAutoscaler",
 	"ScaledObject", "List", "ResourceList", "Kustomization", "StatefulSet",
+	/* what prunes claims: the data-migration finding recommends --protect-claims */
+	"Application", "HelmRelease",
 };
 
 /* Kinds the planner reads when they mount a claim (safety.h): other users
@@ -39,6 +41,7 @@ static const char *const volume_kinds[] = {
 static const char *const words[] = {
 	"persistentVolumeClaim", "PersistentVolumeClaim", "Service", "HorizontalPodAutoscaler",
 	"VerticalPodAutoscaler", "ScaledObject", "List", "ResourceList", "Kustomization", "StatefulSet",
+	"Application", "HelmRelease",
 };
 
 struct scan {

@@ -23,7 +23,8 @@
  * a ReplicaSet, an OpenShift Template...) with a claim, a PersistentVolumeClaim,
  * Service, HorizontalPodAutoscaler, VerticalPodAutoscaler, ScaledObject,
  * List, ResourceList, Kustomization or StatefulSet (whose Deployment may
- * be gone: refs.h).  The kind is read from the one
+ * be gone: refs.h), Application or HelmRelease (a repository managed by
+ * Argo CD or Flux: mapping.c's data-migration finding).  The kind is read from the one
  * column-0 "kind:" line of a document whose root is a block mapping at
  * column 0 (libfyaml rejects content at column 0 inside a scalar there, and
  * the other spellings of the key, quoted or explicit, are detected and make

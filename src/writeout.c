@@ -274,6 +274,37 @@ fail:
 	return ret;
 }
 
+int write_new(const char *path, const char *buf, size_t len)
+{
+	const char *slash = strrchr(path, '/');
+	char *tmp = slash ? xasprintf("%.*s/.%s.stsify-XXXXXX", (int)(slash - path), path, slash + 1)
+			  : xasprintf(".%s.stsify-XXXXXX", path);
+	mode_t um = umask(0);
+	struct stat st;
+	int fd, lockfd = -1, slot, ret = -1, e;
+
+	umask(um);
+	memset(&st, 0, sizeof(st));
+	st.st_mode = 0666 & ~um;
+	st.st_uid = getuid();
+	st.st_gid = getgid();
+	if ((fd = temp_create(tmp, &slot)) < 0)
+		goto out;
+	/* link, not rename: a file made meanwhile is never replaced */
+	if (!temp_fill(fd, &lockfd, buf, len, &st) && !link(tmp, path))
+		ret = 0;
+	e = errno;
+	temp_finish(tmp, slot, NULL);
+	errno = e;
+out:
+	e = errno;
+	if (lockfd >= 0)
+		close(lockfd);
+	free(tmp);
+	errno = e;
+	return ret;
+}
+
 /* ---- what an earlier run left ---- */
 
 bool writeout_is_temporary(const char *name, const char **base, size_t *baselen)

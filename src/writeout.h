@@ -66,6 +66,15 @@ int write_atomic(const char *path, const char *buf, size_t len, const struct wri
 		 unsigned flags);
 
 /*
+ * Create the file path, which must not exist, holding buf[0..len), mode
+ * 0666 less the umask: a temporary file in the same directory, written
+ * and fsync'ed, then linked to path (link(2), not rename: a file that
+ * appeared meanwhile is never replaced; EEXIST then).  Readers see no
+ * file or the whole one.  Returns 0, or -1 with errno.
+ */
+int write_new(const char *path, const char *buf, size_t len);
+
+/*
  * For programs: when SIGINT, SIGTERM, SIGHUP or SIGPIPE arrives, remove
  * the temporary file write_atomic() is writing (the original stays as it
  * was), then die of the signal as without the handler, so that the shell

@@ -188,14 +188,39 @@ python3 -c 'import json,sys; d=json.load(open("out")); assert d["deployments"][0
 [ -s err ] && bad "--format json printed on stderr: $(head -2 err)" || ok
 # --migration-plan says what it wrote (an info finding: not with -q)
 expect 0 "--migration-plan" -- "$S" --migration-plan plan seed.yaml
-grep -q '^plan: info: wrote README.md and 1 manifest (a claim and its copy Job each) \[migration-plan\]$' err &&
+grep -q '^plan: info: wrote README.md and 2 files: 1 claim rebound (a claim and its script each), 0 copied (a claim and its copy Job each) \[migration-plan\]$' err &&
 	ok || bad "--migration-plan did not say what it wrote: $(grep plan err)"
-[ "$(ls plan | wc -l)" = 2 ] && ok || bad "--migration-plan wrote $(ls plan | tr '\n' ' ')"
+[ "$(ls plan | tr '\n' ' ')" = "README.md pg--data.sh pg--data.yaml " ] && ok || bad "--migration-plan wrote $(ls plan | tr '\n' ' ')"
+[ -x plan/pg--data.sh ] && ok || bad "--migration-plan: the rebind script is not executable"
+grep -qx 'pg--data.sh' plan/.stsify-plan && ok || bad "--migration-plan: .stsify-plan does not list the script"
 expect 0 "--migration-plan -q" -- "$S" -q --migration-plan plan seed.yaml
 grep -q "migration-plan" err && bad "-q printed the migration-plan finding" || ok
 expect 0 "--migration-plan, nothing to convert" -- "$S" --migration-plan plan0 none
 grep -q '^plan0: info: wrote README.md (no Deployment was converted: nothing to migrate)' err &&
 	ok || bad "--migration-plan with nothing converted said: $(grep plan0 err)"
+# the plan folder is stsify's: its earlier files go (said on stderr), a
+# file it did not write makes it refuse; --check writes no plan
+expect 0 "--migration-plan again" -- "$S" --migration-plan plan0 seed.yaml
+grep -q '^plan0: info: removed the 1 file of an earlier plan \[migration-plan\]$' err &&
+	ok || bad "--migration-plan did not say it replaced the earlier plan: $(grep plan0 err)"
+echo mine >plan0/notes.txt
+expect 3 "--migration-plan into a folder of other files" -- "$S" --migration-plan plan0 seed.yaml
+grep -q '^plan0: error: the migration plan folder holds 1 file that stsify did not write ("notes.txt"): nothing written; name a new or empty folder \[write-error\]$' err &&
+	ok || bad "--migration-plan into a foreign folder said: $(cat err)"
+[ "$(cat plan0/notes.txt)" = mine ] && ok || bad "--migration-plan touched a file it did not write"
+expect 1 "--check --migration-plan" -- "$S" --check --migration-plan plan1 seed.yaml
+[ -e plan1 ] && bad "--check wrote a migration plan" || ok
+# --data-path and --cluster-state
+expect 2 "--data-path bad" -- "$S" --data-path=move seed.yaml
+grep -q 'must be auto, copy or rebind, not "move"' err && ok || bad "--data-path=move said: $(cat err)"
+expect 0 "--data-path=copy" -- "$S" --data-path=copy --migration-plan plan2 seed.yaml
+[ "$(ls plan2 | tr '\n' ' ')" = "README.md pg--data.yaml " ] && ok || bad "--data-path=copy wrote $(ls plan2 | tr '\n' ' ')"
+expect 3 "--cluster-state missing" -- "$S" --cluster-state nosuch.json seed.yaml
+grep -q '^nosuch.json: error: cannot read the cluster snapshot: No such file or directory \[read-error\]$' err &&
+	ok || bad "--cluster-state nosuch.json said: $(cat err)"
+echo '{"kind": "List", "items": [' >bad.json
+expect 3 "--cluster-state not JSON" -- "$S" --cluster-state bad.json seed.yaml
+grep -q '^bad.json:[0-9]*:[0-9]*: error: not a cluster snapshot' err && ok || bad "--cluster-state bad.json said: $(cat err)"
 
 # an operand that is neither a file nor a folder (a FIFO, /dev/stdin, a
 # process substitution): read as a stream and shown under its name; -w

@@ -35,9 +35,10 @@ check() {
 check_all() {
 	_name=$1 _f=$2
 	shift 2
-	(cd "$TMP" && "$STSIFY" -j 1 "$@" <"$_f" >"$TMP/o1" 2>"$TMP/e1"; echo $? >"$TMP/c1")
-	(cd "$TMP" && "$STSIFY" -j 3 "$@" <"$_f" >"$TMP/o3" 2>"$TMP/e3"; echo $? >"$TMP/c3")
-	(cd "$TMP" && STSIFY_FULL_PARSE=1 "$STSIFY" -j 2 "$@" <"$_f" >"$TMP/of" 2>"$TMP/ef"; echo $? >"$TMP/cf")
+	# (each run writes its own migration plan, when ARGS ask for one)
+	(cd "$TMP" && rm -rf plan && "$STSIFY" -j 1 "$@" <"$_f" >"$TMP/o1" 2>"$TMP/e1"; echo $? >"$TMP/c1")
+	(cd "$TMP" && rm -rf plan && "$STSIFY" -j 3 "$@" <"$_f" >"$TMP/o3" 2>"$TMP/e3"; echo $? >"$TMP/c3")
+	(cd "$TMP" && rm -rf plan && STSIFY_FULL_PARSE=1 "$STSIFY" -j 2 "$@" <"$_f" >"$TMP/of" 2>"$TMP/ef"; echo $? >"$TMP/cf")
 	if cmp -s "$TMP/o1" "$TMP/of" && cmp -s "$TMP/e1" "$TMP/ef" && cmp -s "$TMP/c1" "$TMP/cf" &&
 	   cmp -s "$TMP/o1" "$TMP/o3" && cmp -s "$TMP/e1" "$TMP/e3" && cmp -s "$TMP/c1" "$TMP/c3"; then
 		pass=$((pass + 1))
@@ -64,6 +65,9 @@ for c in testdata/cases/*/; do
 	name=${c##*/}
 	ARGS=
 	[ -f "$c/args" ] && ARGS=$(cat "$c/args")
+	# the snapshots of --cluster-state cluster/FILE
+	rm -rf "${TMP:?}/cluster"
+	[ -d "$c/cluster" ] && cp -R "$c/cluster" "$TMP/cluster"
 	files=$(find "$c/in" -type f \( -name '*.yaml' -o -name '*.yml' -o -name '*.json' \) | sort)
 	[ -n "$files" ] || continue
 	for f in $files; do

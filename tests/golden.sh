@@ -14,6 +14,10 @@
 #   expected.err     its stderr                              } update mode,
 #   expected.exit    its exit code                           } reviewed by a
 #   out/             in/ as `stsify -w ARGS in/...` left it  } human
+#   cluster/         optional, copied beside in/ in each run (snapshots for
+#                    --cluster-state cluster/FILE: not operands)
+#   expected-plan/   the folder `plan` that run a wrote (--migration-plan plan),
+#                    written by update mode, compared in check mode
 #
 # Each run happens in a fresh temporary copy whose working directory holds
 # in/, so operands are in/NAME and diff headers read --- a/in/NAME.  For each
@@ -76,10 +80,14 @@ filter() {
 	rc=$?
 }
 
-# fresh NAME SRC: an empty work directory $TMP/NAME with a copy of SRC as in/.
+# fresh NAME SRC: an empty work directory $TMP/NAME with a copy of SRC as
+# in/ (and of the case's cluster/, when it has one).
 fresh() {
 	rm -rf "${TMP:?}/$1"
 	mkdir "$TMP/$1" && cp -R "$2" "$TMP/$1/in"
+	if [ -d "$c/cluster" ]; then
+		cp -R "$c/cluster" "$TMP/$1/cluster"
+	fi
 }
 
 
@@ -154,9 +162,15 @@ one_case() {
 		cp "$TMP/a.out" "$c/expected.diff"
 		cp "$TMP/a.err" "$c/expected.err"
 		cp "$TMP/a.exit" "$c/expected.exit"
-		rm -rf "${c:?}/out"
+		rm -rf "${c:?}/out" "${c:?}/expected-plan"
 		cp -R "$TMP/c/in" "$c/out"
+		if [ -d "$TMP/a/plan" ]; then
+			cp -R "$TMP/a/plan" "$c/expected-plan"
+		fi
 	else
+		if [ -d "$c/expected-plan" ] || [ -d "$TMP/a/plan" ]; then
+			cmp_tree "$c/expected-plan" "$TMP/a/plan" "the migration plan differs from expected-plan/"
+		fi
 		cmp_file "$c/expected.diff" "$TMP/a.out" "stdout differs from expected.diff"
 		cmp_file "$c/expected.err" "$TMP/a.err" "stderr differs from expected.err"
 		cmp_file "$c/expected.exit" "$TMP/a.exit" "exit code differs from expected.exit"

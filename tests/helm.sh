@@ -180,14 +180,15 @@ fi
 rc=$?
 check "helm template | stsify --check: exit $rc, not 1" test "$rc" = 1
 check "helm template | stsify --check: no data-migration warning" \
-	grep -q 'warning: copy the data of claim "orders-db-data" to claim "data-orders-db-0".*\[data-migration\]' check.err
+	grep -q 'warning: move the data of claim "orders-db-data" to claim "data-orders-db-0".*(rebind: .*\[data-migration\]' check.err
 
-# the migration plan from Helm's output: the claim pod 0 adopts, the copy Job
+# the migration plan from Helm's output: the claim pod 0 adopts, bound in
+# advance to the old volume (ReadWriteOnce: rebound), and the script
 "$HELM" template orders "$CHART" | "$S" -q --migration-plan plan >/dev/null 2>plan.err
 rc=$?
 check "helm template | stsify --migration-plan: exit $rc, not 0" test "$rc" = 0
 check "--migration-plan: no claim data-orders-db-0" grep -q '^  name: data-orders-db-0$' plan/orders-db--data.yaml
-check "--migration-plan: no copy Job" grep -q '^  name: stsify-copy-orders-db-data$' plan/orders-db--data.yaml
+check "--migration-plan: no rebind script" grep -q "^OLD='orders-db-data'$" plan/orders-db--data.sh
 
 # the chart itself, met in a repository: skipped, naming the post-renderer
 "$S" "$CHART" >chart.out 2>chart.err

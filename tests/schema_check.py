@@ -4,6 +4,13 @@ kind (testdata/schemas/v1.29.0-standalone-strict, vendored: see
 testdata/schemas/SOURCES; additionalProperties false everywhere), and a
 .json file stays valid JSON.  Run by tests/schema.sh.
 
+The migration plan (--migration-plan: the folder `plan` of a golden case
+whose args ask for it) and the claims --claims-in-repo adds to the
+repository are checked too: each PersistentVolumeClaim against the claim
+schema inside the StatefulSet schema (volumeClaimTemplates items), each
+copy Job's metadata and pod template against the Deployment schema's, its
+other fields by hand (no Job or claim schema is vendored).
+
 Subjects: each golden case (its in/ with its args, as one resource set) and
 each folder of the corpus (../shared/corpus, or STSIFY_CORPUS; its files as
 one set; skipped, saying so, when it is not there).  For each, `stsify -w` runs
@@ -61,6 +68,64 @@ def errors(kind, obj):
     if kind not in VALIDATORS:
         VALIDATORS[kind] = validator(kind)
     return sorted(VALIDATORS[kind].iter_errors(obj), key=lambda e: list(e.absolute_path))
+
+
+def sub_validator(kind, *path):
+    """A validator for the part of kind's schema at path (properties, items)."""
+    name = kind + ":" + "/".join(path)
+    if name not in VALIDATORS:
+        with open(os.path.join(SCHEMAS, KINDS[kind])) as f:
+            schema = json.load(f)
+        for p in path:
+            schema = schema["items"] if p == "[]" else schema["properties"][p]
+        VALIDATORS[name] = jsonschema.Draft7Validator(schema)
+    return VALIDATORS[name]
+
+
+JOB_KEYS = {"apiVersion", "kind", "metadata", "spec"}
+JOB_SPEC_KEYS = {"backoffLimit", "template", "ttlSecondsAfterFinished", "activeDeadlineSeconds"}
+
+
+def plan_object_errors(o):
+    """What is wrong with an object of a migration plan (a claim or a Job)."""
+    kind = o.get("kind") if isinstance(o, dict) else None
+    if kind == "PersistentVolumeClaim":
+        v = sub_validator("StatefulSet", "spec", "volumeClaimTemplates", "[]")
+        return ["/%s: %s" % ("/".join(str(x) for x in e.absolute_path), e.message[:200])
+                for e in v.iter_errors(o)]
+    if kind == "Job":
+        errs = []
+        if o.get("apiVersion") != "batch/v1":
+            errs.append("apiVersion %r, not batch/v1" % o.get("apiVersion"))
+        errs += ["unknown field %s" % k for k in sorted(set(o) - JOB_KEYS)]
+        spec = o.get("spec") or {}
+        errs += ["unknown field spec.%s" % k for k in sorted(set(spec) - JOB_SPEC_KEYS)]
+        for part, path in ((o.get("metadata"), ("metadata",)), (spec.get("template"), ("spec", "template"))):
+            v = sub_validator("Deployment", *path)
+            errs += ["/%s/%s: %s" % ("/".join(path), "/".join(str(x) for x in e.absolute_path), e.message[:200])
+                     for e in v.iter_errors(part)]
+        if (spec.get("template") or {}).get("spec", {}).get("restartPolicy") not in ("Never", "OnFailure"):
+            errs.append("a Job's pods need restartPolicy Never or OnFailure")
+        return errs
+    return ["unexpected kind %r in a migration plan" % kind]
+
+
+def check_plan(workdir, new_files):
+    """The manifests of the plan folder and the new files of the
+    repository: (failures, number validated)."""
+    fails, n = [], 0
+    plan = os.path.join(workdir, "plan")
+    paths = [os.path.join("plan", x) for x in sorted(os.listdir(plan)) if x.endswith(".yaml")] \
+        if os.path.isdir(plan) else []
+    for rel in paths + sorted(new_files):
+        objs = objects(os.path.join(workdir, rel))
+        if objs is None:
+            fails.append("%s does not parse" % rel)
+            continue
+        for o in objs:
+            n += 1
+            fails += ["%s %s: %s" % (rel, o.get("kind"), e) for e in plan_object_errors(o)]
+    return fails, n
 
 
 class Loader(yaml.SafeLoader):
@@ -168,10 +233,14 @@ def check(workdir, orig, operands, args):
     r = subprocess.run([STSIFY, "-w", "-q"] + args + operands, cwd=workdir,
                        stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                        stderr=subprocess.PIPE, timeout=60)
-    fails, notes, n = [], [], 0
+    notes = []
     if r.returncode not in (0, 3):
+        fails = []
         fails.append("stsify -w exited %d: %s" % (r.returncode, r.stderr.decode()[:300]))
-        return fails, notes, n
+        return fails, notes, 0
+    new_files = [rel for rel in files_under(workdir)
+                 if rel not in before and not rel.startswith("plan" + os.sep)]
+    fails, n = check_plan(workdir, new_files)
     old = []
     deployments = {}
     for rel in before:
@@ -291,6 +360,9 @@ def main():
                 operands = names
             orig = os.path.join(tmp, "orig")
             shutil.copytree(work, orig, symlinks=True)
+            if names is None and os.path.isdir(os.path.join(src, "..", "cluster")):
+                # the snapshots of --cluster-state cluster/FILE, not operands
+                shutil.copytree(os.path.join(src, "..", "cluster"), os.path.join(work, "cluster"))
             fails, notes, n = check(work, orig, operands, args)
         except subprocess.TimeoutExpired:
             fails, notes, n = ["stsify timed out"], [], 0
@@ -307,7 +379,7 @@ def main():
             passed += 1
     for x in inherited_notes:
         print("schema: note: " + x)
-    print("schema: %d StatefulSets and Services written by stsify validated" % written)
+    print("schema: %d StatefulSets, Services and objects of migration plans written by stsify validated" % written)
     print("schema: %d passed, %d failed" % (passed, failed))
     return 1 if failed else 0
 

@@ -34,6 +34,7 @@ static void convert_db(struct planfix *f, const struct stsify_options *opt, cons
 	ncu = facts_writable(&fa, &cu);
 	planfix_dplan(f, dep);
 	mapping_convert(f->c, dep, cu, ncu);
+	mapping_data_path(f->c, dep, cu, ncu);
 	free(cu);
 	facts_release(&fa);
 }

@@ -35,6 +35,7 @@ static void convert_db(struct planfix *f, const char *kind, const char *const *t
 	ncu = facts_writable(&fa, &cu);
 	planfix_dplan(f, dep);
 	mapping_convert(f->c, dep, cu, ncu);
+	mapping_data_path(f->c, dep, cu, ncu);
 	free(cu);
 	facts_release(&fa);
 }

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cluster.h"
 #include "migrate.h"
 #include "render.h"
 #include "report.h"
@@ -44,6 +45,14 @@ static void add_dep(struct report *rep, const char *ns, const char *name, bool c
 		val_set(val_set(val_set(c->spec, "resources", val_map()), "requests", val_map()), "storage",
 			val_raw("5Gi"));
 	}
+}
+
+/* migrate_write() into dir with image, without a snapshot */
+static int write_plan(const char *dir, struct report *rep, const char *image)
+{
+	struct migrate_opts mo = { .dir = dir, .image = image };
+
+	return migrate_write(&mo, rep);
 }
 
 /* dir/name parses as YAML with ndoc documents; returns its text */
@@ -120,11 +129,11 @@ Test(migrate, one_file_per_claim)
 	add_dep(&rep, "shop", "db", true, 2);
 	add_dep(&rep, "", "cache", true, 1);
 	add_dep(&rep, "shop", "web", false, 1);
-	assert_int_eq(migrate_write(plan, &rep, "example.org/copy:1"), 0);
+	assert_int_eq(write_plan(plan, &rep, "example.org/copy:1"), 0);
 	/* no error, and a finding that says what was written */
 	assert_size_eq(rep.n, 1);
 	assert_str_eq(code_name(rep.f[0].code), "migration-plan", "the code");
-	assert_str_eq(rep.f[0].msg, "wrote README.md and 3 manifests (a claim and its copy Job each)", "the message");
+	assert_str_eq(rep.f[0].msg, "wrote README.md and 3 files: 0 claims rebound (a claim and its script each), 3 copied (a claim and its copy Job each)", "the message");
 	text = plan_file(plan, "shop--db--data.yaml", 2);
 	assert_str_eq(text, want_db_data, "shop--db--data.yaml");
 	free(text);
@@ -159,16 +168,16 @@ Test(migrate, readme_moves_the_other_users_first)
 	c->nuser = 1;
 	c->user[0] = (struct claim_user_summary){ .kind = xstrdup("CronJob"), .name = xstrdup("db-backup"),
 						  .path = xstrdup("backup.yaml"), .line = 24 };
-	assert_int_eq(migrate_write(dir, &rep, MIGRATE_DEFAULT_IMAGE), 0);
+	assert_int_eq(write_plan(dir, &rep, MIGRATE_DEFAULT_IMAGE), 0);
 	readme = file_slurp(dir, "README.md");
 	assert_contains(readme, "## StatefulSet db\n\n"
 				"Move these first: they mount a claim the StatefulSet leaves behind\n"
 				"and would work on a stale copy once the data moves (point them at\n"
 				"the new claim, or stop them):\n\n"
 				"- CronJob `db-backup` (backup.yaml:24) mounts `db-data-old`\n\n"
-				"Claim `db-data-old` is on a hand-made volume: nothing provisions one per replica.\n"
-				"Move its data by rebinding its PersistentVolume to `data-db-0`, not by a copy.\n\n"
 				"1. Stop the writers");
+	/* a hand-made volume is rebound, not copied, and the step says why */
+	assert_contains(readme, "the volume was made by hand and nothing would provision one to copy into");
 	free(readme);
 	report_release(&rep);
 	tmpdir_remove(dir);
@@ -181,22 +190,22 @@ Test(migrate, readme_steps)
 
 	add_dep(&rep, "shop", "db", true, 2);
 	add_dep(&rep, "", "cache", true, 1);
-	assert_int_eq(migrate_write(dir, &rep, MIGRATE_DEFAULT_IMAGE), 0);
+	assert_int_eq(write_plan(dir, &rep, MIGRATE_DEFAULT_IMAGE), 0);
 	readme = file_slurp(dir, "README.md");
 	assert_contains(readme, "# Data migration plan\n");
 	assert_contains(readme, "## StatefulSet db in namespace shop\n\n"
 				"1. Stop the writers: `kubectl scale deployment/db --replicas=0 -n shop`\n"
 				"   and wait until its pods are gone (`kubectl get pods -n shop`).\n"
-				"2. Copy claim `db-data-old` to `data-db-0`: `kubectl apply -f shop--db--data.yaml`, then\n"
+				"2. Copy claim `db-data-old` to `data-db-0` (the claim is in neither the input nor --cluster-state, so its access modes are not known): `kubectl apply -f shop--db--data.yaml`, then\n"
 				"   `kubectl wait --for=condition=complete job/stsify-copy-db-data --timeout=1h -n shop`\n"
 				"   and check its log (`kubectl logs job/stsify-copy-db-data -n shop`).\n"
-				"3. Copy claim `db-logs-old` to `logs-db-0`: `kubectl apply -f shop--db--logs.yaml`, then\n");
+				"3. Copy claim `db-logs-old` to `logs-db-0` (the claim is in neither the input nor --cluster-state, so its access modes are not known): `kubectl apply -f shop--db--logs.yaml`, then\n");
 	assert_contains(readme, "4. Apply the migrated manifests");
-	assert_contains(readme, "5. Only when the StatefulSet serves the data: delete the old claims.\n");
+	assert_contains(readme, "5. Only when the StatefulSet serves the data: delete the copied claims.\n");
 	assert_contains(readme, "## StatefulSet cache\n\n"
 				"1. Stop the writers: `kubectl scale deployment/cache --replicas=0`\n");
 	assert_contains(readme, "3. Apply the migrated manifests");
-	assert_contains(readme, "4. Only when the StatefulSet serves the data: delete the old claim.\n");
+	assert_contains(readme, "4. Only when the StatefulSet serves the data: delete the copied claim.\n");
 	assert_not_contains(readme, "nothing to migrate");
 	free(readme);
 	readme = plan_file(dir, "cache--data.yaml", 2);
@@ -213,7 +222,7 @@ Test(migrate, nothing_converted)
 
 	add_dep(&rep, "shop", "web", false, 1);
 	/* the folder exists already: no error */
-	assert_int_eq(migrate_write(dir, &rep, MIGRATE_DEFAULT_IMAGE), 0);
+	assert_int_eq(write_plan(dir, &rep, MIGRATE_DEFAULT_IMAGE), 0);
 	readme = file_slurp(dir, "README.md");
 	assert_contains(readme, "No Deployment was converted: there is nothing to migrate.\n");
 	assert_not_contains(readme, "## StatefulSet");
@@ -231,7 +240,7 @@ Test(migrate, long_job_names)
 	const char *name = "a2345678901234567890123456789012345678901234567890";
 
 	add_dep(&rep, "", name, true, 1);
-	assert_int_eq(migrate_write(dir, &rep, MIGRATE_DEFAULT_IMAGE), 0);
+	assert_int_eq(write_plan(dir, &rep, MIGRATE_DEFAULT_IMAGE), 0);
 	text = file_slurp(dir, "a2345678901234567890123456789012345678901234567890--data.yaml");
 	assert_contains(text, "  name: stsify-copy-a2345678901234567890123456789012345678901234567890\n");
 	free(text);
@@ -246,7 +255,7 @@ Test(migrate, unwritable_folder)
 
 	file_write(dir, "file", "not a folder\n");
 	add_dep(&rep, "", "db", true, 1);
-	assert_int_eq(migrate_write(plan, &rep, MIGRATE_DEFAULT_IMAGE), 1);
+	assert_int_eq(write_plan(plan, &rep, MIGRATE_DEFAULT_IMAGE), 1);
 	assert_size_eq(rep.n, 1);
 	assert_str_eq(code_name(rep.f[0].code), "write-error", "the code");
 	assert_str_eq(rep.f[0].path, plan, "the path");
@@ -277,17 +286,147 @@ Test(migrate, plan_of_a_run)
 	assert_int_eq(run_rewrite(&opt, &f, 1, &rep), 0);
 	cr_assert_eq(f.status, STSIFY_CHANGED, "pg.yaml not converted: status %d, %zu findings, the first: %s",
 		     (int)f.status, rep.n, rep.n ? rep.f[0].msg : "none");
-	assert_int_eq(migrate_write(dir, &rep, MIGRATE_DEFAULT_IMAGE), 0);
-	text = plan_file(dir, "prod--pg--pgdata.yaml", 2);
-	assert_contains(text, "# Data of claim \"pg-pvc\" for pod 0 of StatefulSet \"pg\"");
+	assert_int_eq(write_plan(dir, &rep, MIGRATE_DEFAULT_IMAGE), 0);
+	/* ReadWriteOnce, the class unchanged: the volume is rebound */
+	text = plan_file(dir, "prod--pg--pgdata.yaml", 1);
+	assert_contains(text, "# Claim \"pgdata-pg-0\" bound in advance to the volume of claim \"pg-pvc\"");
 	assert_contains(text, "  name: pgdata-pg-0\n  namespace: prod\n");
 	assert_contains(text, "      storage: 20Gi\n");
-	assert_contains(text, "          claimName: pg-pvc\n          readOnly: true\n");
+	assert_contains(text, "without --cluster-state");
+	free(text);
+	text = file_slurp(dir, "prod--pg--pgdata.sh");
+	assert_contains(text, "#!/bin/sh\n");
+	assert_contains(text, "#   sh prod--pg--pgdata.sh --dry-run");
+	assert_contains(text, "\nOLD='pg-pvc'\nNEW='pgdata-pg-0'\nPV=''\n");
 	free(text);
 	text = file_slurp(dir, "README.md");
 	assert_contains(text, "## StatefulSet pg in namespace prod\n");
+	assert_contains(text, "2. Rebind claim `pg-pvc` to `pgdata-pg-0`:\n   the access modes and class stay");
+	assert_contains(text, "   The script looks the volume up (no --cluster-state was given).\n");
 	free(text);
 	stsify_file_release(&f);
+	report_release(&rep);
+	tmpdir_remove(dir);
+}
+
+/* a claim of mode m for workload name (see add_dep) */
+static void set_modes(struct report *rep, const char *modes)
+{
+	struct claim_summary *c = &rep->dep[rep->ndep - 1].claim[0];
+
+	c->old_modes = xstrdup(modes);
+}
+
+static const char snapshot[] =
+	"{\"apiVersion\": \"v1\", \"kind\": \"List\", \"items\": [\n"
+	" {\"apiVersion\": \"v1\", \"kind\": \"PersistentVolume\", \"metadata\": {\"name\": \"pv-db\"},\n"
+	"  \"spec\": {\"claimRef\": {\"namespace\": \"shop\", \"name\": \"db-data-old\"},\n"
+	"   \"persistentVolumeReclaimPolicy\": \"Delete\", \"storageClassName\": \"fast\"}},\n"
+	" {\"apiVersion\": \"v1\", \"kind\": \"PersistentVolumeClaim\",\n"
+	"  \"metadata\": {\"name\": \"db-data-old\", \"namespace\": \"shop\"},\n"
+	"  \"spec\": {\"volumeName\": \"pv-db\", \"accessModes\": [\"ReadWriteOnce\"]}}]}\n";
+
+/* with a snapshot: the volume's name in the claim and the script */
+Test(migrate, rebind_with_snapshot)
+{
+	struct report rep = REPORT_INIT;
+	struct cluster cl = CLUSTER_INIT;
+	struct cluster_error err;
+	char *dir = tmpdir_make(), *text;
+	struct migrate_opts mo = { .dir = dir, .image = MIGRATE_DEFAULT_IMAGE, .cl = &cl };
+
+	cr_assert_eq(cluster_load(&cl, snapshot, strlen(snapshot), &err), 2, "snapshot: %s", err.msg);
+	add_dep(&rep, "shop", "db", true, 1);	/* modes unknown: the snapshot says ReadWriteOnce */
+	assert_int_eq(migrate_write(&mo, &rep), 0);
+	assert_str_eq(rep.f[rep.n - 1].msg,
+		      "wrote README.md and 2 files: 1 claim rebound (a claim and its script each), 0 copied (a claim and its copy Job each)",
+		      "the summary");
+	text = plan_file(dir, "shop--db--data.yaml", 1);
+	assert_contains(text, "  storageClassName: fast\n  volumeName: pv-db\n");
+	free(text);
+	text = file_slurp(dir, "shop--db--data.sh");
+	assert_contains(text, "\nPV='pv-db'\n");
+	free(text);
+	text = file_slurp(dir, "README.md");
+	assert_contains(text, "   The volume is `pv-db` (reclaim policy Delete, made by hand: a static volume).\n");
+	assert_contains(text, "## Files\n\nThis plan wrote, and a next run of stsify replaces:\n\n- README.md\n"
+			      "- shop--db--data.yaml\n- shop--db--data.sh\n");
+	free(text);
+	text = file_slurp(dir, MIGRATE_MANIFEST);
+	assert_contains(text, "\nREADME.md\nshop--db--data.yaml\nshop--db--data.sh\n");
+	free(text);
+	cluster_release(&cl);
+	report_release(&rep);
+	tmpdir_remove(dir);
+}
+
+/* --data-path=copy wins over a ReadWriteOnce claim; rebind over ReadWriteMany */
+Test(migrate, data_path_option)
+{
+	struct report rep = REPORT_INIT;
+	char *dir = tmpdir_make(), *text;
+	struct migrate_opts mo = { .dir = dir, .image = MIGRATE_DEFAULT_IMAGE, .data_path = "copy" };
+
+	add_dep(&rep, "", "db", true, 1);
+	set_modes(&rep, "ReadWriteOnce");
+	add_dep(&rep, "", "web", true, 1);
+	set_modes(&rep, "ReadWriteMany");
+	assert_int_eq(migrate_write(&mo, &rep), 0);
+	text = plan_file(dir, "db--data.yaml", 2);
+	free(text);
+	text = file_slurp(dir, "README.md");
+	assert_contains(text, "Copy claim `db-data-old` to `data-db-0` (--data-path=copy)");
+	free(text);
+	mo.data_path = NULL;
+	assert_int_eq(migrate_write(&mo, &rep), 0);
+	text = file_slurp(dir, "README.md");
+	assert_contains(text, "Rebind claim `db-data-old` to `data-db-0`:\n   the access modes and class stay");
+	assert_contains(text, "Copy claim `web-data-old` to `data-web-0` (the shared ReadWriteMany volume");
+	free(text);
+	mo.data_path = "rebind";
+	assert_int_eq(migrate_write(&mo, &rep), 0);
+	text = file_slurp(dir, "web--data.sh");
+	cr_assert_not_null(text, "--data-path=rebind: no script for the ReadWriteMany claim");
+	free(text);
+	report_release(&rep);
+	tmpdir_remove(dir);
+}
+
+/* the folder is stsify's: an earlier plan is replaced, anything else refused */
+Test(migrate, owned_folder)
+{
+	struct report rep = REPORT_INIT;
+	char *dir = tmpdir_make(), *text, *m;
+
+	add_dep(&rep, "", "db", true, 1);
+	assert_int_eq(write_plan(dir, &rep, MIGRATE_DEFAULT_IMAGE), 0);
+	/* a file of the earlier plan that this one does not write goes */
+	file_write(dir, "old--data.yaml", "kind: Job\n");
+	text = file_slurp(dir, MIGRATE_MANIFEST);
+	m = xasprintf("%sold--data.yaml\n", text);
+	file_write(dir, MIGRATE_MANIFEST, m);
+	free(m);
+	free(text);
+	report_release(&rep);
+	rep = (struct report)REPORT_INIT;
+	add_dep(&rep, "", "db", true, 1);
+	assert_int_eq(write_plan(dir, &rep, MIGRATE_DEFAULT_IMAGE), 0);
+	assert_size_eq(rep.n, 2);
+	assert_str_eq(rep.f[0].msg, "removed the 3 files of an earlier plan", "the note");
+	text = file_slurp(dir, "old--data.yaml");
+	cr_assert_null(text, "a file of the earlier plan was kept");
+	/* a file stsify did not write: refused, nothing written */
+	file_write(dir, "notes.txt", "mine\n");
+	report_release(&rep);
+	rep = (struct report)REPORT_INIT;
+	add_dep(&rep, "", "db", true, 1);
+	assert_int_eq(write_plan(dir, &rep, MIGRATE_DEFAULT_IMAGE), 1);
+	assert_size_eq(rep.n, 1);
+	assert_str_eq(code_name(rep.f[0].code), "write-error", "the code");
+	assert_contains(rep.f[0].msg, "holds 1 file that stsify did not write (\"notes.txt\")");
+	text = file_slurp(dir, "notes.txt");
+	assert_str_eq(text, "mine\n", "notes.txt");
+	free(text);
 	report_release(&rep);
 	tmpdir_remove(dir);
 }

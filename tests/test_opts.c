@@ -321,6 +321,7 @@ Test(opts, every_option_parses)
 		char *lng = xasprintf("--%s%s", o->name, o->arg == ARG_OPTIONAL ? "=never" : "");
 		const char *val = o->arg != ARG_REQUIRED ? NULL : !strcmp(o->argname, "N") ? "3"
 				: !strcmp(o->argname, "FORMAT")			       ? "json"
+				: !strcmp(o->argname, "HOW")			       ? "copy"
 										       : "x";
 		struct cli cli, dflt;
 		char *err;

@@ -125,3 +125,46 @@ Test(rebind, script_survives_every_interruption)
 		free(path);
 	}
 }
+
+Test(rebind, data_path_per_claim)
+{
+	struct val *rwo = spec_of("ReadWriteOnce", "premium-rwo", "50Gi");
+	enum data_path dp;
+	const char *why;
+
+	cr_assert_eq(data_path_parse(NULL, &dp), 0, "NULL is auto");
+	cr_assert_eq(dp, DATA_PATH_AUTO, "NULL: expected auto, got %d", (int)dp);
+	cr_assert_eq(data_path_parse("rebind", &dp), 0, "rebind parses");
+	cr_assert_eq(dp, DATA_PATH_REBIND, "expected rebind, got %d", (int)dp);
+	cr_assert_eq(data_path_parse("move", &dp), -1, "\"move\" is not a data path");
+	cr_assert(rebind_choose(DATA_PATH_AUTO, "ReadWriteOnce", rwo, NULL, false, &why), "RWO, same class: rebind");
+	cr_assert(rebind_choose(DATA_PATH_AUTO, "ReadWriteOncePod", rwo, "premium-rwo", false, &why), "RWOP: rebind");
+	cr_assert_not(rebind_choose(DATA_PATH_AUTO, NULL, rwo, NULL, false, &why), "unknown modes: copy");
+	cr_assert(strstr(why, "not known") != NULL, "expected the reason to say unknown, got \"%s\"", why);
+	cr_assert_not(rebind_choose(DATA_PATH_AUTO, "ReadWriteOnce,ReadWriteMany", rwo, NULL, false, &why), "RWX -> RWO: copy");
+	cr_assert(strstr(why, "ReadWriteMany") != NULL, "expected the reason to name ReadWriteMany, got \"%s\"", why);
+	cr_assert(rebind_choose(DATA_PATH_REBIND, "ReadWriteMany", rwo, NULL, false, &why), "--data-path=rebind: RWX rebound");
+	cr_assert(rebind_choose(DATA_PATH_REBIND, NULL, rwo, NULL, false, &why), "--data-path=rebind: unknown modes rebound");
+	cr_assert_not(rebind_choose(DATA_PATH_REBIND, "ReadWriteOnce", rwo, "standard", false, &why),
+		      "never across classes, whatever --data-path");
+	cr_assert_not(rebind_choose(DATA_PATH_COPY, "ReadWriteOnce", rwo, NULL, false, &why), "--data-path=copy: copy");
+	cr_assert_str_eq(why, "--data-path=copy", "the reason");
+	cr_assert_not(rebind_choose(DATA_PATH_AUTO, "ReadOnlyMany", rwo, NULL, false, &why), "ROX: copy");
+	cr_assert(rebind_choose(DATA_PATH_AUTO, "ReadWriteMany", rwo, NULL, true, &why),
+		  "a hand-made volume: rebound, nothing provisions one to copy into");
+	cr_assert(strstr(why, "by hand") != NULL, "expected the reason to say made by hand, got \"%s\"", why);
+	cr_assert_not(rebind_choose(DATA_PATH_COPY, "ReadWriteOnce", rwo, NULL, true, &why),
+		      "--data-path=copy wins over a hand-made volume");
+	val_free(rwo);
+}
+
+Test(rebind, claims_file_beside_the_manifest)
+{
+	char *f = rebind_claims_file("apps/db/base/pg.yaml", "pg");
+
+	cr_assert_str_eq(f, "apps/db/base/pg-claims.yaml", "with a folder");
+	free(f);
+	f = rebind_claims_file("pg.yaml", "pg");
+	cr_assert_str_eq(f, "pg-claims.yaml", "without a folder");
+	free(f);
+}

@@ -3,6 +3,7 @@
  * of one an earlier run left, atomic replacement and its checks.
  */
 #include <criterion/criterion.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "test_lib.h"
 #include "util.h"
 #include "writeout.h"
 
@@ -168,4 +170,28 @@ Test(writeout, concurrent_edits_are_kept)
 	free(p);
 	free(q);
 	free(d);
+}
+
+/* write_new(): a new file, whole, mode 0666 less the umask; never over an existing one */
+Test(writeout, new_file_never_replaces)
+{
+	char *dir = tmpdir_make(), *path = xasprintf("%s/pg-claims.yaml", dir), *text;
+	mode_t um = umask(022);
+	struct stat st;
+
+	cr_assert_eq(write_new(path, "kind: PersistentVolumeClaim\n", 28), 0, "write_new failed: %s",
+		     strerror(errno));
+	text = file_slurp(dir, "pg-claims.yaml");
+	cr_assert_str_eq(text, "kind: PersistentVolumeClaim\n", "the new file holds \"%s\"", text);
+	free(text);
+	cr_assert_eq(stat(path, &st), 0, "stat failed");
+	cr_assert_eq(st.st_mode & 0777, 0644, "expected mode 0644, got %o", (unsigned)(st.st_mode & 0777));
+	cr_assert_eq(write_new(path, "other\n", 6), -1, "write_new replaced an existing file");
+	cr_assert_eq(errno, EEXIST, "expected EEXIST, got %s", strerror(errno));
+	text = file_slurp(dir, "pg-claims.yaml");
+	cr_assert_str_eq(text, "kind: PersistentVolumeClaim\n", "the existing file became \"%s\"", text);
+	free(text);
+	umask(um);
+	free(path);
+	tmpdir_remove(dir);
 }
