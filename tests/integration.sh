@@ -56,9 +56,9 @@ fi
 check "plugin by hand: the claim under its old name was not found" grep -q '^          storage: 10Gi$' "$T/h.out"
 check "plugin by hand: claim-not-found" sh -c "! grep -q claim-not-found '$T/h.err'"
 check "plugin by hand: data-migration does not name the claim Kustomize renamed" \
-	grep -q 'warning: copy the data of claim "prod-postgres-data" to claim "data-prod-postgres-0"' "$T/h.err"
+	grep -q 'warning: move the data of claim "prod-postgres-data" to claim "data-prod-postgres-0"' "$T/h.err"
 check "plugin by hand: no data-migration annotation" \
-	grep -q '^    stsify.dev/findings: "warning: copy the data of claim \\"prod-postgres-data\\"' "$T/h.out"
+	grep -q '^    stsify.dev/findings: "warning: move the data of claim \\"prod-postgres-data\\"' "$T/h.out"
 "$T/byhand/StatefulSetMigration" <"$KFIX/plugin-stdin.yaml" >/dev/null 2>"$T/h.err"
 rc=$?
 check "plugin without its config: exit $rc, not 2" test "$rc" = 2
@@ -100,7 +100,7 @@ if command -v kubectl >/dev/null 2>&1 && kubectl kustomize --help >/dev/null 2>&
 		check "kustomize: no stsify.dev/findings annotation on the StatefulSet" \
 			grep -q '^    stsify.dev/findings: ' "$T/k.sts"
 		check "kustomize: the StatefulSet's findings lack the data-migration warning" \
-			sh -c "tr -d '\n' <'$T/k.sts' | grep -q 'warning: copy the data of claim \"prod-postgres-data\".*\\[data-migration\\]'"
+			sh -c "tr -d '\n' <'$T/k.sts' | grep -q 'warning: move the data of claim \"prod-postgres-data\".*\\[data-migration\\]'"
 		awk 'BEGIN { RS = "---\n" } /kind: PersistentVolumeClaim\n/ && /prod-postgres-data/' "$T/k.out" >"$T/k.pvc"
 		check "kustomize: the claim to copy has no data-migration annotation" \
 			sh -c "grep -q '^    stsify.dev/findings: ' '$T/k.pvc' && grep -q 'data-migration' '$T/k.pvc'"
