@@ -24,6 +24,7 @@
 #include "pool.h"
 #include "report.h"
 #include "run.h"
+#include "truth.h"
 #include "udiff.h"
 #include "util.h"
 #include "walk.h"
@@ -505,6 +506,7 @@ static int run_files(struct cli *cli)
 	struct pathlist pl;
 	struct stsify_file *files = NULL;
 	struct writeout_was *was = NULL;
+	struct truth truth = { 0 };
 	char **bufs = NULL;
 	size_t n = 0, changed = 0, failed = 0;
 	int bad = 0, code;
@@ -523,10 +525,14 @@ static int run_files(struct cli *cli)
 	was = xcalloc(pl.n ? pl.n : 1, sizeof(*was));
 	n = read_all(cli, &pl, files, bufs, was, &rep, &bad);
 	debug_phase("read");
+	/* the root builds that need it rendered by Kustomize (truth.h) */
+	truth_render(&truth, &cli->opt, cli->kustomize, files, n, &rep);
+	debug_phase("rendered");
 	if (run_rewrite(&cli->opt, files, n, &rep)) {
 		code = STSIFY_EXIT_USAGE;
 		goto out;
 	}
+	truth_check(&truth, &cli->opt, files, n, &rep);
 	failed = emit(cli, files, n, was, &rep, &changed);
 	if (cli->migration_plan)
 		failed += (size_t)migrate_write(cli->migration_plan, &rep, cli->copy_image);
@@ -544,6 +550,7 @@ static int run_files(struct cli *cli)
 out:
 	debug_phase("written");
 	code = finish(cli, &rep, code, files, n, false);
+	truth_release(&truth);
 	for (size_t i = 0; i < n; i++) {
 		stsify_file_release(&files[i]);
 		free(bufs[i]);

@@ -244,25 +244,41 @@ static bool start(struct job *j, char *const *cmd, unsigned timeout)
 	return true;
 }
 
-/* The first line of Kustomize's complaint that says something. */
+/* Kustomize's complaint (kubectl's err=..., on one line or as an err=<
+ * block), without the wrapper's own layer of it, at most 300 bytes. */
 static char *first_error(const char *text)
 {
-	const char *best = NULL, *p = text;
+	const char *e = strstr(text, "err="), *cut;
+	struct strbuf sb;
+	char *msg;
 
-	while (p && *p) {
-		const char *e = strchr(p, '\n');
-		size_t len = e ? (size_t)(e - p) : strlen(p);
-		const char *err = memmem(p, len, "err=", 4);
+	strbuf_init(&sb);
+	if (e && !strncmp(e + 4, "<\n", 2)) {
+		for (const char *p = strchr(e, '\n'); p && p[1] && strncmp(p + 1, " >", 2);) {
+			const char *q = strchr(p + 1, '\n');
+			size_t len = q ? (size_t)(q - p - 1) : strlen(p + 1);
 
-		if (err || memmem(p, len, "rror", 4)) {
-			best = err ? err + 4 : p;
-			return xstrndup(best, len - (size_t)(best - p));
+			strbuf_addch(&sb, ' ');
+			strbuf_add(&sb, p + 1, len);
+			p = q;
 		}
-		if (!best && len)
-			best = p;
-		p = e ? e + 1 : NULL;
+	} else {
+		const char *from = e ? e + 4 : text;
+
+		strbuf_add(&sb, from, strcspn(from, "\n"));
 	}
-	return best ? xstrndup(best, strcspn(best, "\n")) : xstrdup("no message");
+	msg = sb.buf ? sb.buf : "";
+	if ((cut = strstr(msg, "recursed accumulation of path '")) && (cut = strstr(cut, "': ")))
+		msg = (char *)cut + 3;
+	msg += strspn(msg, " \t\"");
+	msg = xstrndup(msg, strlen(msg) > 300 ? 300 : strlen(msg));
+	for (size_t n = strlen(msg); n && strchr(" \t\"\r", msg[n - 1]); n--)
+		msg[n - 1] = 0;
+	for (char *t = msg; *t; t++)
+		if (*t == '\t')
+			*t = ' ';
+	strbuf_release(&sb);
+	return *msg ? msg : (free(msg), xstrdup("no message"));
 }
 
 static void finish(struct job *j, int status)

@@ -27,5 +27,7 @@ if ! "$PY" -c 'import jsonschema, yaml' 2>/dev/null; then
 	echo "builds: $PY lacks jsonschema or yaml: apt-get install python3-jsonschema python3-yaml (make deps)" >&2
 	exit 2
 fi
-export STSIFY KUBECTL TMPDIR="$TMP"
+# the -w side renders with the same Kustomize (lib.sh turned rendering off)
+STSIFY_KUSTOMIZE="$KUBECTL kustomize"
+export STSIFY KUBECTL STSIFY_KUSTOMIZE TMPDIR="$TMP"
 exec "$PY" "$ROOT/tests/builds_check.py" "$@"
