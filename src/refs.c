@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "builds.h"
 #include "planner.h"
 #include "render.h"
 #include "rindex.h"
@@ -109,17 +110,28 @@ static void retarget_patch(struct pctx *c, const struct resource *dep, const str
 {
 	const struct ynode *t = ynode_get(ynode_get(r->node, patch_lists[l])->kid[k], "target");
 	const struct ynode *kind = ynode_get(t, "kind"), *ns = ynode_get(t, "namespace");
-	const struct ynode *group = ynode_get(t, "group");
-	const struct workload *w = workload_named(ynode_str(kind));
+	const struct ynode *group = ynode_get(t, "group"), *version = ynode_get(t, "version");
+
+	const char *slash = strchr(dep->api, '/');
+	size_t glen = slash ? (size_t)(slash - dep->api) : 0;
 
 	if (!kind || !plan_kind_names(kind, dep, false) || !ynode_is(ynode_get(t, "name"), dep->name) ||
 	    (ns && !ynode_is(ns, dep->ns)) || plan_has_alias(t, true))
 		return;
+	/* a group or version other than the Deployment's: the target never
+	 * matched it (Kustomize compares each field the target gives) */
+	if ((ynode_is_scalar(group) && (strlen(ynode_str(group)) != glen || strncmp(ynode_str(group), dep->api, glen))) ||
+	    (ynode_is_scalar(version) && !ynode_is(version, slash ? slash + 1 : dep->api)))
+		return;
 	plan_set_scalar(c, r, kind, "StatefulSet");
-	/* a StatefulSet is in group apps: a kind of another group (OpenShift's
-	 * apps.openshift.io) names its own; an old version stays as written */
-	if (w->group && strcmp(w->group, "apps") && ynode_is(group, w->group))
+	/* the converted object is apps/v1 (mapping.c): a target that names
+	 * another group (OpenShift's apps.openshift.io, the old extensions)
+	 * or version (v1beta1, v1beta2) would silently stop matching it, as
+	 * Kustomize skips a patch whose target matches nothing */
+	if (ynode_is_scalar(group) && !ynode_is(group, "apps"))
 		plan_set_scalar(c, r, group, "apps");
+	if (ynode_is_scalar(version) && !ynode_is(version, "v1"))
+		plan_set_scalar(c, r, version, "v1");
 	plan_add_ref(c, r, kind);
 	plan_note(c, r, kind, CODE_REFERENCE, "%s target of %s now names StatefulSet \"%s\"",
 		  patch_lists[l], where, dep->name);
@@ -231,39 +243,10 @@ bool refs_gone(const struct pctx *c, const struct resource *r)
 	       !(!r->list_item && r->in < c->nin && c->patch[r->in]) && !has_convertible(c, r->ns, r->name);
 }
 
-/* "dir/of/kustomization.yaml" + "../x/./p.yaml" -> "dir/of/../x/p.yaml"
- * normalised: "dir/x/p.yaml".  Returns a malloc'd path. */
+/* "dir/of/kustomization.yaml" + "../x/./p.yaml" -> "dir/x/p.yaml" (builds.h) */
 char *refs_path_join(const char *base, const char *rel)
 {
-	const char *slash = strrchr(base, '/');
-	char *joined = rel[0] == '/' || !slash ? xstrdup(rel)
-					       : xasprintf("%.*s/%s", (int)(slash - base), base, rel);
-	char **seg = xcalloc(strlen(joined) + 1, sizeof(*seg));
-	struct strbuf out = STRBUF_INIT;
-	bool abs = joined[0] == '/';	/* (the loop cuts joined at its first '/') */
-	size_t n = 0;
-
-	for (char *t = joined, *e; *t; t = e) {
-		e = t + strcspn(t, "/");
-		if (*e)
-			*e++ = '\0';
-		if (!*t || !strcmp(t, "."))
-			continue;
-		if (!strcmp(t, "..") && n && strcmp(seg[n - 1], ".."))
-			n--;
-		else
-			seg[n++] = t;
-	}
-	if (abs)
-		strbuf_addch(&out, '/');
-	for (size_t i = 0; i < n; i++) {
-		if (i)
-			strbuf_addch(&out, '/');
-		strbuf_addstr(&out, seg[i]);
-	}
-	free(seg);
-	free(joined);
-	return strbuf_detach(&out, NULL);
+	return builds_path_join(base, rel);
 }
 
 /* The inputs' normalised paths, made on first use (or given by the caller:

@@ -19,10 +19,6 @@
 NAME=completion
 . "$(dirname "$0")/lib.sh"
 S=$STSIFY T=$TMP
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "completion: FAIL: $*"; }
 # want SHELL LINE EXPECTED GOT-FILE: the matches, sorted, one a line
 want() {
 	_got=$(sort -u "$4" | tr '\n' ' ' | sed 's/ $//')
@@ -189,5 +185,4 @@ else
 	echo "completion: zsh (with zsh/zpty) is not installed: zsh checks skipped (apt-get install zsh)"
 fi
 
-echo "completion: $pass passed, $fail failed"
-[ "$fail" = 0 ]
+summary
