@@ -528,11 +528,12 @@ static int run_files(struct cli *cli)
 	/* the root builds that need it rendered by Kustomize (truth.h) */
 	truth_render(&truth, &cli->opt, cli->kustomize, files, n, &rep);
 	debug_phase("rendered");
-	if (run_rewrite(&cli->opt, files, n, &rep)) {
+	truth_plan(&truth, &cli->opt, files, n);
+	if (run_rewrite_needs(&cli->opt, files, n, truth.need, truth.nneed, &rep)) {
 		code = STSIFY_EXIT_USAGE;
 		goto out;
 	}
-	truth_check(&truth, &cli->opt, files, n, &rep);
+	truth_check(&truth, files, n, &rep);
 	failed = emit(cli, files, n, was, &rep, &changed);
 	if (cli->migration_plan)
 		failed += (size_t)migrate_write(cli->migration_plan, &rep, cli->copy_image);

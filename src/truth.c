@@ -326,7 +326,17 @@ void truth_release(struct truth *t)
 	for (size_t k = 0; k < t->nb; k++) {
 		kz_release(&t->b[k]);
 		free(t->dir[k]);
+		if (t->rr)
+			report_release(&t->rr[k]);
 	}
+	for (size_t i = 0; i < t->nneed; i++) {
+		free((char *)t->need[i].path);
+		free((char *)t->need[i].ns);
+		free((char *)t->need[i].name);
+		free((char *)t->need[i].builds);
+	}
+	free(t->need);
+	free(t->rr);
 	free(t->b);
 	free(t->kfile);
 	free(t->dir);
@@ -473,26 +483,6 @@ static void compare_dep(struct cmp *c, const struct kz_build *b, const struct de
 		compare_claims(c, rd, sd, b->dir);
 }
 
-static void plan_rendered(struct cmp *c, const struct stsify_options *opt, const struct kz_build *b)
-{
-	struct stsify_options o = *opt;
-	struct stsify_file f = { 0 };
-	struct report r = REPORT_INIT;
-	char *label = xasprintf("%s (rendered)", b->dir);
-
-	o.every_deployment = true;
-	o.full_parse = true;
-	f.path = label;
-	f.in = b->out;
-	f.inlen = b->outlen;
-	if (run_rewrite(&o, &f, 1, &r) == 0)
-		for (size_t i = 0; i < r.ndep; i++)
-			compare_dep(c, b, &r.dep[i]);
-	stsify_file_release(&f);
-	report_release(&r);
-	free(label);
-}
-
 static void abs_paths(struct disc *d, const struct stsify_file *files, size_t n)
 {
 	char *cwd = getcwd(NULL, 0);
@@ -533,8 +523,115 @@ static void emit(struct cmp *c, struct report *rep)
 	free(c->m);
 }
 
-void truth_check(struct truth *t, const struct stsify_options *opt, const struct stsify_file *files,
-		 size_t n, struct report *rep)
+/* ---- the needs ---- */
+
+/* The Deployment of f whose name rendered contains (the longest: a name
+ * prefix and suffix), and its namespace in *ns; NULL when none. */
+static char *source_name(const struct stsify_file *f, const char *rendered, char **ns)
+{
+	struct ystream ys;
+	char *best = NULL;
+
+	*ns = NULL;
+	if (!ystream_parse(&ys, f->in ? f->in : "", f->inlen)) {
+		for (size_t d = 0; d < ys.ndoc; d++) {
+			const struct ynode *r = ys.doc[d].root;
+			const char *name = ynode_str(ynode_path(r, "metadata", "name", NULL));
+			const char *nsv = ynode_str(ynode_path(r, "metadata", "namespace", NULL));
+
+			if (!ynode_is(ynode_get(r, "kind"), "Deployment") || !name || !strstr(rendered, name) ||
+			    (best && strlen(name) <= strlen(best)))
+				continue;
+			free(best);
+			free(*ns);
+			best = xstrdup(name);
+			*ns = xstrdup(nsv ? nsv : "");
+		}
+	}
+	ystream_release(&ys);
+	return best;
+}
+
+static void add_need(struct truth *t, const char *path, char *ns, char *name, long long replicas,
+		     const char *build)
+{
+	struct build_need *b;
+
+	for (size_t i = 0; i < t->nneed; i++) {
+		b = &t->need[i];
+		if (strcmp(b->path, path) || strcmp(b->ns, ns) || strcmp(b->name, name))
+			continue;
+		char *builds = xasprintf("%s, \"%s\"", b->builds, build);
+
+		free((char *)b->builds);
+		b->builds = builds;
+		if (replicas > b->replicas)
+			b->replicas = replicas;
+		free(ns);
+		free(name);
+		return;
+	}
+	t->need = xrealloc(t->need, (t->nneed + 1) * sizeof(*t->need));
+	t->need[t->nneed++] = (struct build_need){ xstrdup(path), ns, name, replicas,
+						    xasprintf("\"%s\"", build) };
+}
+
+/* Build k converts rendered Deployment rd for its replicas: the source needs it. */
+static void need_of(struct truth *t, const struct disc *abs, size_t k, const struct dep_summary *rd)
+{
+	const struct kz_object *o = object_at(&t->b[k], rd->line);
+	long long replicas;
+	char *ns, *name;
+	size_t j;
+
+	if (!rd->converted || rd->reason != CODE_SHARED_PVC || !o || !o->origin || o->generated ||
+	    (j = input_named(abs, o->origin)) >= abs->n)
+		return;
+	if (!(name = source_name(&abs->files[j], rd->name, &ns)))
+		return;
+	replicas = ynode_int(ynode_path(o->root, "spec", "replicas", NULL));
+	/* more than one replica, or an autoscaler that scales past one */
+	add_need(t, abs->files[j].path, ns, name, replicas > 1 ? replicas : 2, t->b[k].dir);
+}
+
+/* Plan the rendering of build k as one stream, into t->rr[k]. */
+static void plan_rendered(struct truth *t, const struct stsify_options *opt, size_t k)
+{
+	struct stsify_options o = *opt;
+	struct stsify_file f = { 0 };
+	char *label = xasprintf("%s (rendered)", t->b[k].dir);
+
+	o.every_deployment = true;
+	o.full_parse = true;
+	f.path = label;
+	f.in = t->b[k].out;
+	f.inlen = t->b[k].outlen;
+	if (run_rewrite(&o, &f, 1, &t->rr[k]))
+		report_release(&t->rr[k]);
+	stsify_file_release(&f);
+	free(label);
+}
+
+void truth_plan(struct truth *t, const struct stsify_options *opt, const struct stsify_file *files,
+		size_t n)
+{
+	struct disc abs;
+
+	if (!t->any)
+		return;
+	t->rr = xcalloc(t->nb, sizeof(*t->rr));
+	abs_paths(&abs, files, n);
+	for (size_t k = 0; k < t->nb; k++) {
+		if (!t->b[k].ok)
+			continue;
+		plan_rendered(t, opt, k);
+		for (size_t i = 0; i < t->rr[k].ndep; i++)
+			need_of(t, &abs, k, &t->rr[k].dep[i]);
+	}
+	disc_release(&abs);
+}
+
+void truth_check(struct truth *t, const struct stsify_file *files, size_t n, struct report *rep)
 {
 	struct cmp c = { .files = files, .src = rep };
 
@@ -542,8 +639,8 @@ void truth_check(struct truth *t, const struct stsify_options *opt, const struct
 		return;
 	abs_paths(&c.abs, files, n);
 	for (size_t k = 0; k < t->nb; k++)
-		if (t->b[k].ok)
-			plan_rendered(&c, opt, &t->b[k]);
+		for (size_t i = 0; t->b[k].ok && i < t->rr[k].ndep; i++)
+			compare_dep(&c, &t->b[k], &t->rr[k].dep[i]);
 	disc_release(&c.abs);
 	emit(&c, rep);
 }

@@ -24,17 +24,25 @@
  *   - the sources convert a Deployment that the build leaves;
  *   - a claim template differs from the build's claim (an overlay patched
  *     the PVC: class, size, access modes, volume mode).
- * Source edits for these (issue 11 item 4) are not made yet: the finding
- * says what the build needs.
+ * Source edits for these (issue 11 item 4) are not made yet, but for the
+ * replicas of a Deployment whose claim is in its source (the needs, below):
+ * the finding says what the build needs.
  *
  * Calling sequence (cli.c, run_files()):
  *
  *   struct truth t;
  *   truth_render(&t, &opt, cmd, files, n, &rep);   // before run_rewrite():
  *                                                  // sets opt.every_deployment
- *   run_rewrite(&opt, files, n, &rep);             // the sources
- *   truth_check(&t, &opt, files, n, &rep);         // the findings
+ *   truth_plan(&t, &opt, files, n);                // plans the renderings: t.need
+ *   run_rewrite_needs(&opt, files, n, t.need, t.nneed, &rep);   // the sources
+ *   truth_check(&t, files, n, &rep);               // the findings
  *   truth_release(&t);
+ *
+ * The needs (rules.h): a source Deployment that a build converts for its
+ * replicas (shared-pvc) and the sources would not, with the claim in the
+ * source itself, is converted in the sources (build-decides names the
+ * builds): the overlay's replicas patch or `replicas:` field then applies
+ * to the StatefulSet.
  *
  * cmd is --kustomize (NULL: find one; "none": render nothing).
  * Ownership: struct truth owns its renderings; files stay the caller's.
@@ -47,7 +55,9 @@
 
 #include "stsify.h"
 
-struct report;
+#include "report.h"
+#include "rules.h"
+
 struct kz_build;
 
 struct truth {
@@ -56,12 +66,16 @@ struct truth {
 	size_t *kfile;		/* b[k]'s kustomization: an index into files */
 	char **dir;		/* b[k].dir, owned */
 	bool any;		/* some build rendered */
+	struct report *rr;	/* truth_plan(): b[k]'s plan (when b[k].ok) */
+	struct build_need *need;	/* its strings owned */
+	size_t nneed;
 };
 
 void truth_render(struct truth *t, struct stsify_options *opt, const char *cmd,
 		  const struct stsify_file *files, size_t n, struct report *rep);
-void truth_check(struct truth *t, const struct stsify_options *opt, const struct stsify_file *files,
-		 size_t n, struct report *rep);
+void truth_plan(struct truth *t, const struct stsify_options *opt, const struct stsify_file *files,
+		size_t n);
+void truth_check(struct truth *t, const struct stsify_file *files, size_t n, struct report *rep);
 void truth_release(struct truth *t);
 
 #endif
