@@ -39,9 +39,11 @@ struct rules;
 struct stsify_options;
 
 /* A patch target of a kustomization: document doc of input in, the
- * list (patches or patchesJson6902) and the item. */
+ * list (patches or patchesJson6902) and the item; inline: an item without
+ * a target name whose patch text names a workload (indexed by that name). */
 struct kpatch {
 	size_t in, doc, list, item;
+	bool inline_patch;
 };
 
 struct pctx {
@@ -71,6 +73,7 @@ struct pctx {
 	size_t *kitem;		/* Kustomizations that are List items (ri index) */
 	size_t nkitem;
 	struct hidx pdeps;	/* Deployments in strategic-merge patch files, by name */
+	void *safety;		/* safety.c's index, built when first needed */
 };
 
 /* A finding about r at node at (r's object when NULL), owned by c->owner. */

@@ -42,6 +42,7 @@ struct fixture {
 static void setup(struct fixture *f, const char *const *text, size_t n)
 {
 	struct stsify_options dflt = STSIFY_OPTIONS_INIT;
+	dflt.storage_size = "1Gi";	/* for the claims not in the input */
 	char *err = NULL;
 
 	memset(f, 0, sizeof(*f));

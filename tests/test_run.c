@@ -31,6 +31,7 @@ struct run_result {
 static void run(struct run_result *r, const char *const *text, size_t n, unsigned jobs, bool every)
 {
 	struct stsify_options opt = STSIFY_OPTIONS_INIT;
+	opt.storage_size = "1Gi";	/* for the claims not in the input */
 
 	opt.jobs = jobs;
 	opt.every_deployment = every;
@@ -200,6 +201,7 @@ Test(run, pieces_write_what_out_holds)
 {
 	const char *text = TL_DEPLOYMENT("a", "a-data") "---\n" TL_PVC("a-data", "2Gi") "---\n" TL_DEPLOYMENT("b", "b-data");
 	struct stsify_options opt = STSIFY_OPTIONS_INIT;
+	opt.storage_size = "1Gi";	/* for the claims not in the input */
 	struct stsify_file whole = { .path = "in.yaml", .in = text, .inlen = strlen(text) };
 	struct stsify_file pieces = whole;
 	struct report rep = REPORT_INIT;

@@ -70,6 +70,7 @@ static void take(struct outcome *o, struct stsify_file *f, struct report *rep)
 static void by_stream(const char *text, unsigned jobs, bool no_out, struct outcome *o)
 {
 	struct stsify_options opt = STSIFY_OPTIONS_INIT;
+	opt.storage_size = "1Gi";	/* for the claims not in the input */
 	struct report rep = REPORT_INIT;
 	struct session ses = { .opt = &opt, .rep = &rep, .jobs = jobs };
 	struct stsify_file f = { .path = "in.yaml", .in = text, .inlen = strlen(text), .no_out = no_out };
@@ -91,6 +92,7 @@ static void by_stream(const char *text, unsigned jobs, bool no_out, struct outco
 static void by_whole_parse(const char *text, struct outcome *o)
 {
 	struct stsify_options opt = STSIFY_OPTIONS_INIT;
+	opt.storage_size = "1Gi";	/* for the claims not in the input */
 	struct report rep = REPORT_INIT;
 	struct stsify_file f = { .path = "in.yaml", .in = text, .inlen = strlen(text) };
 
