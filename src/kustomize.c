@@ -523,8 +523,14 @@ void kz_release(struct kz_build *b)
 
 bool kz_transforms(const struct ynode *root)
 {
-	static const char *const plain[] = { "apiVersion", "kind", "metadata", "resources", "bases",
-					     "buildMetadata" };
+	/* what can change replicas, volumes, claims, images or the objects
+	 * themselves; anything not known here counts too (a new field) */
+	static const char *const inert[] = {
+		"apiVersion", "kind", "metadata", "resources", "bases", "buildMetadata", "namespace",
+		"namePrefix", "nameSuffix", "commonLabels", "labels", "commonAnnotations",
+		"configMapGenerator", "secretGenerator", "generatorOptions", "crds", "openapi",
+		"sortOptions", "configurations",
+	};
 
 	if (!root || root->kind != YNODE_MAP)
 		return false;
@@ -534,8 +540,8 @@ bool kz_transforms(const struct ynode *root)
 		const char *key = ynode_is_scalar(root->kid[k]) ? ynode_str(root->kid[k]) : "";
 		bool known = false;
 
-		for (size_t i = 0; i < sizeof(plain) / sizeof(*plain) && !known; i++)
-			known = !strcmp(key, plain[i]);
+		for (size_t i = 0; i < sizeof(inert) / sizeof(*inert) && !known; i++)
+			known = !strcmp(key, inert[i]);
 		if (!known)
 			return true;
 	}

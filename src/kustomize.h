@@ -109,9 +109,16 @@ char *kz_path_norm(const char *path);
 
 /*
  * Does the kustomization whose document is root transform what it
- * includes (anything beyond apiVersion, kind, metadata, resources, bases
- * and buildMetadata, or a Component)?  A build none of whose
- * kustomizations does is read directly, never rendered.
+ * includes in a way that can change a decision or a claim: patches
+ * (patches, patchesStrategicMerge, patchesJson6902), replicas,
+ * components, images, replacements, vars, Helm charts, transformers,
+ * generators, any field not listed below, or being a Component?  Not:
+ * apiVersion, kind, metadata, resources, bases, buildMetadata, namespace,
+ * namePrefix, nameSuffix, labels and annotations, ConfigMap and Secret
+ * generators, crds, openapi, sortOptions, configurations (names alone do
+ * not change a decision: the plans per build of issue 11 item 7, which
+ * would need them, are not made yet).  A build none of whose
+ * kustomizations transforms is read directly, never rendered.
  */
 bool kz_transforms(const struct ynode *root);
 

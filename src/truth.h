@@ -9,8 +9,10 @@
  * Components excepted.  A root build is rendered (kustomize.h) only when
  *   - it can matter: a file of its closure, or an inline patch of one of
  *     its kustomizations, names a claim (claimName), and
- *   - it transforms something (kz_transforms() of some kustomization of its
- *     closure): a build that only lists resources is read directly.
+ *   - it transforms something that can change a decision or a claim
+ *     (kz_transforms() of some kustomization of its closure: patches,
+ *     replicas, components, images...): a build that only lists resources,
+ *     or also sets names, labels or generators, is read directly.
  * A build that cannot be rendered (no Kustomize on the machine, a missing
  * file, a remote base, a timeout) gets one build-not-rendered finding at
  * its kustomization, and the conversion of the sources stands alone for it.

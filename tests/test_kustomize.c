@@ -78,7 +78,11 @@ Test(kustomize, only_kustomizations_beyond_resources_transform)
 	cr_assert(!transforms("apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n"
 			      "metadata: {name: x}\nbases: [../b]\n"),
 		  "bases and metadata");
-	cr_assert(transforms("resources: [a.yaml]\nnamePrefix: p-\n"), "namePrefix");
+	cr_assert(!transforms("resources: [a.yaml]\nnamePrefix: p-\nnamespace: x\nlabels: []\n"),
+		  "names and labels");
+	cr_assert(transforms("resources: [a.yaml]\nreplicas: [{name: a, count: 2}]\n"), "replicas");
+	cr_assert(transforms("resources: [a.yaml]\nimages: [{name: a, newTag: b}]\n"), "images");
+	cr_assert(transforms("resources: [a.yaml]\nsomeFutureField: 1\n"), "an unknown field");
 	cr_assert(transforms("resources: [a.yaml]\npatches: [{path: p.yaml}]\n"), "patches");
 	cr_assert(transforms("apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\n"),
 		  "a Component");
