@@ -521,28 +521,52 @@ void kz_release(struct kz_build *b)
 	b->out = b->error = NULL;
 }
 
+/* what can change replicas, volumes, claims, images or the objects
+ * themselves is any field not listed here (a new field counts too) */
+static const char *const inert[] = {
+	"apiVersion", "kind", "metadata", "resources", "bases", "buildMetadata", "namespace",
+	"namePrefix", "nameSuffix", "commonLabels", "labels", "commonAnnotations",
+	"configMapGenerator", "secretGenerator", "generatorOptions", "crds", "openapi",
+	"sortOptions", "configurations",
+};
+
+static bool inert_key(const char *key, size_t len)
+{
+	for (size_t i = 0; i < sizeof(inert) / sizeof(*inert); i++)
+		if (strlen(inert[i]) == len && !memcmp(inert[i], key, len))
+			return true;
+	return false;
+}
+
+bool kz_may_transform(const char *text, size_t len)
+{
+	for (size_t at = 0; at < len;) {
+		const char *line = text + at, *nl = memchr(line, '\n', len - at);
+		size_t ll = nl ? (size_t)(nl - line) : len - at, k = 0;
+
+		at += ll + 1;
+		if (!ll || strchr(" \t\r#-", line[0]) || (ll >= 3 && !memcmp(line, "---", 3)))
+			continue;
+		while (k < ll && line[k] != ':' && line[k] != ' ')
+			k++;
+		if (k == ll || line[k] != ':' || !inert_key(line, k))
+			return true;	/* a field that transforms, or not block YAML */
+		if (k == 4 && memmem(line, ll, "Component", 9))
+			return true;
+	}
+	return false;
+}
+
 bool kz_transforms(const struct ynode *root)
 {
-	/* what can change replicas, volumes, claims, images or the objects
-	 * themselves; anything not known here counts too (a new field) */
-	static const char *const inert[] = {
-		"apiVersion", "kind", "metadata", "resources", "bases", "buildMetadata", "namespace",
-		"namePrefix", "nameSuffix", "commonLabels", "labels", "commonAnnotations",
-		"configMapGenerator", "secretGenerator", "generatorOptions", "crds", "openapi",
-		"sortOptions", "configurations",
-	};
-
 	if (!root || root->kind != YNODE_MAP)
 		return false;
 	if (ynode_is(ynode_get(root, "kind"), "Component"))
 		return true;
 	for (size_t k = 0; k + 1 < root->nkid; k += 2) {
 		const char *key = ynode_is_scalar(root->kid[k]) ? ynode_str(root->kid[k]) : "";
-		bool known = false;
 
-		for (size_t i = 0; i < sizeof(inert) / sizeof(*inert) && !known; i++)
-			known = !strcmp(key, inert[i]);
-		if (!known)
+		if (!inert_key(key, strlen(key)))
 			return true;
 	}
 	return false;

@@ -122,4 +122,12 @@ char *kz_path_norm(const char *path);
  */
 bool kz_transforms(const struct ynode *root);
 
+/*
+ * A quick look at a kustomization's bytes: false only when every line at
+ * column 0 is a field kz_transforms() calls inert (and not kind
+ * Component); true for anything else, flow or JSON text included.  When
+ * no kustomization of a run may transform, none is parsed at all.
+ */
+bool kz_may_transform(const char *text, size_t len);
+
 #endif

@@ -288,6 +288,16 @@ static void choose(struct truth *t, const struct disc *d, struct report *rep)
 	free(seen);
 }
 
+/* Can any kustomization among the inputs transform (kz_may_transform())? */
+static bool any_may_transform(const struct stsify_file *files, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (kustomization_name(files[i].path) && files[i].in &&
+		    kz_may_transform(files[i].in, files[i].inlen))
+			return true;
+	return false;
+}
+
 void truth_render(struct truth *t, struct stsify_options *opt, const char *cmd,
 		  const struct stsify_file *files, size_t n, struct report *rep)
 {
@@ -295,7 +305,7 @@ void truth_render(struct truth *t, struct stsify_options *opt, const char *cmd,
 	char **argv;
 
 	*t = (struct truth){ 0 };
-	if (cmd && !strcmp(cmd, "none"))
+	if ((cmd && !strcmp(cmd, "none")) || !any_may_transform(files, n))
 		return;
 	discover(&d, files, n);
 	choose(t, &d, rep);

@@ -89,6 +89,25 @@ Test(kustomize, only_kustomizations_beyond_resources_transform)
 	cr_assert(transforms("resources: [a]\ncomponents: [../c]\n"), "components");
 }
 
+Test(kustomize, a_quick_look_finds_what_may_transform)
+{
+	static const struct {
+		const char *text;
+		bool may;
+	} cases[] = {
+		{ "# c\napiVersion: x\nkind: Kustomization\nnamespace: a\nresources:\n- a.yaml\n", false },
+		{ "resources:\n  - a\n---\n", false },
+		{ "resources: [a]\npatches:\n- path: p.yaml\n", true },
+		{ "kind: Component\n", true },
+		{ "{\"resources\": [\"a\"]}\n", true },
+		{ "replicas:\n- {name: a, count: 2}\n", true },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++)
+		cr_assert_eq(kz_may_transform(cases[i].text, strlen(cases[i].text)), cases[i].may,
+			     "kz_may_transform(%s): expected %d", cases[i].text, cases[i].may);
+}
+
 Test(kustomize, render_runs_several_builds_and_reports_failures)
 {
 	char *dir = tmpdir_make(), *cwd = getcwd(NULL, 0);
