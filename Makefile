@@ -9,7 +9,7 @@
 #                   valgrind on VALGRIND_CASES, FUZZ_RUNS fuzzed inputs, unit tests
 #   make check-full the suites, then make asan, make valgrind and make fuzz
 #   make NAME       one suite, tests/NAME.sh: golden props cli repo integration
-#                   limits kill schema plan fastpath helm hooks completion funclen layers;
+#                   limits kill schema plan builds fastpath helm hooks completion funclen layers;
 #                   make unit: the criterion unit tests
 #   make asan       every suite and the unit tests on every input against an
 #                   AddressSanitizer + UndefinedBehaviorSanitizer build
@@ -66,7 +66,7 @@ LIBS     = $(PKG_LIBS) -pthread
 LIB_SRC  := $(filter-out src/main.c,$(wildcard src/*.c))
 LIB_OBJ  := $(LIB_SRC:.c=.o)
 # The command's front ends: in the command, not in libstsify.a
-FRONT_SRC := src/cli.c src/format.c src/krm.c src/migrate.c src/opts.c src/sarif.c src/snapshot.c src/udiff.c \
+FRONT_SRC := src/cli.c src/format.c src/krm.c src/kustomize.c src/migrate.c src/opts.c src/sarif.c src/snapshot.c src/truth.c src/udiff.c \
 	src/walk.c src/writeout.c
 CORE_OBJ := $(filter-out $(FRONT_SRC:.c=.o),$(LIB_OBJ))
 # What libstsify.a needs of pkg-config packages (stsify.pc's Requires.private;
@@ -84,7 +84,7 @@ PLUGIN_DIR = $(KUSTOMIZE_PLUGIN_HOME)/stsify.dev/v1alpha1/statefulsetmigration
 STSIFY_BIN ?= $(if $(wildcard $(DESTDIR)$(BINDIR)/stsify),$(BINDIR)/stsify,$(CURDIR)/stsify)
 
 .PHONY: all deps demo check unit golden props cli fastpath repo integration install uninstall install-kustomize-plugin clean golden-update
-.PHONY: limits limits-big kill kill-big schema plan rebind sarif embed asan valgrind fuzz fuzz-build bench funclen layers helm hooks completion check-full
+.PHONY: limits limits-big kill kill-big schema plan rebind builds sarif embed asan valgrind fuzz fuzz-build bench funclen layers helm hooks completion check-full
 .PHONY: asan-unit asan-replay valgrind-quick fuzz-quick
 
 all: stsify
@@ -207,6 +207,12 @@ schema: stsify
 plan rebind: stsify
 	sh tests/plan.sh
 
+# issue 11's property: for every root build of testdata/builds and
+# testdata/repo, render then convert == convert then render (kubectl
+# kustomize; skipped, saying so, without kubectl)
+builds: stsify
+	sh tests/builds.sh
+
 # stsify as Helm's post-renderer, with a real helm (fetched into build/helm
 # when there is none: see tests/helm.sh; skipped, saying so, without one)
 helm: stsify
@@ -324,7 +330,8 @@ fuzz-quick: build/fuzz/fuzz_rewrite
 # make check-full: the exhaustive variants (make asan, make valgrind, make
 # fuzz) after the suites.
 CHECK_SAMPLE ?= 4
-SUITES := props fastpath golden limits kill integration schema plan sarif embed repo cli helm hooks completion funclen layers
+
+SUITES := props fastpath golden limits kill integration schema plan builds sarif embed repo cli helm hooks completion funclen layers
 CHECK_BUILD := all tests/unit tests/faults.so bench/gen bench/runner $(COMPLETION) $(ASAN_BUILD) build/fuzz/fuzz_rewrite
 
 check: deps

@@ -13,11 +13,18 @@
 #   BENCH_DATA     where generated inputs are kept between runs (default bench/data)
 #   BENCH_JOBS     the -j of the parallel runs (default: number of cores)
 #   BENCH_SCALING  0 skips the scaling series
+#   BENCH_KUSTOMIZE  the command that renders builds (default kubectl kustomize);
+#                  without it the rendering section is skipped, saying so
+#   BENCH_RENDER_RUNS  runs of the rendering comparison (default 3: each
+#                  run starts a Kustomize per rendered build)
 #
 # Prints, for the stream (filter mode) and the tree (diff mode): stsify's
 # throughput and peak RSS with -j 1 and -j N, the same for the libfyaml
 # baseline (bench/baseline: events pulled and freed, nothing else) on the
 # same input, and the ratios, all measured in the same alternating runs;
+# then the cost of rendering Kustomize builds on the tree (issue 11: the
+# tree with its kustomizations, and with their patches taken out, each
+# against --kustomize=none, which gives today's figures everywhere else);
 # then the time for 1x, 2x, 4x and 8x the input.  Ends with a one-line
 # verdict per target.  Exits 1 when a run failed or outputs differ
 # (missing targets are reported, not failures: this is a benchmark).
@@ -25,6 +32,9 @@
 set -u
 LC_ALL=C
 export LC_ALL
+# every figure but the rendering section's is without Kustomize rendering
+STSIFY_KUSTOMIZE=none
+export STSIFY_KUSTOMIZE
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd) || exit 2
 cd "$ROOT" || exit 2
@@ -186,6 +196,43 @@ echo "tree: diff mode over $FILES files, $changed_files files change; -j $JOBS a
 table "$FILES" "files/s" "%9.0f"
 t_speedup=$(calc "$ot / $pt")
 printf '  files/s with -j %s over -j 1: %.2fx\n' "$JOBS" "$t_speedup"
+echo
+
+# ---- the tree with Kustomize rendering (issue 11) ----
+KZ=${BENCH_KUSTOMIZE:-kubectl kustomize}
+RRUNS=${BENCH_RENDER_RUNS:-3}
+# rendered_builds DIR: the folders whose kustomization would be rendered
+# (it names a file with a claim and has a field that can change a decision)
+rendered_builds() {
+	grep -rl --include='*.yaml' claimName "$1" | xargs -r -n1 dirname | sort -u |
+		while read -r _d; do
+			grep -qE '^(patches|patchesStrategicMerge|patchesJson6902|replicas|components|images|replacements):' \
+				"$_d/kustomization.yaml" 2>/dev/null && echo "$_d"
+		done | wc -l
+}
+# render_row LABEL DIR: none vs rendering in DIR, one table row each
+render_rows() {
+	(
+		cd "$2" || exit 2
+		"$RUNNER" -n "$RRUNS" none "$STSIFY" --kustomize=none -j "$JOBS" . -- \
+			kz "$STSIFY" "--kustomize=$KZ" -j "$JOBS" .
+	) >"$TMP/last" || { cat "$TMP/last" >&2; failed=1; }
+	_n=$(field "$(line none)" 2) _k=$(field "$(line kz)" 2)
+	printf '  %-34s %7.3fs %7.3fs %7.2fx  %s\n' "$1" "$_n" "$_k" "$(calc "$_k / $_n")" "$3"
+}
+if command -v "${KZ%% *}" >/dev/null 2>&1; then
+	rm -rf "$TMP/flat"
+	cp -r "$TDIR" "$TMP/flat"
+	# the same tree with no field of its kustomizations that transforms
+	find "$TMP/flat" -name kustomization.yaml -exec sed -i '/^patches:/,$d' {} +
+	echo "tree with Kustomize rendering ($KZ), -j $JOBS, median of $RRUNS runs:"
+	printf '  %-34s %8s %8s %8s\n' "" "none" "render" "ratio"
+	render_rows "kustomizations as generated" "$TDIR" "$(rendered_builds "$TDIR") builds rendered"
+	render_rows "the same without patches" "$TMP/flat" "$(rendered_builds "$TMP/flat") builds rendered"
+	rm -rf "$TMP/flat"
+else
+	echo "tree with Kustomize rendering: skipped, no ${KZ%% *} in PATH (BENCH_KUSTOMIZE)"
+fi
 echo
 
 # ---- scaling ----

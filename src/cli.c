@@ -26,6 +26,7 @@
 #include "report.h"
 #include "run.h"
 #include "snapshot.h"
+#include "truth.h"
 #include "udiff.h"
 #include "util.h"
 #include "walk.h"
@@ -621,6 +622,7 @@ static int run_files(struct cli *cli)
 	struct pathlist pl;
 	struct stsify_file *files = NULL;
 	struct writeout_was *was = NULL;
+	struct truth truth = { 0 };
 	char **bufs = NULL;
 	size_t n = 0, changed = 0, failed = 0;
 	struct plan_files nf = { NULL, 0, 0 };
@@ -641,10 +643,15 @@ static int run_files(struct cli *cli)
 	was = xcalloc(pl.n ? pl.n : 1, sizeof(*was));
 	n = read_all(cli, &pl, files, bufs, was, &rep, &bad);
 	debug_phase("read");
-	if (run_rewrite(&cli->opt, files, n, &rep)) {
+	/* the root builds that need it rendered by Kustomize (truth.h) */
+	truth_render(&truth, &cli->opt, cli->kustomize, files, n, &rep);
+	debug_phase("rendered");
+	truth_plan(&truth, &cli->opt, files, n);
+	if (run_rewrite_needs(&cli->opt, files, n, truth.need, truth.nneed, &rep)) {
 		code = STSIFY_EXIT_USAGE;
 		goto out;
 	}
+	truth_check(&truth, files, n, &rep);
 	datamove_begin(cli, &rep, &dm);
 	claim_files(cli, &rep, &dm, &nf);
 	failed = emit(cli, files, n, was, &nf, &rep, &changed);
@@ -664,6 +671,7 @@ static int run_files(struct cli *cli)
 out:
 	debug_phase("written");
 	code = finish(cli, &rep, code, files, n, false);
+	truth_release(&truth);
 	for (size_t i = 0; i < n; i++) {
 		stsify_file_release(&files[i]);
 		free(bufs[i]);

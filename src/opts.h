@@ -43,6 +43,7 @@ struct cli {
 	const char *include;	/* pcre2: walked paths to take */
 	const char *exclude_path; /* pcre2: paths to leave out */
 	const char *migration_plan; /* folder for the data migration plan */
+	const char *kustomize;	/* the command that renders builds, "none", or NULL */
 	const char *copy_image;	/* image of the copy Jobs */
 	struct strlist cluster_state; /* --cluster-state files, in order */
 	char **operand;		/* borrowed from argv; the array is owned */

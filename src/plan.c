@@ -24,8 +24,9 @@
 #include "render.h"
 #include "report.h"
 #include "rindex.h"
-#include "source.h"
+#include "rules.h"
 #include "safety.h"
+#include "source.h"
 #include "stale.h"
 #include "util.h"
 #include "workload.h"
@@ -210,6 +211,21 @@ static void convert(struct pctx *c, const struct resource *dep, const struct fac
 	free(cu);
 }
 
+/* A root build renders dep with more replicas (rules.h): judge it so. */
+static const struct build_need *build_need(const struct pctx *c, const struct resource *dep,
+					   const struct workload *report, struct facts *f)
+{
+	const struct build_need *need;
+
+	if (report || !c->ru->nneed || strcmp(dep->kind, "Deployment"))
+		return NULL;
+	need = rules_build_need(c->ru, c->in[dep->in].src->path, dep->ns, dep->name);
+	if (!need || need->replicas <= f->in.replicas)
+		return NULL;
+	f->in.replicas = need->replicas;
+	return need;
+}
+
 /*
  * The decision table of DESIGN.md section 2 (decide.h) for one workload,
  * its findings, and its conversion.  report: the row whose code reports it
@@ -220,6 +236,8 @@ static void plan_deployment(struct pctx *c, const struct resource *dep, const st
 			    const struct resource *tmpl)
 {
 	size_t first = c->rep->n;
+	const struct build_need *need;
+	long long need_was;
 	struct facts f;
 	struct verdict v;
 
@@ -228,6 +246,8 @@ static void plan_deployment(struct pctx *c, const struct resource *dep, const st
 	safety_register(c, dep, &f);
 	if (tmpl)
 		detect_template_facts(tmpl, &f);
+	need_was = f.in.replicas;
+	need = build_need(c, dep, report, &f);
 	decide(&f.in, c->opt, c->ru, &v);
 	if (report) {
 		if (v.chosen)
@@ -239,6 +259,12 @@ static void plan_deployment(struct pctx *c, const struct resource *dep, const st
 			explain_row(c, dep, &f, &v);
 		explain_stop(c, dep, &f, &v);
 	}
+	if (need && v.convert && v.row == CODE_SHARED_PVC)
+		plan_note(c, dep, dep->node, CODE_BUILD_DECIDES,
+			  "%s \"%s\" is converted for build%s %s, which render%s it with %lld replicas "
+			  "(its source says %lld): every build that includes it gets the StatefulSet",
+			  dep->kind, dep->name, strchr(need->builds, ',') ? "s" : "", need->builds,
+			  strchr(need->builds, ',') ? "" : "s", f.in.replicas, need_was);
 	if (v.convert)
 		convert(c, dep, &f, &v);
 	record(c, dep, v.convert, v.reason);

@@ -175,6 +175,18 @@ fail:
 	return -1;
 }
 
+const struct build_need *rules_build_need(const struct rules *ru, const char *path, const char *ns,
+					  const char *name)
+{
+	for (size_t i = 0; i < ru->nneed; i++) {
+		const struct build_need *b = &ru->need[i];
+
+		if (!strcmp(b->path, path) && !strcmp(b->ns, ns) && !strcmp(b->name, name))
+			return b;
+	}
+	return NULL;
+}
+
 void rules_release(struct rules *ru)
 {
 	pcre2_code_free(ru->select);

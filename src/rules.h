@@ -17,6 +17,20 @@ struct ystream;
 
 enum { RULES_NEEDLE = 6 };
 
+/*
+ * A workload that a root build renders with more replicas than its source
+ * says (DESIGN.md section 9: a base Deployment is converted when a build
+ * that includes it needs it).  The command's rendering (truth.h) finds
+ * them; the planner judges the workload of kind Deployment named `name`
+ * (namespace ns, "" when unset) in the input at `path` with at least
+ * `replicas` replicas, and says which builds decided.
+ */
+struct build_need {
+	const char *path, *ns, *name;
+	long long replicas;
+	const char *builds;		/* "\"overlays/prod\", \"overlays/staging\"" */
+};
+
 /* The first bytes of a kubectl name of some workload kinds (a bit per
  * row of workloads[]): where a reference may start. */
 struct rules_needle {
@@ -36,6 +50,8 @@ struct rules {
 	size_t nneedle;
 	const struct stsify_options *opt;
 	int data_path;				/* opt->data_path: enum data_path (rebind.h) */
+	const struct build_need *need;	/* run_rewrite_needs(): see above */
+	size_t nneed;
 };
 
 /* A pcre2 pattern (UTF); NULL with *err (malloc'd, naming what) when it is
@@ -49,6 +65,10 @@ int rules_init(struct rules *ru, const struct stsify_options *opt, char **err);
 void rules_release(struct rules *ru);
 
 bool rules_selected(const struct rules *ru, const char *name);
+/* The build need of the workload named name (namespace ns) in the input
+ * at path, or NULL. */
+const struct build_need *rules_build_need(const struct rules *ru, const char *path, const char *ns,
+					  const char *name);
 bool rules_stateful_image(const struct rules *ru, const char *image);
 /* Is image a database that does not replicate by itself (the pattern is
  * matched against the repository path: "registry/team/docker-postgres:15"

@@ -449,6 +449,12 @@ static bool kustomization_path(const char *path)
 int run_rewrite(const struct stsify_options *opt, struct stsify_file *files, size_t n,
 		struct report *rep)
 {
+	return run_rewrite_needs(opt, files, n, NULL, 0, rep);
+}
+
+int run_rewrite_needs(const struct stsify_options *opt, struct stsify_file *files, size_t n,
+		      const struct build_need *need, size_t nneed, struct report *rep)
+{
 	struct session ses = { .opt = opt, .rep = rep, .timing = debug_phase_enabled() };
 	char *err;
 
@@ -457,6 +463,8 @@ int run_rewrite(const struct stsify_options *opt, struct stsify_file *files, siz
 		free(err);
 		return -1;
 	}
+	ses.ru.need = need;
+	ses.ru.nneed = nneed;
 	for (size_t i = 0; i < n; i++) {
 		files[i].status = STSIFY_UNCHANGED;
 		files[i].out = NULL;

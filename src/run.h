@@ -20,4 +20,10 @@ struct report;
 int run_rewrite(const struct stsify_options *opt, struct stsify_file *files, size_t n,
 		struct report *rep);
 
+/* The same, with the workloads that rendered builds need converted
+ * (need[0..nneed), rules.h; the command's truth.c finds them). */
+struct build_need;
+int run_rewrite_needs(const struct stsify_options *opt, struct stsify_file *files, size_t n,
+		      const struct build_need *need, size_t nneed, struct report *rep);
+
 #endif

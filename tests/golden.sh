@@ -9,6 +9,8 @@
 # A case is a folder testdata/cases/NAME/ holding
 #   desc             one line: what the case covers and what the right result is
 #   args             optional, one line of extra options as shell words
+#   needs-kubectl    optional: the case renders builds with kubectl
+#                    (--kustomize in args); skipped, saying so, without it
 #   in/              the input files (and folders)
 #   expected.diff    stdout of `stsify ARGS in/...`          } written only by
 #   expected.err     its stderr                              } update mode,
@@ -243,6 +245,10 @@ for c in "$CASES"/*/; do
 		[ -n "$want" ] || continue
 	elif [ -z "$UPDATE" ]; then
 		sampled || continue
+	fi
+	if [ -f "$c/needs-kubectl" ] && ! command -v kubectl >/dev/null 2>&1; then
+		echo "golden: SKIP ${c##*/}: needs kubectl in PATH"
+		continue
 	fi
 	one_case "$c"
 	if [ -n "$reasons" ]; then

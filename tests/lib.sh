@@ -3,7 +3,7 @@
 #   NAME=props
 #   . "$(dirname "$0")/lib.sh"
 #
-# Sets LC_ALL=C and `set -u`; ROOT, the checkout; STSIFY, the binary under
+# Sets LC_ALL=C, STSIFY_KUSTOMIZE=none (unless set) and `set -u`; ROOT, the checkout; STSIFY, the binary under
 # test as an absolute path (the environment's STSIFY, else ROOT/stsify: the
 # script exits 2, saying so, when it is missing); TMP, a new temporary
 # folder, removed on exit (made writable first: tests take write bits
@@ -14,6 +14,12 @@
 set -u
 LC_ALL=C
 export LC_ALL
+# No Kustomize rendering unless a test asks for it (--kustomize, or
+# STSIFY_KUSTOMIZE set by the caller): results must not depend on a kubectl
+# on the machine (tests/builds.sh and the golden cases with needs-kubectl
+# render; stsify(1), BUILDS AND RENDERING).
+STSIFY_KUSTOMIZE=${STSIFY_KUSTOMIZE:-none}
+export STSIFY_KUSTOMIZE
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd) || exit 2
 STSIFY=${STSIFY:-$ROOT/stsify}

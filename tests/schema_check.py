@@ -268,6 +268,11 @@ def check(workdir, orig, operands, args):
             kind = o.get("kind")
             if kind not in ("StatefulSet", "Service") or o in old:
                 continue
+            if kind == "StatefulSet" and not isinstance((o.get("spec") or {}).get("template"), dict):
+                # a Kustomize strategic-merge patch that followed its
+                # Deployment: a partial object by design
+                notes.append("a partial StatefulSet (a patch), not validated: %s" % rel)
+                continue
             n += 1
             dep = deployments.get(key(o)) if kind == "StatefulSet" else None
             dep_paths = []

@@ -1,0 +1,656 @@
+/*
+ * truth.c - the command's file operands checked against what their root
+ * builds render to (truth.h).
+ *
+ * Discovery reads the kustomizations among the inputs (a small reading of
+ * resources, bases, components and patch paths, enough to find root
+ * builds and their closures; the builds module of issue 11 item 1 is to
+ * replace it).  Rendering is kustomize.h's.  Each rendering is planned by
+ * run_rewrite() as one stream with its own report, whose workload
+ * summaries are compared with the sources' summaries; the differences
+ * become findings in the caller's report, one per source place and
+ * difference, naming every build that shows it.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "kustomize.h"
+#include "pool.h"
+#include "render.h"
+#include "report.h"
+#include "run.h"
+#include "truth.h"
+#include "util.h"
+#include "ytree.h"
+
+/* ---- discovery ---- */
+
+struct kdoc {
+	size_t file;
+	char *dir;		/* normalised, "" for the current folder */
+	struct ystream ys;
+	const struct ynode *root;
+	bool component, claims, transforms, included;
+	bool remote;		/* names a remote base */
+	size_t *sub;		/* kustomizations it includes (indexes into kd) */
+	size_t nsub;
+};
+
+struct disc {
+	const struct stsify_file *files;
+	size_t n;
+	char **norm;		/* normalised input paths */
+	size_t *order;		/* inputs sorted by norm */
+	struct kdoc *kd;
+	size_t nkd;
+};
+
+static bool kustomization_name(const char *path)
+{
+	const char *base = strrchr(path, '/');
+
+	base = base ? base + 1 : path;
+	return !strcmp(base, "kustomization.yaml") || !strcmp(base, "kustomization.yml") ||
+	       !strcmp(base, "Kustomization");
+}
+
+static bool remote(const char *e)
+{
+	return strstr(e, "://") || !strncmp(e, "github.com/", 11) || !strncmp(e, "git@", 4);
+}
+
+static const struct disc *sort_disc;
+
+static int by_norm(const void *a, const void *b)
+{
+	return strcmp(sort_disc->norm[*(const size_t *)a], sort_disc->norm[*(const size_t *)b]);
+}
+
+/* The input whose normalised path is p, or n. */
+static size_t input_named(const struct disc *d, const char *p)
+{
+	size_t lo = 0, hi = d->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(d->norm[d->order[mid]], p);
+
+		if (!c)
+			return d->order[mid];
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return d->n;
+}
+
+static char *join(const char *dir, const char *rel)
+{
+	char *j = *dir ? xasprintf("%s/%s", dir, rel) : xstrdup(rel);
+	char *n = kz_path_norm(j);
+
+	free(j);
+	return n;
+}
+
+static bool names_claim(const struct stsify_file *f)
+{
+	return f->in && memmem(f->in, f->inlen, "claimName", 9);
+}
+
+/* A path that k names (a resource, a patch file): a claim in it counts. */
+static void take_path(struct disc *d, struct kdoc *k, const char *rel)
+{
+	char *p;
+	size_t i;
+
+	if (!rel || remote(rel) || strchr(rel, '\n'))
+		return;
+	p = join(k->dir, rel);
+	i = input_named(d, p);
+	if (i < d->n && names_claim(&d->files[i]))
+		k->claims = true;
+	free(p);
+}
+
+static void take_paths(struct disc *d, struct kdoc *k)
+{
+	static const char *const lists[] = { "resources", "bases", "components", "patchesStrategicMerge",
+					     "patches", "patchesJson6902" };
+
+	for (size_t l = 0; l < sizeof(lists) / sizeof(*lists); l++) {
+		const struct ynode *seq = ynode_get(k->root, lists[l]);
+
+		for (size_t i = 0; seq && seq->kind == YNODE_SEQ && i < seq->nkid; i++) {
+			const struct ynode *it = seq->kid[i];
+
+			if (ynode_is_scalar(it))
+				take_path(d, k, ynode_str(it));
+			else if (ynode_is_scalar(ynode_get(it, "path")))
+				take_path(d, k, ynode_str(ynode_get(it, "path")));
+		}
+	}
+}
+
+/* The kustomization of folder dir, or d->nkd. */
+static size_t kdoc_in(const struct disc *d, const char *dir)
+{
+	for (size_t k = 0; k < d->nkd; k++)
+		if (!strcmp(d->kd[k].dir, dir))
+			return k;
+	return d->nkd;
+}
+
+static void link_subs(struct disc *d, struct kdoc *k)
+{
+	static const char *const lists[] = { "resources", "bases", "components" };
+
+	for (size_t l = 0; l < sizeof(lists) / sizeof(*lists); l++) {
+		const struct ynode *seq = ynode_get(k->root, lists[l]);
+
+		for (size_t i = 0; seq && seq->kind == YNODE_SEQ && i < seq->nkid; i++) {
+			const char *e = ynode_is_scalar(seq->kid[i]) ? ynode_str(seq->kid[i]) : NULL;
+			char *p;
+			size_t s;
+
+			if (e && remote(e))
+				k->remote = true;
+			if (!e || remote(e))
+				continue;
+			p = join(k->dir, e);
+			s = kdoc_in(d, p);
+			if (s < d->nkd && &d->kd[s] != k) {
+				k->sub = xrealloc(k->sub, (k->nsub + 1) * sizeof(*k->sub));
+				k->sub[k->nsub++] = s;
+				d->kd[s].included = true;
+			}
+			free(p);
+		}
+	}
+}
+
+static void read_kustomization(struct disc *d, size_t i)
+{
+	struct kdoc *k;
+	char *slash;
+
+	d->kd = xrealloc(d->kd, (d->nkd + 1) * sizeof(*d->kd));
+	k = &d->kd[d->nkd];
+	*k = (struct kdoc){ .file = i, .dir = xstrdup(d->norm[i]) };
+	slash = strrchr(k->dir, '/');
+	if (slash)
+		*slash = 0;
+	else
+		k->dir[0] = 0;
+	if (ystream_parse(&k->ys, d->files[i].in ? d->files[i].in : "", d->files[i].inlen) ||
+	    !k->ys.ndoc || !k->ys.doc[0].root || k->ys.doc[0].root->kind != YNODE_MAP) {
+		ystream_release(&k->ys);
+		free(k->dir);
+		return;
+	}
+	k->root = k->ys.doc[0].root;
+	k->component = ynode_is(ynode_get(k->root, "kind"), "Component");
+	k->transforms = kz_transforms(k->root);
+	k->claims = names_claim(&d->files[i]);
+	d->nkd++;
+}
+
+static void discover(struct disc *d, const struct stsify_file *files, size_t n)
+{
+	*d = (struct disc){ .files = files, .n = n };
+	d->norm = xcalloc(n ? n : 1, sizeof(*d->norm));
+	d->order = xcalloc(n ? n : 1, sizeof(*d->order));
+	for (size_t i = 0; i < n; i++) {
+		d->norm[i] = kz_path_norm(files[i].path);
+		d->order[i] = i;
+	}
+	sort_disc = d;
+	qsort(d->order, n, sizeof(*d->order), by_norm);
+	for (size_t i = 0; i < n; i++)
+		if (kustomization_name(files[i].path))
+			read_kustomization(d, i);
+	for (size_t k = 0; k < d->nkd; k++) {
+		take_paths(d, &d->kd[k]);
+		link_subs(d, &d->kd[k]);
+	}
+}
+
+static void disc_release(struct disc *d)
+{
+	for (size_t k = 0; k < d->nkd; k++) {
+		ystream_release(&d->kd[k].ys);
+		free(d->kd[k].dir);
+		free(d->kd[k].sub);
+	}
+	for (size_t i = 0; i < d->n; i++)
+		free(d->norm[i]);
+	free(d->kd);
+	free(d->norm);
+	free(d->order);
+}
+
+struct reach {
+	bool claims, transforms, remote;
+};
+
+/* What the closure of kustomization k holds. */
+static void closure(const struct disc *d, size_t k, bool *seen, struct reach *r)
+{
+	if (seen[k])
+		return;
+	seen[k] = true;
+	r->claims |= d->kd[k].claims;
+	r->transforms |= d->kd[k].transforms;
+	r->remote |= d->kd[k].remote;
+	for (size_t s = 0; s < d->kd[k].nsub; s++)
+		closure(d, d->kd[k].sub[s], seen, r);
+}
+
+/* ---- rendering ---- */
+
+static void not_rendered(struct report *rep, const char *path, const char *dir, const char *why)
+{
+	report_add_at(rep, path, 1, 1, CODE_BUILD_NOT_RENDERED,
+		      "build \"%s\" is not rendered (%s): it is decided on its sources alone",
+		      *dir ? dir : ".", why);
+}
+
+/* The root builds worth rendering; those with a remote base are reported
+ * instead (stsify fetches nothing: a run must not depend on the network). */
+static void choose(struct truth *t, const struct disc *d, struct report *rep)
+{
+	bool *seen = xcalloc(d->nkd ? d->nkd : 1, sizeof(*seen));
+
+	for (size_t k = 0; k < d->nkd; k++) {
+		struct reach r = { 0 };
+
+		if (d->kd[k].included || d->kd[k].component)
+			continue;
+		memset(seen, 0, d->nkd * sizeof(*seen));
+		closure(d, k, seen, &r);
+		if (!r.claims || !r.transforms)
+			continue;
+		if (r.remote) {
+			not_rendered(rep, d->files[d->kd[k].file].path, d->kd[k].dir,
+				     "it includes a remote base, which stsify does not fetch");
+			continue;
+		}
+		t->b = xrealloc(t->b, (t->nb + 1) * sizeof(*t->b));
+		t->kfile = xrealloc(t->kfile, (t->nb + 1) * sizeof(*t->kfile));
+		t->dir = xrealloc(t->dir, (t->nb + 1) * sizeof(*t->dir));
+		t->dir[t->nb] = xstrdup(*d->kd[k].dir ? d->kd[k].dir : ".");
+		t->kfile[t->nb] = d->kd[k].file;
+		t->b[t->nb] = (struct kz_build){ .dir = t->dir[t->nb] };
+		t->nb++;
+	}
+	free(seen);
+}
+
+/* Can any kustomization among the inputs transform (kz_may_transform())? */
+static bool any_may_transform(const struct stsify_file *files, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (kustomization_name(files[i].path) && files[i].in &&
+		    kz_may_transform(files[i].in, files[i].inlen))
+			return true;
+	return false;
+}
+
+void truth_render(struct truth *t, struct stsify_options *opt, const char *cmd,
+		  const struct stsify_file *files, size_t n, struct report *rep)
+{
+	struct disc d;
+	char **argv;
+
+	*t = (struct truth){ 0 };
+	if ((cmd && !strcmp(cmd, "none")) || !any_may_transform(files, n))
+		return;
+	discover(&d, files, n);
+	choose(t, &d, rep);
+	disc_release(&d);
+	if (!t->nb)
+		return;
+	if (!(argv = kz_command(cmd))) {
+		for (size_t k = 0; k < t->nb; k++)
+			not_rendered(rep, files[t->kfile[k]].path, t->dir[k],
+				     cmd ? "the --kustomize command is not found"
+					 : "no kubectl or kustomize in PATH");
+		return;
+	}
+	kz_render(t->b, t->nb, argv, opt->jobs ? opt->jobs : pool_cores(), KZ_TIMEOUT);
+	kz_command_free(argv);
+	for (size_t k = 0; k < t->nb; k++) {
+		if (t->b[k].ok)
+			t->any = true;
+		else
+			not_rendered(rep, files[t->kfile[k]].path, t->dir[k], t->b[k].error);
+	}
+	if (t->any)
+		opt->every_deployment = true;
+}
+
+void truth_release(struct truth *t)
+{
+	for (size_t k = 0; k < t->nb; k++) {
+		kz_release(&t->b[k]);
+		free(t->dir[k]);
+		if (t->rr)
+			report_release(&t->rr[k]);
+	}
+	for (size_t i = 0; i < t->nneed; i++) {
+		free((char *)t->need[i].path);
+		free((char *)t->need[i].ns);
+		free((char *)t->need[i].name);
+		free((char *)t->need[i].builds);
+	}
+	free(t->need);
+	free(t->rr);
+	free(t->b);
+	free(t->kfile);
+	free(t->dir);
+	*t = (struct truth){ 0 };
+}
+
+/* ---- comparing ---- */
+
+struct miss {
+	const struct dep_summary *at;	/* the source Deployment, or NULL */
+	const char *path;		/* else its file */
+	char *what;
+	struct strbuf builds;
+	size_t nbuilds;
+};
+
+struct cmp {
+	struct disc abs;		/* inputs by absolute path (no kustomizations) */
+	const struct stsify_file *files;
+	const struct report *src;	/* the sources' report */
+	struct miss *m;
+	size_t nm;
+};
+
+static void add_miss(struct cmp *c, const struct dep_summary *at, const char *path, char *what,
+		     const char *build)
+{
+	struct miss *m = NULL;
+
+	for (size_t i = 0; i < c->nm && !m; i++)
+		if (c->m[i].at == at && c->m[i].path == path && !strcmp(c->m[i].what, what))
+			m = &c->m[i];
+	if (m) {
+		free(what);
+	} else {
+		c->m = xrealloc(c->m, (c->nm + 1) * sizeof(*c->m));
+		m = &c->m[c->nm++];
+		*m = (struct miss){ .at = at, .path = path, .what = what };
+		strbuf_init(&m->builds);
+	}
+	strbuf_addf(&m->builds, "%s\"%s\"", m->nbuilds ? ", " : "", build);
+	m->nbuilds++;
+}
+
+static bool val_same(const struct val *a, const struct val *b)
+{
+	if (!a || !b)
+		return a == b;
+	if (a->kind != b->kind || a->n != b->n)
+		return false;
+	if (a->kind == VAL_SCALAR)
+		return !strcmp(a->str ? a->str : "", b->str ? b->str : "");
+	for (size_t i = 0; i < a->n; i++)
+		if (!val_same(a->item[i], a->kind == VAL_MAP ? val_get(b, a->key[i]) : b->item[i]))
+			return false;
+	return true;
+}
+
+static char *flow(const struct val *v)
+{
+	struct style st = { .indent = 2, .eol = "\n" };
+	struct strbuf sb;
+
+	strbuf_init(&sb);
+	render_flow(&sb, &st, v, false, 0);
+	return strbuf_detach(&sb, NULL);
+}
+
+/* The rendered object that holds line, or NULL. */
+static const struct kz_object *object_at(const struct kz_build *b, unsigned line)
+{
+	const struct kz_object *o = NULL;
+
+	for (size_t i = 0; i < b->nobj && b->obj[i].line <= line; i++)
+		o = &b->obj[i];
+	return o;
+}
+
+/* The source Deployment of file path that rendered as name (the longest
+ * name that name contains: namePrefix and nameSuffix), or NULL. */
+static const struct dep_summary *source_dep(const struct report *src, const char *path,
+					    const char *kind, const char *name)
+{
+	const struct dep_summary *best = NULL;
+
+	for (size_t i = 0; i < src->ndep; i++) {
+		const struct dep_summary *s = &src->dep[i];
+
+		if (strcmp(s->path, path) || strcmp(s->kind, kind) || !strstr(name, s->name))
+			continue;
+		if (!best || strlen(s->name) > strlen(best->name))
+			best = s;
+	}
+	return best;
+}
+
+static void compare_claims(struct cmp *c, const struct dep_summary *rd, const struct dep_summary *sd,
+			   const char *build)
+{
+	for (size_t i = 0; i < rd->nclaim; i++) {
+		const struct claim_summary *rc = &rd->claim[i], *sc = NULL;
+		char *rs, *ss;
+
+		for (size_t k = 0; k < sd->nclaim && !sc; k++)
+			if (!strcmp(sd->claim[k].volume, rc->volume))
+				sc = &sd->claim[k];
+		if (!sc || val_same(rc->spec, sc->spec))
+			continue;
+		rs = flow(rc->spec);
+		ss = flow(sc->spec);
+		add_miss(c, sd, NULL,
+			 xasprintf("renders claim \"%s\" of %s \"%s\" as %s; the template \"%s\" of the "
+				   "sources asks for %s (an overlay patches the claim)",
+				   rc->claim, sd->kind, sd->name, rs, sc->volume, ss),
+			 build);
+		free(rs);
+		free(ss);
+	}
+}
+
+static void compare_dep(struct cmp *c, const struct kz_build *b, const struct dep_summary *rd)
+{
+	const struct kz_object *o = object_at(b, rd->line);
+	const struct dep_summary *sd;
+	size_t j;
+
+	if (!o || !o->origin || o->generated || (j = input_named(&c->abs, o->origin)) >= c->abs.n)
+		return;
+	sd = source_dep(c->src, c->files[j].path, rd->kind, rd->name);
+	if (rd->converted && !(sd && sd->converted))
+		add_miss(c, sd, sd ? NULL : c->files[j].path,
+			 xasprintf("converts %s \"%s\" as it renders it (%s); the sources leave it%s%s%s: "
+				   "an overlay or component adds its claim, replicas or autoscaler, "
+				   "which stsify does not rewrite yet",
+				   rd->kind, rd->name, code_name(rd->reason), sd ? " (" : "",
+				   sd ? code_name(sd->reason) : "", sd ? ")" : ""),
+			 b->dir);
+	else if (!rd->converted && sd && sd->converted)
+		add_miss(c, sd, NULL,
+			 xasprintf("leaves %s \"%s\" as it is (%s); the sources convert it (%s)", rd->kind,
+				   rd->name, code_name(rd->reason), code_name(sd->reason)),
+			 b->dir);
+	else if (rd->converted && sd)
+		compare_claims(c, rd, sd, b->dir);
+}
+
+static void abs_paths(struct disc *d, const struct stsify_file *files, size_t n)
+{
+	char *cwd = getcwd(NULL, 0);
+
+	*d = (struct disc){ .files = files, .n = n };
+	d->norm = xcalloc(n ? n : 1, sizeof(*d->norm));
+	d->order = xcalloc(n ? n : 1, sizeof(*d->order));
+	for (size_t i = 0; i < n; i++) {
+		char *p = files[i].path[0] == '/' || !cwd ? xstrdup(files[i].path)
+							  : xasprintf("%s/%s", cwd, files[i].path);
+
+		d->norm[i] = kz_path_norm(p);
+		d->order[i] = i;
+		free(p);
+	}
+	sort_disc = d;
+	qsort(d->order, n, sizeof(*d->order), by_norm);
+	free(cwd);
+}
+
+static void emit(struct cmp *c, struct report *rep)
+{
+	for (size_t i = 0; i < c->nm; i++) {
+		struct miss *m = &c->m[i];
+		struct finding *f;
+
+		if (m->at)
+			f = report_add_at(rep, m->at->path, m->at->line, m->at->col, CODE_BUILD_MISMATCH,
+					  "build%s %s %s", m->nbuilds > 1 ? "s" : "", m->builds.buf, m->what);
+		else
+			f = report_add_at(rep, m->path, 0, 0, CODE_BUILD_MISMATCH, "build%s %s %s",
+					  m->nbuilds > 1 ? "s" : "", m->builds.buf, m->what);
+		if (m->at)
+			finding_set_resource(f, m->at->kind, m->at->ns, m->at->name);
+		free(m->what);
+		strbuf_release(&m->builds);
+	}
+	free(c->m);
+}
+
+/* ---- the needs ---- */
+
+/* The Deployment of f whose name rendered contains (the longest: a name
+ * prefix and suffix), and its namespace in *ns; NULL when none. */
+static char *source_name(const struct stsify_file *f, const char *rendered, char **ns)
+{
+	struct ystream ys;
+	char *best = NULL;
+
+	*ns = NULL;
+	if (!ystream_parse(&ys, f->in ? f->in : "", f->inlen)) {
+		for (size_t d = 0; d < ys.ndoc; d++) {
+			const struct ynode *r = ys.doc[d].root;
+			const char *name = ynode_str(ynode_path(r, "metadata", "name", NULL));
+			const char *nsv = ynode_str(ynode_path(r, "metadata", "namespace", NULL));
+
+			if (!ynode_is(ynode_get(r, "kind"), "Deployment") || !name || !strstr(rendered, name) ||
+			    (best && strlen(name) <= strlen(best)))
+				continue;
+			free(best);
+			free(*ns);
+			best = xstrdup(name);
+			*ns = xstrdup(nsv ? nsv : "");
+		}
+	}
+	ystream_release(&ys);
+	return best;
+}
+
+static void add_need(struct truth *t, const char *path, char *ns, char *name, long long replicas,
+		     const char *build)
+{
+	struct build_need *b;
+
+	for (size_t i = 0; i < t->nneed; i++) {
+		b = &t->need[i];
+		if (strcmp(b->path, path) || strcmp(b->ns, ns) || strcmp(b->name, name))
+			continue;
+		char *builds = xasprintf("%s, \"%s\"", b->builds, build);
+
+		free((char *)b->builds);
+		b->builds = builds;
+		if (replicas > b->replicas)
+			b->replicas = replicas;
+		free(ns);
+		free(name);
+		return;
+	}
+	t->need = xrealloc(t->need, (t->nneed + 1) * sizeof(*t->need));
+	t->need[t->nneed++] = (struct build_need){ xstrdup(path), ns, name, replicas,
+						    xasprintf("\"%s\"", build) };
+}
+
+/* Build k converts rendered Deployment rd for its replicas: the source needs it. */
+static void need_of(struct truth *t, const struct disc *abs, size_t k, const struct dep_summary *rd)
+{
+	const struct kz_object *o = object_at(&t->b[k], rd->line);
+	long long replicas;
+	char *ns, *name;
+	size_t j;
+
+	if (!rd->converted || rd->reason != CODE_SHARED_PVC || !o || !o->origin || o->generated ||
+	    (j = input_named(abs, o->origin)) >= abs->n)
+		return;
+	if (!(name = source_name(&abs->files[j], rd->name, &ns)))
+		return;
+	replicas = ynode_int(ynode_path(o->root, "spec", "replicas", NULL));
+	/* more than one replica, or an autoscaler that scales past one */
+	add_need(t, abs->files[j].path, ns, name, replicas > 1 ? replicas : 2, t->b[k].dir);
+}
+
+/* Plan the rendering of build k as one stream, into t->rr[k]. */
+static void plan_rendered(struct truth *t, const struct stsify_options *opt, size_t k)
+{
+	struct stsify_options o = *opt;
+	struct stsify_file f = { 0 };
+	char *label = xasprintf("%s (rendered)", t->b[k].dir);
+
+	o.every_deployment = true;
+	o.full_parse = true;
+	f.path = label;
+	f.in = t->b[k].out;
+	f.inlen = t->b[k].outlen;
+	if (run_rewrite(&o, &f, 1, &t->rr[k]))
+		report_release(&t->rr[k]);
+	stsify_file_release(&f);
+	free(label);
+}
+
+void truth_plan(struct truth *t, const struct stsify_options *opt, const struct stsify_file *files,
+		size_t n)
+{
+	struct disc abs;
+
+	if (!t->any)
+		return;
+	t->rr = xcalloc(t->nb, sizeof(*t->rr));
+	abs_paths(&abs, files, n);
+	for (size_t k = 0; k < t->nb; k++) {
+		if (!t->b[k].ok)
+			continue;
+		plan_rendered(t, opt, k);
+		for (size_t i = 0; i < t->rr[k].ndep; i++)
+			need_of(t, &abs, k, &t->rr[k].dep[i]);
+	}
+	disc_release(&abs);
+}
+
+void truth_check(struct truth *t, const struct stsify_file *files, size_t n, struct report *rep)
+{
+	struct cmp c = { .files = files, .src = rep };
+
+	if (!t->any)
+		return;
+	abs_paths(&c.abs, files, n);
+	for (size_t k = 0; k < t->nb; k++)
+		for (size_t i = 0; t->b[k].ok && i < t->rr[k].ndep; i++)
+			compare_dep(&c, &t->b[k], &t->rr[k].dep[i]);
+	disc_release(&c.abs);
+	emit(&c, rep);
+}
