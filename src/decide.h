@@ -36,7 +36,10 @@
  * (DECIDE_MERGE_KEYS, reason unsupported-alias), when stsify would read a
  * value through an alias (DECIDE_ALIAS, the reason stays the row's), or when
  * it has neither a selector nor pod template labels (DECIDE_NO_SELECTOR,
- * reason no-selector), checked in that order.
+ * reason no-selector), checked in that order; before them all, when the
+ * manifest of one of its claims is ambiguous (DECIDE_AMBIGUOUS, reason
+ * ambiguous-reference: two claims of that name are equally near, and
+ * nothing is guessed).
  */
 #ifndef STSIFY_DECIDE_H
 #define STSIFY_DECIDE_H
@@ -81,6 +84,8 @@ struct decide_input {
 	const char *skip, *convert;	/* annotations stsify.dev/skip and convert, or NULL */
 	bool merge_keys;		/* its document uses merge keys (<<) in it */
 	bool alias;			/* stsify would read a value through an alias */
+	bool ambiguous;			/* a claim's manifest is ambiguous (two equally
+					 * near: planner.h, scoping) */
 	bool selector;			/* it has spec.selector or pod template labels */
 };
 
@@ -89,6 +94,7 @@ enum decide_stop {
 	DECIDE_MERGE_KEYS,
 	DECIDE_ALIAS,
 	DECIDE_NO_SELECTOR,
+	DECIDE_AMBIGUOUS,
 };
 
 struct verdict {

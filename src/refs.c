@@ -64,7 +64,8 @@ void refs_retarget_scalers(struct pctx *c, const struct resource *dep)
 		else
 			continue;
 		kind = ynode_get(ref, "kind");
-		if (!rindex_named(dep, ynode_str(ynode_get(ref, "name"))) || !plan_kind_names(kind, dep, keda))
+		if (!rindex_named(dep, ynode_str(ynode_get(ref, "name"))) || !plan_kind_names(kind, dep, keda) ||
+		    plan_means(c, r->in, dep, NULL) != PLAN_PICK_ONE)
 			continue;
 		if (ref->kind != YNODE_MAP || plan_has_alias(ref, true)) {
 			plan_note(c, r, ref, CODE_UNSUPPORTED_ALIAS,
@@ -114,7 +115,7 @@ static void retarget_patch(struct pctx *c, const struct resource *dep, const str
 	const struct workload *w = workload_named(ynode_str(kind));
 
 	if (!kind || !plan_kind_names(kind, dep, false) || !ynode_is(ynode_get(t, "name"), dep->name) ||
-	    (ns && !ynode_is(ns, dep->ns)) || plan_has_alias(t, true))
+	    (ns && !ynode_is(ns, dep->ns)) || plan_has_alias(t, true) || plan_means(c, r->in, dep, NULL) != PLAN_PICK_ONE)
 		return;
 	plan_set_scalar(c, r, kind, "StatefulSet");
 	/* a StatefulSet is in group apps: a kind of another group (OpenShift's
