@@ -141,8 +141,9 @@ stsify: src/main.o $(LIB_OBJ)
 tests/unit: $(TEST_OBJ) $(LIB_OBJ)
 	$(CC) $(CFLAGS) -o $@ $(TEST_OBJ) $(LIB_OBJ) $(LIBS) -lcriterion
 
-# bash and zsh completion, from the option table by way of --help
-COMPLETION := build/completion/stsify.bash build/completion/_stsify
+# bash and zsh completion, and kubectl's for `kubectl stsify`, from the
+# option table by way of --help
+COMPLETION := build/completion/stsify.bash build/completion/_stsify build/completion/kubectl_complete-stsify
 
 build/completion/stsify.bash: stsify completion/gen.sh
 	@mkdir -p $(@D)
@@ -151,6 +152,10 @@ build/completion/stsify.bash: stsify completion/gen.sh
 build/completion/_stsify: stsify completion/gen.sh
 	@mkdir -p $(@D)
 	sh completion/gen.sh zsh ./stsify >$@.tmp && mv $@.tmp $@
+
+build/completion/kubectl_complete-stsify: stsify completion/gen.sh
+	@mkdir -p $(@D)
+	sh completion/gen.sh kubectl ./stsify >$@.tmp && chmod 755 $@.tmp && mv $@.tmp $@
 
 demo: deps
 	@$(MAKE) --no-print-directory stsify >/dev/null
@@ -353,6 +358,7 @@ install: stsify libstsify.a stsify.pc $(COMPLETION)
 		$(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR) $(DESTDIR)$(PKGCONFIGDIR)
 	install -m 755 stsify $(DESTDIR)$(BINDIR)/stsify
 	ln -sf stsify $(DESTDIR)$(BINDIR)/kubectl-stsify
+	install -m 755 build/completion/kubectl_complete-stsify $(DESTDIR)$(BINDIR)/kubectl_complete-stsify
 	install -m 644 man/stsify.1 $(DESTDIR)$(MANDIR)/man1/stsify.1
 	install -m 644 build/completion/stsify.bash $(DESTDIR)$(BASHCOMPDIR)/stsify
 	ln -sf stsify $(DESTDIR)$(BASHCOMPDIR)/kubectl-stsify
@@ -363,7 +369,8 @@ install: stsify libstsify.a stsify.pc $(COMPLETION)
 
 # the files only: the folders may hold other programs' files
 uninstall:
-	rm -f $(DESTDIR)$(BINDIR)/stsify $(DESTDIR)$(BINDIR)/kubectl-stsify $(DESTDIR)$(MANDIR)/man1/stsify.1 \
+	rm -f $(DESTDIR)$(BINDIR)/stsify $(DESTDIR)$(BINDIR)/kubectl-stsify $(DESTDIR)$(BINDIR)/kubectl_complete-stsify \
+		$(DESTDIR)$(MANDIR)/man1/stsify.1 \
 		$(DESTDIR)$(BASHCOMPDIR)/stsify $(DESTDIR)$(BASHCOMPDIR)/kubectl-stsify $(DESTDIR)$(ZSHCOMPDIR)/_stsify \
 		$(DESTDIR)$(LIBDIR)/libstsify.a $(DESTDIR)$(INCLUDEDIR)/stsify.h \
 		$(DESTDIR)$(PKGCONFIGDIR)/stsify.pc

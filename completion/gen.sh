@@ -5,6 +5,7 @@
 #
 #   sh completion/gen.sh bash ./stsify >stsify.bash     (make: build/completion/)
 #   sh completion/gen.sh zsh ./stsify >_stsify
+#   sh completion/gen.sh kubectl ./stsify >kubectl_complete-stsify
 #
 # Each line of --help that starts with blanks and a dash is an option:
 #   "  -j, --jobs N   text", "    --color WHEN   text", "    --color[=WHEN]   text"
@@ -14,12 +15,17 @@
 # checks that stsify accepts each), DIR to directories, FILE and PATH to
 # files; any other name completes to nothing.  Operands complete to files
 # and directories.  Both scripts complete `stsify` and `kubectl-stsify`.
+# The third, kubectl_complete-stsify, is what kubectl (1.26 and later)
+# runs to complete `kubectl stsify ...` in any shell kubectl completes: it
+# gets the words after `stsify`, the last one being completed, and prints
+# the candidates, one a line, then cobra's directive (":0" files, ":4" no
+# files, ":16" directories only).
 set -u
 LC_ALL=C
 export LC_ALL
-[ $# = 2 ] || { echo "usage: completion/gen.sh bash|zsh STSIFY" >&2; exit 2; }
+[ $# = 2 ] || { echo "usage: completion/gen.sh bash|zsh|kubectl STSIFY" >&2; exit 2; }
 SHELL_=$1 BIN=$2
-case $SHELL_ in bash | zsh) ;; *) echo "completion/gen.sh: no shell $SHELL_" >&2; exit 2 ;; esac
+case $SHELL_ in bash | zsh | kubectl) ;; *) echo "completion/gen.sh: no shell $SHELL_" >&2; exit 2 ;; esac
 help=$("$BIN" --help) || { echo "completion/gen.sh: $BIN --help failed" >&2; exit 1; }
 
 # the option table: SHORT LONG ARG OPTIONAL DESCRIPTION, tab-separated
@@ -133,6 +139,53 @@ EOF
 		printf "  %s' \\\\\n" "$spec"
 	done
 	printf "  '*:path:_files'\n"
+}
+
+gen_kubectl() {
+	words=$(printf '%s\n' "$table" | awk -F '\t' '{ if ($1 != "-") printf "%s ", $1; printf "%s ", $2 }')
+	cat <<'EOF'
+#!/bin/sh
+# kubectl_complete-stsify: completes `kubectl stsify ...` for kubectl's
+# plugin completion; generated from `stsify --help` by completion/gen.sh:
+# do not edit.  The words after "stsify" are the arguments, the last one
+# the word being completed; prints the candidates, then cobra's directive.
+cur='' prev=''
+for a in "$@"; do prev=$cur cur=$a; done
+# reply DIRECTIVE WORD...: the words that start with $cur, and the directive
+reply() {
+	d=$1
+	shift
+	for w in "$@"; do
+		case $w in "$cur"*) printf '%s\n' "$w" ;; esac
+	done
+	echo ":$d"
+	exit 0
+}
+case $cur in
+EOF
+	printf '%s\n' "$table" | while IFS='	' read -r short long arg opt desc; do
+		[ "$opt" = 1 ] || continue
+		printf '%s=*) reply 4' "$long"
+		for w in $(values "$arg"); do printf ' %s=%s' "$long" "$w"; done
+		printf ' ;;\n'
+	done
+	printf -- '-*) reply 4 %s ;;\nesac\ncase $prev in\n' "${words% }"
+	printf '%s\n' "$table" | while IFS='	' read -r short long arg opt desc; do
+		[ "$arg" = - ] || [ "$opt" = 1 ] && continue
+		names=$long
+		[ "$short" != - ] && names="$short | $long"
+		v=$(values "$arg")
+		if [ -n "$v" ]; then
+			printf '%s) reply 4 %s ;;\n' "$names" "$v"
+		else
+			case $arg in
+			DIR) printf '%s) reply 16 ;;\n' "$names" ;;
+			FILE | PATH) printf '%s) reply 0 ;;\n' "$names" ;;
+			*) printf '%s) reply 4 ;;\n' "$names" ;;
+			esac
+		fi
+	done
+	printf 'esac\necho :0\n'
 }
 
 gen_$SHELL_

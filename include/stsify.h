@@ -73,11 +73,13 @@ enum stsify_exit {
 	X(const char *, select, NULL)		/* pcre2: Deployment names to consider */          \
 	X(const char *, exclude, NULL)		/* pcre2: Deployment names to leave alone */        \
 	X(const char *, stateful_images, NULL)	/* pcre2: replaces the built-in pattern */           \
-	X(const char *, storage_size, "1Gi")	/* for claims not in the input */                   \
+	X(const char *, single_writer_images, NULL) /* pcre2: replaces the built-in pattern */       \
+	X(const char *, storage_size, NULL)	/* for claims not in the input; NULL: none */       \
 	X(const char *, storage_class, NULL)	/* idem; NULL: cluster default */                   \
 	X(bool, all, false)			/* convert every Deployment with a writable claim */ \
 	X(bool, keep_access_modes, false)	/* keep ReadWriteMany in templates */                \
 	X(bool, keep_max_unavailable, false)	/* keep rollingUpdate.maxUnavailable */              \
+	X(bool, single_replica, false)		/* single-writer StatefulSets get replicas: 1 */     \
 	X(unsigned, jobs, 0)			/* threads; 0: one per core */                      \
 	X(bool, full_parse, false)		/* see above */                                      \
 	X(bool, every_deployment, true)		/* see above */                                      \
@@ -118,6 +120,10 @@ struct stsify_file {
 
 /* The built-in pattern of stateful images (pcre2). */
 extern const char stsify_stateful_images[];
+/* The built-in pattern of single-writer images (pcre2): databases that do
+ * not replicate by themselves, so that each replica of a StatefulSet would
+ * be a database of its own. */
+extern const char stsify_single_writer_images[];
 
 /* The version of the library, e.g. "0.1.0". */
 const char *stsify_version(void);

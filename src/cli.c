@@ -429,49 +429,46 @@ static int check_operands(const struct cli *cli)
 	return 0;
 }
 
-static int run_files(struct cli *cli)
+/*
+ * The files of the operands, walked, sorted, their leftover temporaries
+ * handled, into pl (initialised here; released by the caller even on
+ * failure): 0, or the exit code of a usage error.  Unreadable operands are
+ * counted in *bad.
+ */
+static int gather(struct cli *cli, struct pathlist *pl, struct report *rep, int *bad)
 {
-	struct report rep = REPORT_INIT;
-	struct pathlist pl;
-	struct stsify_file *files;
-	struct strbuf *diffs = NULL;
-	struct writeout_was *was;
-	char **bufs, *err;
-	size_t n = 0, changed = 0, failed = 0;
-	int bad = 0, code;
-	bool printing = cli->format == FORMAT_TEXT;
+	char *err;
+	int code;
 
-	/* only filter mode skips the documents that cannot matter (stsify(1)):
-	 * a file named or found is parsed whole, its errors reported */
-	cli->opt.full_parse = true;
-	if (pathlist_init(&pl, cli->include, cli->exclude_path, &err)) {
+	if (pathlist_init(pl, cli->include, cli->exclude_path, &err)) {
 		fprintf(stderr, "stsify: %s\n", err);
 		free(err);
-		pathlist_release(&pl);
 		return STSIFY_EXIT_USAGE;
 	}
-	pl.read = true;
-	pl.leftovers = true;
-	/* diffs of hundreds of files: written in large blocks */
-	setvbuf(stdout, NULL, _IOFBF, (size_t)1 << 18);
-	if ((code = check_operands(cli))) {
-		pathlist_release(&pl);
+	pl->read = true;
+	pl->leftovers = true;
+	if ((code = check_operands(cli)))
 		return code;
-	}
 	for (size_t i = 0; i < cli->noperand; i++)
-		bad += walk_operand(&pl, cli->operand[i], &rep, cli->opt.jobs ? cli->opt.jobs : pool_cores());
+		*bad += walk_operand(pl, cli->operand[i], rep, cli->opt.jobs ? cli->opt.jobs : pool_cores());
 	debug_phase("walked");
-	leftovers(&pl, &rep, cli->mode == MODE_WRITE);
-	pathlist_sort(&pl);
-	files = xcalloc(pl.n ? pl.n : 1, sizeof(*files));
-	bufs = xcalloc(pl.n ? pl.n : 1, sizeof(*bufs));
-	was = xcalloc(pl.n ? pl.n : 1, sizeof(*was));
-	n = read_all(cli, &pl, files, bufs, was, &rep, &bad);
-	debug_phase("read");
-	if (run_rewrite(&cli->opt, files, n, &rep)) {
-		code = STSIFY_EXIT_USAGE;
-		goto out;
-	}
+	leftovers(pl, rep, cli->mode == MODE_WRITE);
+	pathlist_sort(pl);
+	return 0;
+}
+
+/*
+ * The output of the mode for files[0..n) (rewritten): the diffs, the list,
+ * the files written.  Counts the changed files in *changed; returns how
+ * many could not be processed or written.
+ */
+static size_t emit(const struct cli *cli, struct stsify_file *files, size_t n, const struct writeout_was *was,
+		   struct report *rep, size_t *changed)
+{
+	bool printing = cli->format == FORMAT_TEXT;
+	struct strbuf *diffs = NULL;
+	size_t failed = 0;
+
 	if (cli->mode == MODE_DIFF && printing) {
 		/* the diffs on several threads, printed in order */
 		struct diffing d = { files, xcalloc(n ? n : 1, sizeof(*d.diff)) };
@@ -486,11 +483,11 @@ static int run_files(struct cli *cli)
 			failed++;
 		if (f->status != STSIFY_CHANGED)
 			continue;
-		changed++;
+		(*changed)++;
 		if (cli->mode == MODE_DIFF && printing) {
 			write_all(stdout, diffs[i].buf, diffs[i].len);
 			strbuf_release(&diffs[i]);
-		} else if (cli->mode == MODE_WRITE && write_one(cli, f, &was[i], &rep)) {
+		} else if (cli->mode == MODE_WRITE && write_one(cli, f, &was[i], rep)) {
 			failed++;
 			continue;	/* not listed: it was not rewritten */
 		}
@@ -498,6 +495,39 @@ static int run_files(struct cli *cli)
 		if (cli->list && printing)
 			printf("%s\n", f->path);
 	}
+	free(diffs);
+	return failed;
+}
+
+static int run_files(struct cli *cli)
+{
+	struct report rep = REPORT_INIT;
+	struct pathlist pl;
+	struct stsify_file *files = NULL;
+	struct writeout_was *was = NULL;
+	char **bufs = NULL;
+	size_t n = 0, changed = 0, failed = 0;
+	int bad = 0, code;
+
+	/* only filter mode skips the documents that cannot matter (stsify(1)):
+	 * a file named or found is parsed whole, its errors reported */
+	cli->opt.full_parse = true;
+	/* diffs of hundreds of files: written in large blocks */
+	setvbuf(stdout, NULL, _IOFBF, (size_t)1 << 18);
+	if ((code = gather(cli, &pl, &rep, &bad))) {
+		pathlist_release(&pl);
+		return code;
+	}
+	files = xcalloc(pl.n ? pl.n : 1, sizeof(*files));
+	bufs = xcalloc(pl.n ? pl.n : 1, sizeof(*bufs));
+	was = xcalloc(pl.n ? pl.n : 1, sizeof(*was));
+	n = read_all(cli, &pl, files, bufs, was, &rep, &bad);
+	debug_phase("read");
+	if (run_rewrite(&cli->opt, files, n, &rep)) {
+		code = STSIFY_EXIT_USAGE;
+		goto out;
+	}
+	failed = emit(cli, files, n, was, &rep, &changed);
 	if (cli->migration_plan)
 		failed += (size_t)migrate_write(cli->migration_plan, &rep, cli->copy_image);
 	if (cli->verbose)
@@ -514,11 +544,10 @@ static int run_files(struct cli *cli)
 out:
 	debug_phase("written");
 	code = finish(cli, &rep, code, files, n, false);
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
 		stsify_file_release(&files[i]);
-	for (size_t i = 0; i < n; i++)
 		free(bufs[i]);
-	free(diffs);
+	}
 	free(bufs);
 	free(was);
 	free(files);

@@ -26,20 +26,33 @@
  *   annotation             stsify.dev/skip is true                    no
  *   annotation             stsify.dev/convert is true                 yes
  *   not-selected           --select/--exclude leave its name out      no
- *   shared-rwx             a writable claim is ReadWriteMany, no
+ *   shared-rwx             every writable claim is ReadWriteMany, no
  *                          stateful image, no --all                   no
  *   shared-pvc             replicas > 1, or an autoscaler's max > 1   yes
  *   stateful-deployment    a stateful image (rules.h), or --all       yes
  *   single-replica-pvc     otherwise                                  no
  *
+ * Each writable claim is judged on its own (decide_templated()): a
+ * ReadWriteMany claim becomes a template only with a stateful image,
+ * --all, or when every writable claim is ReadWriteMany (the annotation
+ * chose it); otherwise it stays a volume the replicas share.  A stateful
+ * image is one of the stateful or of the single-writer pattern (only the
+ * stateful one when --stateful-images gives it).
+ *
  * A chosen Deployment is still left as it is when it uses merge keys
  * (DECIDE_MERGE_KEYS, reason unsupported-alias), when stsify would read a
- * value through an alias (DECIDE_ALIAS, the reason stays the row's), or when
+ * value through an alias (DECIDE_ALIAS, the reason stays the row's), when
  * it has neither a selector nor pod template labels (DECIDE_NO_SELECTOR,
- * reason no-selector), checked in that order; before them all, when the
- * manifest of one of its claims is ambiguous (DECIDE_AMBIGUOUS, reason
- * ambiguous-reference: two claims of that name are equally near, and
- * nothing is guessed).
+ * reason no-selector), or when a claim that would become a template is
+ * not in the input and no --storage-size says its size
+ * (DECIDE_CLAIM_NOT_FOUND, reason claim-not-found): checked in that order;
+ * before them all, when the manifest of one of its claims is ambiguous
+ * (DECIDE_AMBIGUOUS, reason ambiguous-reference: two claims of that name
+ * are equally near, and nothing is guessed).
+ *
+ * A converted Deployment with a single-writer image (rules.h) and more
+ * than one replica (or an autoscaler's max above one) becomes independent
+ * databases: v.independent (error independent-replicas).
  */
 #ifndef STSIFY_DECIDE_H
 #define STSIFY_DECIDE_H
@@ -94,6 +107,7 @@ enum decide_stop {
 	DECIDE_MERGE_KEYS,
 	DECIDE_ALIAS,
 	DECIDE_NO_SELECTOR,
+	DECIDE_CLAIM_NOT_FOUND,
 	DECIDE_AMBIGUOUS,
 };
 
@@ -103,9 +117,15 @@ struct verdict {
 	enum code row;			/* the row that applied; CODE__COUNT: not judged */
 	bool chosen;			/* that row converts it */
 	enum decide_stop stop;		/* what left a chosen one as it is */
-	size_t claim;			/* its first writable claim (when judged) */
+	size_t claim;			/* its first claim that becomes a template, or its
+					 * first writable claim when none does (when judged) */
 	bool rwx;			/* a writable claim is ReadWriteMany */
-	const char *image;		/* the first stateful image, or NULL */
+	size_t rwx_claim;		/* the first of those; SIZE_MAX: none */
+	bool template_rwx;		/* its ReadWriteMany claims become templates */
+	size_t missing;			/* the first template claim not in the input; SIZE_MAX: none */
+	const char *image;		/* the first stateful (or single-writer) image, or NULL */
+	const char *single_writer;	/* the first single-writer image, or NULL */
+	bool independent;		/* converted, single-writer, more than one replica */
 };
 
 /* Is api an apiVersion the workload table accepts for kind (NULL: the
@@ -117,8 +137,11 @@ bool decide_truthy(const char *value);
  * ReadOnlyMany (when its manifest says)? */
 bool decide_claim_writable(const struct decide_claim *cl);
 
-/* Judge one Deployment.  opt: --all; ru: --select/--exclude and the
- * stateful image pattern. */
+/* Does writable claim i of a judged Deployment become a template? */
+bool decide_templated(const struct decide_input *in, const struct verdict *v, size_t i);
+
+/* Judge one Deployment.  opt: --all, --storage-size; ru: --select/--exclude
+ * and the image patterns. */
 void decide(const struct decide_input *in, const struct stsify_options *opt, const struct rules *ru,
 	    struct verdict *v);
 

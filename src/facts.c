@@ -71,6 +71,26 @@ static bool scaler_means(struct pctx *c, const struct resource *r, const struct 
 	return pick == PLAN_PICK_ONE;
 }
 
+long long facts_scaler_max(const struct resource *dep, const struct resource *r, const struct ynode **at)
+{
+	const struct ynode *ref = ynode_path(r->node, "spec", "scaleTargetRef", NULL);
+	const struct ynode *kind = ynode_get(ref, "kind"), *m;
+
+	*at = NULL;
+	if (strcmp(r->ns, dep->ns) || !rindex_named(dep, ynode_str(ynode_get(ref, "name"))))
+		return -1;
+	if (!strcmp(r->kind, "HorizontalPodAutoscaler") && plan_kind_names(kind, dep, false)) {
+		*at = ynode_path(r->node, "spec", "maxReplicas", NULL);
+		return ynode_int(*at);
+	}
+	if (!strcmp(r->kind, "ScaledObject") && plan_kind_names(kind, dep, true)) {
+		m = ynode_path(r->node, "spec", "maxReplicaCount", NULL);
+		*at = m ? m : ref;
+		return m ? ynode_int(m) : 100;	/* KEDA's default */
+	}
+	return -1;
+}
+
 static long long autoscaled_max(struct pctx *c, const struct resource *dep,
 				const struct resource **by)
 {
@@ -79,22 +99,11 @@ static long long autoscaled_max(struct pctx *c, const struct resource *dep,
 	*by = NULL;
 	for (size_t i = refs_next_scaler(c, dep, HIDX_NONE); i != HIDX_NONE; i = refs_next_scaler(c, dep, i)) {
 		const struct resource *r = &c->ri->r[i];
-		const struct ynode *ref = ynode_path(r->node, "spec", "scaleTargetRef", NULL);
-		const struct ynode *kind = ynode_get(ref, "kind");
-		long long max;
+		const struct ynode *at;
+		long long max = facts_scaler_max(dep, r, &at);
 
-		if (strcmp(r->ns, dep->ns) || !rindex_named(dep, ynode_str(ynode_get(ref, "name"))) ||
-		    !scaler_means(c, r, ref, dep))
+		if (max < 0 || !scaler_means(c, r, ynode_path(r->node, "spec", "scaleTargetRef", NULL), dep))
 			continue;
-		if (!strcmp(r->kind, "HorizontalPodAutoscaler") && plan_kind_names(kind, dep, false)) {
-			max = ynode_int(ynode_path(r->node, "spec", "maxReplicas", NULL));
-		} else if (!strcmp(r->kind, "ScaledObject") && plan_kind_names(kind, dep, true)) {
-			const struct ynode *m = ynode_path(r->node, "spec", "maxReplicaCount", NULL);
-
-			max = m ? ynode_int(m) : 100;	/* KEDA's default */
-		} else {
-			continue;
-		}
 		if (max > best) {
 			best = max;
 			*by = r;
@@ -282,6 +291,17 @@ size_t facts_writable(const struct facts *f, struct claim_use **out)
 	*out = xcalloc(f->in.nclaim ? f->in.nclaim : 1, sizeof(**out));
 	for (size_t i = 0; i < f->in.nclaim; i++)
 		if (decide_claim_writable(&f->claim[i]))
+			(*out)[n++] = f->use[i];
+	return n;
+}
+
+size_t facts_templates(const struct facts *f, const struct verdict *v, struct claim_use **out)
+{
+	size_t n = 0;
+
+	*out = xcalloc(f->in.nclaim ? f->in.nclaim : 1, sizeof(**out));
+	for (size_t i = 0; i < f->in.nclaim; i++)
+		if (decide_templated(&f->in, v, i))
 			(*out)[n++] = f->use[i];
 	return n;
 }

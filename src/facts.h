@@ -8,7 +8,7 @@
  *
  *   facts_read(c, dep, &f);
  *   decide(&f.in, opt, ru, &v);
- *   ... n = facts_writable(&f, &cu);   // the claims that become templates
+ *   ... n = facts_templates(&f, &v, &cu);   // the claims that become templates
  *   facts_release(&f);
  *
  * Nothing here decides or records an operation; facts_report_alias() adds
@@ -56,9 +56,17 @@ void facts_read(struct pctx *c, const struct resource *dep, struct facts *f);
 /* The writable claims, in order: *out gets a malloc'd array (the caller
  * frees it), the return value its length. */
 size_t facts_writable(const struct facts *f, struct claim_use **out);
+/* The claims that become templates by verdict v (decide_templated()),
+ * the same way. */
+size_t facts_templates(const struct facts *f, const struct verdict *v, struct claim_use **out);
 /* Report f->alias (unsupported-alias). */
 void facts_report_alias(struct pctx *c, const struct resource *dep, const struct facts *f);
 void facts_release(struct facts *f);
+
+/* The maximum replica count autoscaler r (a HorizontalPodAutoscaler or a
+ * KEDA ScaledObject) gives dep, with *at its node (the maximum, or the
+ * ScaledObject's target when it has none); -1 when r does not scale dep. */
+long long facts_scaler_max(const struct resource *dep, const struct resource *r, const struct ynode **at);
 
 /* The enum decide_mode bits of a claim's accessModes (0 for NULL). */
 unsigned facts_modes(const struct ynode *modes);

@@ -341,6 +341,54 @@ static bool spans_lines(const struct source *src, const struct ynode *n)
 	return memchr(src->buf + n->start, '\n', n->end - n->start) != NULL;
 }
 
+/* Between two entries of a flow collection: a line break and the
+ * column of its entries when it spans lines, else a space. */
+static void flow_separator(struct strbuf *text, const struct style *st, bool pretty, unsigned col)
+{
+	if (pretty) {
+		strbuf_addstr(text, st->eol);
+		strbuf_addchars(text, ' ', col);
+	} else {
+		strbuf_addch(text, ' ');
+	}
+}
+
+/* lower_insert_pair() into a flow mapping of n entries. */
+static int insert_flow_pair(struct lctx *l, const struct op *o, const struct style *st, size_t n)
+{
+	const struct ynode *map = o->node;
+	struct strbuf text = STRBUF_INIT;
+	bool pretty = spans_lines(l->src, map);
+	unsigned col = n ? source_col(l->src, map->kid[0]->start) : 0;
+	size_t pos;
+
+	if (!n) {
+		pos = map->start + 1;
+		render_key(&text, o->key, true);
+		strbuf_addstr(&text, ": ");
+		render_flow(&text, st, o->val, false, 0);
+	} else if (o->where == INS_FIRST) {
+		pos = map->kid[0]->prop;
+		render_key(&text, o->key, true);
+		strbuf_addstr(&text, ": ");
+		render_flow(&text, st, o->val, pretty, col);
+		strbuf_addch(&text, ',');
+		flow_separator(&text, st, pretty, col);
+	} else {
+		size_t i = o->where == INS_AFTER ? entry_index(ynode_get(map, o->after->text)) : n - 1;
+
+		pos = entry_end(map, i);
+		strbuf_addch(&text, ',');
+		flow_separator(&text, st, pretty, col);
+		render_key(&text, o->key, true);
+		strbuf_addstr(&text, ": ");
+		render_flow(&text, st, o->val, pretty, col);
+	}
+	edits_add(l->ed, pos, pos, text.buf, text.len, o->dep);
+	strbuf_release(&text);
+	return 0;
+}
+
 static int lower_insert_pair(struct lctx *l, const struct op *o)
 {
 	const struct ynode *map = o->node;
@@ -352,46 +400,8 @@ static int lower_insert_pair(struct lctx *l, const struct op *o)
 
 	if (map->kind != YNODE_MAP)
 		return fail(l, o->dep, "not a mapping");
-	if (map->style == YSTYLE_FLOW) {
-		bool pretty = spans_lines(l->src, map);
-		unsigned col = n ? source_col(l->src, map->kid[0]->start) : 0;
-
-		if (!n) {
-			pos = map->start + 1;
-			render_key(&text, o->key, true);
-			strbuf_addstr(&text, ": ");
-			render_flow(&text, st, o->val, false, 0);
-		} else if (where == INS_FIRST) {
-			pos = map->kid[0]->prop;
-			render_key(&text, o->key, true);
-			strbuf_addstr(&text, ": ");
-			render_flow(&text, st, o->val, pretty, col);
-			strbuf_addch(&text, ',');
-			if (pretty) {
-				strbuf_addstr(&text, st->eol);
-				strbuf_addchars(&text, ' ', col);
-			} else {
-				strbuf_addch(&text, ' ');
-			}
-		} else {
-			size_t i = where == INS_AFTER ? entry_index(ynode_get(map, after->text)) : n - 1;
-
-			pos = entry_end(map, i);
-			strbuf_addch(&text, ',');
-			if (pretty) {
-				strbuf_addstr(&text, st->eol);
-				strbuf_addchars(&text, ' ', col);
-			} else {
-				strbuf_addch(&text, ' ');
-			}
-			render_key(&text, o->key, true);
-			strbuf_addstr(&text, ": ");
-			render_flow(&text, st, o->val, pretty, col);
-		}
-		edits_add(l->ed, pos, pos, text.buf, text.len, o->dep);
-		strbuf_release(&text);
-		return 0;
-	}
+	if (map->style == YSTYLE_FLOW)
+		return insert_flow_pair(l, o, st, n);
 
 	/* block mapping: new lines at the column of its keys */
 	if (!n)
@@ -439,12 +449,7 @@ static int lower_insert_item(struct lctx *l, const struct op *o)
 		unsigned col = source_col(l->src, after->start);
 
 		strbuf_addch(&text, ',');
-		if (pretty) {
-			strbuf_addstr(&text, st->eol);
-			strbuf_addchars(&text, ' ', col);
-		} else {
-			strbuf_addch(&text, ' ');
-		}
+		flow_separator(&text, st, pretty, col);
 		render_flow(&text, st, o->val, pretty, col);
 		edits_add(l->ed, after->end, after->end, text.buf, text.len, o->dep);
 	} else {

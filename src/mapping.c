@@ -39,24 +39,45 @@ static const struct resource *pvc_elsewhere(struct pctx *c, const struct resourc
 	return NULL;
 }
 
-/* A claim that is not in the input: say what its template asks for, and
- * where a claim of that name is when it is in another namespace. */
-static void claim_not_found(struct pctx *c, const struct resource *dep, const struct claim_use *cu)
+/* Where a claim of that name is when it is in another namespace, or "". */
+static void elsewhere_hint(struct pctx *c, const struct resource *dep, const struct claim_use *cu,
+			   struct strbuf *hint)
 {
 	const struct resource *other = pvc_elsewhere(c, dep, cu->claim->text);
-	struct strbuf hint = STRBUF_INIT;
 
 	if (other && dep->ns[0])
-		strbuf_addf(&hint, " (a claim of that name is in namespace \"%s\", not in \"%s\")",
+		strbuf_addf(hint, " (a claim of that name is in namespace \"%s\", not in \"%s\")",
 			    other->ns[0] ? other->ns : "(none)", dep->ns);
 	else if (other)
-		strbuf_addf(&hint, " (a claim of that name is in namespace \"%s\"; the %s sets none)",
+		strbuf_addf(hint, " (a claim of that name is in namespace \"%s\"; the %s sets none)",
 			    other->ns, dep->kind);
+}
+
+/* A claim that is not in the input, with --storage-size: say that its
+ * template assumes that size and ReadWriteOnce, and where a claim of that
+ * name is when it is in another namespace. */
+static void claim_assumed(struct pctx *c, const struct resource *dep, const struct claim_use *cu)
+{
+	struct strbuf hint = STRBUF_INIT;
+
+	elsewhere_hint(c, dep, cu, &hint);
 	plan_note(c, dep, cu->claim, CODE_CLAIM_NOT_FOUND,
-		  "claim \"%s\" is not in the input: template \"%s\" asks for %s%s%s%s",
+		  "claim \"%s\" is not in the input: template \"%s\" assumes ReadWriteOnce and %s (--storage-size)%s%s%s; check both against the real claim%s",
 		  cu->claim->text, cu->volname, c->opt->storage_size,
 		  c->opt->storage_class ? " of class " : "",
-		  c->opt->storage_class ? c->opt->storage_class : "", hint.buf ? hint.buf : "");
+		  c->opt->storage_class ? c->opt->storage_class : "", c->opt->storage_class ? " (--storage-class)" : "",
+		  hint.buf ? hint.buf : "");
+	strbuf_release(&hint);
+}
+
+void mapping_claim_not_found(struct pctx *c, const struct resource *dep, const struct claim_use *cu)
+{
+	struct strbuf hint = STRBUF_INIT;
+
+	elsewhere_hint(c, dep, cu, &hint);
+	plan_note(c, dep, cu->claim, CODE_CLAIM_NOT_FOUND,
+		  "claim \"%s\" is not in the input: %s \"%s\" is left as it is, since its size and access modes would be guessed; add the claim's manifest to the input, or give --storage-size SIZE to assume ReadWriteOnce of that size%s",
+		  cu->claim->text, dep->kind, dep->name, hint.buf ? hint.buf : "");
 	strbuf_release(&hint);
 }
 
@@ -131,7 +152,7 @@ static struct val *claim_template(struct pctx *c, const struct resource *dep,
 	val_set(md, "name", val_str(cu->volname));
 	spec = val_set(t, "spec", val_map());
 	if (!cu->pvc)
-		claim_not_found(c, dep, cu);
+		claim_assumed(c, dep, cu);
 	template_fields(c, cu, pspec, sts, spec);
 	if (!val_get(spec, "accessModes")) {
 		struct val *modes = val_seq();
@@ -149,7 +170,8 @@ static struct val *claim_template(struct pctx *c, const struct resource *dep,
 		req = val_get(res, "requests");
 		if (!req || req->kind != VAL_MAP)
 			req = val_set(res, "requests", val_map());
-		val_set(req, "storage", val_str(c->opt->storage_size));
+		/* (a claim of the input without a size: Kubernetes rejects it) */
+		val_set(req, "storage", val_str(c->opt->storage_size ? c->opt->storage_size : "1Gi"));
 	}
 	if (cu->rwx && c->opt->keep_access_modes)
 		plan_note(c, cu->pvc ? cu->pvc : dep, cu->pvc ? rwx_item(cu->pvc) : cu->claim, CODE_ACCESS_MODE,
@@ -459,6 +481,7 @@ static void convert_claims(struct pctx *c, const struct resource *dep, const str
 		val_push(vcts, t);
 		ALLOC_GROW(d->claim, d->nclaim + 1, d->aclaim);
 		cp = &d->claim[d->nclaim++];
+		memset(cp, 0, sizeof(*cp));
 		cp->volume = xstrdup(cu[i].volname);
 		cp->claim = xstrdup(cu[i].claim->text);
 		cp->pvc = cu[i].pvc;

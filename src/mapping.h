@@ -31,5 +31,8 @@ struct resource;
 
 void mapping_convert(struct pctx *c, const struct resource *dep, const struct claim_use *cu, size_t ncu);
 void mapping_convert_patches(struct pctx *c, const struct resource *dep);
+/* The claim-not-found finding of a claim that is not in the input and
+ * stops dep's conversion (no --storage-size): which option to give. */
+void mapping_claim_not_found(struct pctx *c, const struct resource *dep, const struct claim_use *cu);
 
 #endif

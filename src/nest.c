@@ -334,8 +334,10 @@ static bool marker(const struct nest *n, size_t ls, char c)
 	       blank_at(n, ls + 3);
 }
 
-/* A line of the block scalar being read: true when it belongs to it. */
-static bool block_scalar_line(struct nest *n)
+/* The current line's indentation (its leading spaces); *first is where
+ * its text starts after any spaces, tabs and carriage returns (n->le on a
+ * blank line). */
+static long line_indent(const struct nest *n, size_t *first)
 {
 	size_t i = n->ls;
 	long indent;
@@ -345,6 +347,16 @@ static bool block_scalar_line(struct nest *n)
 	indent = (long)(i - n->ls);
 	while (i < n->le && (n->p[i] == ' ' || n->p[i] == '\t' || n->p[i] == '\r'))
 		i++;
+	*first = i;
+	return indent;
+}
+
+/* A line of the block scalar being read: true when it belongs to it. */
+static bool block_scalar_line(struct nest *n)
+{
+	size_t i;
+	long indent = line_indent(n, &i);
+
 	if (i >= n->le)
 		return true;	/* blank */
 	if (!indent && (marker(n, n->ls, '-') || marker(n, n->ls, '.')))
@@ -357,14 +369,9 @@ static bool block_scalar_line(struct nest *n)
 /* A line in block context. */
 static void block_line(struct nest *n)
 {
-	size_t i = n->ls, k;
-	long indent;
+	size_t i, k;
+	long indent = line_indent(n, &i);
 
-	while (i < n->le && n->p[i] == ' ')
-		i++;
-	indent = (long)(i - n->ls);
-	while (i < n->le && (n->p[i] == ' ' || n->p[i] == '\t' || n->p[i] == '\r'))
-		i++;
 	if (i >= n->le || n->p[i] == '#') {
 		if (i < n->le)
 			n->plain = false;	/* a comment ends a plain scalar */

@@ -25,6 +25,7 @@
 #include "render.h"
 #include "report.h"
 #include "rindex.h"
+#include "safety.h"
 #include "stale.h"
 #include "util.h"
 #include "workload.h"
@@ -53,6 +54,45 @@ static bool rolls_over(const struct resource *dep, const struct facts *f)
 	return w->strategy != STRATEGY_NONE && !ynode_is(ynode_path(f->spec, "strategy", "type", NULL), "Recreate");
 }
 
+/* How many replicas share the Deployment's claims: "3 replicas", "up to
+ * 4 replicas (HorizontalPodAutoscaler "pg")", or "the one replica". */
+static void add_count(struct strbuf *sb, const struct facts *f)
+{
+	if (f->in.replicas > 1)
+		strbuf_addf(sb, "%lld replicas", f->in.replicas);
+	else if (f->in.scaled_max > 1)
+		strbuf_addf(sb, "up to %lld replicas (%s \"%s\")", f->in.scaled_max, f->scaler->kind,
+			    f->scaler->name);
+	else
+		strbuf_addstr(sb, "the one replica");
+}
+
+/* shared-rwx: each writable ReadWriteMany claim of a Deployment left as it
+ * is (row), or kept as a shared volume of the StatefulSet (not a template). */
+static void explain_rwx(struct pctx *c, const struct resource *dep, const struct facts *f,
+			const struct verdict *v, bool row)
+{
+	struct strbuf n = STRBUF_INIT;
+	bool one = f->in.replicas <= 1 && f->in.scaled_max <= 1;
+
+	add_count(&n, f);
+	for (size_t i = v->rwx_claim; i < f->in.nclaim; i++) {
+		const struct ynode *at = f->use[i].claim;
+
+		if (!decide_claim_writable(&f->claim[i]) || !(f->claim[i].modes & DECIDE_RWX))
+			continue;
+		if (row)
+			plan_note(c, dep, at, CODE_SHARED_RWX,
+				  "claim \"%s\" is ReadWriteMany and %s %s of %s \"%s\": left as it is (shared storage is often deliberate; convert it with --all or annotation stsify.dev/convert)",
+				  at->text, one ? "mounted by" : "shared by", n.buf, dep->kind, dep->name);
+		else
+			plan_note(c, dep, at, CODE_SHARED_RWX,
+				  "claim \"%s\" is ReadWriteMany: it stays a volume %s %s of StatefulSet \"%s\", not a template (only its other claims become templates; --all makes one of it too)",
+				  at->text, one ? "of" : "shared by", n.buf, dep->name);
+	}
+	strbuf_release(&n);
+}
+
 /* The findings of the row of the decision table that applied. */
 static void explain_row(struct pctx *c, const struct resource *dep, const struct facts *f,
 			const struct verdict *v)
@@ -67,13 +107,11 @@ static void explain_row(struct pctx *c, const struct resource *dep, const struct
 			  v->chosen ? "converted" : "left alone", ann);
 		break;
 	case CODE_SHARED_RWX:
-		plan_note(c, dep, at, CODE_SHARED_RWX,
-			  "claim \"%s\" is ReadWriteMany and shared by the replicas of %s \"%s\": left as it is (shared storage is often deliberate; convert it with --all or annotation stsify.dev/convert)",
-			  at->text, dep->kind, dep->name);
+		explain_rwx(c, dep, f, v, true);
 		break;
 	case CODE_SHARED_PVC:
 		for (size_t i = 0; i < f->in.nclaim; i++) {
-			if (!decide_claim_writable(&f->claim[i]))
+			if (!decide_templated(&f->in, v, i))
 				continue;
 			if (f->in.replicas > 1)
 				plan_note(c, dep, f->use[i].claim, CODE_SHARED_PVC,
@@ -106,6 +144,8 @@ static void explain_row(struct pctx *c, const struct resource *dep, const struct
 	default:	/* not-selected: no finding */
 		break;
 	}
+	if (v->chosen && v->rwx && !v->template_rwx)
+		explain_rwx(c, dep, f, v, false);
 }
 
 /* The finding of what left a Deployment chosen for conversion as it is
@@ -132,6 +172,11 @@ static void explain_stop(struct pctx *c, const struct resource *dep, const struc
 		break;
 	case DECIDE_AMBIGUOUS:	/* facts.c said which claim */
 		break;
+	case DECIDE_CLAIM_NOT_FOUND:
+		for (size_t i = v->missing; i < f->in.nclaim; i++)
+			if (decide_templated(&f->in, v, i) && !f->claim[i].found)
+				mapping_claim_not_found(c, dep, &f->use[i]);
+		break;
 	case DECIDE_GO:
 		if (v->reason == CODE_NO_WRITABLE_CLAIM &&
 		    (a = plan_alias_read(ynode_get(f->podspec, "volumes"), false)))
@@ -143,10 +188,11 @@ static void explain_stop(struct pctx *c, const struct resource *dep, const struc
 }
 
 /* A new Deployment plan for dep (c->dep), with its operations. */
-static void convert(struct pctx *c, const struct resource *dep, const struct facts *f)
+static void convert(struct pctx *c, const struct resource *dep, const struct facts *f,
+		    const struct verdict *v)
 {
 	struct claim_use *cu;
-	size_t ncu = facts_writable(f, &cu);
+	size_t ncu = facts_templates(f, v, &cu);
 	struct dplan *d;
 
 	ALLOC_GROW(c->p->d, c->p->nd + 1, c->p->ad);
@@ -156,6 +202,7 @@ static void convert(struct pctx *c, const struct resource *dep, const struct fac
 	d->dep = dep;
 	d->sts = xstrdup(dep->name);
 	mapping_convert(c, dep, cu, ncu);
+	safety_check(c, dep, f, v, cu, ncu);
 	refs_retarget_scalers(c, dep);
 	refs_retarget_kustomize(c, dep);
 	mapping_convert_patches(c, dep);
@@ -191,7 +238,7 @@ static void plan_deployment(struct pctx *c, const struct resource *dep, const st
 		explain_stop(c, dep, &f, &v);
 	}
 	if (v.convert)
-		convert(c, dep, &f);
+		convert(c, dep, &f, &v);
 	record(c, dep, v.convert, v.reason);
 	/* only a converted Deployment can be abandoned later */
 	for (size_t i = first; !v.convert && i < c->rep->n; i++)
@@ -362,6 +409,7 @@ void plan_end(struct planner *pl)
 	free(c->svc_owner);
 	free(c->memo);
 	hidx_release(&c->memo_by);
+	safety_release(c);
 	free(c->kp);
 	free(c->kitem);
 	free(c->patch);
@@ -412,6 +460,12 @@ void plan_release(struct plan *p)
 			free(p->d[i].claim[k].volume);
 			free(p->d[i].claim[k].claim);
 			val_free(p->d[i].claim[k].spec);
+			for (size_t u = 0; u < p->d[i].claim[k].nuser; u++) {
+				free(p->d[i].claim[k].user[u].kind);
+				free(p->d[i].claim[k].user[u].name);
+				free(p->d[i].claim[k].user[u].path);
+			}
+			free(p->d[i].claim[k].user);
 		}
 		free(p->d[i].claim);
 		free(p->d[i].ref);

@@ -49,11 +49,24 @@ struct op {
 /* A converted claim: pod volume `volume` on claim `claim` becomes template
  * `volume`, whose claim for pod 0 is `<volume>-<sts>-0`.  Owned copies:
  * stream.c frees a Deployment's tree and operations once it is rewritten. */
+/* Another workload that mounts a converted claim (claim-still-mounted). */
+struct claim_user {
+	char *kind, *name;
+	char *path;			/* its file */
+	unsigned line;
+};
+
 struct claim_plan {
 	char *volume;
 	char *claim;
 	const struct resource *pvc;	/* NULL when not in the input */
 	struct val *spec;		/* the template's spec */
+	/* the claim is on a hand-made volume (static-volume): nothing
+	 * provisions one per replica; its data moves by rebinding its
+	 * PersistentVolume to pod 0's claim, not by a copy */
+	bool static_volume;
+	struct claim_user *user;	/* the other workloads that mount it */
+	size_t nuser, auser;
 };
 
 /* An object whose reference to the Deployment now names the StatefulSet. */

@@ -40,9 +40,11 @@ struct rules;
 struct stsify_options;
 
 /* A patch target of a kustomization: document doc of input in, the
- * list (patches or patchesJson6902) and the item. */
+ * list (patches or patchesJson6902) and the item; inline: an item without
+ * a target name whose patch text names a workload (indexed by that name). */
 struct kpatch {
 	size_t in, doc, list, item;
+	bool inline_patch;
 };
 
 struct pick_memo;
@@ -79,6 +81,7 @@ struct pctx {
 	struct pick_memo *memo;	/* plan_find()'s answers, by input, kind, namespace, name */
 	size_t nmemo, amemo;
 	struct hidx memo_by;
+	void *safety;		/* safety.c's index, built when first needed */
 };
 
 /* A finding about r at node at (r's object when NULL), owned by c->owner. */

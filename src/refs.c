@@ -111,17 +111,28 @@ static void retarget_patch(struct pctx *c, const struct resource *dep, const str
 {
 	const struct ynode *t = ynode_get(ynode_get(r->node, patch_lists[l])->kid[k], "target");
 	const struct ynode *kind = ynode_get(t, "kind"), *ns = ynode_get(t, "namespace");
-	const struct ynode *group = ynode_get(t, "group");
-	const struct workload *w = workload_named(ynode_str(kind));
+	const struct ynode *group = ynode_get(t, "group"), *version = ynode_get(t, "version");
+
+	const char *slash = strchr(dep->api, '/');
+	size_t glen = slash ? (size_t)(slash - dep->api) : 0;
 
 	if (!kind || !plan_kind_names(kind, dep, false) || !ynode_is(ynode_get(t, "name"), dep->name) ||
 	    (ns && !ynode_is(ns, dep->ns)) || plan_has_alias(t, true) || plan_means(c, r->in, dep, NULL) != PLAN_PICK_ONE)
 		return;
+	/* a group or version other than the Deployment's: the target never
+	 * matched it (Kustomize compares each field the target gives) */
+	if ((ynode_is_scalar(group) && (strlen(ynode_str(group)) != glen || strncmp(ynode_str(group), dep->api, glen))) ||
+	    (ynode_is_scalar(version) && !ynode_is(version, slash ? slash + 1 : dep->api)))
+		return;
 	plan_set_scalar(c, r, kind, "StatefulSet");
-	/* a StatefulSet is in group apps: a kind of another group (OpenShift's
-	 * apps.openshift.io) names its own; an old version stays as written */
-	if (w->group && strcmp(w->group, "apps") && ynode_is(group, w->group))
+	/* the converted object is apps/v1 (mapping.c): a target that names
+	 * another group (OpenShift's apps.openshift.io, the old extensions)
+	 * or version (v1beta1, v1beta2) would silently stop matching it, as
+	 * Kustomize skips a patch whose target matches nothing */
+	if (ynode_is_scalar(group) && !ynode_is(group, "apps"))
 		plan_set_scalar(c, r, group, "apps");
+	if (ynode_is_scalar(version) && !ynode_is(version, "v1"))
+		plan_set_scalar(c, r, version, "v1");
 	plan_add_ref(c, r, kind);
 	plan_note(c, r, kind, CODE_REFERENCE, "%s target of %s now names StatefulSet \"%s\"",
 		  patch_lists[l], where, dep->name);
@@ -139,6 +150,48 @@ static void retarget_patches(struct pctx *c, const struct resource *dep, const s
 	}
 }
 
+/*
+ * Item of a kustomization's patches without a target name whose patch is
+ * text naming a workload (a strategic-merge patch written inline): true,
+ * with the text parsed into *ys (the caller releases it) and the name of
+ * the workload it patches in *name.
+ */
+static bool inline_patch(const struct ynode *item, struct ystream *ys, const struct ynode **name)
+{
+	const struct ynode *text = ynode_get(item, "patch"), *root;
+
+	if (!ynode_is_scalar(text) || !strstr(text->text, "kind"))
+		return false;
+	if (ystream_parse(ys, text->text, strlen(text->text)) || !ys->ndoc || !(root = ys->doc[0].root) ||
+	    !workload_named(ynode_str(ynode_get(root, "kind"))) ||
+	    !ynode_is_scalar(*name = ynode_path(root, "metadata", "name", NULL))) {
+		ystream_release(ys);
+		return false;
+	}
+	return true;
+}
+
+/* The inline strategic-merge patch kp of Kustomization r (in file where):
+ * stsify cannot rewrite it, so a patch of the Deployment is reported. */
+static void report_inline_patch(struct pctx *c, const struct resource *dep, const struct resource *r,
+				const struct kpatch *kp, const char *where)
+{
+	const struct ynode *item = ynode_get(r->node, patch_lists[kp->list])->kid[kp->item], *name, *root;
+	struct ystream ys;
+
+	if (!inline_patch(item, &ys, &name))
+		return;
+	root = ys.doc[0].root;
+	if (plan_kind_names(ynode_get(root, "kind"), dep, false) && !strcmp(name->text, dep->name) &&
+	    (!ynode_get(ynode_get(root, "metadata"), "namespace") ||
+	     ynode_is(ynode_path(root, "metadata", "namespace", NULL), dep->ns)))
+		plan_note(c, r, ynode_get(item, "patch"), CODE_STALE_REFERENCE,
+			  "the inline patch of %s names %s \"%s\": change its kind to StatefulSet by hand "
+			  "(Kustomize finds no %s to patch once it is converted)",
+			  where, ynode_str(ynode_get(root, "kind")), dep->name, ynode_str(ynode_get(root, "kind")));
+	ystream_release(&ys);
+}
+
 /* Kustomize patches whose target names the Deployment follow it. */
 void refs_retarget_kustomize(struct pctx *c, const struct resource *dep)
 {
@@ -149,7 +202,10 @@ void refs_retarget_kustomize(struct pctx *c, const struct resource *dep)
 		struct resource r = { .in = i, .doc = d, .node = in->ys->doc[d].root, .kind = "Kustomization",
 				      .api = "", .name = in->src->path, .ns = "" };
 
-		retarget_patch(c, dep, &r, c->kp[j].list, c->kp[j].item, in->src->path);
+		if (c->kp[j].inline_patch)
+			report_inline_patch(c, dep, &r, &c->kp[j], in->src->path);
+		else
+			retarget_patch(c, dep, &r, c->kp[j].list, c->kp[j].item, in->src->path);
 	}
 	/* a Kustomization among the items of a List or ResourceList (kpt
 	 * passes a kustomization.yaml that has a kind) */
@@ -180,12 +236,16 @@ void refs_index_patches(struct pctx *c)
 
 				for (size_t k = 0; ps && ps->kind == YNODE_SEQ && k < ps->nkid; k++) {
 					const struct ynode *name = ynode_path(ps->kid[k], "target", "name", NULL);
+					struct ystream ys;
+					bool inl = false;
 
-					if (!ynode_is_scalar(name))
+					if (!ynode_is_scalar(name) && !(inl = inline_patch(ps->kid[k], &ys, &name)))
 						continue;
 					ALLOC_GROW(c->kp, c->nkp + 1, akp);
-					c->kp[c->nkp] = (struct kpatch){ i, d, l, k };
+					c->kp[c->nkp] = (struct kpatch){ i, d, l, k, inl };
 					hidx_add(&c->kp_name, hash_str(HASH_INIT, name->text), c->nkp++);
+					if (inl)
+						ystream_release(&ys);
 				}
 			}
 		}

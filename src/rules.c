@@ -29,6 +29,22 @@ const char stsify_stateful_images[] =
 	"|rabbitmq|nats|minio|influxdb|clickhouse(?:-server)?|cockroach(?:db)?|neo4j|couchdb)"
 	"(?::[^/@]*)?(?:@.*)?$";
 
+/*
+ * Single-writer images: a database that does not replicate by itself, so
+ * that each replica of a StatefulSet starts a database of its own.  The
+ * last path component of the repository is the database's name, after
+ * optional words ("docker-postgres", "crunchy-postgres",
+ * "percona-server-mongodb") and before optional variant words ("-alpine",
+ * "-ha", "-15"), never before another word ("postgres-exporter",
+ * "redis-sentinel", "mariadb-galera" and "percona-xtradb-cluster", which
+ * replicate, are not).
+ */
+const char stsify_single_writer_images[] =
+	"(?:^|/)(?:[a-z0-9]+[-_.])*(?:postgres(?:ql)?|postgis|timescaledb|pgvector|mysql|mariadb|percona"
+	"|mongo(?:db)?|redis|valkey|keydb|influxdb|neo4j|sqlite3?|vaultwarden|uptime-kuma|pocketbase)"
+	"(?:[-_](?:server|alpine|ha|stack|community|enterprise|oss|debian|bookworm|bullseye|ubi[0-9]*"
+	"|[0-9][0-9a-z.]*))*(?::[^/@]*)?(?:@.*)?$";
+
 static const char helm_action_re[] =
 	"\\{\\{-?\\s*(?:[-.$\"(/]|if\\b|range\\b|with\\b|end\\b|include\\b|define\\b|template\\b|toYaml\\b|else\\b|printf\\b|tpl\\b|default\\b|quote\\b)";
 /*
@@ -132,6 +148,10 @@ int rules_init(struct rules *ru, const struct stsify_options *opt, char **err)
 	if (!(ru->stateful = rules_compile(opt->stateful_images ? opt->stateful_images : stsify_stateful_images,
 				     "--stateful-images", err)))
 		goto fail;
+	if (!(ru->single_writer = rules_compile(opt->single_writer_images ? opt->single_writer_images
+									  : stsify_single_writer_images,
+						"--single-writer-images", err)))
+		goto fail;
 	ru->helm = rules_compile(helm_action_re, "helm", err);
 	BUG_ON(!ru->helm);
 	ref = reference_pattern(ru);
@@ -150,9 +170,10 @@ void rules_release(struct rules *ru)
 	pcre2_code_free(ru->select);
 	pcre2_code_free(ru->exclude);
 	pcre2_code_free(ru->stateful);
+	pcre2_code_free(ru->single_writer);
 	pcre2_code_free(ru->helm);
 	pcre2_code_free(ru->reference);
-	ru->select = ru->exclude = ru->stateful = ru->helm = ru->reference = NULL;
+	ru->select = ru->exclude = ru->stateful = ru->single_writer = ru->helm = ru->reference = NULL;
 }
 
 bool rules_match(void *code, const char *s, size_t len)
@@ -176,6 +197,11 @@ bool rules_selected(const struct rules *ru, const char *name)
 bool rules_stateful_image(const struct rules *ru, const char *image)
 {
 	return rules_match(ru->stateful, image, strlen(image));
+}
+
+bool rules_single_writer_image(const struct rules *ru, const char *image)
+{
+	return rules_match(ru->single_writer, image, strlen(image));
 }
 
 /* Is offset off inside a quoted or block scalar of the tree? */

@@ -27,6 +27,7 @@ struct rules_needle {
 
 struct rules {
 	void *select, *exclude, *stateful;	/* pcre2_code *; select/exclude may be NULL */
+	void *single_writer;			/* pcre2_code *: databases that do not replicate */
 	void *helm;				/* pcre2_code *: a Helm template action */
 	void *reference;			/* kubectl-style "deployment/NAME", "rs NAME" */
 	unsigned char ref_row[WORKLOAD_MAX];	/* the row of each kind group of reference */
@@ -48,6 +49,10 @@ void rules_release(struct rules *ru);
 
 bool rules_selected(const struct rules *ru, const char *name);
 bool rules_stateful_image(const struct rules *ru, const char *image);
+/* Is image a database that does not replicate by itself (the pattern is
+ * matched against the repository path: "registry/team/docker-postgres:15"
+ * is postgres, "prometheuscommunity/postgres-exporter" is not)? */
+bool rules_single_writer_image(const struct rules *ru, const char *image);
 /*
  * Does this file hold Helm template actions outside of quoted and block
  * scalars?  Returns the offset of the first one, or NOPOS.  Checked

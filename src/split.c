@@ -24,6 +24,17 @@ static const char *const support_kinds[] = {
 	"ScaledObject", "List", "ResourceList", "Kustomization", "StatefulSet",
 };
 
+/* Kinds the planner reads when they mount a claim (safety.h): other users
+ * of a converted claim. */
+static const char *const mount_kinds[] = {
+	"CronJob", "Job", "Pod", "DaemonSet", "PodTemplate",
+};
+
+/* Kinds that say how a claim is bound (safety.h). */
+static const char *const volume_kinds[] = {
+	"PersistentVolume", "StorageClass",
+};
+
 /* Words that make a document of unknown kind relevant. */
 static const char *const words[] = {
 	"persistentVolumeClaim", "PersistentVolumeClaim", "Service", "HorizontalPodAutoscaler",
@@ -162,6 +173,13 @@ static enum chunk_class classify(const struct scan *s, const char *buf, size_t e
 		for (size_t i = 0; i < ARRAY_SIZE(support_kinds); i++)
 			if (kind_is(s, support_kinds[i]))
 				return CHUNK_SUPPORT;
+		for (size_t i = 0; i < ARRAY_SIZE(volume_kinds); i++)
+			if (kind_is(s, volume_kinds[i]))
+				return CHUNK_SUPPORT;
+		for (size_t i = 0; i < ARRAY_SIZE(mount_kinds); i++)
+			if (kind_is(s, mount_kinds[i]))
+				return has_word(b, e, "persistentVolumeClaim") || risky_escape(b, e) ? CHUNK_SUPPORT
+												      : CHUNK_SKIP;
 		return CHUNK_SKIP;
 	}
 	*workload = has_workload_word(b, e) || risky_escape(b, e);

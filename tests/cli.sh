@@ -12,11 +12,7 @@ NAME=cli
 S=$STSIFY T=$TMP
 SEED=$ROOT/testdata/cases/seed-postgres/in/postgres.yaml
 NONE=$ROOT/testdata/cases/nothing-to-convert/in
-pass=0
-fail=0
 
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "cli: FAIL: $*"; }
 # expect CODE DESCRIPTION -- command...
 expect() {
 	want=$1 what=$2
@@ -230,5 +226,4 @@ got=$?
 [ "$got" = 2 ] && grep -q 'cannot rewrite /dev/stdin: it is a pipe' err && ok ||
 	bad "-w /dev/stdin from a pipe: exit $got, $(cat err)"
 
-echo "cli: $pass passed, $fail failed"
-[ "$fail" = 0 ]
+summary

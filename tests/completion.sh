@@ -13,16 +13,16 @@
 # values of --format and --color (each accepted by stsify), directories
 # only after --migration-plan, files and directories as operands, and the
 # same for kubectl-stsify.  zsh missing: its checks are skipped, saying so.
+# kubectl: `kubectl __complete stsify ...` (what kubectl's own completion
+# calls, in any shell) runs kubectl_complete-stsify from PATH; checked:
+# an option, the values of --format and --color=, directories only after
+# --migration-plan, files as operands.  kubectl missing: skipped.
 #
 # Output: a line per failure, then `completion: N passed, N failed`.
 
 NAME=completion
 . "$(dirname "$0")/lib.sh"
 S=$STSIFY T=$TMP
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "completion: FAIL: $*"; }
 # want SHELL LINE EXPECTED GOT-FILE: the matches, sorted, one a line
 want() {
 	_got=$(sort -u "$4" | tr '\n' ' ' | sed 's/ $//')
@@ -188,6 +188,27 @@ if command -v zsh >/dev/null 2>&1 && zsh -fc 'zmodload zsh/zpty' 2>/dev/null; th
 else
 	echo "completion: zsh (with zsh/zpty) is not installed: zsh checks skipped (apt-get install zsh)"
 fi
+# kubectl's plugin completion: the candidates, then cobra's directive
+k() {
+	_got=$(cd "$T/w" && PATH="$T/kbin:$PATH" kubectl __complete stsify "$@" 2>/dev/null | tr '\n' ' ' | sed 's/ $//')
+	[ "$_got" = "$K" ] && ok || bad "kubectl stsify $*: completes to '$_got', expected '$K'"
+}
+if command -v kubectl >/dev/null 2>&1; then
+	mkdir -p "$T/kbin"
+	ln -s "$S" "$T/kbin/kubectl-stsify"
+	if sh "$ROOT/completion/gen.sh" kubectl "$S" >"$T/kbin/kubectl_complete-stsify"; then
+		chmod 755 "$T/kbin/kubectl_complete-stsify"
+		K="--check :4" k --che
+		K="json :4" k --format j
+		K="--color=auto --color=always --color=never :4" k --color=
+		K=":16" k --migration-plan p
+		K=":0" k pg
+		K="--check :4" k -w --che
+	else
+		bad "completion/gen.sh kubectl failed"
+	fi
+else
+	echo "completion: kubectl is not installed: kubectl plugin completion checks skipped"
+fi
 
-echo "completion: $pass passed, $fail failed"
-[ "$fail" = 0 ]
+summary

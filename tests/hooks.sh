@@ -24,10 +24,6 @@ NAME=hooks
 . "$(dirname "$0")/lib.sh"
 S=$STSIFY T=$TMP
 PY=/usr/bin/python3
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "hooks: FAIL: $*"; }
 check() {
 	_what=$1
 	shift
@@ -171,5 +167,4 @@ else
 	echo "hooks: kubectl is not installed: kubectl stsify skipped"
 fi
 
-echo "hooks: $pass passed, $fail failed"
-[ "$fail" = 0 ]
+summary

@@ -24,14 +24,7 @@ NAME=integration
 S=$STSIFY T=$TMP
 KFIX=$ROOT/testdata/kustomize
 PFIX=$ROOT/testdata/kpt
-pass=0
-fail=0
 
-ok() { pass=$((pass + 1)); }
-bad() {
-	fail=$((fail + 1))
-	echo "integration: FAIL: $*"
-}
 # show FILE: a few lines of evidence after a failure
 show() { sed 's/^/    /' "$1" | head -20; }
 # check DESCRIPTION command...: passes when the command succeeds
@@ -263,5 +256,4 @@ else
 	echo "integration: skipped the kpt checks: kpt is not installed"
 fi
 
-echo "integration: $pass passed, $fail failed"
-[ "$fail" = 0 ]
+summary

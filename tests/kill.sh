@@ -32,12 +32,6 @@ for f in "$FAULTS" "$GEN"; do
 	[ -x "$f" ] || [ -f "$f" ] || { echo "kill: $f is missing (make tests/faults.so bench/gen)" >&2; exit 2; }
 done
 cd "$T" || exit 2
-pass=0 fail=0
-ok() { pass=$((pass + 1)); }
-bad() {
-	fail=$((fail + 1))
-	echo "kill: FAIL: $*"
-}
 
 "$GEN" tree ref "$FILES" "$SEED" >/dev/null || exit 2
 cp -r ref expected
@@ -107,5 +101,4 @@ while read -r run sig how n; do
 	fi
 done <plan
 echo "kill: $RUNS kills of -w on $FILES files ($nchanged change)"
-echo "kill: $pass passed, $fail failed"
-[ "$fail" = 0 ]
+summary

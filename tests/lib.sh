@@ -42,6 +42,23 @@ bin() {
 	fi
 }
 
+# ok: one check passed.  bad MESSAGE: one failed, said as "NAME: FAIL:
+# MESSAGE", followed by the first lines of the file $EVIDENCE when the
+# script sets it and it is not empty.  summary: the last line of every
+# suite, "NAME: N passed, N failed", and the status (0: none failed).
+pass=0 fail=0
+EVIDENCE=
+ok() { pass=$((pass + 1)); }
+bad() {
+	fail=$((fail + 1))
+	echo "$NAME: FAIL: $1"
+	if [ -n "$EVIDENCE" ] && [ -s "$EVIDENCE" ]; then head -5 "$EVIDENCE" | sed 's/^/    | /'; fi
+}
+summary() {
+	echo "$NAME: $pass passed, $fail failed"
+	[ "$fail" = 0 ]
+}
+
 # fail REASON [FILE]: record one failure of the current case or subject:
 # REASON joins $reasons, and the first SNIP lines of FILE (when it is not
 # empty) go to $TMP/evidence, which the script shows and empties.

@@ -27,14 +27,8 @@ for f in "$FAULTS" "$SEED"; do
 	[ -e "$f" ] || { echo "limits: $f is missing (make tests/faults.so)" >&2; exit 2; }
 done
 cd "$T" || exit 2
-pass=0 fail=0
 
-ok() { pass=$((pass + 1)); }
-bad() {
-	fail=$((fail + 1))
-	echo "limits: FAIL: $*"
-	[ -s err ] && head -5 err | sed 's/^/    | /'
-}
+EVIDENCE=err
 # run SECONDS ARG...: stsify with a time limit; stdout to out, stderr to err,
 # exit code to $rc.  A crash, a hang or a sanitizer report is a failure.
 run() {
@@ -551,5 +545,4 @@ else
 	echo "limits: bench/gen is missing: the large-stdin checks skipped (make bench/gen)"
 fi
 
-echo "limits: $pass passed, $fail failed"
-[ "$fail" = 0 ]
+summary

@@ -17,10 +17,6 @@ NAME=repo
 . "$(dirname "$0")/lib.sh"
 S=$STSIFY T=$TMP
 EXP=$ROOT/testdata/repo-expected
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "repo: FAIL: $*"; }
 # same FILE EXPECTED WHAT: compare, or write the expectation in update mode
 same() {
 	if [ "${STSIFY_REPO_UPDATE:-}" ]; then
@@ -124,5 +120,4 @@ else
 	echo "repo: skipped the failed-write check: tests/faults.so is missing (make tests/faults.so)"
 fi
 
-echo "repo: $pass passed, $fail failed"
-[ "$fail" = 0 ]
+summary

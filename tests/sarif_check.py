@@ -177,7 +177,7 @@ def the_run_itself(tmp):
         notes = run_["invocations"][0]["toolConfigurationNotifications"]
         check([n["descriptor"]["id"] for n in notes] == ["usage"], "usage: configuration notifications %r" % notes)
         check(not run_["results"], "usage: results %r" % run_["results"])
-    status, log, _ = run(["-v", "--check", "d.yaml"], tmp)
+    status, log, _ = run(["-v", "--check", "--storage-size", "1Gi", "d.yaml"], tmp)
     check(status == 1, "--check: exit %d, expected 1" % status)
     if log:
         run_ = generic("--check -v", log, status)

@@ -35,6 +35,7 @@ Test(api, run_and_read_the_findings_in_order)
 {
 	static const char b[] = DEPLOY("web"), a[] = "# nothing here\n";
 	struct stsify_options opt = STSIFY_OPTIONS_INIT;
+	opt.storage_size = "1Gi";	/* for the claims not in the input */
 	struct stsify_file f[2] = { { .path = "b.yaml", .in = b, .inlen = sizeof(b) - 1 },
 				    { .path = "a.yaml", .in = a, .inlen = sizeof(a) - 1 } };
 	struct stsify_report *rep = stsify_report_new();
@@ -71,6 +72,7 @@ Test(api, invalid_option_is_a_usage_finding)
 {
 	static const char a[] = DEPLOY("web");
 	struct stsify_options opt = STSIFY_OPTIONS_INIT;
+	opt.storage_size = "1Gi";	/* for the claims not in the input */
 	struct stsify_file f = { .path = "a.yaml", .in = a, .inlen = sizeof(a) - 1 };
 	struct stsify_report *rep = stsify_report_new();
 	struct stsify_finding fi;
@@ -135,6 +137,7 @@ Test(api, out_of_memory_abandons_the_run_not_the_process)
 	size_t len;
 	char *big = many_deployments(60000, &len);	/* 27 MB */
 	struct stsify_options opt = STSIFY_OPTIONS_INIT;
+	opt.storage_size = "1Gi";	/* for the claims not in the input */
 	struct stsify_file f[2] = { { .path = "big.yaml", .in = big, .inlen = len },
 				    { .path = "small.yaml", .in = DEPLOY("db"), .inlen = strlen(DEPLOY("db")) } };
 	struct stsify_report *rep = stsify_report_new(), *again = stsify_report_new();

@@ -37,6 +37,14 @@ static const struct decide_claim ro_rwx_then_rwo[] = {
 	{ "cache", true, true, true, RWX },
 	{ "d", false, true, true, RWO },
 };
+static const struct decide_claim rwx_rwx[] = {
+	{ "a", false, true, true, RWX },
+	{ "b", false, true, true, RWX | RWO },
+};
+static const struct decide_claim ro_rwo_then_rwx[] = {
+	{ "a", true, true, true, RWO },
+	{ "b", false, true, true, RWX },
+};
 static const struct decide_claim rwo_then_rwx[] = {
 	{ "a", false, true, true, RWO },
 	{ "b", false, true, false, 0 },
@@ -61,6 +69,7 @@ struct tcase {
 	bool merge_keys, alias, no_selector;
 	bool all;
 	const char *select, *exclude;
+	const char *size;		/* --storage-size */
 	/* the verdict expected */
 	bool conv;
 	enum code reason;
@@ -101,8 +110,19 @@ static const struct tcase cases[] = {
 	  .conv = true, .reason = CODE_SHARED_PVC, .row = CODE_SHARED_PVC, .chosen = true },
 	{ .what = "ReadOnlyMany with ReadWriteMany is writable (and ReadWriteMany)", CLAIMS(rox_rwx),
 	  .replicas = 3, .reason = CODE_SHARED_RWX, .row = CODE_SHARED_RWX },
-	{ .what = "a claim not in the input is writable, and not ReadWriteMany", CLAIMS(not_found),
+	{ .what = "a claim not in the input is writable, and not ReadWriteMany; without --storage-size it stops",
+	  CLAIMS(not_found), .replicas = 3, .reason = CODE_CLAIM_NOT_FOUND, .row = CODE_SHARED_PVC,
+	  .chosen = true, .stop = DECIDE_CLAIM_NOT_FOUND },
+	{ .what = "a claim not in the input converts with --storage-size", CLAIMS(not_found), .size = "5Gi",
 	  .replicas = 3, .conv = true, .reason = CODE_SHARED_PVC, .row = CODE_SHARED_PVC, .chosen = true },
+	{ .what = "a claim not in the input stops a stateful image too", CLAIMS(not_found), .image = "postgres:16",
+	  .reason = CODE_CLAIM_NOT_FOUND, .row = CODE_STATEFUL_DEPLOYMENT, .chosen = true,
+	  .stop = DECIDE_CLAIM_NOT_FOUND },
+	{ .what = "a claim not in the input stops the annotation too", CLAIMS(not_found), .convert = "true",
+	  .reason = CODE_CLAIM_NOT_FOUND, .row = CODE_ANNOTATION, .chosen = true, .stop = DECIDE_CLAIM_NOT_FOUND },
+	{ .what = "the selector is checked before a missing claim", CLAIMS(not_found), .replicas = 3,
+	  .no_selector = true, .reason = CODE_NO_SELECTOR, .row = CODE_SHARED_PVC, .chosen = true,
+	  .stop = DECIDE_NO_SELECTOR },
 	{ .what = "the first writable claim is the one reported", CLAIMS(ro_rwx_then_rwo), .replicas = 3,
 	  .conv = true, .reason = CODE_SHARED_PVC, .row = CODE_SHARED_PVC, .chosen = true, .first = 1 },
 
@@ -146,8 +166,13 @@ static const struct tcase cases[] = {
 	  .reason = CODE_SHARED_RWX, .row = CODE_SHARED_RWX },
 	{ .what = "ReadWriteMany on one replica is shared-rwx too", CLAIMS(rwx), .reason = CODE_SHARED_RWX,
 	  .row = CODE_SHARED_RWX },
-	{ .what = "any writable ReadWriteMany claim counts", CLAIMS(rwo_then_rwx), .replicas = 3,
+	{ .what = "a ReadWriteOnce claim beside a ReadWriteMany one is judged on its own", CLAIMS(rwo_then_rwx),
+	  .size = "1Gi", .replicas = 3, .conv = true, .reason = CODE_SHARED_PVC, .row = CODE_SHARED_PVC,
+	  .chosen = true },
+	{ .what = "every writable claim ReadWriteMany is shared-rwx", CLAIMS(rwx_rwx), .replicas = 3,
 	  .reason = CODE_SHARED_RWX, .row = CODE_SHARED_RWX },
+	{ .what = "a read-only ReadWriteOnce claim beside ReadWriteMany is still shared-rwx", CLAIMS(ro_rwo_then_rwx),
+	  .replicas = 3, .reason = CODE_SHARED_RWX, .row = CODE_SHARED_RWX, .first = 1 },
 	{ .what = "ReadWriteMany with a stateful image goes on to the next rows", CLAIMS(rwx),
 	  .image = "postgres:16", .replicas = 3, .conv = true, .reason = CODE_SHARED_PVC,
 	  .row = CODE_SHARED_PVC, .chosen = true },
@@ -228,6 +253,7 @@ static void check_case(const struct tcase *t)
 	opt.all = t->all;
 	opt.select = t->select;
 	opt.exclude = t->exclude;
+	opt.storage_size = t->size;
 	cr_assert_eq(rules_init(&ru, &opt, &err), 0, "%s: rules_init: %s", t->what, TL_STR(err));
 	decide(&in, &opt, &ru, &v);
 	rules_release(&ru);
@@ -259,6 +285,7 @@ Test(decide, the_verdict_names_the_stateful_image_and_rwx)
 	struct verdict v;
 	char *err = NULL;
 
+	opt.storage_size = "1Gi";	/* claim b is not in the input */
 	cr_assert_eq(rules_init(&ru, &opt, &err), 0, "rules_init: %s", TL_STR(err));
 	decide(&in, &opt, &ru, &v);
 	rules_release(&ru);
@@ -267,6 +294,101 @@ Test(decide, the_verdict_names_the_stateful_image_and_rwx)
 	assert_size_eq(v.claim, 0);
 	cr_expect(v.reason == CODE_STATEFUL_DEPLOYMENT, "reason: expected stateful-deployment, got %s",
 		  cname(v.reason));
+}
+
+/* Judge db (claims cl, replicas, autoscaler max, one image) with opt. */
+static void judge_one(struct stsify_options *opt, const struct decide_claim *cl, size_t ncl, long long replicas,
+		      long long scaled_max, const char *img, struct verdict *v)
+{
+	struct decide_input in = { .api = "apps/v1", .name = "db", .pod_template = true, .claim = cl,
+				   .nclaim = ncl, .replicas = replicas, .scaled_max = scaled_max, .image = &img,
+				   .nimage = 1, .selector = true };
+	struct rules ru;
+	char *err = NULL;
+
+	cr_assert_eq(rules_init(&ru, opt, &err), 0, "rules_init: %s", TL_STR(err));
+	decide(&in, opt, &ru, v);
+	rules_release(&ru);
+}
+
+Test(decide, each_claim_is_judged_on_its_own)
+{
+	struct stsify_options opt = STSIFY_OPTIONS_INIT;
+	struct verdict v;
+
+	/* a: RWO, b: not found, c: RWX; nginx on 3 replicas */
+	judge_one(&opt, rwo_then_rwx, 3, 3, -1, "nginx:1.25", &v);
+	cr_expect(v.reason == CODE_CLAIM_NOT_FOUND, "claim b is not in the input: expected claim-not-found, got %s",
+		  cname(v.reason));
+	assert_size_eq(v.missing, 1);
+	assert_size_eq(v.rwx_claim, 2);
+	cr_expect(!v.template_rwx, "RWX claim c beside RWO ones stays shared: expected template_rwx false");
+	cr_expect(decide_templated(&(struct decide_input){ CLAIMS(rwo_then_rwx) }, &v, 0) &&
+			  !decide_templated(&(struct decide_input){ CLAIMS(rwo_then_rwx) }, &v, 2),
+		  "expected a templated and c not");
+	opt.storage_size = "2Gi";
+	judge_one(&opt, rwo_then_rwx, 3, 3, -1, "nginx:1.25", &v);
+	cr_expect(v.convert, "with --storage-size: expected converted, got %s", cname(v.reason));
+	judge_one(&opt, rwo_then_rwx, 3, 3, -1, "postgres:16", &v);
+	cr_expect(v.template_rwx, "a stateful image makes every claim a template: expected template_rwx");
+	judge_one(&opt, rwx, 1, 3, -1, "nginx:1.25", &v);
+	assert_size_eq(v.rwx_claim, 0);
+	assert_size_eq(v.claim, 0);
+}
+
+Test(decide, single_writer_images_with_replicas_are_independent)
+{
+	static const struct {
+		const char *image;
+		long long replicas, scaled_max;
+		bool independent;
+	} t[] = {
+		{ "postgres:16", 3, -1, true },
+		{ "registry.example.com/team/docker-postgres:15", 3, -1, true },
+		{ "bitnami/postgresql:16.2.0", 2, -1, true },
+		{ "timescale/timescaledb-ha:pg16", 2, -1, true },
+		{ "mysql:8", 1, 4, true },
+		{ "docker.io/library/mongo:7", 2, -1, true },
+		{ "valkey/valkey:8-alpine", 2, -1, true },
+		{ "percona/percona-server-mongodb:7.0", 2, -1, true },
+		{ "postgres:16", 1, -1, false },
+		{ "postgres:16", 1, 1, false },
+		{ "prometheuscommunity/postgres-exporter:v0.15", 3, -1, false },
+		{ "bitnami/redis-sentinel:7", 3, -1, false },
+		{ "percona/percona-xtradb-cluster:8.0", 3, -1, false },
+		{ "bitnami/mariadb-galera:11", 3, -1, false },
+		{ "elasticsearch:8.13.0", 3, -1, false },
+	};
+	struct stsify_options opt = STSIFY_OPTIONS_INIT;
+
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		struct verdict v;
+
+		judge_one(&opt, rwo, 1, t[i].replicas, t[i].scaled_max, t[i].image, &v);
+		cr_expect(v.independent == t[i].independent, "%s (replicas %lld, max %lld): expected independent %d, got %d",
+			  t[i].image, t[i].replicas, t[i].scaled_max, t[i].independent, v.independent);
+	}
+}
+
+Test(decide, a_single_writer_image_is_stateful_unless_stateful_images_is_given)
+{
+	struct stsify_options opt = STSIFY_OPTIONS_INIT;
+	struct verdict v;
+
+	judge_one(&opt, rwo, 1, 1, -1, "registry.example.com/team/docker-postgres:15", &v);
+	cr_expect(v.reason == CODE_STATEFUL_DEPLOYMENT, "docker-postgres is postgres: expected stateful-deployment, got %s",
+		  cname(v.reason));
+	assert_str_eq(v.single_writer, "registry.example.com/team/docker-postgres:15", "the single-writer image");
+	opt.stateful_images = "^myco/";
+	judge_one(&opt, rwo, 1, 1, -1, "registry.example.com/team/docker-postgres:15", &v);
+	cr_expect(v.reason == CODE_SINGLE_REPLICA_PVC,
+		  "--stateful-images replaces both patterns: expected single-replica-pvc, got %s", cname(v.reason));
+	opt.stateful_images = NULL;
+	opt.single_writer_images = "^myco/ledger";
+	judge_one(&opt, rwo, 1, 3, -1, "myco/ledger:2", &v);
+	cr_expect(v.independent, "--single-writer-images replaces the pattern: expected independent");
+	judge_one(&opt, rwo, 1, 3, -1, "postgres:16", &v);
+	cr_expect(!v.independent, "--single-writer-images replaces the pattern: expected postgres not independent");
 }
 
 Test(decide, an_unjudged_verdict_has_no_claim_and_no_image)

@@ -29,6 +29,37 @@
 
 #include <criterion/criterion.h>
 
+/* Manifests the unit tests of the rewrite path share (string literals). */
+/* A Deployment of 2 replicas on claim CLAIM, in a document of its own. */
+#define TL_DEPLOYMENT(name, claim)                                                            \
+	"apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: " name "\nspec:\n"         \
+	"  replicas: 2\n  selector:\n    matchLabels:\n      app: " name "\n  template:\n"     \
+	"    metadata:\n      labels:\n        app: " name "\n    spec:\n"                     \
+	"      containers:\n      - name: c\n        image: x\n        volumeMounts:\n"         \
+	"        - name: data\n          mountPath: /d\n      volumes:\n      - name: data\n"    \
+	"        persistentVolumeClaim:\n          claimName: " claim "\n"
+
+/* A ReadWriteOnce claim of SIZE. */
+#define TL_PVC(name, size)                                                                \
+	"apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata:\n  name: " name "\nspec:\n" \
+	"  accessModes: [ReadWriteOnce]\n  resources:\n    requests:\n      storage: " size "\n"
+
+/* An autoscaler of Deployment NAME. */
+#define TL_HPA(name)                                                                            \
+	"apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata:\n  name: " name "\n" \
+	"spec:\n  scaleTargetRef:\n    apiVersion: apps/v1\n    kind: Deployment\n    name: " name "\n" \
+	"  minReplicas: 2\n  maxReplicas: 4\n"
+
+/* Deployment "bad": its volumes are anchored and aliased (x-note), so the
+ * edit that removes its claim volume cannot be made safely. */
+#define TL_ANCHORED                                                                           \
+	"apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: bad\nspec:\n  replicas: 2\n" \
+	"  selector:\n    matchLabels:\n      app: bad\n  template:\n    metadata:\n      labels:\n" \
+	"        app: bad\n    spec:\n      containers:\n      - name: c\n        image: x\n"       \
+	"        volumeMounts:\n        - name: data\n          mountPath: /d\n"                   \
+	"      volumes: &vols\n      - name: data\n        persistentVolumeClaim:\n"               \
+	"          claimName: bad-data\nx-note: *vols\n"
+
 /* Append to *paths the *.yaml, *.yml and *.json files under dir (hidden
  * entries skipped; a missing dir adds nothing).  Paths are malloc'd. */
 void collect(const char *dir, char ***paths, size_t *n, size_t *alloc);

@@ -132,6 +132,7 @@ Test(mapping, keep_max_unavailable_and_a_strategy_that_empties)
 		"  selector: {matchLabels: {app: db}}\n" POD,
 	};
 	struct stsify_options opt = STSIFY_OPTIONS_INIT;
+	opt.storage_size = "1Gi";	/* for the claims not in the input */
 	struct planfix f;
 
 	opt.keep_max_unavailable = true;
@@ -179,6 +180,7 @@ Test(mapping, keep_access_modes)
 		"  accessModes: [ReadWriteMany]\n",
 	};
 	struct stsify_options opt = STSIFY_OPTIONS_INIT;
+	opt.storage_size = "1Gi";	/* for the claims not in the input */
 	struct planfix f;
 
 	opt.keep_access_modes = true;
@@ -198,6 +200,7 @@ Test(mapping, a_claim_not_in_the_input)
 		"  accessModes: [ReadWriteOnce]\n",
 	};
 	struct stsify_options opt = STSIFY_OPTIONS_INIT;
+	opt.storage_size = "1Gi";	/* for the claims not in the input */
 	struct planfix f;
 
 	opt.storage_size = "20Gi";
@@ -210,7 +213,7 @@ Test(mapping, a_claim_not_in_the_input)
 		      "the templates");
 	assert_str_eq(planfix_codes(&f), "service-added claim-not-found data-migration", "the findings");
 	assert_contains(planfix_messages(&f),
-			"claim \"d\" is not in the input: template \"data\" asks for 20Gi of class ssd "
+			"claim \"d\" is not in the input: template \"data\" assumes ReadWriteOnce and 20Gi (--storage-size) of class ssd (--storage-class); check both against the real claim "
 			"(a claim of that name is in namespace \"dev\", not in \"prod\")");
 	planfix_release(&f);
 }

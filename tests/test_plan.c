@@ -58,6 +58,7 @@ static size_t count(const struct outcome *o, const char *code)
 Test(plan, shared_claim_is_converted)
 {
 	struct stsify_options opt = STSIFY_OPTIONS_INIT;
+	opt.storage_size = "1Gi";	/* for the claims not in the input */
 	struct outcome o;
 
 	run(&o, &opt, DEPLOY("3", "nginx", ""), PVC("ReadWriteOnce"));
@@ -77,6 +78,7 @@ Test(plan, shared_claim_is_converted)
 Test(plan, single_replica_stateless_is_reported_only)
 {
 	struct stsify_options opt = STSIFY_OPTIONS_INIT;
+	opt.storage_size = "1Gi";	/* for the claims not in the input */
 	struct outcome o;
 
 	run(&o, &opt, DEPLOY("1", "nginx:1.25", ""), PVC("ReadWriteOnce"));
@@ -93,6 +95,7 @@ Test(plan, single_replica_stateless_is_reported_only)
 Test(plan, stateful_image_patterns)
 {
 	struct stsify_options opt = STSIFY_OPTIONS_INIT;
+	opt.storage_size = "1Gi";	/* for the claims not in the input */
 	struct outcome o;
 
 	run(&o, &opt, DEPLOY("1", "registry.example.com:5000/team/postgres:16-alpine", ""), NULL);
@@ -113,6 +116,7 @@ Test(plan, stateful_image_patterns)
 Test(plan, rwx_is_reported_unless_all)
 {
 	struct stsify_options opt = STSIFY_OPTIONS_INIT;
+	opt.storage_size = "1Gi";	/* for the claims not in the input */
 	struct outcome o;
 
 	run(&o, &opt, DEPLOY("3", "nginx", ""), PVC("ReadWriteMany"));
@@ -130,6 +134,7 @@ Test(plan, rwx_is_reported_unless_all)
 Test(plan, read_only_claims_are_not_writable)
 {
 	struct stsify_options opt = STSIFY_OPTIONS_INIT;
+	opt.storage_size = "1Gi";	/* for the claims not in the input */
 	struct outcome o;
 
 	run(&o, &opt, DEPLOY("3", "nginx", ""), PVC("ReadOnlyMany"));
@@ -141,6 +146,7 @@ Test(plan, read_only_claims_are_not_writable)
 Test(plan, annotations_and_selection)
 {
 	struct stsify_options opt = STSIFY_OPTIONS_INIT;
+	opt.storage_size = "1Gi";	/* for the claims not in the input */
 	struct outcome o;
 
 	run(&o, &opt, DEPLOY("3", "nginx", "  annotations:\n    stsify.dev/skip: \"true\"\n"), NULL);
@@ -164,6 +170,7 @@ Test(plan, annotations_and_selection)
 Test(plan, hpa_scaled_deployment_is_converted_and_retargeted)
 {
 	struct stsify_options opt = STSIFY_OPTIONS_INIT;
+	opt.storage_size = "1Gi";	/* for the claims not in the input */
 	const char *hpa = "apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata:\n  name: h\n"
 			  "spec:\n  scaleTargetRef:\n    apiVersion: apps/v1\n    kind: Deployment\n    name: db\n"
 			  "  maxReplicas: 4\n";
@@ -180,6 +187,7 @@ Test(plan, hpa_scaled_deployment_is_converted_and_retargeted)
 Test(plan, invalid_option_pattern_fails_the_run)
 {
 	struct stsify_options opt = STSIFY_OPTIONS_INIT;
+	opt.storage_size = "1Gi";	/* for the claims not in the input */
 	struct stsify_file f = { .path = "x", .in = "", .inlen = 0 };
 	struct report rep = REPORT_INIT;
 
@@ -193,6 +201,7 @@ Test(plan, invalid_option_pattern_fails_the_run)
 Test(plan, parse_errors_fail_only_their_file)
 {
 	struct stsify_options opt = STSIFY_OPTIONS_INIT;
+	opt.storage_size = "1Gi";	/* for the claims not in the input */
 	struct outcome o;
 
 	run(&o, &opt, DEPLOY("3", "nginx", ""), "a: [\n");

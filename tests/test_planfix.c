@@ -16,6 +16,7 @@ void planfix_init(struct planfix *f, const struct stsify_options *opt, const cha
 		  const char *const *texts, size_t n)
 {
 	struct stsify_options dflt = STSIFY_OPTIONS_INIT;
+	dflt.storage_size = "1Gi";	/* for the claims not in the input */
 	char *err = NULL;
 
 	cr_assert(n <= PLANFIX_MAX, "planfix: %zu inputs, at most %d", n, PLANFIX_MAX);

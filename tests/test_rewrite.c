@@ -19,25 +19,7 @@
 #include "test_lib.h"
 #include "ytree.h"
 
-/* A Deployment of 2 replicas on claim NAME-data, in a document of its own. */
-#define DEPLOYMENT(name)                                                                   \
-	"apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: " name "\nspec:\n"      \
-	"  replicas: 2\n  selector:\n    matchLabels:\n      app: " name "\n  template:\n"  \
-	"    metadata:\n      labels:\n        app: " name "\n    spec:\n"                  \
-	"      containers:\n      - name: c\n        image: x\n        volumeMounts:\n"      \
-	"        - name: data\n          mountPath: /d\n      volumes:\n      - name: data\n" \
-	"        persistentVolumeClaim:\n          claimName: " name "-data\n"
-
-/* Deployment "bad": its volumes are anchored and aliased (x-note), so the
- * edit that removes its claim volume cannot be made safely. */
-#define ANCHORED \
-	"apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: bad\nspec:\n  replicas: 2\n"  \
-	"  selector:\n    matchLabels:\n      app: bad\n  template:\n    metadata:\n      labels:\n"  \
-	"        app: bad\n    spec:\n      containers:\n      - name: c\n        image: x\n"  \
-	"        volumeMounts:\n        - name: data\n          mountPath: /d\n"  \
-	"      volumes: &vols\n      - name: data\n        persistentVolumeClaim:\n"  \
-	"          claimName: bad-data\nx-note: *vols\n"
-static const char anchored[] = ANCHORED;
+static const char anchored[] = TL_ANCHORED;
 
 #define CONFIGMAP "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm\ndata:\n  a: b\n"
 
@@ -60,6 +42,7 @@ struct fixture {
 static void setup(struct fixture *f, const char *const *text, size_t n)
 {
 	struct stsify_options dflt = STSIFY_OPTIONS_INIT;
+	dflt.storage_size = "1Gi";	/* for the claims not in the input */
 	char *err = NULL;
 
 	memset(f, 0, sizeof(*f));
@@ -157,7 +140,7 @@ static void expect_outcome(const struct rewrite_result *res, enum rewrite_outcom
 
 Test(rewrite, whole_input_becomes_a_statefulset)
 {
-	const char *in[] = { CONFIGMAP "---\n" DEPLOYMENT("db") };
+	const char *in[] = { CONFIGMAP "---\n" TL_DEPLOYMENT("db", "db-data") };
 	struct fixture f;
 	struct rewrite_job job;
 	char *out;
@@ -196,7 +179,8 @@ Test(rewrite, nothing_to_do_gives_no_output)
 
 Test(rewrite, runs_and_whole_give_the_same_bytes)
 {
-	const char *in[] = { DEPLOYMENT("a") "---\n" CONFIGMAP "---\n" CONFIGMAP "---\n" DEPLOYMENT("b") };
+	const char *in[] = { TL_DEPLOYMENT("a", "a-data") "---\n" CONFIGMAP "---\n" CONFIGMAP "---\n"
+			     TL_DEPLOYMENT("b", "b-data") };
 	struct fixture f;
 	struct rewrite_job job;
 	char *whole, *runs;
@@ -223,7 +207,7 @@ Test(rewrite, runs_and_whole_give_the_same_bytes)
 
 Test(rewrite, part_keeps_the_edits_and_gives_the_same_bytes)
 {
-	const char *text = CONFIGMAP "---\n" DEPLOYMENT("db");
+	const char *text = CONFIGMAP "---\n" TL_DEPLOYMENT("db", "db-data");
 	const char *in[] = { text };
 	struct fixture f, g;
 	struct rewrite_job job;
@@ -263,7 +247,7 @@ Test(rewrite, part_keeps_the_edits_and_gives_the_same_bytes)
 
 Test(rewrite, a_lowering_failure_abandons_that_deployment_only)
 {
-	const char *in[] = { anchored, "---\n" DEPLOYMENT("good") };
+	const char *in[] = { anchored, "---\n" TL_DEPLOYMENT("good", "good-data") };
 	struct fixture f;
 	struct rewrite_job job;
 	size_t bad, good;
@@ -333,7 +317,7 @@ static size_t break_plan(struct fixture *f, size_t in, const char *name)
 
 Test(rewrite, a_verification_failure_abandons_the_deployments_of_that_input_only)
 {
-	const char *in[] = { DEPLOYMENT("one"), DEPLOYMENT("two") };
+	const char *in[] = { TL_DEPLOYMENT("one", "one-data"), TL_DEPLOYMENT("two", "two-data") };
 	struct fixture f;
 	struct rewrite_job job;
 	size_t one, two;
@@ -373,7 +357,7 @@ Test(rewrite, a_verification_failure_abandons_the_deployments_of_that_input_only
 
 Test(rewrite, overlapping_edits_blame_their_deployment)
 {
-	const char *in[] = { DEPLOYMENT("db") };
+	const char *in[] = { TL_DEPLOYMENT("db", "db-data") };
 	struct fixture f;
 	struct rewrite_job job;
 	size_t db;
@@ -404,7 +388,7 @@ Test(rewrite, overlapping_edits_blame_their_deployment)
 
 Test(rewrite, rounds_end_with_what_can_be_converted)
 {
-	const char *in[] = { ANCHORED "---\n" DEPLOYMENT("good") };
+	const char *in[] = { TL_ANCHORED "---\n" TL_DEPLOYMENT("good", "good-data") };
 	struct fixture f;
 	struct rewrite_job job;
 
@@ -420,7 +404,7 @@ Test(rewrite, rounds_end_with_what_can_be_converted)
 
 Test(rewrite, rounds_stop_at_a_verification_failure)
 {
-	const char *in[] = { DEPLOYMENT("one") };
+	const char *in[] = { TL_DEPLOYMENT("one", "one-data") };
 	struct fixture f;
 	struct rewrite_job job;
 

@@ -15,31 +15,9 @@
 #include "stsify.h"
 #include "test_lib.h"
 
-#define DEPLOYMENT(name, claim)                                                               \
-	"apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: " name "\nspec:\n"         \
-	"  replicas: 2\n  selector:\n    matchLabels:\n      app: " name "\n  template:\n"     \
-	"    metadata:\n      labels:\n        app: " name "\n    spec:\n"                     \
-	"      containers:\n      - name: c\n        image: x\n        volumeMounts:\n"         \
-	"        - name: data\n          mountPath: /d\n      volumes:\n      - name: data\n"    \
-	"        persistentVolumeClaim:\n          claimName: " claim "\n"
 
-#define PVC(name, size)                                                                   \
-	"apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata:\n  name: " name "\nspec:\n" \
-	"  accessModes: [ReadWriteOnce]\n  resources:\n    requests:\n      storage: " size "\n"
 
-#define HPA(name)                                                                             \
-	"apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata:\n  name: " name "\n" \
-	"spec:\n  scaleTargetRef:\n    apiVersion: apps/v1\n    kind: Deployment\n    name: " name "\n" \
-	"  minReplicas: 2\n  maxReplicas: 4\n"
 
-/* Deployment "bad" whose claim volume is anchored and aliased */
-#define ANCHORED                                                                              \
-	"apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: bad\nspec:\n  replicas: 2\n" \
-	"  selector:\n    matchLabels:\n      app: bad\n  template:\n    metadata:\n      labels:\n" \
-	"        app: bad\n    spec:\n      containers:\n      - name: c\n        image: x\n"       \
-	"        volumeMounts:\n        - name: data\n          mountPath: /d\n"                   \
-	"      volumes: &vols\n      - name: data\n        persistentVolumeClaim:\n"               \
-	"          claimName: bad-data\nx-note: *vols\n"
 
 #define MAXF 24
 
@@ -53,6 +31,7 @@ struct run_result {
 static void run(struct run_result *r, const char *const *text, size_t n, unsigned jobs, bool every)
 {
 	struct stsify_options opt = STSIFY_OPTIONS_INIT;
+	opt.storage_size = "1Gi";	/* for the claims not in the input */
 
 	opt.jobs = jobs;
 	opt.every_deployment = every;
@@ -100,7 +79,7 @@ static char *findings(const struct run_result *r)
 
 Test(run, the_claim_in_another_file_gives_the_template)
 {
-	const char *in[] = { DEPLOYMENT("db", "db-data"), PVC("db-data", "5Gi") };
+	const char *in[] = { TL_DEPLOYMENT("db", "db-data"), TL_PVC("db-data", "5Gi") };
 	struct run_result r;
 
 	run(&r, in, 2, 1, false);
@@ -113,7 +92,7 @@ Test(run, the_claim_in_another_file_gives_the_template)
 
 Test(run, an_autoscaler_in_another_file_follows)
 {
-	const char *in[] = { DEPLOYMENT("db", "db-data"), HPA("db") };
+	const char *in[] = { TL_DEPLOYMENT("db", "db-data"), TL_HPA("db") };
 	struct run_result r;
 
 	run(&r, in, 2, 2, false);
@@ -125,7 +104,7 @@ Test(run, an_autoscaler_in_another_file_follows)
 
 Test(run, a_file_that_does_not_parse_fails_alone)
 {
-	const char *in[] = { "a: [unclosed\n", DEPLOYMENT("db", "db-data") };
+	const char *in[] = { "a: [unclosed\n", TL_DEPLOYMENT("db", "db-data") };
 	struct run_result r;
 	char *fs;
 
@@ -141,7 +120,7 @@ Test(run, a_file_that_does_not_parse_fails_alone)
 
 Test(run, a_deployment_that_cannot_be_lowered_stays_and_the_others_convert)
 {
-	const char *in[] = { ANCHORED, DEPLOYMENT("good", "good-data"), HPA("bad") };
+	const char *in[] = { TL_ANCHORED, TL_DEPLOYMENT("good", "good-data"), TL_HPA("bad") };
 	struct run_result r;
 	char *fs;
 	bool seen_bad = false, seen_good = false;
@@ -185,9 +164,9 @@ Test(run, the_number_of_threads_changes_nothing)
 
 		text[i] = malloc(len);
 		if (i % 4 == 3)
-			snprintf(text[i], len, ANCHORED);
+			snprintf(text[i], len, TL_ANCHORED);
 		else if (i % 4 == 2)
-			snprintf(text[i], len, HPA("d%zu"), i - 1, i - 1);
+			snprintf(text[i], len, TL_HPA("d%zu"), i - 1, i - 1);
 		else
 			snprintf(text[i], len,
 				 "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: d%zu\nspec:\n  replicas: 2\n"
@@ -220,8 +199,9 @@ Test(run, the_number_of_threads_changes_nothing)
 
 Test(run, pieces_write_what_out_holds)
 {
-	const char *text = DEPLOYMENT("a", "a-data") "---\n" PVC("a-data", "2Gi") "---\n" DEPLOYMENT("b", "b-data");
+	const char *text = TL_DEPLOYMENT("a", "a-data") "---\n" TL_PVC("a-data", "2Gi") "---\n" TL_DEPLOYMENT("b", "b-data");
 	struct stsify_options opt = STSIFY_OPTIONS_INIT;
+	opt.storage_size = "1Gi";	/* for the claims not in the input */
 	struct stsify_file whole = { .path = "in.yaml", .in = text, .inlen = strlen(text) };
 	struct stsify_file pieces = whole;
 	struct report rep = REPORT_INIT;

@@ -20,13 +20,6 @@
 #include "util.h"
 #include "ytree.h"
 
-#define DEPLOYMENT(name, claim)                                                               \
-	"apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: " name "\nspec:\n"         \
-	"  replicas: 2\n  selector:\n    matchLabels:\n      app: " name "\n  template:\n"     \
-	"    metadata:\n      labels:\n        app: " name "\n    spec:\n"                     \
-	"      containers:\n      - name: c\n        image: x\n        volumeMounts:\n"         \
-	"        - name: data\n          mountPath: /d\n      volumes:\n      - name: data\n"    \
-	"        persistentVolumeClaim:\n          claimName: " claim "\n"
 
 /* What one path gave: the bytes written and the findings printed. */
 struct outcome {
@@ -77,6 +70,7 @@ static void take(struct outcome *o, struct stsify_file *f, struct report *rep)
 static void by_stream(const char *text, unsigned jobs, bool no_out, struct outcome *o)
 {
 	struct stsify_options opt = STSIFY_OPTIONS_INIT;
+	opt.storage_size = "1Gi";	/* for the claims not in the input */
 	struct report rep = REPORT_INIT;
 	struct session ses = { .opt = &opt, .rep = &rep, .jobs = jobs };
 	struct stsify_file f = { .path = "in.yaml", .in = text, .inlen = strlen(text), .no_out = no_out };
@@ -98,6 +92,7 @@ static void by_stream(const char *text, unsigned jobs, bool no_out, struct outco
 static void by_whole_parse(const char *text, struct outcome *o)
 {
 	struct stsify_options opt = STSIFY_OPTIONS_INIT;
+	opt.storage_size = "1Gi";	/* for the claims not in the input */
 	struct report rep = REPORT_INIT;
 	struct stsify_file f = { .path = "in.yaml", .in = text, .inlen = strlen(text) };
 
@@ -215,7 +210,7 @@ Test(stream, a_document_that_does_not_parse_is_handed_back)
 
 	/* a claim is parsed up front (a document without a kind is not
 	 * parsed at all, by either path) */
-	by_stream(DEPLOYMENT("a", "a") "---\napiVersion: v1\nkind: PersistentVolumeClaim\nmetadata: {name: x\n",
+	by_stream(TL_DEPLOYMENT("a", "a") "---\napiVersion: v1\nkind: PersistentVolumeClaim\nmetadata: {name: x\n",
 		  2, false, &s);
 	assert_int_eq(s.rc, 1);
 	assert_int_eq(s.status, STSIFY_UNCHANGED);
@@ -245,7 +240,7 @@ Test(stream, a_helm_template_is_skipped)
 {
 	struct outcome s;
 
-	by_stream(DEPLOYMENT("a", "{{ .Values.claim }}"), 1, false, &s);
+	by_stream(TL_DEPLOYMENT("a", "{{ .Values.claim }}"), 1, false, &s);
 	assert_int_eq(s.rc, 0);
 	assert_int_eq(s.status, STSIFY_SKIPPED);
 	assert_size_eq(s.nfindings, 1);
