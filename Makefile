@@ -8,7 +8,7 @@
 #                   props, fastpath and schema on every CHECK_SAMPLE'th input),
 #                   valgrind on VALGRIND_CASES, FUZZ_RUNS fuzzed inputs, unit tests
 #   make check-full the suites, then make asan, make valgrind and make fuzz
-#   make NAME       one suite, tests/NAME.sh: golden props cli repo integration
+#   make NAME       one suite, tests/NAME.sh: golden props cli repo scope integration
 #                   limits kill schema plan builds fastpath helm hooks completion funclen layers;
 #                   make unit: the criterion unit tests
 #   make asan       every suite and the unit tests on every input against an
@@ -85,7 +85,7 @@ STSIFY_BIN ?= $(if $(wildcard $(DESTDIR)$(BINDIR)/stsify),$(BINDIR)/stsify,$(CUR
 
 .PHONY: all deps demo check unit golden props cli fastpath repo integration install uninstall install-kustomize-plugin clean golden-update
 .PHONY: limits limits-big kill kill-big schema plan rebind builds sarif embed asan valgrind fuzz fuzz-build bench funclen layers helm hooks completion check-full
-.PHONY: asan-unit asan-replay valgrind-quick fuzz-quick
+.PHONY: asan-unit asan-replay valgrind-quick fuzz-quick scope
 
 all: stsify
 
@@ -179,6 +179,9 @@ fastpath: stsify bench/gen
 
 repo: stsify tests/faults.so
 	sh tests/repo.sh
+
+scope: stsify
+	sh tests/scope.sh
 
 integration: stsify
 	sh tests/integration.sh
@@ -331,7 +334,7 @@ fuzz-quick: build/fuzz/fuzz_rewrite
 # fuzz) after the suites.
 CHECK_SAMPLE ?= 4
 
-SUITES := props fastpath golden limits kill integration schema plan builds sarif embed repo cli helm hooks completion funclen layers
+SUITES := props fastpath golden limits kill integration schema plan builds sarif embed repo scope cli helm hooks completion funclen layers
 CHECK_BUILD := all tests/unit tests/faults.so bench/gen bench/runner $(COMPLETION) $(ASAN_BUILD) build/fuzz/fuzz_rewrite
 
 check: deps

@@ -116,7 +116,10 @@ static void check_stop(const struct decide_input *in, const struct stsify_option
 {
 	/* a merge key can hide or override any field: what the text says is
 	 * not what the object is */
-	if (in->merge_keys) {
+	if (in->ambiguous) {
+		v->stop = DECIDE_AMBIGUOUS;
+		v->reason = CODE_AMBIGUOUS_REFERENCE;
+	} else if (in->merge_keys) {
 		v->stop = DECIDE_MERGE_KEYS;
 		v->reason = CODE_UNSUPPORTED_ALIAS;
 	} else if (in->alias) {

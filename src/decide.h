@@ -45,7 +45,10 @@
  * it has neither a selector nor pod template labels (DECIDE_NO_SELECTOR,
  * reason no-selector), or when a claim that would become a template is
  * not in the input and no --storage-size says its size
- * (DECIDE_CLAIM_NOT_FOUND, reason claim-not-found): checked in that order.
+ * (DECIDE_CLAIM_NOT_FOUND, reason claim-not-found): checked in that order;
+ * before them all, when the manifest of one of its claims is ambiguous
+ * (DECIDE_AMBIGUOUS, reason ambiguous-reference: two claims of that name
+ * are equally near, and nothing is guessed).
  *
  * A converted Deployment with a single-writer image (rules.h) and more
  * than one replica (or an autoscaler's max above one) becomes independent
@@ -94,6 +97,8 @@ struct decide_input {
 	const char *skip, *convert;	/* annotations stsify.dev/skip and convert, or NULL */
 	bool merge_keys;		/* its document uses merge keys (<<) in it */
 	bool alias;			/* stsify would read a value through an alias */
+	bool ambiguous;			/* a claim's manifest is ambiguous (two equally
+					 * near: planner.h, scoping) */
 	bool selector;			/* it has spec.selector or pod template labels */
 };
 
@@ -103,6 +108,7 @@ enum decide_stop {
 	DECIDE_ALIAS,
 	DECIDE_NO_SELECTOR,
 	DECIDE_CLAIM_NOT_FOUND,
+	DECIDE_AMBIGUOUS,
 };
 
 struct verdict {

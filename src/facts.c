@@ -54,6 +54,23 @@ static bool has_mode(const struct ynode *modes, const char *mode)
 	return false;
 }
 
+/* Does autoscaler r (target ref) mean dep (planner.h: scoping)?  A tie is
+ * reported at the target, which then targets none of them. */
+static bool scaler_means(struct pctx *c, const struct resource *r, const struct ynode *ref,
+			 const struct resource *dep)
+{
+	char *tied = NULL;
+	enum plan_pick pick = plan_means(c, r->in, dep, &tied);
+
+	if (pick == PLAN_PICK_TIE) {
+		plan_note(c, r, ynode_get(ref, "name"), CODE_AMBIGUOUS_REFERENCE,
+			  "%s \"%s\" targets \"%s\", and the %ss of that name in %s are equally near: it is left as it is",
+			  r->kind, r->name, dep->name, dep->kind, tied);
+		free(tied);
+	}
+	return pick == PLAN_PICK_ONE;
+}
+
 long long facts_scaler_max(const struct resource *dep, const struct resource *r, const struct ynode **at)
 {
 	const struct ynode *ref = ynode_path(r->node, "spec", "scaleTargetRef", NULL);
@@ -85,6 +102,8 @@ static long long autoscaled_max(struct pctx *c, const struct resource *dep,
 		const struct ynode *at;
 		long long max = facts_scaler_max(dep, r, &at);
 
+		if (max < 0 || !scaler_means(c, r, ynode_path(r->node, "spec", "scaleTargetRef", NULL), dep))
+			continue;
 		if (max > best) {
 			best = max;
 			*by = r;
@@ -126,6 +145,26 @@ unsigned facts_modes(const struct ynode *m)
 	return bits;
 }
 
+/* The claim that dep's volume means (planner.h: scoping); a tie is
+ * reported, and leaves the Deployment as it is (f->in.ambiguous). */
+static const struct resource *find_claim(struct pctx *c, const struct resource *dep,
+					 const struct ynode *claim, struct facts *f)
+{
+	enum plan_pick pick;
+	char *tied = NULL;
+	const struct resource *pvc = plan_find(c, dep->in, "PersistentVolumeClaim", dep->ns, claim->text,
+					       &pick, &tied);
+
+	if (pick == PLAN_PICK_TIE) {
+		plan_note(c, dep, claim, CODE_AMBIGUOUS_REFERENCE,
+			  "claim \"%s\" of %s \"%s\" is ambiguous: the PersistentVolumeClaims in %s are equally near; none is used",
+			  claim->text, dep->kind, dep->name, tied);
+		f->in.ambiguous = true;
+		free(tied);
+	}
+	return pvc;
+}
+
 /* Every pod volume on a claim (with a name and a claimName). */
 static void read_claims(struct pctx *c, const struct resource *dep, struct facts *f)
 {
@@ -141,7 +180,7 @@ static void read_claims(struct pctx *c, const struct resource *dep, struct facts
 
 		if (!ynode_is_scalar(claim) || !claim->tlen || !ynode_is_scalar(name) || !name->tlen)
 			continue;
-		pvc = rindex_find_named(c->ri, "PersistentVolumeClaim", dep->ns, claim->text);
+		pvc = find_claim(c, dep, claim, f);
 		if (n == alloc) {
 			alloc = alloc ? 2 * alloc : 4;
 			f->claim = xrealloc(f->claim, alloc * sizeof(*f->claim));

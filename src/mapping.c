@@ -30,12 +30,13 @@ static const struct ynode *rwx_item(const struct resource *pvc)
 }
 
 /* A claim of that name in another namespace: the likely intended one. */
-static const struct resource *pvc_elsewhere(struct pctx *c, const char *name)
+static const struct resource *pvc_elsewhere(struct pctx *c, const struct resource *dep, const char *name)
 {
 	uint64_t h = hash_str(HASH_INIT, name);
 
 	for (size_t i = hidx_first(&c->pvcs, h); i != HIDX_NONE; i = hidx_next(&c->pvcs, i))
-		if (!strcmp(c->ri->r[i].kind, "PersistentVolumeClaim") && !strcmp(c->ri->r[i].name, name))
+		if (!strcmp(c->ri->r[i].kind, "PersistentVolumeClaim") && !strcmp(c->ri->r[i].name, name) &&
+		    plan_in_scope(c, dep->in, c->ri->r[i].in))
 			return &c->ri->r[i];
 	return NULL;
 }
@@ -44,7 +45,7 @@ static const struct resource *pvc_elsewhere(struct pctx *c, const char *name)
 static void elsewhere_hint(struct pctx *c, const struct resource *dep, const struct claim_use *cu,
 			   struct strbuf *hint)
 {
-	const struct resource *other = pvc_elsewhere(c, cu->claim->text);
+	const struct resource *other = pvc_elsewhere(c, dep, cu->claim->text);
 
 	if (other && dep->ns[0])
 		strbuf_addf(hint, " (a claim of that name is in namespace \"%s\", not in \"%s\")",
@@ -384,7 +385,8 @@ void mapping_convert_patches(struct pctx *c, const struct resource *dep)
 		const struct workload *w = workload_named(r->kind);	/* (dep may be a StatefulSet: refs.h) */
 
 		if (!plan_kind_names(ynode_get(r->node, "kind"), dep, false) || strcmp(r->name, dep->name) ||
-		    (r->ns[0] && strcmp(r->ns, dep->ns)) || plan_has_alias(r->node, true))
+		    (r->ns[0] && strcmp(r->ns, dep->ns)) || plan_has_alias(r->node, true) ||
+		    plan_means(c, r->in, dep, NULL) != PLAN_PICK_ONE)
 			continue;
 		plan_set_scalar(c, r, ynode_get(r->node, "kind"), "StatefulSet");
 		if (ynode_is_scalar(ynode_get(r->node, "apiVersion")) && !ynode_is(ynode_get(r->node, "apiVersion"), "apps/v1"))

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "builds.h"
 #include "decide.h"
 #include "detect.h"
 #include "facts.h"
@@ -170,6 +171,8 @@ static void explain_stop(struct pctx *c, const struct resource *dep, const struc
 		plan_note(c, dep, f->spec, CODE_NO_SELECTOR,
 			  "%s \"%s\" has neither a selector nor pod template labels: left as it is",
 			  dep->kind, dep->name);
+		break;
+	case DECIDE_AMBIGUOUS:	/* facts.c said which claim */
 		break;
 	case DECIDE_CLAIM_NOT_FOUND:
 		for (size_t i = v->missing; i < f->in.nclaim; i++)
@@ -339,6 +342,7 @@ struct planner *plan_begin(struct plan *p, const struct stsify_options *opt, con
 	memset(p, 0, sizeof(*p));
 	p->debug_verify = opt->debug_verify;
 	refs_find_patches(c);
+	builds_init(&c->bs, in, nin);
 	for (size_t i = 0; i < ri->n; i++) {
 		const struct resource *r = &ri->r[i];
 		const struct ynode *t = refs_scale_target(r);
@@ -480,6 +484,10 @@ void plan_end(struct planner *pl)
 	hidx_release(&c->kp_name);
 	hidx_release(&c->pdeps);
 	safety_end(c);
+	builds_release(&c->bs);
+	free(c->svc_owner);
+	free(c->memo);
+	hidx_release(&c->memo_by);
 	safety_release(c);
 	free(c->kp);
 	free(c->kitem);

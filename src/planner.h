@@ -29,6 +29,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "builds.h"
 #include "codes.h"
 #include "plandata.h"
 #include "report.h"
@@ -45,6 +46,8 @@ struct kpatch {
 	size_t in, doc, list, item;
 	bool inline_patch;
 };
+
+struct pick_memo;
 
 struct pctx {
 	const struct stsify_options *opt;
@@ -76,6 +79,11 @@ struct pctx {
 	/* what manages the repository, for the data-migration finding:
 	 * "Argo CD (Application \"shop\")", ...; NULL when nothing seen */
 	char *managed;
+	struct builds bs;	/* the Kustomize builds of in[0..nin) (builds.h) */
+	size_t *svc_owner;	/* per object of ri: service.c's cache */
+	struct pick_memo *memo;	/* plan_find()'s answers, by input, kind, namespace, name */
+	size_t nmemo, amemo;
+	struct hidx memo_by;
 	void *safety;		/* safety.c's index, built when first needed */
 };
 
@@ -102,6 +110,45 @@ bool plan_is_removed(const struct pctx *c, const struct ynode *n);
  * NULL-terminated keep[]. */
 void plan_remove(struct pctx *c, const struct resource *r, const struct ynode *n,
 		 const struct ynode *const *keep);
+
+/*
+ * Scoping (DESIGN.md section 9): which object a reference means.  An
+ * object of input a may be matched with one of input b when a root build
+ * includes both, or neither is in any build (plain manifests:
+ * plan_in_scope()).  Among the objects in scope that a reference can mean
+ * (the same kind, namespace and name), the nearest wins: the same file,
+ * then the same folder, then the longest common folder path; two equally
+ * near are a tie, and nothing is guessed.  Several in the reference's own
+ * file are no tie (a stream such as kustomize build output: the first is
+ * picked, and each is meant).  Objects in strategic-merge
+ * patch files are never candidates (they patch one, they are not one).
+ * Every lookup of a claim, autoscaler, Service or patch for a Deployment
+ * goes through here.
+ */
+enum plan_pick {
+	PLAN_PICK_NONE,		/* no candidate in scope */
+	PLAN_PICK_ONE,		/* the nearest */
+	PLAN_PICK_TIE,		/* two or more equally near */
+};
+
+bool plan_in_scope(const struct pctx *c, size_t a, size_t b);
+/*
+ * The one of cand[0..n) that an object of input from means (*pick), or
+ * NULL.  On a tie, *tied (unless tied is NULL) is set to the paths of the
+ * equally near candidates, "a.yaml and b/c.yaml" (malloc'd).
+ */
+const struct resource *plan_pick(const struct pctx *c, size_t from, const struct resource *const *cand,
+				 size_t n, enum plan_pick *pick, char **tied);
+/* plan_pick() among the objects of kind, namespace ns and name (or that
+ * went by that name: rindex_find_named()), patch files left out. */
+const struct resource *plan_find(struct pctx *c, size_t from, const char *kind, const char *ns,
+				 const char *name, enum plan_pick *pick, char **tied);
+/* Are inputs a and b the same file? */
+bool plan_same_file(const struct pctx *c, size_t a, size_t b);
+/* Does an object of input from that names dep's kind, namespace and name
+ * mean dep?  PLAN_PICK_ONE: yes; PLAN_PICK_TIE: dep and another are
+ * equally near (*tied as for plan_pick()); PLAN_PICK_NONE: no. */
+enum plan_pick plan_means(struct pctx *c, size_t from, const struct resource *dep, char **tied);
 
 /* Span-tree readers the parts of the planner share: */
 

@@ -65,7 +65,8 @@ void refs_retarget_scalers(struct pctx *c, const struct resource *dep)
 		else
 			continue;
 		kind = ynode_get(ref, "kind");
-		if (!rindex_named(dep, ynode_str(ynode_get(ref, "name"))) || !plan_kind_names(kind, dep, keda))
+		if (!rindex_named(dep, ynode_str(ynode_get(ref, "name"))) || !plan_kind_names(kind, dep, keda) ||
+		    plan_means(c, r->in, dep, NULL) != PLAN_PICK_ONE)
 			continue;
 		if (ref->kind != YNODE_MAP || plan_has_alias(ref, true)) {
 			plan_note(c, r, ref, CODE_UNSUPPORTED_ALIAS,
@@ -117,7 +118,7 @@ static void retarget_patch(struct pctx *c, const struct resource *dep, const str
 	size_t glen = slash ? (size_t)(slash - dep->api) : 0;
 
 	if (!kind || !plan_kind_names(kind, dep, false) || !ynode_is(ynode_get(t, "name"), dep->name) ||
-	    (ns && !ynode_is(ns, dep->ns)) || plan_has_alias(t, true))
+	    (ns && !ynode_is(ns, dep->ns)) || plan_has_alias(t, true) || plan_means(c, r->in, dep, NULL) != PLAN_PICK_ONE)
 		return;
 	/* a group or version other than the Deployment's: the target never
 	 * matched it (Kustomize compares each field the target gives) */

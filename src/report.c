@@ -159,6 +159,46 @@ void report_drop_owner(struct report *r, size_t owner, const enum code *keep, si
 	r->n = k;
 }
 
+static bool same_str(const char *a, const char *b)
+{
+	return a && b ? !strcmp(a, b) : a == b;
+}
+
+static bool same_finding(const struct finding *a, const struct finding *b)
+{
+	return a->line == b->line && a->col == b->col && a->code == b->code && same_str(a->path, b->path) &&
+	       same_str(a->msg, b->msg) && same_str(a->kind, b->kind) && same_str(a->ns, b->ns) &&
+	       same_str(a->name, b->name);
+}
+
+void report_dedup(struct report *r)
+{
+	struct hidx seen = HIDX_INIT;
+	size_t k = 0;
+
+	for (size_t i = 0; i < r->n; i++) {
+		struct finding *f = &r->f[i];
+		uint64_t h = hash_str(hash_str(HASH_INIT, f->path ? f->path : ""), f->msg ? f->msg : "");
+		bool dup = false;
+
+		h = hash_str(h, code_name(f->code)) ^ ((uint64_t)f->line << 20 ^ f->col);
+		for (size_t j = hidx_first(&seen, h); !dup && j != HIDX_NONE; j = hidx_next(&seen, j))
+			dup = same_finding(&r->f[j], f);
+		if (dup) {
+			free(f->path);
+			free(f->msg);
+			free(f->kind);
+			free(f->ns);
+			free(f->name);
+			continue;
+		}
+		r->f[k] = *f;
+		hidx_add(&seen, h, k++);
+	}
+	r->n = k;
+	hidx_release(&seen);
+}
+
 void report_truncate(struct report *r, size_t n)
 {
 	for (size_t i = n; i < r->n; i++) {

@@ -106,6 +106,11 @@ void finding_set_resource(struct finding *f, const char *kind, const char *ns, c
 void report_release(struct report *r);
 /* Drop the findings of owner whose code is not one of keep[0..nkeep). */
 void report_drop_owner(struct report *r, size_t owner, const enum code *keep, size_t nkeep);
+/* Drop every finding that repeats an earlier one (the same path, place,
+ * code, message and resource), keeping the first: a finding is reported
+ * once at its source location however many builds include that source
+ * (DESIGN.md section 9). */
+void report_dedup(struct report *r);
 /* Drop the findings added after the first n. */
 void report_truncate(struct report *r, size_t n);
 const char *severity_name(enum severity sev);

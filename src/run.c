@@ -477,6 +477,8 @@ int run_rewrite_needs(const struct stsify_options *opt, struct stsify_file *file
 	render_init();
 	if (n != 1 || opt->full_parse || kustomization_path(files[0].path) || stream_run(&ses, &files[0]))
 		run_all(&ses, files, n);
+	/* a source several builds include is reported once (DESIGN.md 9) */
+	report_dedup(rep);
 	session_phase(&ses, "released");
 	for (unsigned w = 0; w < ses.jobs; w++)
 		yparser_free(ses.yp[w]);

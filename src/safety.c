@@ -25,6 +25,7 @@
  * the trees of a large input's Deployments are gone by plan_end()). */
 struct mount {
 	char *ns, *claim, *kind, *name;
+	size_t in;			/* its input (scoping: planner.h) */
 	const struct source *src;
 	size_t obj;			/* where the object starts (who it is) */
 	size_t at;			/* where its claimName is */
@@ -34,6 +35,8 @@ struct mount {
 struct conv {
 	size_t dplan, k;
 	char *ns, *claim, *volname, *sts;
+	size_t in;			/* the converted workload's input */
+	const struct resource *pvc;	/* the claim's manifest, or NULL */
 	const struct source *src;
 	size_t obj;			/* where the converted object starts */
 };
@@ -71,7 +74,7 @@ static void add_mount(struct sindex *sx, const struct pctx *c, const struct reso
 {
 	ALLOC_GROW(sx->m, sx->nm + 1, sx->am);
 	sx->m[sx->nm++] = (struct mount){ .ns = xstrdup(r->ns), .claim = xstrdup(cn->text), .kind = xstrdup(r->kind),
-					  .name = xstrdup(r->name), .src = c->in[r->in].src, .obj = r->node->start,
+					  .name = xstrdup(r->name), .in = r->in, .src = c->in[r->in].src, .obj = r->node->start,
 					  .at = cn->start };
 }
 
@@ -200,7 +203,7 @@ static void scalers_again(struct pctx *c, const struct resource *dep, const stru
 		long long max = facts_scaler_max(dep, r, &at);
 		struct strbuf sb = STRBUF_INIT;
 
-		if (max <= 1)
+		if (max <= 1 || plan_means(c, r->in, dep, NULL) != PLAN_PICK_ONE)
 			continue;
 		add_empty_pods(&sb, max);
 		plan_note(c, r, at, CODE_INDEPENDENT_REPLICAS,
@@ -257,6 +260,18 @@ static void add_user(struct claim_plan *cp, const struct mount *m)
 	source_linecol(m->src, m->at, &u->line, &col);
 }
 
+/* Does the workload of mount m, which mounts a claim of cv's name, mean
+ * the same claim (scoping: planner.h)? */
+static bool same_claim(struct pctx *c, const struct mount *m, const struct conv *cv)
+{
+	enum plan_pick pick;
+
+	if (!cv->pvc)
+		return plan_in_scope(c, cv->in, m->in);
+	return plan_find(c, m->in, "PersistentVolumeClaim", m->ns, m->claim, &pick, NULL) == cv->pvc ||
+	       pick == PLAN_PICK_TIE;
+}
+
 /* Every other mount of converted claim cv (its plan not abandoned). */
 static void still_mounted(struct pctx *c, const struct sindex *sx, const struct hidx *by, const struct conv *cv)
 {
@@ -267,7 +282,8 @@ static void still_mounted(struct pctx *c, const struct sindex *sx, const struct 
 		const struct mount *m = &sx->m[i];
 		struct finding *fi;
 
-		if ((m->src == cv->src && m->obj == cv->obj) || strcmp(m->ns, cv->ns) || strcmp(m->claim, cv->claim))
+		if ((m->src == cv->src && m->obj == cv->obj) || strcmp(m->ns, cv->ns) || strcmp(m->claim, cv->claim) ||
+		    !same_claim(c, m, cv))
 			continue;
 		add_user(cp, m);
 		fi = report_add(c->rep, m->src, m->at, CODE_CLAIM_STILL_MOUNTED,
@@ -336,7 +352,8 @@ static void static_why(struct pctx *c, struct sindex *sx, const struct resource 
 		const struct ynode *ref = ynode_path(pv->node, "spec", "claimRef", NULL);
 		const char *ns = ynode_str(ynode_get(ref, "namespace"));
 
-		if (!ynode_is(ynode_get(ref, "name"), cu->claim->text) || strcmp(ns ? ns : "", dep->ns))
+		if (!ynode_is(ynode_get(ref, "name"), cu->claim->text) || strcmp(ns ? ns : "", dep->ns) ||
+		    !plan_in_scope(c, dep->in, pv->in))
 			continue;
 		strbuf_addf(why, "%sPersistentVolume \"%s\" is bound to it by claimRef", why->len ? "; " : "", pv->name);
 		if (!*at)
@@ -396,7 +413,8 @@ void safety_check(struct pctx *c, const struct resource *dep, const struct facts
 		ALLOC_GROW(sx->cv, sx->ncv + 1, sx->acv);
 		sx->cv[sx->ncv++] = (struct conv){ .dplan = c->dep, .k = k, .ns = xstrdup(dep->ns),
 						   .claim = xstrdup(cu[k].claim->text), .volname = xstrdup(cu[k].volname),
-						   .sts = xstrdup(d->sts), .src = c->in[dep->in].src, .obj = dep->node->start };
+						   .sts = xstrdup(d->sts), .in = dep->in, .pvc = cu[k].pvc,
+						   .src = c->in[dep->in].src, .obj = dep->node->start };
 		static_volume(c, sx, dep, &cu[k], &d->claim[k]);
 	}
 }

@@ -30,9 +30,80 @@ bool service_selects(const struct ynode *selector, const struct ynode *labels)
 	return true;
 }
 
-static bool service_exists(struct pctx *c, const char *ns, const char *name)
+/* Is there a Service of that name in dep's scope (planner.h)? */
+static bool service_exists(struct pctx *c, const struct resource *dep, const char *name)
 {
-	return rindex_find(c->ri, "Service", ns, name) != NULL;
+	enum plan_pick pick;
+
+	plan_find(c, dep->in, "Service", dep->ns, name, &pick, NULL);
+	return pick != PLAN_PICK_NONE;
+}
+
+enum { OWNER_UNKNOWN = 0, OWNER_NONE = 1, OWNER_TIE = 2, OWNER_FIRST = 3 };
+
+/* The workloads of Service svc's namespace whose pods it selects, but for
+ * those in patch files (malloc'd, *n of them). */
+static const struct resource **selected(struct pctx *c, const struct resource *svc, size_t *n)
+{
+	const struct ynode *sel = ynode_path(svc->node, "spec", "selector", NULL);
+	const struct resource **cand = NULL;
+	size_t alloc = 0;
+
+	*n = 0;
+	for (size_t i = 0; i < c->ri->n; i++) {
+		const struct resource *r = &c->ri->r[i];
+
+		if (!r->node || !workload_named(r->kind) || strcmp(r->ns, svc->ns) ||
+		    (!r->list_item && r->in < c->nin && c->patch[r->in]) ||
+		    !service_selects(sel, ynode_path(r->node, "spec", "template", "metadata", "labels", NULL)))
+			continue;
+		ALLOC_GROW(cand, *n + 1, alloc);
+		cand[(*n)++] = r;
+	}
+	return cand;
+}
+
+/*
+ * May headless Service svc (object si of the index) be dep's serviceName?
+ * Only when dep is the workload it means among those it selects (scoping:
+ * planner.h), found once per Service; a tie is reported and reuses none.
+ */
+static bool service_owned(struct pctx *c, size_t si, const struct resource *dep)
+{
+	const struct resource *svc = &c->ri->r[si];
+	const struct resource **cand;
+	const struct resource *owner;
+	enum plan_pick pick;
+	char *tied = NULL;
+	size_t n;
+
+	if (dep < c->ri->r || dep >= c->ri->r + c->ri->n)	/* a Template's object */
+		return plan_in_scope(c, svc->in, dep->in);
+	if (!c->svc_owner)
+		c->svc_owner = xcalloc(c->ri->n, sizeof(*c->svc_owner));
+	if (c->svc_owner[si] == OWNER_UNKNOWN) {
+		cand = selected(c, svc, &n);
+		owner = plan_pick(c, svc->in, cand, n, &pick, NULL);
+		c->svc_owner[si] = pick == PLAN_PICK_TIE ? OWNER_TIE
+				   : owner		? OWNER_FIRST + (size_t)(owner - c->ri->r)
+							: OWNER_NONE;
+		free(cand);
+	}
+	if (c->svc_owner[si] == OWNER_NONE)
+		return false;
+	if (c->svc_owner[si] != OWNER_TIE) {
+		owner = &c->ri->r[c->svc_owner[si] - OWNER_FIRST];
+		/* several in the Service's own file: each may have it */
+		return owner == dep || (plan_same_file(c, svc->in, owner->in) && plan_same_file(c, svc->in, dep->in));
+	}
+	cand = selected(c, svc, &n);
+	plan_pick(c, svc->in, cand, n, &pick, &tied);
+	plan_note(c, dep, ynode_get(dep->node, "kind"), CODE_AMBIGUOUS_REFERENCE,
+		  "headless Service \"%s\" selects the pods of workloads in %s, equally near: not reused for \"%s\"",
+		  svc->name, tied, dep->name);
+	free(tied);
+	free(cand);
+	return false;
 }
 
 /* ports of the new Service: each containerPort once, named when several. */
@@ -185,7 +256,8 @@ char *service_plan(struct pctx *c, const struct resource *dep, const struct ynod
 
 		if (strcmp(r->kind, "Service") || strcmp(r->ns, dep->ns) ||
 		    !ynode_is(ynode_path(r->node, "spec", "clusterIP", NULL), "None") ||
-		    !service_selects(ynode_path(r->node, "spec", "selector", NULL), tlabels))
+		    !service_selects(ynode_path(r->node, "spec", "selector", NULL), tlabels) ||
+		    !service_owned(c, i, dep))
 			continue;
 		plan_note(c, dep, ynode_get(dep->node, "kind"), CODE_SERVICE_REUSED,
 			  "headless Service \"%s\" selects the pods of \"%s\": it becomes the serviceName",
@@ -193,9 +265,9 @@ char *service_plan(struct pctx *c, const struct resource *dep, const struct ynod
 		return xstrdup(r->name);
 	}
 	strbuf_addstr(&name, dep->name);
-	if (service_exists(c, dep->ns, name.buf))
+	if (service_exists(c, dep, name.buf))
 		strbuf_addstr(&name, "-headless");
-	for (int k = 2; service_exists(c, dep->ns, name.buf); k++) {
+	for (int k = 2; service_exists(c, dep, name.buf); k++) {
 		strbuf_reset(&name);
 		strbuf_addf(&name, "%s-headless-%d", dep->name, k);
 	}

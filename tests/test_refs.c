@@ -140,6 +140,7 @@ Test(refs, kustomization_patch_targets_follow)
 	static const char *const paths[] = { "app/deploy.yaml", "app/kustomization.yaml", "list.yaml" };
 	static const char *const texts[] = {
 		DEPLOY("  namespace: prod\n"),
+		"resources: [deploy.yaml]\n"
 		"patches:\n- path: p.yaml\n  target: {kind: Deployment, name: db}\n"
 		"- path: q.yaml\n  target: {kind: Deployment, name: db, namespace: dev}\n"
 		"patchesJson6902:\n- path: j.yaml\n  target: {kind: Deployment, name: db, namespace: prod}\n"
@@ -155,12 +156,34 @@ Test(refs, kustomization_patch_targets_follow)
 	dep = planfix_find(&f, "Deployment", "db");
 	planfix_dplan(&f, dep);
 	refs_retarget_kustomize(f.c, dep);
-	assert_str_eq(planfix_ops(&f), "set kind -> StatefulSet\nset kind -> StatefulSet\nset kind -> StatefulSet\n",
-		      "the operations (p.yaml and j.yaml in the file, the List's Kustomization)");
+	assert_str_eq(planfix_ops(&f), "set kind -> StatefulSet\nset kind -> StatefulSet\n",
+		      "the operations (p.yaml and j.yaml in the file; not the List's Kustomization, "
+		      "a plain file outside the build of app/)");
 	assert_str_eq(planfix_messages(&f),
 		      "patches target of app/kustomization.yaml now names StatefulSet \"db\"\n"
-		      "patchesJson6902 target of app/kustomization.yaml now names StatefulSet \"db\"\n"
-		      "patches target of list.yaml now names StatefulSet \"db\"\n",
+		      "patchesJson6902 target of app/kustomization.yaml now names StatefulSet \"db\"\n",
+		      "the findings");
+	planfix_release(&f);
+}
+
+Test(refs, list_kustomization_patch_targets_follow)
+{
+	static const char *const paths[] = { "deploy.yaml", "list.yaml" };
+	static const char *const texts[] = {
+		DEPLOY("  namespace: prod\n"),
+		"apiVersion: v1\nkind: List\nitems:\n"
+		"- apiVersion: kustomize.config.k8s.io/v1beta1\n  kind: Kustomization\n  metadata: {name: k}\n"
+		"  patches:\n  - patch: '[]'\n    target: {kind: Deployment, name: db}\n",
+	};
+	struct planfix f;
+	const struct resource *dep;
+
+	planfix_init(&f, NULL, paths, texts, 2);
+	dep = planfix_find(&f, "Deployment", "db");
+	planfix_dplan(&f, dep);
+	refs_retarget_kustomize(f.c, dep);
+	assert_str_eq(planfix_ops(&f), "set kind -> StatefulSet\n", "the operations (the List's Kustomization)");
+	assert_str_eq(planfix_messages(&f), "patches target of list.yaml now names StatefulSet \"db\"\n",
 		      "the findings");
 	planfix_release(&f);
 }

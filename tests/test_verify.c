@@ -38,7 +38,7 @@ static void setup(struct fixture *f)
 {
 	struct stsify_options dflt = STSIFY_OPTIONS_INIT;
 	dflt.storage_size = "1Gi";	/* for the claims not in the input */
-	struct plan_input pin;
+	struct plan_input pin = { 0 };
 	struct rewrite_job job = { .pin = &pin, .in = 0, .mode = REWRITE_WHOLE };
 	struct rewrite_result res = REWRITE_RESULT_INIT;
 	char *why = NULL;
