@@ -486,8 +486,7 @@ void plan_end(struct planner *pl)
 	safety_end(c);
 	builds_release(&c->bs);
 	free(c->svc_owner);
-	free(c->memo);
-	hidx_release(&c->memo_by);
+	plan_memo_release(c);
 	safety_release(c);
 	free(c->kp);
 	free(c->kitem);

@@ -385,10 +385,33 @@ static const struct resource **candidates(const struct pctx *c, const char *kind
 
 struct pick_memo {
 	size_t from;
-	const char *kind, *ns, *name;
+	char *kind, *ns, *name;		/* owned (kind holds all three): the
+					 * asker's strings may be in a tree that a
+					 * large input frees after its batch */
 	const struct resource *r;
 	enum plan_pick pick;
 };
+
+/* "kind\0ns\0name\0" in one allocation, for a pick_memo. */
+static void memo_key(struct pick_memo *m, const char *kind, const char *ns, const char *name)
+{
+	size_t kl = strlen(kind) + 1, nl = strlen(ns) + 1, ml = strlen(name) + 1;
+
+	m->kind = xmalloc(kl + nl + ml);
+	memcpy(m->kind, kind, kl);
+	m->ns = memcpy(m->kind + kl, ns, nl);
+	m->name = memcpy(m->kind + kl + nl, name, ml);
+}
+
+void plan_memo_release(struct pctx *c)
+{
+	for (size_t i = 0; i < c->nmemo; i++)
+		free(c->memo[i].kind);
+	free(c->memo);
+	c->memo = NULL;
+	c->nmemo = c->amemo = 0;
+	hidx_release(&c->memo_by);
+}
 
 /* What an object of input from means by kind, ns and name, found once:
  * every Deployment of 500 variants asks about the same 500 autoscalers. */
@@ -410,7 +433,8 @@ static const struct resource *resolve(struct pctx *c, size_t from, const char *k
 	ALLOC_GROW(c->memo, c->nmemo + 1, c->amemo);
 	m = &c->memo[c->nmemo];
 	cand = candidates(c, kind, ns, name, &n);
-	*m = (struct pick_memo){ from, kind, ns, name, plan_pick(c, from, cand, n, pick, NULL), PLAN_PICK_NONE };
+	*m = (struct pick_memo){ from, NULL, NULL, NULL, plan_pick(c, from, cand, n, pick, NULL), PLAN_PICK_NONE };
+	memo_key(m, kind, ns, name);
 	m->pick = *pick;
 	free(cand);
 	hidx_add(&c->memo_by, h, c->nmemo++);

@@ -143,6 +143,8 @@ const struct resource *plan_pick(const struct pctx *c, size_t from, const struct
  * went by that name: rindex_find_named()), patch files left out. */
 const struct resource *plan_find(struct pctx *c, size_t from, const char *kind, const char *ns,
 				 const char *name, enum plan_pick *pick, char **tied);
+/* plan_find()'s answers forgotten (plan_end()). */
+void plan_memo_release(struct pctx *c);
 /* Are inputs a and b the same file? */
 bool plan_same_file(const struct pctx *c, size_t a, size_t b);
 /* Does an object of input from that names dep's kind, namespace and name
