@@ -283,7 +283,7 @@ tests/faults.so: tests/faults.c
 # asan-NAME: tests/NAME.sh against build/asan/stsify (ASan + UBSan).  With
 # ASAN_SAMPLE=N the large suites take every Nth input (STSIFY_TEST_SAMPLE,
 # tests/lib.sh) and limits.sh leaves out its 100 MB file.
-ASAN_SUITES := golden props cli repo integration limits fastpath schema sarif helm hooks
+ASAN_SUITES := golden props cli repo scope integration limits fastpath schema sarif helm hooks
 ASAN_CHECKS := $(addprefix asan-,$(ASAN_SUITES))
 ASAN_SAMPLE ?= 1
 ASAN_BUILD  := build/asan/stsify build/asan/unit build/asan/replay
@@ -332,7 +332,7 @@ fuzz-quick: build/fuzz/fuzz_rewrite
 # (longest first).  The unit tests last: criterion's summary is the final line.
 # make check-full: the exhaustive variants (make asan, make valgrind, make
 # fuzz) after the suites.
-CHECK_SAMPLE ?= 4
+CHECK_SAMPLE ?= 8
 
 SUITES := props fastpath golden limits kill integration schema plan builds sarif embed repo scope cli helm hooks completion funclen layers
 CHECK_BUILD := all tests/unit tests/faults.so bench/gen bench/runner $(COMPLETION) $(ASAN_BUILD) build/fuzz/fuzz_rewrite

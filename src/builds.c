@@ -282,7 +282,8 @@ static void closure(struct builds *bs, size_t r, size_t *stamp, size_t *seen, si
 			root->missing[root->nmissing++] = xstrdup(b->missing[0]);
 		}
 	}
-	qsort(root->inc, root->ninc, sizeof(*root->inc), cmp_size);
+	if (root->ninc)
+		qsort(root->inc, root->ninc, sizeof(*root->inc), cmp_size);
 }
 
 /* The roots, their closures, and per input the roots that include it. */

@@ -245,7 +245,8 @@ static void claim_files(const struct cli *cli, struct report *rep, const struct 
 	if (!cli->opt.claims_in_repo)
 		return;
 	migrate_claim_files(&dm->mo, rep, &all);
-	qsort(all.f, all.n, sizeof(*all.f), cmp_plan_file);
+	if (all.n)	/* (qsort's array may not be NULL, even empty) */
+		qsort(all.f, all.n, sizeof(*all.f), cmp_plan_file);
 	for (size_t i = 0; i < all.n; i++) {
 		struct plan_file *f = &all.f[i];
 

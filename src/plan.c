@@ -218,9 +218,10 @@ static void convert(struct pctx *c, const struct resource *dep, const struct fac
 static const struct build_need *build_need(const struct pctx *c, const struct resource *dep,
 					   const struct workload *report, struct facts *f)
 {
+	const struct workload *w = workload_named(dep->kind);
 	const struct build_need *need;
 
-	if (report || !c->ru->nneed || strcmp(dep->kind, "Deployment"))
+	if (report || !c->ru->nneed || !w || w->action != WORKLOAD_CONVERT)
 		return NULL;
 	need = rules_build_need(c->ru, c->in[dep->in].src->path, dep->ns, dep->name);
 	if (!need || need->replicas <= f->in.replicas)

@@ -22,6 +22,7 @@
 #include "run.h"
 #include "truth.h"
 #include "util.h"
+#include "workload.h"
 #include "ytree.h"
 
 /* ---- discovery ---- */
@@ -535,7 +536,7 @@ static void emit(struct cmp *c, struct report *rep)
 
 /* ---- the needs ---- */
 
-/* The Deployment of f whose name rendered contains (the longest: a name
+/* The workload to convert (workload.h) of f whose name rendered contains (the longest: a name
  * prefix and suffix), and its namespace in *ns; NULL when none. */
 static char *source_name(const struct stsify_file *f, const char *rendered, char **ns)
 {
@@ -548,8 +549,9 @@ static char *source_name(const struct stsify_file *f, const char *rendered, char
 			const struct ynode *r = ys.doc[d].root;
 			const char *name = ynode_str(ynode_path(r, "metadata", "name", NULL));
 			const char *nsv = ynode_str(ynode_path(r, "metadata", "namespace", NULL));
+			const struct workload *w = workload_named(ynode_str(ynode_get(r, "kind")));
 
-			if (!ynode_is(ynode_get(r, "kind"), "Deployment") || !name || !strstr(rendered, name) ||
+			if (!w || w->action != WORKLOAD_CONVERT || !name || !strstr(rendered, name) ||
 			    (best && strlen(name) <= strlen(best)))
 				continue;
 			free(best);
