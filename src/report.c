@@ -181,7 +181,10 @@ void report_dedup(struct report *r)
 		uint64_t h = hash_str(hash_str(HASH_INIT, f->path ? f->path : ""), f->msg ? f->msg : "");
 		bool dup = false;
 
-		h = hash_str(h, code_name(f->code)) ^ ((uint64_t)f->line << 20 ^ f->col);
+		/* (the line mixed in: shifted up, it never reached the bucket
+		 * bits, and 200,000 findings of one message on as many lines
+		 * fell in one chain) */
+		h = hash_str(h, code_name(f->code)) ^ hash_u64((uint64_t)f->line << 32 | f->col);
 		for (size_t j = hidx_first(&seen, h); !dup && j != HIDX_NONE; j = hidx_next(&seen, j))
 			dup = same_finding(&r->f[j], f);
 		if (dup) {

@@ -442,13 +442,18 @@ uint64_t hash_str(uint64_t h, const char *s)
 	return (h ^ 0xff) * 0x100000001b3ULL;
 }
 
-uint64_t hash_ptr(const void *p)
+uint64_t hash_u64(uint64_t z)
 {
-	uint64_t z = (uint64_t)(uintptr_t)p;
-
+	/* splitmix64's finaliser: every input bit reaches the low bits, which
+	 * pick the bucket */
 	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
 	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
 	return z ^ (z >> 31);
+}
+
+uint64_t hash_ptr(const void *p)
+{
+	return hash_u64((uint64_t)(uintptr_t)p);
 }
 
 static size_t hidx_slot(const struct hidx *h, uint64_t hash)

@@ -202,6 +202,8 @@ struct hidx {
 
 uint64_t hash_str(uint64_t h, const char *s);
 uint64_t hash_ptr(const void *p);
+/* A number's hash, mixed so that its high bits reach the low ones. */
+uint64_t hash_u64(uint64_t v);
 void hidx_add(struct hidx *h, uint64_t hash, size_t item);
 size_t hidx_first(const struct hidx *h, uint64_t hash);
 size_t hidx_next(const struct hidx *h, size_t item);
