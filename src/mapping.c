@@ -212,15 +212,9 @@ static struct val *claim_template(struct pctx *c, const struct resource *dep,
 	if (!cu->pvc && c->opt->storage_class)
 		val_set(spec, "storageClassName", val_str(c->opt->storage_class));
 	if (!ynode_path(pspec, "resources", "requests", "storage", NULL)) {
-		struct val *res = val_get(spec, "resources"), *req;
-
-		if (!res || res->kind != VAL_MAP)
-			res = val_set(spec, "resources", val_map());
-		req = val_get(res, "requests");
-		if (!req || req->kind != VAL_MAP)
-			req = val_set(res, "requests", val_map());
 		/* (a claim of the input without a size: Kubernetes rejects it) */
-		val_set(req, "storage", val_str(c->opt->storage_size ? c->opt->storage_size : "1Gi"));
+		val_set(val_submap(val_submap(spec, "resources"), "requests"), "storage",
+			val_str(c->opt->storage_size ? c->opt->storage_size : "1Gi"));
 		c->p->assumed |= c->opt->storage_size != NULL;
 	}
 	if (cu->rwx && c->opt->keep_access_modes)

@@ -199,16 +199,8 @@ static void rebind_files(struct plan_files *pf, const struct dep_summary *d, con
 			     .pv_class = mv->pv && mv->pv->class ? mv->pv->class : "", .spec = spec };
 
 	/* a claim not in the input: its size is the cluster's, not a guess */
-	if (mv->size && spec && spec->kind == VAL_MAP) {
-		struct val *res = val_get(spec, "resources"), *req;
-
-		if (!res || res->kind != VAL_MAP)
-			res = val_set(spec, "resources", val_map());
-		req = val_get(res, "requests");
-		if (!req || req->kind != VAL_MAP)
-			req = val_set(res, "requests", val_map());
-		val_set(req, "storage", val_str(mv->size));
-	}
+	if (mv->size && spec && spec->kind == VAL_MAP)
+		val_set(val_submap(val_submap(spec, "resources"), "requests"), "storage", val_str(mv->size));
 	if (repo_claim) {
 		rebind_claim(repo_claim, &rb);
 	} else {

@@ -64,6 +64,13 @@ struct val *val_set(struct val *map, const char *key, struct val *v)
 	return v;
 }
 
+struct val *val_submap(struct val *map, const char *key)
+{
+	struct val *v = val_get(map, key);
+
+	return v && v->kind == VAL_MAP ? v : val_set(map, key, val_map());
+}
+
 struct val *val_insert(struct val *map, size_t at, const char *key, struct val *v)
 {
 	char *k;

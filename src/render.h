@@ -45,6 +45,9 @@ struct val *val_push(struct val *seq, struct val *v);
 /* Insert into a map at position at (takes ownership of v); returns v. */
 struct val *val_insert(struct val *map, size_t at, const char *key, struct val *v);
 struct val *val_get(const struct val *map, const char *key);
+/* The map at key of map: made (in place of any other value) when it is
+ * not one.  val_submap(val_submap(spec, "resources"), "requests"). */
+struct val *val_submap(struct val *map, const char *key);
 /* Deep copy of a source node (aliases become null). */
 struct val *val_from_ynode(const struct ynode *n);
 struct val *val_copy(const struct val *v);
