@@ -332,7 +332,7 @@ fuzz-quick: build/fuzz/fuzz_rewrite
 # (longest first).  The unit tests last: criterion's summary is the final line.
 # make check-full: the exhaustive variants (make asan, make valgrind, make
 # fuzz) after the suites.
-CHECK_SAMPLE ?= 6
+CHECK_SAMPLE ?= 8
 
 SUITES := props fastpath golden limits kill integration schema plan builds sarif embed repo scope cli helm hooks completion funclen layers
 CHECK_BUILD := all tests/unit tests/faults.so bench/gen bench/runner $(COMPLETION) $(ASAN_BUILD) build/fuzz/fuzz_rewrite
