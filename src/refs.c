@@ -253,16 +253,19 @@ void refs_index_patches(struct pctx *c)
 	}
 }
 
-/* Is there a workload of kind w ns/name in the input, other than in a
- * strategic-merge patch file (which names one, and is not one)? */
-static bool has_workload(const struct pctx *c, const struct workload *w, const char *ns, const char *name)
+/* Is there a workload of kind w ns/name in the input, in scope of input
+ * from (planner.h: a sibling variant's Deployment does not count), other
+ * than in a strategic-merge patch file (which names one, and is not one)? */
+static bool has_workload(const struct pctx *c, size_t from, const struct workload *w, const char *ns,
+			 const char *name)
 {
 	uint64_t h = hash_str(hash_str(hash_str(HASH_INIT, w->kind), ns), name);
 
 	for (size_t i = hidx_first(&c->ri->by_name, h); i != HIDX_NONE; i = hidx_next(&c->ri->by_name, i)) {
 		const struct resource *r = &c->ri->r[i];
 
-		if (strcmp(r->kind, w->kind) || strcmp(r->ns, ns) || strcmp(r->name, name))
+		if (strcmp(r->kind, w->kind) || strcmp(r->ns, ns) || strcmp(r->name, name) ||
+		    !plan_in_scope(c, from, r->in))
 			continue;
 		if (r->list_item || r->in >= c->nin || !c->patch[r->in])
 			return true;
@@ -271,10 +274,10 @@ static bool has_workload(const struct pctx *c, const struct workload *w, const c
 }
 
 /* The same for any kind stsify converts (workload.h). */
-static bool has_convertible(const struct pctx *c, const char *ns, const char *name)
+static bool has_convertible(const struct pctx *c, size_t from, const char *ns, const char *name)
 {
 	for (size_t i = 0; i < nworkloads; i++)
-		if (workloads[i].action == WORKLOAD_CONVERT && has_workload(c, &workloads[i], ns, name))
+		if (workloads[i].action == WORKLOAD_CONVERT && has_workload(c, from, &workloads[i], ns, name))
 			return true;
 	return false;
 }
@@ -291,7 +294,7 @@ bool refs_named(const struct pctx *c, const struct resource *r)
 bool refs_gone(const struct pctx *c, const struct resource *r)
 {
 	return !strcmp(r->kind, "StatefulSet") && r->node && !(r->in < c->nin && c->in[r->in].skip) &&
-	       !(!r->list_item && r->in < c->nin && c->patch[r->in]) && !has_convertible(c, r->ns, r->name);
+	       !(!r->list_item && r->in < c->nin && c->patch[r->in]) && !has_convertible(c, r->in, r->ns, r->name);
 }
 
 /* Is an item of resources (kustomization at kpath) the file want (normalised)? */
