@@ -3,8 +3,8 @@
 # StatefulSet "pg" adopts: the data stays where it is, nothing is copied.
 # Made by stsify.  Run it after deployment/pg is scaled to 0:
 #
-#   sh db--pg--data.sh --dry-run   print every change, make none
-#   sh db--pg--data.sh             check everything, then do it
+#   sh base--db--pg--data.sh --dry-run   print every change, make none
+#   sh base--db--pg--data.sh             check everything, then do it
 #
 # Every step first checks whether it is done, so running it again after
 # success or after an interruption finishes the job or says what is

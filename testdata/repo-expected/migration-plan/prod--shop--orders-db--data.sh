@@ -3,8 +3,8 @@
 # StatefulSet "orders-db" adopts: the data stays where it is, nothing is copied.
 # Made by stsify.  Run it after deployment/orders-db is scaled to 0:
 #
-#   sh shop--orders-db--data.sh --dry-run   print every change, make none
-#   sh shop--orders-db--data.sh             check everything, then do it
+#   sh prod--shop--orders-db--data.sh --dry-run   print every change, make none
+#   sh prod--shop--orders-db--data.sh             check everything, then do it
 #
 # Every step first checks whether it is done, so running it again after
 # success or after an interruption finishes the job or says what is

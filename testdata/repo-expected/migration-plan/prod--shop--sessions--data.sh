@@ -3,8 +3,8 @@
 # StatefulSet "sessions" adopts: the data stays where it is, nothing is copied.
 # Made by stsify.  Run it after deployment/sessions is scaled to 0:
 #
-#   sh shop--sessions--data.sh --dry-run   print every change, make none
-#   sh shop--sessions--data.sh             check everything, then do it
+#   sh prod--shop--sessions--data.sh --dry-run   print every change, make none
+#   sh prod--shop--sessions--data.sh             check everything, then do it
 #
 # Every step first checks whether it is done, so running it again after
 # success or after an interruption finishes the job or says what is
