@@ -676,6 +676,42 @@ static void copy_claim(struct strbuf *out, const struct dep_summary *d, const st
 	val_free(pvc);
 }
 
+/* A build of c that renames StatefulSet sts (namePrefix, nameSuffix), or NULL. */
+static const struct claim_build *renamed_by(const struct claim_summary *c, const char *sts)
+{
+	for (size_t i = 0; i < c->nbuild; i++)
+		if (strcmp(c->build[i].sts, sts))
+			return &c->build[i];
+	return NULL;
+}
+
+/* The namespace every build of c gives its workload, else ns. */
+static char *build_ns(const struct claim_summary *c, char *ns)
+{
+	for (size_t i = 1; i < c->nbuild; i++)
+		if (strcmp(c->build[i].ns, c->build[0].ns))
+			return ns;
+	return c->nbuild ? c->build[0].ns : ns;
+}
+
+/*
+ * Claim c of d is not written beside d's manifest when build rn renames
+ * the StatefulSet: Kustomize would rename that claim as well (prefix +
+ * <volume>-<sts>-0 + suffix), not the <volume>-<prefix><sts><suffix>-0 pod 0
+ * looks for.  A finding, and a comment in the file (a kustomization lists it).
+ */
+static void unwritten_renamed(struct report *rep, const struct dep_summary *d, const struct claim_summary *c,
+			      const struct claim_build *rn, struct strbuf *sb)
+{
+	report_add_at(rep, d->path, d->line, d->col, CODE_CLAIM_IN_REPO,
+		      "claim \"%s\" is not written into the repository: build \"%s\" renames StatefulSet \"%s\" to \"%s\", whose pod 0 looks for claim \"%s\", and would rename this claim too; use the claim of that build's section of the migration plan",
+		      c->new_claim, rn->build, d->name, rn->sts, rn->new_claim);
+	strbuf_addf(sb, "# Claim \"%s\" of pod 0 of StatefulSet \"%s\" is not here: build \"%s\" renames the\n"
+			"# StatefulSet to \"%s\", whose pod 0 looks for claim \"%s\", and would rename this\n"
+			"# claim too (see the build's section of the migration plan).\n",
+		    c->new_claim, d->name, rn->build, rn->sts, rn->new_claim);
+}
+
 /*
  * The claims of converted workload d for the repository, into sb; a claim
  * to rebind whose volume is not known is left out (a comment says so, and
@@ -684,13 +720,21 @@ static void copy_claim(struct strbuf *out, const struct dep_summary *d, const st
 static void repo_claims(const struct migrate_opts *mo, struct report *rep, const struct dep_summary *d,
 			struct plan_files *pf, struct strbuf *sb)
 {
+	struct dep_summary v = *d;
 	size_t ndoc = 0;
 
 	for (size_t k = 0; k < d->nclaim; k++) {
 		const struct claim_summary *c = &d->claim[k];
+		const struct claim_build *rn = renamed_by(c, d->name);
 		struct move mv;
 
-		move_decide(mo, d, c, NULL, &mv);
+		if (rn) {
+			unwritten_renamed(rep, d, c, rn, sb);
+			continue;
+		}
+		/* the snapshot holds the claim in the namespace its builds give it */
+		v.ns = build_ns(c, d->ns);
+		move_decide(mo, &v, c, NULL, &mv);
 		if (mv.rebind && !mv.pv) {
 			report_add_at(rep, d->path, d->line, d->col, CODE_CLAIM_IN_REPO,
 				      "claim \"%s\" is not written into the repository: rebinding needs the name of the volume of claim \"%s\" (give --cluster-state), else the claim gets a new, empty volume when it is synced",

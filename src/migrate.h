@@ -33,7 +33,11 @@
  *
  * The snapshot (--cluster-state) is looked up with those names too.
  * --claims-in-repo (migrate_claim_files()) writes the source's names:
- * the file goes beside the source manifest, where Kustomize renames it.
+ * the file goes beside the source manifest, and the builds' namespace
+ * applies to it as to the manifest (the snapshot is looked up in it when
+ * the builds agree on one); a claim whose StatefulSet some build renames
+ * (namePrefix, nameSuffix) is left out, with a finding: Kustomize would
+ * rename the claim too, not as pod 0 looks for it.
  *
  * The folder is stsify's: DIR/.stsify-plan lists the files a plan wrote.
  * A folder that holds anything else is refused (an error, nothing
