@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "cluster.h"
+#include "context.h"
 #include "format.h"
 #include "krm.h"
 #include "migrate.h"
@@ -617,6 +618,37 @@ static size_t emit(const struct cli *cli, struct stsify_file *files, size_t n, c
 	return failed;
 }
 
+/*
+ * The context of the file operands (context.h), unless --no-context:
+ * appended to *files (n of them, read), whose array grows; returns how
+ * many.
+ */
+static size_t add_context(const struct cli *cli, struct context *cx, struct stsify_file **files, size_t n)
+{
+	const char **ops = xcalloc(cli->noperand ? cli->noperand : 1, sizeof(*ops));
+	const char **have = xcalloc(n ? n : 1, sizeof(*have));
+	size_t nops = 0;
+	struct stat st;
+
+	memset(cx, 0, sizeof(*cx));
+	for (size_t i = 0; !cli->no_context && i < cli->noperand; i++)
+		if (!stat(cli->operand[i], &st) && S_ISREG(st.st_mode))
+			ops[nops++] = cli->operand[i];
+	for (size_t i = 0; i < n; i++)
+		have[i] = (*files)[i].path;
+	if (nops)
+		context_find(cx, ops, nops, have, n);
+	free(ops);
+	free(have);
+	if (!cx->n)
+		return 0;
+	*files = xrealloc(*files, (n + cx->n) * sizeof(**files));
+	for (size_t k = 0; k < cx->n; k++)
+		(*files)[n + k] = (struct stsify_file){ .path = cx->path[k], .in = cx->buf[k], .inlen = cx->len[k] };
+	debug_phase("context");
+	return cx->n;
+}
+
 static int run_files(struct cli *cli)
 {
 	struct report rep = REPORT_INIT;
@@ -628,6 +660,8 @@ static int run_files(struct cli *cli)
 	size_t n = 0, changed = 0, failed = 0;
 	struct plan_files nf = { NULL, 0, 0 };
 	struct datamove dm;
+	struct context cx;
+	size_t nctx;
 	int bad = 0, code;
 
 	/* only filter mode skips the documents that cannot matter (stsify(1)):
@@ -644,15 +678,18 @@ static int run_files(struct cli *cli)
 	was = xcalloc(pl.n ? pl.n : 1, sizeof(*was));
 	n = read_all(cli, &pl, files, bufs, was, &rep, &bad);
 	debug_phase("read");
+	/* files[n..n + nctx): the rest of the file operands' builds */
+	nctx = add_context(cli, &cx, &files, n);
 	/* the root builds that need it rendered by Kustomize (truth.h) */
-	truth_render(&truth, &cli->opt, cli->kustomize, files, n, &rep);
+	truth_render(&truth, &cli->opt, cli->kustomize, files, n + nctx, &rep);
 	debug_phase("rendered");
-	truth_plan(&truth, &cli->opt, files, n);
-	if (run_rewrite_needs(&cli->opt, files, n, truth.need, truth.nneed, &rep)) {
+	truth_plan(&truth, &cli->opt, files, n + nctx);
+	if (run_rewrite_needs(&cli->opt, files, n + nctx, nctx, truth.need, truth.nneed, &rep)) {
 		code = STSIFY_EXIT_USAGE;
 		goto out;
 	}
-	truth_check(&truth, files, n, &rep);
+	truth_check(&truth, files, n + nctx, &rep);
+	context_drop(&cx, &rep);
 	datamove_begin(cli, &rep, &dm);
 	claim_files(cli, &rep, &dm, &nf);
 	failed = emit(cli, files, n, was, &nf, &rep, &changed);
@@ -673,10 +710,11 @@ out:
 	debug_phase("written");
 	code = finish(cli, &rep, code, files, n, false);
 	truth_release(&truth);
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < n + nctx; i++)
 		stsify_file_release(&files[i]);
+	for (size_t i = 0; i < n; i++)
 		free(bufs[i]);
-	}
+	context_release(&cx);
 	free(bufs);
 	free(was);
 	free(files);

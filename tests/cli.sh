@@ -251,4 +251,42 @@ got=$?
 [ "$got" = 2 ] && grep -q 'cannot rewrite /dev/stdin: it is a pipe' err && ok ||
 	bad "-w /dev/stdin from a pipe: exit $got, $(cat err)"
 
+# a file named alone converts as it does with its folder (the rest of its
+# build, or of its folder, read as context: stsify(1), --no-context): for
+# every file of every golden case whose in/ holds files only, `stsify -w
+# in/F` and `stsify -w in` leave F identical, and -w changes no other file
+ctx_cases=0
+for c in "$ROOT"/testdata/cases/*/; do
+	[ -f "$c/args" ] || [ -f "$c/operands" ] || [ -d "$c/cluster" ] && continue
+	flat=1
+	for f in "$c"in/*; do [ -f "$f" ] || flat=; done
+	[ -n "$flat" ] || continue
+	set -- "$c"in/*
+	[ $# -gt 1 ] || continue
+	ctx_cases=$((ctx_cases + 1))
+	rm -rf ctx-dir && cp -R "$c/in" ctx-dir
+	"$S" -q -w ctx-dir >/dev/null 2>&1
+	for f in "$c"in/*; do
+		n=${f##*/}
+		rm -rf ctx-one && cp -R "$c/in" ctx-one
+		"$S" -q -w "ctx-one/$n" >/dev/null 2>&1
+		if cmp -s "ctx-one/$n" "ctx-dir/$n"; then ok; else bad "context: ${c%/}: -w in/$n and -w in/ differ on $n"; fi
+		for g in ctx-one/*; do
+			[ "$g" = "ctx-one/$n" ] || cmp -s "$g" "$c/in/${g#ctx-one/}" ||
+				bad "context: ${c%/}: -w in/$n changed ${g#ctx-one/}"
+		done
+	done
+done
+[ "$ctx_cases" -gt 10 ] && ok || bad "context: only $ctx_cases golden cases with several files"
+# --no-context: the file alone (its claim beside it is not seen)
+mkdir -p ctx-no && cp "$ROOT/testdata/cases/single-file-folder-context/in/db/"* ctx-no/
+expect 0 "--no-context" -- "$S" --no-context ctx-no/deployment.yaml
+grep -q 'claim-not-found' err && ! grep -q '^+' out && ok || bad "--no-context: the claim beside the file was seen: $(cat err)"
+expect 0 "context" -- "$S" ctx-no/deployment.yaml
+grep -q '^+            storage: 50Gi' out && ok || bad "context: the claim beside the file was not seen"
+# a folder of many files: each context file read once (a second operand of
+# the same folder reads nothing more); files that are operands are not context
+expect 1 "context --check of two files" -- "$S" --check ctx-no/deployment.yaml ctx-no/pvc.yaml
+grep -q 'context-not-edited' err && bad "context: an operand reported as context: $(cat err)" || ok
+
 summary
