@@ -263,7 +263,40 @@ static void claim_files(const struct cli *cli, struct report *rep, const struct 
 	plan_files_release(&all);
 }
 
-/* One new file of claims: its diff, its line in the list, or written. */
+/*
+ * The new files of the headless Services of StatefulSets in JSON files
+ * (service.h), added to nf; one whose path exists already is left out,
+ * and a service-not-added finding says so.
+ */
+static void service_files(struct report *rep, struct plan_files *nf)
+{
+	struct stat st;
+
+	for (size_t i = 0; i < rep->ndep; i++) {
+		const struct dep_summary *d = &rep->dep[i];
+		struct plan_file *f;
+
+		if (!d->converted || !d->service_file)
+			continue;
+		if (!lstat(d->service_file, &st)) {
+			report_add_at(rep, d->path, d->line, d->col, CODE_SERVICE_NOT_ADDED,
+				      "add a headless Service \"%s\" for StatefulSet \"%s\": %s exists already",
+				      d->service, d->name, d->service_file);
+			continue;
+		}
+		ALLOC_GROW(nf->f, nf->n + 1, nf->alloc);
+		f = &nf->f[nf->n++];
+		memset(f, 0, sizeof(*f));
+		f->name = xstrdup(d->service_file);
+		strbuf_init(&f->text);
+		strbuf_addstr(&f->text, d->service_text);
+		f->service = true;
+	}
+	if (nf->n)
+		qsort(nf->f, nf->n, sizeof(*nf->f), cmp_plan_file);
+}
+
+/* One new file (claims, or a Service): its diff, its line in the list, or written. */
 static size_t emit_new(const struct cli *cli, const struct plan_file *f, struct report *rep)
 {
 	bool printing = cli->format == FORMAT_TEXT;
@@ -283,13 +316,17 @@ static size_t emit_new(const struct cli *cli, const struct plan_file *f, struct 
 			k = end;
 		}
 	} else if (cli->mode == MODE_WRITE && write_new(f->name, f->text.buf, f->text.len)) {
-		report_add_at(rep, f->name, 0, 0, CODE_WRITE_ERROR, "cannot write the claims of pod 0: %s",
-			      strerror(errno));
+		report_add_at(rep, f->name, 0, 0, CODE_WRITE_ERROR, "cannot write the %s: %s",
+			      f->service ? "headless Service" : "claims of pod 0", strerror(errno));
 		return 1;
 	}
-	report_add_at(rep, f->name, 0, 0, CODE_CLAIM_IN_REPO,
-		      "%s the claims of pod 0: commit this file before the conversion (see the migration plan's README.md)",
-		      cli->mode == MODE_WRITE ? "wrote" : "would write");
+	if (f->service)
+		report_add_at(rep, f->name, 0, 0, CODE_SERVICE_ADDED, "%s the headless Service of a StatefulSet",
+			      cli->mode == MODE_WRITE ? "wrote" : "would write");
+	else
+		report_add_at(rep, f->name, 0, 0, CODE_CLAIM_IN_REPO,
+			      "%s the claims of pod 0: commit this file before the conversion (see the migration plan's README.md)",
+			      cli->mode == MODE_WRITE ? "wrote" : "would write");
 	if (cli->list && printing)
 		printf("%s\n", f->name);
 	return 0;
@@ -667,6 +704,8 @@ static int run_files(struct cli *cli)
 	/* only filter mode skips the documents that cannot matter (stsify(1)):
 	 * a file named or found is parsed whole, its errors reported */
 	cli->opt.full_parse = true;
+	/* a StatefulSet in a JSON file gets its Service in a new file */
+	cli->opt.new_files = true;
 	/* diffs of hundreds of files: written in large blocks */
 	setvbuf(stdout, NULL, _IOFBF, (size_t)1 << 18);
 	if ((code = gather(cli, &pl, &rep, &bad))) {
@@ -692,6 +731,7 @@ static int run_files(struct cli *cli)
 	context_drop(&cx, &rep);
 	datamove_begin(cli, &rep, &dm);
 	claim_files(cli, &rep, &dm, &nf);
+	service_files(&rep, &nf);
 	failed = emit(cli, files, n, was, &nf, &rep, &changed);
 	plan_files_release(&nf);
 	failed += (size_t)datamove_end(cli, &rep, &dm);

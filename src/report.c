@@ -120,6 +120,8 @@ static void dep_summary_release(struct dep_summary *d)
 	free(d->ns);
 	free(d->name);
 	free(d->service);
+	free(d->service_file);
+	free(d->service_text);
 }
 
 void report_release(struct report *r)

@@ -73,6 +73,9 @@ struct dep_summary {
 	enum code reason;		/* the code that decided */
 	char *service;			/* when converted */
 	bool service_added;
+	/* the Service in a new file (stsify_options.new_files): the file's
+	 * path and text, for the caller to write; or NULL */
+	char *service_file, *service_text;
 	struct claim_summary *claim;
 	size_t nclaim;
 	struct ref_summary *ref;

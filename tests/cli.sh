@@ -254,7 +254,8 @@ got=$?
 # a file named alone converts as it does with its folder (the rest of its
 # build, or of its folder, read as context: stsify(1), --no-context): for
 # every file of every golden case whose in/ holds files only, `stsify -w
-# in/F` and `stsify -w in` leave F identical, and -w changes no other file
+# in/F` and `stsify -w in` leave F identical, and -w in/F changes no other
+# file (a new file it makes is the folder's)
 ctx_cases=0
 for c in "$ROOT"/testdata/cases/*/; do
 	[ -f "$c/args" ] || [ -f "$c/operands" ] || [ -d "$c/cluster" ] && continue
@@ -272,8 +273,12 @@ for c in "$ROOT"/testdata/cases/*/; do
 		"$S" -q -w "ctx-one/$n" >/dev/null 2>&1
 		if cmp -s "ctx-one/$n" "ctx-dir/$n"; then ok; else bad "context: ${c%/}: -w in/$n and -w in/ differ on $n"; fi
 		for g in ctx-one/*; do
-			[ "$g" = "ctx-one/$n" ] || cmp -s "$g" "$c/in/${g#ctx-one/}" ||
+			if [ ! -e "$c/in/${g#ctx-one/}" ]; then
+				# a new file (a JSON manifest's Service): as the folder's run makes it
+				cmp -s "$g" "ctx-dir/${g#ctx-one/}" || bad "context: ${c%/}: -w in/$n made ${g#ctx-one/}, unlike -w in/"
+			elif [ "$g" != "ctx-one/$n" ] && ! cmp -s "$g" "$c/in/${g#ctx-one/}"; then
 				bad "context: ${c%/}: -w in/$n changed ${g#ctx-one/}"
+			fi
 		done
 	done
 done
@@ -288,5 +293,24 @@ grep -q '^+            storage: 50Gi' out && ok || bad "context: the claim besid
 # the same folder reads nothing more); files that are operands are not context
 expect 1 "context --check of two files" -- "$S" --check ctx-no/deployment.yaml ctx-no/pvc.yaml
 grep -q 'context-not-edited' err && bad "context: an operand reported as context: $(cat err)" || ok
+
+# a StatefulSet in a JSON file: its Service in a new file, made by -w
+# (never over an existing file), and a second -w adds nothing
+mkdir -p jsvc && cp "$ROOT/testdata/cases/json-service-kustomization/in/search/"* jsvc/
+expect 0 "-w a JSON Deployment" -- "$S" -q -w jsvc
+[ -f jsvc/search-service.json ] && cmp -s jsvc/search-service.json \
+	"$ROOT/testdata/cases/json-service-kustomization/out/search/search-service.json" && ok ||
+	bad "-w a JSON Deployment: search-service.json not made as out/ has it"
+cp -R jsvc jsvc-again
+expect 0 "-w a JSON Deployment again" -- "$S" -q -w jsvc
+diff -r jsvc jsvc-again >/dev/null && ok || bad "-w a JSON Deployment again changed something"
+[ "$(grep -c 'search-service.json' jsvc/kustomization.yaml)" = 1 ] && ok ||
+	bad "-w a JSON Deployment again: the kustomization lists the Service file $(grep -c 'search-service.json' jsvc/kustomization.yaml) times"
+# the file exists but is not an input (left out by --exclude-path): not replaced
+mkdir -p jsvc2 && cp "$ROOT/testdata/cases/json-service-kustomization/in/search/"* jsvc2/
+echo '{"kind": "ConfigMap"}' >jsvc2/search-service.json
+expect 0 "-w a JSON Deployment whose Service file exists" -- "$S" -w --exclude-path 'search-service' jsvc2
+grep -q 'search-service.json exists already \[service-not-added\]' err && [ "$(cat jsvc2/search-service.json)" = '{"kind": "ConfigMap"}' ] &&
+	ok || bad "-w over an existing Service file: $(cat err)"
 
 summary
