@@ -329,7 +329,8 @@ fuzz-quick: build/fuzz/fuzz_rewrite
 # make check: every suite on every input, every ASan-able suite again under
 # ASan + UBSan on a sample (CHECK_SAMPLE), a few golden cases under valgrind,
 # FUZZ_RUNS fuzzed inputs; two at a time, each suite's output in one piece
-# (longest first).  The unit tests last: criterion's summary is the final line.
+# (longest first: the unit tests under ASan among them).  The unit tests
+# last: criterion's summary is the final line.
 # make check-full: the exhaustive variants (make asan, make valgrind, make
 # fuzz) after the suites.
 CHECK_SAMPLE ?= 8
@@ -340,8 +341,8 @@ CHECK_BUILD := all tests/unit tests/faults.so bench/gen bench/runner $(COMPLETIO
 check: deps
 	@$(MAKE) --no-print-directory -j2 $(CHECK_BUILD)
 	@$(MAKE) --no-print-directory -j2 -Otarget ASAN_SAMPLE=$(CHECK_SAMPLE) \
-		asan-fastpath asan-props fuzz-quick valgrind-quick $(SUITES) $(filter-out asan-fastpath asan-props,$(ASAN_CHECKS)) asan-replay
-	@$(MAKE) --no-print-directory asan-unit unit
+		asan-unit asan-fastpath asan-props fuzz-quick valgrind-quick $(SUITES) $(filter-out asan-fastpath asan-props,$(ASAN_CHECKS)) asan-replay
+	@$(MAKE) --no-print-directory unit
 
 check-full: deps
 	@$(MAKE) --no-print-directory -j2 $(CHECK_BUILD)

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "stsify.h"
+#include "test_lib.h"
 
 #define DEPLOY(name)                                                                              \
 	"apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: " name "\n"                    \
@@ -87,14 +88,6 @@ Test(api, invalid_option_is_a_usage_finding)
 	stsify_report_free(rep);
 }
 
-#if defined(__SANITIZE_ADDRESS__)
-#define UNDER_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define UNDER_ASAN 1
-#endif
-#endif
-
 #ifndef UNDER_ASAN
 static unsigned hook_calls;
 
@@ -135,7 +128,7 @@ static char *many_deployments(size_t n, size_t *len)
 Test(api, out_of_memory_abandons_the_run_not_the_process)
 {
 	size_t len;
-	char *big = many_deployments(60000, &len);	/* 27 MB */
+	char *big = many_deployments(20000, &len);	/* 9 MB */
 	struct stsify_options opt = STSIFY_OPTIONS_INIT;
 	opt.storage_size = "1Gi";	/* for the claims not in the input */
 	struct stsify_file f[2] = { { .path = "big.yaml", .in = big, .inlen = len },
@@ -150,7 +143,7 @@ Test(api, out_of_memory_abandons_the_run_not_the_process)
 	stsify_set_fatal_hook(count_hook, &hook_calls);
 	cr_assert_eq(getrlimit(RLIMIT_AS, &was), 0, "expected getrlimit() to work");
 	lim = was;
-	lim.rlim_cur = address_space() + ((rlim_t)48 << 20);
+	lim.rlim_cur = address_space() + ((rlim_t)12 << 20);	/* a thread stack (8 MB) and 4 MB */
 	cr_assert_eq(setrlimit(RLIMIT_AS, &lim), 0, "expected setrlimit() to work");
 	ret = stsify_run(&opt, f, 2, rep);
 	cr_assert_eq(setrlimit(RLIMIT_AS, &was), 0, "expected the limit lifted");

@@ -31,6 +31,15 @@
 
 /* Manifests the unit tests of the rewrite path share (string literals). */
 /* A Deployment of 2 replicas on claim CLAIM, in a document of its own. */
+/* UNDER_ASAN: defined in the AddressSanitizer build (build/asan/unit) */
+#if defined(__SANITIZE_ADDRESS__)
+#define UNDER_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define UNDER_ASAN 1
+#endif
+#endif
+
 #define TL_DEPLOYMENT(name, claim)                                                            \
 	"apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: " name "\nspec:\n"         \
 	"  replicas: 2\n  selector:\n    matchLabels:\n      app: " name "\n  template:\n"     \
