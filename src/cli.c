@@ -660,7 +660,13 @@ static size_t emit(const struct cli *cli, struct stsify_file *files, size_t n, c
  * appended to *files (n of them, read), whose array grows; returns how
  * many.
  */
-static size_t add_context(const struct cli *cli, struct context *cx, struct stsify_file **files, size_t n)
+static bool excluded(const char *path, void *arg)
+{
+	return pathlist_excludes(arg, path);
+}
+
+static size_t add_context(const struct cli *cli, const struct pathlist *pl, struct context *cx,
+			  struct stsify_file **files, size_t n)
 {
 	const char **ops = xcalloc(cli->noperand ? cli->noperand : 1, sizeof(*ops));
 	const char **have = xcalloc(n ? n : 1, sizeof(*have));
@@ -674,7 +680,7 @@ static size_t add_context(const struct cli *cli, struct context *cx, struct stsi
 	for (size_t i = 0; i < n; i++)
 		have[i] = (*files)[i].path;
 	if (nops)
-		context_find(cx, ops, nops, have, n);
+		context_find(cx, ops, nops, have, n, excluded, (void *)pl);
 	free(ops);
 	free(have);
 	if (!cx->n)
@@ -718,7 +724,7 @@ static int run_files(struct cli *cli)
 	n = read_all(cli, &pl, files, bufs, was, &rep, &bad);
 	debug_phase("read");
 	/* files[n..n + nctx): the rest of the file operands' builds */
-	nctx = add_context(cli, &cx, &files, n);
+	nctx = add_context(cli, &pl, &cx, &files, n);
 	/* the root builds that need it rendered by Kustomize (truth.h) */
 	truth_render(&truth, &cli->opt, cli->kustomize, files, n + nctx, &rep);
 	debug_phase("rendered");

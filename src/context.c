@@ -60,6 +60,8 @@ struct cstate {
 	size_t ncl, acl;
 	char **listed;		/* folders whose files were taken */
 	size_t nlisted, alisted;
+	bool (*skip)(const char *path, void *arg);
+	void *arg;
 };
 
 static bool base_is_kust(const char *path)
@@ -104,7 +106,7 @@ static size_t file_get(struct cstate *st, const char *norm)
 	for (size_t i = hidx_first(&st->by, hash_str(HASH_INIT, norm)); i != HIDX_NONE; i = hidx_next(&st->by, i))
 		if (!strcmp(st->f[i].norm, norm))
 			return i;
-	if (st->n >= CONTEXT_MAX_FILES)
+	if (st->n >= CONTEXT_MAX_FILES || (st->skip && st->skip(norm, st->arg)))
 		return NONE;
 	ALLOC_GROW(st->f, st->n + 1, st->alloc);
 	f = &st->f[st->n];
@@ -202,7 +204,7 @@ static void follow(struct cstate *st, struct closure *cl)
 				set[n++] = i;
 				added = true;
 			}
-		if (!added && bs.n && bs.b[0].root) {
+		if (!added && bs.n && bs.b[0].in == 0 && bs.b[0].root) {
 			/* b[0] is cl->kust: set[0], its first document */
 			cl->root = true;
 			cl->file = xcalloc(bs.b[0].ninc ? bs.b[0].ninc : 1, sizeof(*cl->file));
@@ -380,12 +382,14 @@ static void cstate_release(struct cstate *st)
 }
 
 void context_find(struct context *cx, const char *const *ops, size_t nops, const char *const *have,
-		  size_t nhave)
+		  size_t nhave, bool (*skip)(const char *path, void *arg), void *arg)
 {
 	struct cstate st;
 
 	memset(cx, 0, sizeof(*cx));
 	memset(&st, 0, sizeof(st));
+	st.skip = skip;
+	st.arg = arg;
 	st.by = (struct hidx)HIDX_INIT;
 	st.ops = (struct hidx)HIDX_INIT;
 	st.opnorm = xcalloc(nhave ? nhave : 1, sizeof(*st.opnorm));

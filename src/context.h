@@ -20,13 +20,17 @@
  * Each file is read once per run however many operands share it (folders
  * and closures are remembered), at most CONTEXT_MAX_FILES in all; a file
  * that is also an operand (the same path, normalised) is an operand, not
- * context.  An unreadable context file is left out silently.
+ * context.  An unreadable context file is left out silently, and so is
+ * one that --exclude-path leaves out (--include, which chooses among the
+ * files found in folders, does not apply: a kustomization it does not
+ * take is still read).
  *
  * Calling sequence (cli.c):
  *
  *   struct context cx;
- *   context_find(&cx, ops, nops, have, nhave);   // ops: the file operands;
- *                                                // have: every operand file
+ *   context_find(&cx, ops, nops, have, nhave, skip, arg);
+ *                              // ops: the file operands; have: every
+ *                              // operand file; skip: --exclude-path
  *   for (size_t k = 0; k < cx.n; k++)
  *           files[n + k] = { cx.path[k], cx.buf[k], cx.len[k] };
  *   run_rewrite_needs(&opt, files, n + cx.n, cx.n, ...);   // run.h
@@ -38,6 +42,7 @@
 #ifndef STSIFY_CONTEXT_H
 #define STSIFY_CONTEXT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 struct report;
@@ -53,9 +58,10 @@ struct context {
 };
 
 /* The context of the file operands ops[0..nops) (paths as given), less
- * the files have[0..nhave) (the operands' paths as given). */
+ * the files have[0..nhave) (the operands' paths as given) and those for
+ * which skip(path, arg) is true (--exclude-path; skip may be NULL). */
 void context_find(struct context *cx, const char *const *ops, size_t nops, const char *const *have,
-		  size_t nhave);
+		  size_t nhave, bool (*skip)(const char *path, void *arg), void *arg);
 /* Drop the findings located in context files, but for the warnings and
  * errors about a workload of an operand (data-migration at its claim's
  * manifest), and the summaries of the context files' workloads (they are

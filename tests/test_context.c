@@ -64,6 +64,15 @@ static void teardown(void)
 	free(root);
 }
 
+/* --exclude-path as the command gives it: here, names with "pvc" */
+static bool skip_pvc(const char *path, void *arg)
+{
+	(void)arg;
+	return strstr(path, "pvc") != NULL;
+}
+
+static bool (*skip)(const char *path, void *arg);
+
 /* The context of ops (relative to root; have: ops and more) as one line of
  * paths relative to root. */
 static char *context_line(const char *const *rel, size_t nops, size_t nhave)
@@ -74,7 +83,7 @@ static char *context_line(const char *const *rel, size_t nops, size_t nhave)
 
 	for (size_t i = 0; i < nhave; i++)
 		abs[i] = xasprintf("%s/%s", root, rel[i]);
-	context_find(&cx, abs, nops, abs, nhave);
+	context_find(&cx, abs, nops, abs, nhave, skip, NULL);
 	for (size_t k = 0; k < cx.n; k++) {
 		cr_assert(!strncmp(cx.path[k], root, strlen(root)), "%s is outside %s", cx.path[k], root);
 		strbuf_addf(&sb, "%s%s", k ? " " : "", cx.path[k] + strlen(root) + 1);
@@ -97,6 +106,19 @@ Test(context, closure_across_folders)
 	/* not base/stray.yaml: the kustomization does not list it */
 	cr_assert_str_eq(got, "base/kustomization.yaml shared/kustomization.yaml shared/pvc.yaml",
 			 "expected the closure of base/, got %s", got);
+	free(got);
+}
+
+Test(context, exclude_path)
+{
+	const char *ops[] = { "base/deploy.yaml" };
+	char *got;
+
+	skip = skip_pvc;
+	got = context_line(ops, 1, 1);
+	skip = NULL;
+	cr_assert_str_eq(got, "base/kustomization.yaml shared/kustomization.yaml",
+			 "expected the closure less what --exclude-path leaves out, got %s", got);
 	free(got);
 }
 
