@@ -92,6 +92,8 @@ static json_t *deployment_json(const struct dep_summary *d)
 		json_object_set_new(o, "statefulSet", json_string(d->name));
 		json_object_set_new(svc, "name", json_string(d->service));
 		json_object_set_new(svc, "added", json_boolean(d->service_added));
+		if (d->service_file)	/* a JSON manifest's Service: its new file */
+			json_object_set_new(svc, "file", json_string(d->service_file));
 		json_object_set_new(o, "service", svc);
 	} else {
 		json_object_set_new(o, "statefulSet", json_null());

@@ -536,6 +536,8 @@ void plan_release(struct plan *p)
 	for (size_t i = 0; i < p->nd; i++) {
 		free(p->d[i].sts);
 		free(p->d[i].service);
+		free(p->d[i].service_file);
+		free(p->d[i].service_text);
 		for (size_t k = 0; k < p->d[i].nclaim; k++) {
 			free(p->d[i].claim[k].volume);
 			free(p->d[i].claim[k].claim);

@@ -90,6 +90,9 @@ struct dplan {
 	char *sts;			/* the StatefulSet's name */
 	char *service;			/* serviceName */
 	bool service_added;		/* false: an existing headless Service is reused */
+	/* the Service added in a new file beside a JSON manifest
+	 * (stsify_options.new_files): its path and its text, or NULL */
+	char *service_file, *service_text;
 	bool failed;			/* conversion abandoned (a finding says why) */
 	struct claim_plan *claim;
 	size_t nclaim, aclaim;

@@ -86,6 +86,9 @@ struct dep_summary {
 	enum code reason;		/* the code that decided */
 	char *service;			/* when converted */
 	bool service_added;
+	/* the Service in a new file (stsify_options.new_files): the file's
+	 * path and text, for the caller to write; or NULL */
+	char *service_file, *service_text;
 	struct claim_summary *claim;
 	size_t nclaim;
 	struct ref_summary *ref;
@@ -122,6 +125,11 @@ void finding_set_resource(struct finding *f, const char *kind, const char *ns, c
 void report_release(struct report *r);
 /* Drop the findings of owner whose code is not one of keep[0..nkeep). */
 void report_drop_owner(struct report *r, size_t owner, const enum code *keep, size_t nkeep);
+/* Keep the findings for which keep(f, arg) is true and the workload
+ * summaries for which keep_dep(d, arg) is; free the others (the command
+ * drops what it read as context: context.h). */
+void report_filter(struct report *r, bool (*keep)(const struct finding *f, void *arg),
+		   bool (*keep_dep)(const struct dep_summary *d, void *arg), void *arg);
 /* Drop every finding that repeats an earlier one (the same path, place,
  * code, message and resource), keeping the first: a finding is reported
  * once at its source location however many builds include that source
