@@ -282,11 +282,12 @@ static size_t emit_new(const struct cli *cli, const struct plan_file *f, struct 
 			k = end;
 		}
 	} else if (cli->mode == MODE_WRITE && write_new(f->name, f->text.buf, f->text.len)) {
-		report_add_at(rep, f->name, 0, 0, CODE_WRITE_ERROR, "cannot write the claims of pod 0: %s",
-			      strerror(errno));
+		report_add_at(rep, f->name, 0, 0, CODE_WRITE_ERROR, "cannot write %s: %s",
+			      f->build_patch ? "the patch" : "the claims of pod 0", strerror(errno));
 		return 1;
 	}
-	report_add_at(rep, f->name, 0, 0, CODE_CLAIM_IN_REPO,
+	if (!f->build_patch)	/* (truth_edit() said what it is) */
+		report_add_at(rep, f->name, 0, 0, CODE_CLAIM_IN_REPO,
 		      "%s the claims of pod 0: commit this file before the conversion (see the migration plan's README.md)",
 		      cli->mode == MODE_WRITE ? "wrote" : "would write");
 	if (cli->list && printing)
@@ -652,9 +653,12 @@ static int run_files(struct cli *cli)
 		code = STSIFY_EXIT_USAGE;
 		goto out;
 	}
+	truth_edit(&truth, files, n, &rep, &nf);
 	truth_check(&truth, files, n, &rep);
 	datamove_begin(cli, &rep, &dm);
 	claim_files(cli, &rep, &dm, &nf);
+	if (nf.n)	/* (truth_edit()'s patch files among the claims) */
+		qsort(nf.f, nf.n, sizeof(*nf.f), cmp_plan_file);
 	failed = emit(cli, files, n, was, &nf, &rep, &changed);
 	plan_files_release(&nf);
 	failed += (size_t)datamove_end(cli, &rep, &dm);

@@ -139,6 +139,7 @@ static struct strbuf *plan_file_add(struct plan_files *pf, char *name, bool scri
 
 	ALLOC_GROW(pf->f, pf->n + 1, pf->alloc);
 	f = &pf->f[pf->n++];
+	memset(f, 0, sizeof(*f));
 	f->name = name;
 	strbuf_init(&f->text);
 	f->script = script;

@@ -50,6 +50,7 @@ struct plan_file {
 	char *name;		/* in the plan folder; for claims, the path */
 	struct strbuf text;
 	bool script;		/* executable */
+	bool build_patch;	/* a StatefulSet patch of an overlay (overlay.h) */
 };
 
 struct plan_files {
