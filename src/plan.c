@@ -296,7 +296,7 @@ static void plan_deployment(struct pctx *c, const struct resource *dep, const st
 	}
 	if (need && need->claims_added && !v.convert && !report)
 		force_build_claims(c, dep, need, &f, &v, need_was);
-	else if (need && v.convert && v.row == CODE_SHARED_PVC)
+	else if (need && v.convert && v.row == CODE_SHARED_PVC && f.in.replicas > need_was)
 		plan_note(c, dep, dep->node, CODE_BUILD_DECIDES,
 			  "%s \"%s\" is converted for build%s %s, which render%s it with %lld replicas "
 			  "(its source says %lld): every build that includes it gets the StatefulSet",
