@@ -66,7 +66,7 @@ LIBS     = $(PKG_LIBS) -pthread
 LIB_SRC  := $(filter-out src/main.c,$(wildcard src/*.c))
 LIB_OBJ  := $(LIB_SRC:.c=.o)
 # The command's front ends: in the command, not in libstsify.a
-FRONT_SRC := src/cli.c src/format.c src/krm.c src/kustomize.c src/migrate.c src/opts.c src/sarif.c src/snapshot.c src/truth.c src/udiff.c \
+FRONT_SRC := src/cli.c src/context.c src/format.c src/krm.c src/kustomize.c src/migrate.c src/opts.c src/sarif.c src/snapshot.c src/truth.c src/udiff.c \
 	src/walk.c src/writeout.c
 CORE_OBJ := $(filter-out $(FRONT_SRC:.c=.o),$(LIB_OBJ))
 # What libstsify.a needs of pkg-config packages (stsify.pc's Requires.private;

@@ -78,6 +78,12 @@ enum stsify_exit {
  *   manifest (the command's --claims-in-repo); the run adds that file to
  *   the resources of a kustomization of that folder that lists the
  *   manifest.
+ * new_files: the caller writes the new files the plan asks for (the
+ *   command's file modes): a StatefulSet in a JSON file, which cannot hold
+ *   a second document, gets its headless Service in a new file beside it
+ *   (named in the report's plan; the command's stsify(1), The headless
+ *   Service) and the kustomizations that list the file list the new one;
+ *   without it, a service-not-added finding says what to add.
  * debug_verify: when a rewrite does not verify, print on stderr the
  *   rejected text and what differs (for bug reports).
  */
@@ -94,6 +100,7 @@ enum stsify_exit {
 	X(const char *, data_path, NULL)	/* auto, copy or rebind; see above */               \
 	X(bool, protect_claims, false)		/* see above */                                      \
 	X(bool, claims_in_repo, false)		/* see above */                                      \
+	X(bool, new_files, false)		/* see above */                                      \
 	X(bool, single_replica, false)		/* single-writer StatefulSets get replicas: 1 */     \
 	X(unsigned, jobs, 0)			/* threads; 0: one per core */                      \
 	X(bool, full_parse, false)		/* see above */                                      \

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "cluster.h"
+#include "context.h"
 #include "format.h"
 #include "krm.h"
 #include "migrate.h"
@@ -262,7 +263,40 @@ static void claim_files(const struct cli *cli, struct report *rep, const struct 
 	plan_files_release(&all);
 }
 
-/* One new file of claims: its diff, its line in the list, or written. */
+/*
+ * The new files of the headless Services of StatefulSets in JSON files
+ * (service.h), added to nf; one whose path exists already is left out,
+ * and a service-not-added finding says so.
+ */
+static void service_files(struct report *rep, struct plan_files *nf)
+{
+	struct stat st;
+
+	for (size_t i = 0; i < rep->ndep; i++) {
+		const struct dep_summary *d = &rep->dep[i];
+		struct plan_file *f;
+
+		if (!d->converted || !d->service_file)
+			continue;
+		if (!lstat(d->service_file, &st)) {
+			report_add_at(rep, d->path, d->line, d->col, CODE_SERVICE_NOT_ADDED,
+				      "add a headless Service \"%s\" for StatefulSet \"%s\": %s exists already",
+				      d->service, d->name, d->service_file);
+			continue;
+		}
+		ALLOC_GROW(nf->f, nf->n + 1, nf->alloc);
+		f = &nf->f[nf->n++];
+		memset(f, 0, sizeof(*f));
+		f->name = xstrdup(d->service_file);
+		strbuf_init(&f->text);
+		strbuf_addstr(&f->text, d->service_text);
+		f->service = true;
+	}
+	if (nf->n)
+		qsort(nf->f, nf->n, sizeof(*nf->f), cmp_plan_file);
+}
+
+/* One new file (claims, or a Service): its diff, its line in the list, or written. */
 static size_t emit_new(const struct cli *cli, const struct plan_file *f, struct report *rep)
 {
 	bool printing = cli->format == FORMAT_TEXT;
@@ -282,14 +316,18 @@ static size_t emit_new(const struct cli *cli, const struct plan_file *f, struct 
 			k = end;
 		}
 	} else if (cli->mode == MODE_WRITE && write_new(f->name, f->text.buf, f->text.len)) {
-		report_add_at(rep, f->name, 0, 0, CODE_WRITE_ERROR, "cannot write %s: %s",
-			      f->build_patch ? "the patch" : "the claims of pod 0", strerror(errno));
+		report_add_at(rep, f->name, 0, 0, CODE_WRITE_ERROR, "cannot write the %s: %s",
+			      f->service ? "headless Service" : f->build_patch ? "StatefulSet patch" : "claims of pod 0",
+			      strerror(errno));
 		return 1;
 	}
-	if (!f->build_patch)	/* (truth_edit() said what it is) */
+	if (f->service)
+		report_add_at(rep, f->name, 0, 0, CODE_SERVICE_ADDED, "%s the headless Service of a StatefulSet",
+			      cli->mode == MODE_WRITE ? "wrote" : "would write");
+	else if (!f->build_patch)	/* (truth_edit() said what it is) */
 		report_add_at(rep, f->name, 0, 0, CODE_CLAIM_IN_REPO,
-		      "%s the claims of pod 0: commit this file before the conversion (see the migration plan's README.md)",
-		      cli->mode == MODE_WRITE ? "wrote" : "would write");
+			      "%s the claims of pod 0: commit this file before the conversion (see the migration plan's README.md)",
+			      cli->mode == MODE_WRITE ? "wrote" : "would write");
 	if (cli->list && printing)
 		printf("%s\n", f->name);
 	return 0;
@@ -618,6 +656,43 @@ static size_t emit(const struct cli *cli, struct stsify_file *files, size_t n, c
 	return failed;
 }
 
+/*
+ * The context of the file operands (context.h), unless --no-context:
+ * appended to *files (n of them, read), whose array grows; returns how
+ * many.
+ */
+static bool excluded(const char *path, void *arg)
+{
+	return pathlist_excludes(arg, path);
+}
+
+static size_t add_context(const struct cli *cli, const struct pathlist *pl, struct context *cx,
+			  struct stsify_file **files, size_t n)
+{
+	const char **ops = xcalloc(cli->noperand ? cli->noperand : 1, sizeof(*ops));
+	const char **have = xcalloc(n ? n : 1, sizeof(*have));
+	size_t nops = 0;
+	struct stat st;
+
+	memset(cx, 0, sizeof(*cx));
+	for (size_t i = 0; !cli->no_context && i < cli->noperand; i++)
+		if (!stat(cli->operand[i], &st) && S_ISREG(st.st_mode))
+			ops[nops++] = cli->operand[i];
+	for (size_t i = 0; i < n; i++)
+		have[i] = (*files)[i].path;
+	if (nops)
+		context_find(cx, ops, nops, have, n, excluded, (void *)pl);
+	free(ops);
+	free(have);
+	if (!cx->n)
+		return 0;
+	*files = xrealloc(*files, (n + cx->n) * sizeof(**files));
+	for (size_t k = 0; k < cx->n; k++)
+		(*files)[n + k] = (struct stsify_file){ .path = cx->path[k], .in = cx->buf[k], .inlen = cx->len[k] };
+	debug_phase("context");
+	return cx->n;
+}
+
 static int run_files(struct cli *cli)
 {
 	struct report rep = REPORT_INIT;
@@ -629,11 +704,15 @@ static int run_files(struct cli *cli)
 	size_t n = 0, changed = 0, failed = 0;
 	struct plan_files nf = { NULL, 0, 0 };
 	struct datamove dm;
+	struct context cx;
+	size_t nctx;
 	int bad = 0, code;
 
 	/* only filter mode skips the documents that cannot matter (stsify(1)):
 	 * a file named or found is parsed whole, its errors reported */
 	cli->opt.full_parse = true;
+	/* a StatefulSet in a JSON file gets its Service in a new file */
+	cli->opt.new_files = true;
 	/* diffs of hundreds of files: written in large blocks */
 	setvbuf(stdout, NULL, _IOFBF, (size_t)1 << 18);
 	if ((code = gather(cli, &pl, &rep, &bad))) {
@@ -645,20 +724,22 @@ static int run_files(struct cli *cli)
 	was = xcalloc(pl.n ? pl.n : 1, sizeof(*was));
 	n = read_all(cli, &pl, files, bufs, was, &rep, &bad);
 	debug_phase("read");
+	/* files[n..n + nctx): the rest of the file operands' builds */
+	nctx = add_context(cli, &pl, &cx, &files, n);
 	/* the root builds that need it rendered by Kustomize (truth.h) */
-	truth_render(&truth, &cli->opt, cli->kustomize, files, n, &rep);
+	truth_render(&truth, &cli->opt, cli->kustomize, files, n + nctx, &rep);
 	debug_phase("rendered");
-	truth_plan(&truth, &cli->opt, files, n);
-	if (run_rewrite_needs(&cli->opt, files, n, truth.need, truth.nneed, &rep)) {
+	truth_plan(&truth, &cli->opt, files, n + nctx);
+	if (run_rewrite_needs(&cli->opt, files, n + nctx, nctx, truth.need, truth.nneed, &rep)) {
 		code = STSIFY_EXIT_USAGE;
 		goto out;
 	}
-	truth_edit(&truth, files, n, &rep, &nf);
-	truth_check(&truth, files, n, &rep);
+	truth_edit(&truth, files, n + nctx, n, &rep, &nf);	/* (the context is read only) */
+	truth_check(&truth, files, n + nctx, &rep);
+	context_drop(&cx, &rep);
 	datamove_begin(cli, &rep, &dm);
 	claim_files(cli, &rep, &dm, &nf);
-	if (nf.n)	/* (truth_edit()'s patch files among the claims) */
-		qsort(nf.f, nf.n, sizeof(*nf.f), cmp_plan_file);
+	service_files(&rep, &nf);	/* (sorts nf: truth_edit()'s files among them) */
 	failed = emit(cli, files, n, was, &nf, &rep, &changed);
 	plan_files_release(&nf);
 	failed += (size_t)datamove_end(cli, &rep, &dm);
@@ -677,10 +758,11 @@ out:
 	debug_phase("written");
 	code = finish(cli, &rep, code, files, n, false);
 	truth_release(&truth);
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < n + nctx; i++)
 		stsify_file_release(&files[i]);
+	for (size_t i = 0; i < n; i++)
 		free(bufs[i]);
-	}
+	context_release(&cx);
 	free(bufs);
 	free(was);
 	free(files);

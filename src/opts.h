@@ -39,6 +39,7 @@ struct cli {
 	bool check, write, list; /* the options given: at most one */
 	bool quiet, verbose;
 	bool break_links;	/* -w replaces files that have other hard links */
+	bool no_context;	/* file operands without their build (context.h) */
 	bool help, version;	/* printed by opts_parse() */
 	const char *include;	/* pcre2: walked paths to take */
 	const char *exclude_path; /* pcre2: paths to leave out */

@@ -25,14 +25,14 @@
 
 /* One file's current bytes, parsed, and the operations on them. */
 struct ofile {
-	struct stsify_file *f;
+	const struct stsify_file *f;
 	struct source src;
 	struct ystream ys;
 	struct plan p;
 	size_t at;		/* the first node edited (for the finding), or NOPOS */
 };
 
-static int ofile_open(struct ofile *o, struct stsify_file *f)
+static int ofile_open(struct ofile *o, const struct stsify_file *f)
 {
 	const char *buf = f->status == STSIFY_CHANGED ? f->out : f->in;
 	size_t len = f->status == STSIFY_CHANGED ? f->outlen : f->inlen;
@@ -50,9 +50,9 @@ static int ofile_open(struct ofile *o, struct stsify_file *f)
 	return 0;
 }
 
-/* Rewrite o's file with its operations (rewrite.h: lowered, applied and
+/* Rewrite o's file f with its operations (rewrite.h: lowered, applied and
  * verified): f->out is the new text.  0, or -1 (the file stays). */
-static int ofile_apply(struct ofile *o)
+static int ofile_apply(struct ofile *o, struct stsify_file *f)
 {
 	struct plan_input pin = { .src = &o->src, .ys = &o->ys };
 	struct rewrite_job job = { .p = &o->p, .pin = &pin, .in = 0, .mode = REWRITE_WHOLE };
@@ -60,12 +60,12 @@ static int ofile_apply(struct ofile *o)
 	int rc = -1;
 
 	if (!rewrite(&job, NULL, &res) && res.out.n == 1) {
-		char *old = o->f->out;
+		char *old = f->out;
 
-		o->f->out = res.out.p[0].text;
-		o->f->outlen = res.out.p[0].len;
+		f->out = res.out.p[0].text;
+		f->outlen = res.out.p[0].len;
 		res.out.p[0].text = NULL;
-		o->f->status = STSIFY_CHANGED;
+		f->status = STSIFY_CHANGED;
 		free(old);	/* (o->src borrowed it: not read again) */
 		rc = 0;
 	}
@@ -98,10 +98,14 @@ static unsigned line_at(const struct ofile *o)
 	return line;
 }
 
+/* Pod volume oc->volume on the claim that renders as oc->claim (a name
+ * prefix or suffix of the build may be added to it). */
 static bool is_volume(const struct ynode *v, const struct overlay_claim *oc)
 {
-	return v && v->kind == YNODE_MAP && ynode_is(ynode_get(v, "name"), oc->volume) &&
-	       ynode_is(ynode_path(v, "persistentVolumeClaim", "claimName", NULL), oc->claim);
+	const char *claim = ynode_str(ynode_path(v, "persistentVolumeClaim", "claimName", NULL));
+
+	return v && v->kind == YNODE_MAP && ynode_is(ynode_get(v, "name"), oc->volume) && claim && *claim &&
+	       strstr(oc->claim, claim);
 }
 
 static struct val *templates_of(const struct overlay_claim *oc)
@@ -218,7 +222,23 @@ static bool edit_patch(struct ofile *o, const struct overlay_claim *oc)
 	return any;
 }
 
-size_t overlay_claim_patches(struct stsify_file *files, size_t n, size_t skip, const struct overlay_claim *oc,
+bool overlay_claim_patchable(const struct stsify_file *files, size_t n, const bool *patch, const struct overlay_claim *oc)
+{
+	bool found = false;
+
+	for (size_t i = 0; i < n && !found; i++) {
+		struct ofile o;
+
+		if (!patch[i] || !files[i].in || !memmem(files[i].in, files[i].inlen, oc->volume, strlen(oc->volume)) ||
+		    ofile_open(&o, &files[i]))
+			continue;
+		found = edit_patch(&o, oc);
+		ofile_close(&o);
+	}
+	return found;
+}
+
+size_t overlay_claim_patches(struct stsify_file *files, size_t n, const bool *patch, const struct overlay_claim *oc,
 			     struct report *rep)
 {
 	size_t edited = 0;
@@ -226,12 +246,12 @@ size_t overlay_claim_patches(struct stsify_file *files, size_t n, size_t skip, c
 	for (size_t i = 0; i < n; i++) {
 		struct ofile o;
 
-		if (i == skip || !files[i].in || !memmem(files[i].in, files[i].inlen, oc->claim, strlen(oc->claim)) ||
+		if (!patch[i] || !files[i].in || !memmem(files[i].in, files[i].inlen, oc->volume, strlen(oc->volume)) ||
 		    ofile_open(&o, &files[i]))
 			continue;
 		unsigned line = edit_patch(&o, oc) ? line_at(&o) : 0;
 
-		if (line && !ofile_apply(&o)) {
+		if (line && !ofile_apply(&o, &files[i])) {
 			edited++;
 			report_add_at(rep, files[i].path, line, 1, CODE_BUILD_PATCH,
 				      "patch gives StatefulSet \"%s\" claim template \"%s\" (claim \"%s\") instead of the "
@@ -269,7 +289,7 @@ static struct val *sts_patch(const char *ns, const char *name, const struct val 
 }
 
 /* The `- path: FILE` entry in kustomization o (document 0). */
-static int list_patch(struct ofile *o, const char *base, unsigned *line)
+static int list_patch(struct ofile *o, struct stsify_file *f, const char *base, unsigned *line)
 {
 	const struct ynode *root = o->ys.ndoc ? o->ys.doc[0].root : NULL, *ps = ynode_get(root, "patches");
 	struct val *item = val_map();
@@ -289,7 +309,7 @@ static int list_patch(struct ofile *o, const char *base, unsigned *line)
 		plan_add_pair(&o->p, 0, 0, root, "patches", seq, 0);
 	}
 	*line = line_at(o);
-	return ofile_apply(o);
+	return ofile_apply(o, f);
 }
 
 int overlay_template_patch(struct stsify_file *files, size_t k, const char *ns, const char *name,
@@ -311,7 +331,7 @@ int overlay_template_patch(struct stsify_file *files, size_t k, const char *ns, 
 			      "are not written (its claims are patched there)", name, build);
 	} else if (!ofile_open(&o, &files[k])) {
 		style_detect(&st, &o.src, &o.ys.doc[0]);
-		if (!list_patch(&o, base, &line)) {
+		if (!list_patch(&o, &files[k], base, &line)) {
 			ALLOC_GROW(nf->f, nf->n + 1, nf->alloc);
 			nf->f[nf->n] = (struct plan_file){ .name = path, .build_patch = true };
 			strbuf_init(&nf->f[nf->n].text);

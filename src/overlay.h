@@ -53,12 +53,18 @@ struct overlay_claim {
 };
 
 /*
- * Edit every patch among files[0..n) (but files[skip]) that gives workload
- * oc->name the pod volume oc->volume on claim oc->claim, as above.
- * Returns how many patches were edited.
+ * Edit every patch among files[0..n) that the build names as a patch
+ * file (patch[i]: its kustomizations' patches, patchesStrategicMerge and
+ * patchesJson6902) and that gives workload oc->name the pod volume
+ * oc->volume on claim oc->claim, as above.  Returns how many patches were
+ * edited.
  */
-size_t overlay_claim_patches(struct stsify_file *files, size_t n, size_t skip, const struct overlay_claim *oc,
+size_t overlay_claim_patches(struct stsify_file *files, size_t n, const bool *patch, const struct overlay_claim *oc,
 			     struct report *rep);
+/* Would overlay_claim_patches() edit a patch (files stay as they are)?
+ * oc->tmpl may be any value.  The rendering asks before the sources are
+ * converted: a Deployment whose claim no editable patch adds is left. */
+bool overlay_claim_patchable(const struct stsify_file *files, size_t n, const bool *patch, const struct overlay_claim *oc);
 
 /*
  * Build oc->build (kustomization files[k]) renders StatefulSet name with

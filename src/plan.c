@@ -569,6 +569,8 @@ void plan_release(struct plan *p)
 	for (size_t i = 0; i < p->nd; i++) {
 		free(p->d[i].sts);
 		free(p->d[i].service);
+		free(p->d[i].service_file);
+		free(p->d[i].service_text);
 		for (size_t k = 0; k < p->d[i].nclaim; k++) {
 			free(p->d[i].claim[k].volume);
 			free(p->d[i].claim[k].claim);
@@ -580,6 +582,7 @@ void plan_release(struct plan *p)
 				free(p->d[i].claim[k].user[u].path);
 			}
 			free(p->d[i].claim[k].user);
+			claim_builds_free(p->d[i].claim[k].build, p->d[i].claim[k].nbuild);
 		}
 		free(p->d[i].claim);
 		free(p->d[i].ref);

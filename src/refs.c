@@ -317,21 +317,27 @@ static bool lists(const struct ynode *res, const char *kpath, const char *want, 
 	return false;
 }
 
-/* The claims file named as the item that names the manifest names it:
- * "base/pg.yaml" -> "base/pg-claims.yaml". */
-static char *claims_item(const char *item, const char *sts)
+/* The new file beside a manifest, named as the item that names the
+ * manifest names it: "base/pg.yaml" and "x/pg-claims.yaml" ->
+ * "base/pg-claims.yaml". */
+static char *beside_item(const char *item, const char *file)
 {
-	const char *slash = strrchr(item, '/');
+	const char *slash = strrchr(item, '/'), *base = strrchr(file, '/');
 
-	return slash ? xasprintf("%.*s/%s-claims.yaml", (int)(slash - item), item, sts)
-		     : xasprintf("%s-claims.yaml", sts);
+	base = base ? base + 1 : file;
+	return slash ? xasprintf("%.*s/%s", (int)(slash - item), item, base) : xstrdup(base);
 }
 
-void refs_list_claims_file(struct pctx *c, const struct resource *dep)
+/*
+ * The kustomizations that list dep's manifest list file (a new file beside
+ * it) too, right after it (after the items added there before), with a
+ * finding of code: "kustomization lists FILE, what".
+ */
+static void list_beside(struct pctx *c, const struct resource *dep, const char *file, enum code code,
+			const char *what)
 {
 	const char *path = c->in[dep->in].src->path;
-	char *file = rebind_claims_file(path, c->p->d[c->dep].sts);
-	char *want = refs_path_join("", path), *want_claims = refs_path_join("", file);
+	char *want = refs_path_join("", path), *want_new = refs_path_join("", file);
 
 	for (size_t i = 0; i < c->nin; i++) {
 		for (size_t d = 0; !c->in[i].skip && d < c->in[i].ys->ndoc; d++) {
@@ -344,22 +350,37 @@ void refs_list_claims_file(struct pctx *c, const struct resource *dep)
 
 			if (!root || root->kind != YNODE_MAP || !refs_is_kustomization(&c->in[i], root) ||
 			    !lists(res, c->in[i].src->path, want, &at) ||
-			    lists(res, c->in[i].src->path, want_claims, &dummy) ||
-			    plan_has_op(c, OP_INSERT_ITEM, res))
+			    lists(res, c->in[i].src->path, want_new, &dummy))
 				continue;
 			o = plan_add_op(c, OP_INSERT_ITEM, &kr, res);
 			o->after = res->kid[at];
-			item = claims_item(res->kid[at]->text, c->p->d[c->dep].sts);
+			item = beside_item(res->kid[at]->text, file);
 			o->val = val_str(item);
 			free(item);
-			plan_note(c, &kr, res->kid[at], CODE_CLAIM_IN_REPO,
-				  "kustomization lists %s, the claims of pod 0 of StatefulSet \"%s\" (--claims-in-repo)",
-				  o->val->str, c->p->d[c->dep].sts);
+			plan_note(c, &kr, res->kid[at], code, "kustomization lists %s, %s", o->val->str, what);
 		}
 	}
-	free(file);
 	free(want);
-	free(want_claims);
+	free(want_new);
+}
+
+void refs_list_claims_file(struct pctx *c, const struct resource *dep)
+{
+	const char *sts = c->p->d[c->dep].sts;
+	char *file = rebind_claims_file(c->in[dep->in].src->path, sts);
+	char *what = xasprintf("the claims of pod 0 of StatefulSet \"%s\" (--claims-in-repo)", sts);
+
+	list_beside(c, dep, file, CODE_CLAIM_IN_REPO, what);
+	free(what);
+	free(file);
+}
+
+void refs_list_service_file(struct pctx *c, const struct resource *dep, const char *file)
+{
+	char *what = xasprintf("the headless Service of StatefulSet \"%s\"", c->p->d[c->dep].sts);
+
+	list_beside(c, dep, file, CODE_SERVICE_ADDED, what);
+	free(what);
 }
 
 /* "dir/of/kustomization.yaml" + "../x/./p.yaml" -> "dir/x/p.yaml" (builds.h) */

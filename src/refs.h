@@ -75,8 +75,13 @@ void refs_retarget_scalers(struct pctx *c, const struct resource *dep);
 void refs_retarget_kustomize(struct pctx *c, const struct resource *dep);
 
 /* --claims-in-repo: a kustomization that lists dep's manifest lists the
- * file of its claims too (rebind_claims_file()), right after it. */
+ * file of its claims too (rebind_claims_file()), right after it (after a
+ * new file added there before). */
 void refs_list_claims_file(struct pctx *c, const struct resource *dep);
+/* A JSON manifest's headless Service goes into file, a new file beside
+ * it: every kustomization that lists dep's manifest lists file too, right
+ * after it (after the claims file, or another new file, added there). */
+void refs_list_service_file(struct pctx *c, const struct resource *dep, const char *file);
 
 /* Is r a StatefulSet whose Deployment is gone (see above)? */
 bool refs_gone(const struct pctx *c, const struct resource *r);

@@ -91,6 +91,62 @@ void finding_set_resource(struct finding *f, const char *kind, const char *ns, c
 	f->name = m;
 }
 
+struct claim_build *claim_builds_copy(const struct claim_build *cb, size_t n)
+{
+	struct claim_build *c = xcalloc(n ? n : 1, sizeof(*c));
+
+	for (size_t i = 0; i < n; i++)
+		c[i] = (struct claim_build){ xstrdup(cb[i].build), xstrdup(cb[i].ns), xstrdup(cb[i].sts),
+					     xstrdup(cb[i].claim), xstrdup(cb[i].new_claim) };
+	return c;
+}
+
+void claim_builds_free(struct claim_build *cb, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(cb[i].build);
+		free(cb[i].ns);
+		free(cb[i].sts);
+		free(cb[i].claim);
+		free(cb[i].new_claim);
+	}
+	free(cb);
+}
+
+static void dep_summary_release(struct dep_summary *d)
+{
+	for (size_t k = 0; k < d->nclaim; k++) {
+		free(d->claim[k].volume);
+		free(d->claim[k].claim);
+		free(d->claim[k].new_claim);
+		free(d->claim[k].pvc_path);
+		val_free(d->claim[k].spec);
+		for (size_t u = 0; u < d->claim[k].nuser; u++) {
+			free(d->claim[k].user[u].kind);
+			free(d->claim[k].user[u].name);
+			free(d->claim[k].user[u].path);
+		}
+		free(d->claim[k].user);
+		free(d->claim[k].old_modes);
+		free(d->claim[k].why);
+		claim_builds_free(d->claim[k].build, d->claim[k].nbuild);
+	}
+	for (size_t k = 0; k < d->nref; k++) {
+		free(d->ref[k].path);
+		free(d->ref[k].kind);
+		free(d->ref[k].name);
+	}
+	free(d->claim);
+	free(d->ref);
+	free(d->path);
+	free(d->kind);
+	free(d->ns);
+	free(d->name);
+	free(d->service);
+	free(d->service_file);
+	free(d->service_text);
+}
+
 void report_release(struct report *r)
 {
 	for (size_t i = 0; i < r->n; i++) {
@@ -101,37 +157,8 @@ void report_release(struct report *r)
 		free(r->f[i].name);
 	}
 	free(r->f);
-	for (size_t i = 0; i < r->ndep; i++) {
-		struct dep_summary *d = &r->dep[i];
-
-		for (size_t k = 0; k < d->nclaim; k++) {
-			free(d->claim[k].volume);
-			free(d->claim[k].claim);
-			free(d->claim[k].new_claim);
-			free(d->claim[k].pvc_path);
-			val_free(d->claim[k].spec);
-			for (size_t u = 0; u < d->claim[k].nuser; u++) {
-				free(d->claim[k].user[u].kind);
-				free(d->claim[k].user[u].name);
-				free(d->claim[k].user[u].path);
-			}
-			free(d->claim[k].user);
-			free(d->claim[k].old_modes);
-			free(d->claim[k].why);
-		}
-		for (size_t k = 0; k < d->nref; k++) {
-			free(d->ref[k].path);
-			free(d->ref[k].kind);
-			free(d->ref[k].name);
-		}
-		free(d->claim);
-		free(d->ref);
-		free(d->path);
-		free(d->kind);
-		free(d->ns);
-		free(d->name);
-		free(d->service);
-	}
+	for (size_t i = 0; i < r->ndep; i++)
+		dep_summary_release(&r->dep[i]);
 	free(r->dep);
 	memset(r, 0, sizeof(*r));
 }
@@ -157,6 +184,35 @@ void report_drop_owner(struct report *r, size_t owner, const enum code *keep, si
 		free(f->name);
 	}
 	r->n = k;
+}
+
+void report_filter(struct report *r, bool (*keep)(const struct finding *f, void *arg),
+		   bool (*keep_dep)(const struct dep_summary *d, void *arg), void *arg)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < r->n; i++) {
+		struct finding *f = &r->f[i];
+
+		if (keep(f, arg)) {
+			r->f[k++] = *f;
+			continue;
+		}
+		free(f->path);
+		free(f->msg);
+		free(f->kind);
+		free(f->ns);
+		free(f->name);
+	}
+	r->n = k;
+	k = 0;
+	for (size_t i = 0; i < r->ndep; i++) {
+		if (keep_dep(&r->dep[i], arg))
+			r->dep[k++] = r->dep[i];
+		else
+			dep_summary_release(&r->dep[i]);
+	}
+	r->ndep = k;
 }
 
 static bool same_str(const char *a, const char *b)

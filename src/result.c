@@ -25,6 +25,10 @@ static void summarize_dplan(const struct dplan *d, const struct plan_input *in, 
 {
 	s->service = xstrdup(d->service);
 	s->service_added = d->service_added;
+	if (d->service_file && !d->failed) {
+		s->service_file = xstrdup(d->service_file);
+		s->service_text = xstrdup(d->service_text);
+	}
 	s->claim = xcalloc(d->nclaim ? d->nclaim : 1, sizeof(*s->claim));
 	s->nclaim = d->nclaim;
 	for (size_t k = 0; k < d->nclaim; k++) {
@@ -51,6 +55,8 @@ static void summarize_dplan(const struct dplan *d, const struct plan_input *in, 
 		c->old_modes = cp->old_modes ? xstrdup(cp->old_modes) : NULL;
 		c->rebind = cp->rebind;
 		c->why = cp->why ? xstrdup(cp->why) : NULL;
+		c->build = cp->nbuild ? claim_builds_copy(cp->build, cp->nbuild) : NULL;
+		c->nbuild = cp->nbuild;
 	}
 	s->ref = xcalloc(d->nref ? d->nref : 1, sizeof(*s->ref));
 	s->nref = d->nref;

@@ -66,6 +66,7 @@ struct ctx {
 	size_t *ops, *first;
 	size_t *todo;		/* the inputs a pool_for() goes through */
 	bool *was_failed;	/* per Deployment plan, at the end of the last round */
+	size_t nop;		/* files[nop..n) are read-only context (run.h) */
 };
 
 /* ---- parsing ---- */
@@ -378,12 +379,65 @@ static void rewrite_inputs(struct ctx *c, size_t n)
 			break;
 		handle_failure(c, i);
 	}
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < c->nop; i++)
 		if (!c->pin[i].skip && c->in[i].res.out.n)
 			result_set(&c->files[i], &c->in[i].res.out);
 	free(c->ops);
 	free(c->first);
 	free(c->was_failed);
+}
+
+/* ---- context ---- */
+
+/* Has pair (a, b) been reported already?  Remembers it (seen[], *nseen). */
+static bool seen_pair(size_t **seen, size_t *nseen, size_t *alloc, size_t a, size_t b)
+{
+	for (size_t k = 0; k + 1 < *nseen; k += 2)
+		if ((*seen)[k] == a && (*seen)[k + 1] == b)
+			return true;
+	ALLOC_GROW(*seen, *nseen + 2, *alloc);
+	(*seen)[(*nseen)++] = a;
+	(*seen)[(*nseen)++] = b;
+	return false;
+}
+
+/*
+ * The operations that cross the line between operands and context (run.h):
+ * a context file that would change for the conversion of a workload of an
+ * operand, or an operand that changes for the conversion of a workload of
+ * a context file.  Each pair (file, workload) is one context-not-edited
+ * finding at the place of the operand.
+ */
+static void context_crossings(struct ctx *c, size_t n)
+{
+	const struct plan *p = c->p;
+	size_t *seen = NULL, nseen = 0, alloc = 0;
+
+	for (size_t k = 0; k < p->nop; k++) {
+		const struct op *o = &p->op[k];
+		const struct dplan *d = &p->d[o->dep];
+		size_t din = d->dep->in;
+		const struct ynode *kind = ynode_get(d->dep->node, "kind");
+		struct finding *f;
+
+		if (d->failed || o->in >= n || din >= n || (o->in < c->nop) == (din < c->nop) ||
+		    seen_pair(&seen, &nseen, &alloc, o->in, o->dep))
+			continue;
+		if (din < c->nop)
+			f = report_add(c->ses->rep, &c->in[din].src, kind ? kind->start : d->dep->node->start,
+				       CODE_CONTEXT_NOT_EDITED,
+				       "%s would change too (it follows %s \"%s\"), but it is read as context: "
+				       "give it as an operand too, or run stsify on the folder",
+				       c->files[o->in].path, d->dep->kind, d->dep->name);
+		else
+			f = report_add(c->ses->rep, &c->in[o->in].src, o->node ? o->node->start : NOPOS,
+				       CODE_CONTEXT_NOT_EDITED,
+				       "changes for %s \"%s\" of %s, which is read as context and not converted: "
+				       "give it as an operand too, or run stsify on the folder",
+				       d->dep->kind, d->dep->name, c->files[din].path);
+		finding_set_resource(f, d->dep->kind, d->dep->ns[0] ? d->dep->ns : NULL, d->dep->name);
+	}
+	free(seen);
 }
 
 /* ---- the pipeline ---- */
@@ -413,17 +467,19 @@ static void release_plan(void *arg)
 	rindex_release(rl->ri);
 }
 
-static void run_all(struct session *ses, struct stsify_file *files, size_t n)
+static void run_all(struct session *ses, struct stsify_file *files, size_t n, size_t ncontext)
 {
 	struct input *in = xcalloc(n ? n : 1, sizeof(*in));
 	struct plan_input *pin = xcalloc(n ? n : 1, sizeof(*pin));
-	struct ctx c = { .ses = ses, .files = files, .in = in, .pin = pin };
+	struct ctx c = { .ses = ses, .files = files, .in = in, .pin = pin, .nop = n - ncontext };
 	struct rindex ri = { 0 };
 	struct plan p;
 
 	c.p = &p;
 	parse_and_plan(&c, n, &ri);
 	rewrite_inputs(&c, n);
+	if (ncontext)
+		context_crossings(&c, n);
 	session_phase(ses, "rewrite");
 	result_summarize(&p, pin, ses->opt->every_deployment, ses->rep);
 	{
@@ -449,11 +505,11 @@ static bool kustomization_path(const char *path)
 int run_rewrite(const struct stsify_options *opt, struct stsify_file *files, size_t n,
 		struct report *rep)
 {
-	return run_rewrite_needs(opt, files, n, NULL, 0, rep);
+	return run_rewrite_needs(opt, files, n, 0, NULL, 0, rep);
 }
 
 int run_rewrite_needs(const struct stsify_options *opt, struct stsify_file *files, size_t n,
-		      const struct build_need *need, size_t nneed, struct report *rep)
+		      size_t ncontext, const struct build_need *need, size_t nneed, struct report *rep)
 {
 	struct session ses = { .opt = opt, .rep = rep, .timing = debug_phase_enabled() };
 	char *err;
@@ -475,8 +531,11 @@ int run_rewrite_needs(const struct stsify_options *opt, struct stsify_file *file
 	ses.yp = xcalloc(ses.jobs, sizeof(*ses.yp));
 	/* patterns compiled up front: rendering runs on several threads */
 	render_init();
-	if (n != 1 || opt->full_parse || kustomization_path(files[0].path) || stream_run(&ses, &files[0]))
-		run_all(&ses, files, n);
+	if (ncontext > n)
+		ncontext = n;
+	if (n != 1 || ncontext || opt->full_parse || kustomization_path(files[0].path) ||
+	    stream_run(&ses, &files[0]))
+		run_all(&ses, files, n, ncontext);
 	/* a source several builds include is reported once (DESIGN.md 9) */
 	report_dedup(rep);
 	session_phase(&ses, "released");

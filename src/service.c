@@ -7,10 +7,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "builds.h"
 #include "facts.h"
 #include "planner.h"
 #include "render.h"
+#include "refs.h"
 #include "rindex.h"
+#include "source.h"
 #include "util.h"
 #include "workload.h"
 #include "ytree.h"
@@ -237,6 +240,81 @@ static void krm_file_annotations(struct pctx *c, const struct resource *dep, str
 		val_set(ann, "internal.config.kubernetes.io/seqindent", val_str(seqindent));
 }
 
+/* "dir/db.json" -> "dir/db-service.json": the file of the Service of
+ * StatefulSet sts beside manifest path (its extension, else .json). */
+char *service_file_name(const char *path, const char *sts)
+{
+	const char *slash = strrchr(path, '/'), *dot = strrchr(path, '.');
+	const char *ext = dot && (!slash || dot > slash) &&
+				  (!strcmp(dot, ".json") || !strcmp(dot, ".yaml") || !strcmp(dot, ".yml"))
+			  ? dot
+			  : ".json";
+
+	return slash ? xasprintf("%.*s/%s-service%s", (int)(slash - path), path, sts, ext)
+		     : xasprintf("%s-service%s", sts, ext);
+}
+
+/* Is file (a path as given) one of the inputs? */
+static bool is_input(const struct pctx *c, const char *file)
+{
+	char *want = builds_path_join("", file);
+	bool found = false;
+
+	for (size_t i = 0; i < c->nin && !found; i++) {
+		char *have = c->in[i].path_norm ? NULL : builds_path_join("", c->in[i].src->path);
+
+		found = !strcmp(want, have ? have : c->in[i].path_norm);
+		free(have);
+	}
+	free(want);
+	return found;
+}
+
+/* Service svc (taken) as the text of a new file in the style of dep's
+ * JSON document: pretty when the document spans lines, its line ending. */
+static char *file_text(const struct pctx *c, const struct resource *dep, struct val *svc)
+{
+	const struct source *src = c->in[dep->in].src;
+	const struct ynode *root = c->in[dep->in].ys->doc[dep->doc].root;
+	struct strbuf sb = STRBUF_INIT;
+	struct style st;
+
+	style_detect(&st, src, &c->in[dep->in].ys->doc[dep->doc]);
+	st.json = true;
+	render_flow(&sb, &st, svc, memchr(src->buf + root->start, '\n', root->end - root->start) != NULL, 0);
+	strbuf_addstr(&sb, st.eol);
+	val_free(svc);
+	return strbuf_detach(&sb, NULL);
+}
+
+/*
+ * A JSON document cannot be followed by a second one: with new_files the
+ * Service svc (taken) goes into a new file beside it, listed by the
+ * kustomizations that list the manifest.  false (service-not-added) when
+ * the caller writes no files, or the file is an input already.
+ */
+static bool new_file(struct pctx *c, const struct resource *dep, struct val *svc, const char *name)
+{
+	struct dplan *d = &c->p->d[c->dep];
+	char *file = c->opt->new_files ? service_file_name(c->in[dep->in].src->path, d->sts) : NULL;
+	const char *why = !file		     ? "stsify does not add documents to a JSON file"
+			  : is_input(c, file) ? "is an input already"
+					      : NULL;
+
+	if (why) {
+		plan_note(c, dep, ynode_get(dep->node, "kind"), CODE_SERVICE_NOT_ADDED,
+			  "add a headless Service \"%s\" for StatefulSet \"%s\": %s%s%s%s", name, dep->name,
+			  file ? "its new file " : "", file ? file : "", file ? " " : "", why);
+		val_free(svc);
+		free(file);
+		return false;
+	}
+	refs_list_service_file(c, dep, file);
+	d->service_file = file;
+	d->service_text = file_text(c, dep, svc);
+	return true;
+}
+
 /*
  * The headless Service: reuse one that selects the pods, or add one after
  * the StatefulSet (a new document, or a new item when the Deployment is an
@@ -303,16 +381,18 @@ char *service_plan(struct pctx *c, const struct resource *dep, const struct ynod
 		o->after = dep->list_item;
 		o->val = svc;
 	} else if (dep->node->style == YSTYLE_FLOW) {
-		plan_note(c, dep, ynode_get(dep->node, "kind"), CODE_SERVICE_NOT_ADDED,
-			  "add a headless Service \"%s\" for StatefulSet \"%s\": stsify does not add documents to a JSON file",
-			  name.buf, dep->name);
-		val_free(svc);
-		return strbuf_detach(&name, NULL);
+		if (!new_file(c, dep, svc, name.buf))
+			return strbuf_detach(&name, NULL);
 	} else {
 		plan_add_op(c, OP_ADD_DOC, dep, NULL)->val = svc;
 	}
 	c->p->d[c->dep].service_added = true;
-	plan_note(c, dep, ynode_get(dep->node, "kind"), CODE_SERVICE_ADDED,
-		  "headless Service \"%s\" added for StatefulSet \"%s\"", name.buf, dep->name);
+	if (c->p->d[c->dep].service_file)
+		plan_note(c, dep, ynode_get(dep->node, "kind"), CODE_SERVICE_ADDED,
+			  "headless Service \"%s\" added for StatefulSet \"%s\" in a new file, %s", name.buf,
+			  dep->name, c->p->d[c->dep].service_file);
+	else
+		plan_note(c, dep, ynode_get(dep->node, "kind"), CODE_SERVICE_ADDED,
+			  "headless Service \"%s\" added for StatefulSet \"%s\"", name.buf, dep->name);
 	return strbuf_detach(&name, NULL);
 }

@@ -463,7 +463,16 @@ static void compare_claims(struct cmp *c, const struct dep_summary *rd, const st
 		for (size_t k = 0; k < sd->nclaim && !sc; k++)
 			if (!strcmp(sd->claim[k].volume, rc->volume))
 				sc = &sd->claim[k];
-		if (!sc || val_same(rc->spec, sc->spec))
+		if (!sc) {	/* a patch adds it, and truth_edit() could not carry it */
+			add_miss(c, sd, NULL,
+				 xasprintf("renders claim \"%s\" of %s \"%s\" as template \"%s\"; the patch that adds "
+					   "it is not edited (an inline patch?): the StatefulSet keeps the volume, "
+					   "shared by its replicas",
+					   rc->claim, sd->kind, sd->name, rc->volume),
+				 build);
+			continue;
+		}
+		if (val_same(rc->spec, sc->spec))
 			continue;
 		rs = flow(rc->spec);
 		ss = flow(sc->spec);
@@ -493,7 +502,8 @@ static void compare_dep(struct cmp *c, const struct kz_build *b, const struct de
 		add_miss(c, sd, sd ? NULL : c->files[j].path,
 			 xasprintf("converts %s \"%s\" as it renders it (%s); the sources leave it%s%s%s: "
 				   "an overlay or component adds its claim, replicas or autoscaler, "
-				   "which stsify does not rewrite yet",
+				   "which stsify cannot carry into the sources here (an inline patch, "
+				   "or a build that leaves it)",
 				   rd->kind, rd->name, code_name(rd->reason), sd ? " (" : "",
 				   sd ? code_name(sd->reason) : "", sd ? ")" : ""),
 			 b->dir);
@@ -624,11 +634,42 @@ static void add_need(struct truth *t, const char *path, char *ns, char *name, lo
 }
 
 /* Build k converts rendered Deployment rd for its replicas: the source needs it. */
-static void need_of(struct truth *t, const struct disc *abs, size_t k, const struct dep_summary *rd)
+static bool *build_patches(const struct truth *t, size_t k, const struct disc *d);
+
+/*
+ * Does build k render source workload name (file j) with a claim its
+ * source lacks, and does an editable patch of the build add every such
+ * claim (overlay_claim_patchable())?  Otherwise converting the source
+ * would leave the claim a shared volume: it is no claims_added need.
+ */
+static bool claims_added(const struct truth *t, const struct disc *d, size_t k, const struct dep_summary *rd,
+			 size_t j, const char *name)
+{
+	bool *patch = NULL, added = false, ok = true;
+	struct val *any = val_map();
+
+	for (size_t i = 0; i < rd->nclaim && ok; i++) {
+		struct overlay_claim oc = { name, "", rd->claim[i].volume, rd->claim[i].claim, any, false, false,
+					    t->b[k].dir };
+
+		if (source_has_claim(&d->files[j], name, rd->claim[i].volume))
+			continue;
+		added = true;
+		if (!patch)
+			patch = build_patches(t, k, d);
+		ok = overlay_claim_patchable(d->files, d->n, patch, &oc);
+	}
+	free(patch);
+	val_free(any);
+	return added && ok;
+}
+
+static void need_of(struct truth *t, const struct disc *abs, const struct disc *d, size_t k,
+		    const struct dep_summary *rd)
 {
 	const struct kz_object *o = object_at(&t->b[k], rd->line);
 	long long replicas;
-	bool added = false;
+	bool added;
 	char *ns, *name;
 	size_t j;
 
@@ -637,8 +678,7 @@ static void need_of(struct truth *t, const struct disc *abs, size_t k, const str
 		return;
 	if (!(name = source_name(&abs->files[j], rd->name, &ns)))
 		return;
-	for (size_t i = 0; i < rd->nclaim && !added; i++)
-		added = !source_has_claim(&abs->files[j], name, rd->claim[i].volume);
+	added = claims_added(t, d, k, rd, j, name);
 	replicas = ynode_int(ynode_path(o->root, "spec", "replicas", NULL));
 	/* more than one replica, or an autoscaler that scales past one */
 	add_need(t, abs->files[j].path, ns, name, replicas > 1 ? replicas : 2, added, t->b[k].dir);
@@ -689,7 +729,7 @@ static void plan_rendered(struct truth *t, const struct stsify_options *opt, siz
 void truth_plan(struct truth *t, const struct stsify_options *opt, const struct stsify_file *files,
 		size_t n)
 {
-	struct disc abs;
+	struct disc abs, d;
 
 	if (!t->any)
 		return;
@@ -697,16 +737,18 @@ void truth_plan(struct truth *t, const struct stsify_options *opt, const struct 
 	t->conv = xcalloc(t->nb, sizeof(*t->conv));
 	t->convlen = xcalloc(t->nb, sizeof(*t->convlen));
 	abs_paths(&abs, files, n);
+	discover(&d, files, n);
 	for (size_t k = 0; k < t->nb; k++) {
 		if (!t->b[k].ok)
 			continue;
 		plan_rendered(t, opt, k);
 		for (size_t i = 0; i < t->rr[k].ndep; i++)
-			need_of(t, &abs, k, &t->rr[k].dep[i]);
+			need_of(t, &abs, &d, k, &t->rr[k].dep[i]);
 	}
 	for (size_t k = 0; k < t->nb; k++)
 		for (size_t i = 0; t->b[k].ok && t->rr[k].dep && i < t->rr[k].ndep; i++)
 			split_need(t, &abs, k, &t->rr[k].dep[i]);
+	disc_release(&d);
 	disc_release(&abs);
 }
 
@@ -725,6 +767,49 @@ void truth_check(struct truth *t, const struct stsify_file *files, size_t n, str
 }
 
 /* ---- the edits (overlay.h) ---- */
+
+/* Mark in patch[] the patch files that the kustomizations of the closure
+ * of kd[k] name (a patch of another build is never edited for this one). */
+static void mark_patches(const struct disc *d, size_t k, bool *seen, bool *patch)
+{
+	static const char *const lists[] = { "patches", "patchesStrategicMerge", "patchesJson6902" };
+
+	if (seen[k])
+		return;
+	seen[k] = true;
+	for (size_t l = 0; l < sizeof(lists) / sizeof(*lists); l++) {
+		const struct ynode *seq = ynode_get(d->kd[k].root, lists[l]);
+
+		for (size_t i = 0; seq && seq->kind == YNODE_SEQ && i < seq->nkid; i++) {
+			const struct ynode *it = seq->kid[i];
+			const char *rel = ynode_is_scalar(it) ? ynode_str(it) : ynode_str(ynode_get(it, "path"));
+			char *p;
+			size_t j;
+
+			if (!rel || strchr(rel, '\n'))
+				continue;
+			p = join(d->kd[k].dir, rel);
+			if ((j = input_named(d, p)) < d->n)
+				patch[j] = true;
+			free(p);
+		}
+	}
+	for (size_t s = 0; s < d->kd[k].nsub; s++)
+		mark_patches(d, d->kd[k].sub[s], seen, patch);
+}
+
+/* The patch files of build k (kustomization files[t->kfile[k]]): malloc'd, n of them. */
+static bool *build_patches(const struct truth *t, size_t k, const struct disc *d)
+{
+	bool *patch = xcalloc(d->n ? d->n : 1, sizeof(*patch));
+	bool *seen = xcalloc(d->nkd ? d->nkd : 1, sizeof(*seen));
+
+	for (size_t i = 0; i < d->nkd; i++)
+		if (d->kd[i].file == t->kfile[k])
+			mark_patches(d, i, seen, patch);
+	free(seen);
+	return patch;
+}
 
 /* The document of StatefulSet name in build k's converted rendering, or NULL. */
 static const struct ynode *converted_sts(const struct ystream *ys, const char *name)
@@ -795,8 +880,8 @@ static void fixed(struct truth *t, const struct dep_summary *rd)
 
 /* Claims that build k adds to source Deployment sd (file j): their patches. */
 static void edit_added(struct truth *t, size_t k, const struct dep_summary *rd, const struct dep_summary *sd,
-		       const struct ynode *sts, struct stsify_file *files, const struct disc *abs, size_t j,
-		       struct report *rep)
+		       const struct ynode *sts, struct stsify_file *files, const struct disc *abs,
+		       const bool *patch, struct report *rep)
 {
 	size_t done = 0, want = 0;
 
@@ -817,7 +902,7 @@ static void edit_added(struct truth *t, size_t k, const struct dep_summary *rd, 
 		struct overlay_claim oc = { sd->name, sd->ns, rd->claim[i].volume, rd->claim[i].claim, tmpl,
 					    sd->nclaim > 0,
 					    !ynode_path(sts, "spec", "template", "spec", "volumes", NULL), t->b[k].dir };
-		done += overlay_claim_patches(files, abs->n, j, &oc, rep) > 0;
+		done += overlay_claim_patches(files, abs->n, patch, &oc, rep) > 0;
 		val_free(tmpl);
 	}
 	if (want && done == want)
@@ -850,18 +935,24 @@ static void edit_changed(struct truth *t, size_t k, const struct dep_summary *rd
 	val_free(v);
 }
 
-void truth_edit(struct truth *t, struct stsify_file *files, size_t n, struct report *rep, struct plan_files *nf)
+void truth_edit(struct truth *t, struct stsify_file *files, size_t n, size_t nedit, struct report *rep,
+		struct plan_files *nf)
 {
-	struct disc abs;
+	struct disc abs, d;
 
 	if (!t->any)
 		return;
 	abs_paths(&abs, files, n);
+	discover(&d, files, n);
 	for (size_t k = 0; k < t->nb; k++) {
 		struct ystream ys;
+		bool *patch;
 
 		if (!t->b[k].ok || !t->conv[k] || ystream_parse(&ys, t->conv[k], t->convlen[k]))
 			continue;
+		patch = build_patches(t, k, &d);
+		for (size_t i = nedit; i < n; i++)
+			patch[i] = false;	/* (context) */
 		for (size_t i = 0; i < t->rr[k].ndep; i++) {
 			const struct dep_summary *rd = &t->rr[k].dep[i], *sd;
 			const struct kz_object *o = object_at(&t->b[k], rd->line);
@@ -872,10 +963,15 @@ void truth_edit(struct truth *t, struct stsify_file *files, size_t n, struct rep
 			    (j = input_named(&abs, o->origin)) >= abs.n ||
 			    !(sd = source_dep(rep, files[j].path, rd->kind, rd->name)) || !sd->converted)
 				continue;
-			edit_added(t, k, rd, sd, sts, files, &abs, j, rep);
-			edit_changed(t, k, rd, sd, sts, files, rep, nf);
+			if (j >= nedit)
+				continue;	/* (a source in the context is not written) */
+			edit_added(t, k, rd, sd, sts, files, &abs, patch, rep);
+			if (t->kfile[k] < nedit)
+				edit_changed(t, k, rd, sd, sts, files, rep, nf);
 		}
+		free(patch);
 		ystream_release(&ys);
 	}
+	disc_release(&d);
 	disc_release(&abs);
 }

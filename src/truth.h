@@ -12,7 +12,11 @@
  *   - it transforms something that can change a decision or a claim
  *     (kz_transforms() of some kustomization of its closure: patches,
  *     replicas, components, images...): a build that only lists resources,
- *     or also sets names, labels or generators, is read directly.
+ *     or also sets names, labels or generators, is read directly.  The
+ *     names each root build gives a converted workload and its claims
+ *     (the data-migration finding, --migration-plan) are read from the
+ *     kustomizations by the planner (bnames.h), rendered or not: the
+ *     renderings here are not used for them.
  * A build that cannot be rendered (no Kustomize on the machine, a missing
  * file, a remote base, a timeout) gets one build-not-rendered finding at
  * its kustomization, and the conversion of the sources stands alone for it.
@@ -53,7 +57,7 @@
  *                                                  // sets opt.every_deployment
  *   truth_plan(&t, &opt, files, n);                // plans the renderings: t.need
  *   run_rewrite_needs(&opt, files, n, t.need, t.nneed, &rep);   // the sources
- *   truth_edit(&t, files, n, &rep, &new_files);    // the overlays: edits
+ *   truth_edit(&t, files, n, nedit, &rep, &new_files);  // the overlays: edits
  *                                                  // files[i].out, adds files
  *   truth_check(&t, files, n, &rep);               // the findings
  *   truth_release(&t);
@@ -96,7 +100,10 @@ void truth_render(struct truth *t, struct stsify_options *opt, const char *cmd,
 void truth_plan(struct truth *t, const struct stsify_options *opt, const struct stsify_file *files,
 		size_t n);
 struct plan_files;
-void truth_edit(struct truth *t, struct stsify_file *files, size_t n, struct report *rep, struct plan_files *nf);
+/* files[nedit..n) are read-only context (cli.c): never edited, and no new
+ * file goes beside one of them. */
+void truth_edit(struct truth *t, struct stsify_file *files, size_t n, size_t nedit, struct report *rep,
+		struct plan_files *nf);
 void truth_check(struct truth *t, const struct stsify_file *files, size_t n, struct report *rep);
 void truth_release(struct truth *t);
 

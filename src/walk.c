@@ -52,6 +52,11 @@ static bool taken(const struct pathlist *pl, const char *p)
 	return (!pl->include || matches(pl->include, p)) && (!pl->exclude || !matches(pl->exclude, p));
 }
 
+bool pathlist_excludes(const struct pathlist *pl, const char *path)
+{
+	return pl->exclude && matches(pl->exclude, path);
+}
+
 int pathlist_init(struct pathlist *pl, const char *include, const char *exclude, char **err)
 {
 	memset(pl, 0, sizeof(*pl));

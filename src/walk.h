@@ -86,6 +86,8 @@ int pathlist_init(struct pathlist *pl, const char *include, const char *exclude,
  * threads); problems are reported as findings.  Returns the number of
  * errors. */
 int walk_operand(struct pathlist *pl, const char *operand, struct report *rep, unsigned jobs);
+/* Does --exclude-path leave path out? */
+bool pathlist_excludes(const struct pathlist *pl, const char *path);
 /* Sort, and drop files reached twice. */
 void pathlist_sort(struct pathlist *pl);
 void pathlist_release(struct pathlist *pl);

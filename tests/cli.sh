@@ -251,4 +251,66 @@ got=$?
 [ "$got" = 2 ] && grep -q 'cannot rewrite /dev/stdin: it is a pipe' err && ok ||
 	bad "-w /dev/stdin from a pipe: exit $got, $(cat err)"
 
+# a file named alone converts as it does with its folder (the rest of its
+# build, or of its folder, read as context: stsify(1), --no-context): for
+# every file of every golden case whose in/ holds files only, `stsify -w
+# in/F` and `stsify -w in` leave F identical, and -w in/F changes no other
+# file (a new file it makes is the folder's)
+ctx_cases=0
+for c in "$ROOT"/testdata/cases/*/; do
+	[ -f "$c/args" ] || [ -f "$c/operands" ] || [ -d "$c/cluster" ] && continue
+	flat=1
+	for f in "$c"in/*; do [ -f "$f" ] || flat=; done
+	[ -n "$flat" ] || continue
+	set -- "$c"in/*
+	[ $# -gt 1 ] || continue
+	ctx_cases=$((ctx_cases + 1))
+	rm -rf ctx-dir && cp -R "$c/in" ctx-dir
+	"$S" -q -w ctx-dir >/dev/null 2>&1
+	for f in "$c"in/*; do
+		n=${f##*/}
+		rm -rf ctx-one && cp -R "$c/in" ctx-one
+		"$S" -q -w "ctx-one/$n" >/dev/null 2>&1
+		if cmp -s "ctx-one/$n" "ctx-dir/$n"; then ok; else bad "context: ${c%/}: -w in/$n and -w in/ differ on $n"; fi
+		for g in ctx-one/*; do
+			if [ ! -e "$c/in/${g#ctx-one/}" ]; then
+				# a new file (a JSON manifest's Service): as the folder's run makes it
+				cmp -s "$g" "ctx-dir/${g#ctx-one/}" || bad "context: ${c%/}: -w in/$n made ${g#ctx-one/}, unlike -w in/"
+			elif [ "$g" != "ctx-one/$n" ] && ! cmp -s "$g" "$c/in/${g#ctx-one/}"; then
+				bad "context: ${c%/}: -w in/$n changed ${g#ctx-one/}"
+			fi
+		done
+	done
+done
+[ "$ctx_cases" -gt 10 ] && ok || bad "context: only $ctx_cases golden cases with several files"
+# --no-context: the file alone (its claim beside it is not seen)
+mkdir -p ctx-no && cp "$ROOT/testdata/cases/single-file-folder-context/in/db/"* ctx-no/
+expect 0 "--no-context" -- "$S" --no-context ctx-no/deployment.yaml
+grep -q 'claim-not-found' err && ! grep -q '^+' out && ok || bad "--no-context: the claim beside the file was seen: $(cat err)"
+expect 0 "context" -- "$S" ctx-no/deployment.yaml
+grep -q '^+            storage: 50Gi' out && ok || bad "context: the claim beside the file was not seen"
+# a folder of many files: each context file read once (a second operand of
+# the same folder reads nothing more); files that are operands are not context
+expect 1 "context --check of two files" -- "$S" --check ctx-no/deployment.yaml ctx-no/pvc.yaml
+grep -q 'context-not-edited' err && bad "context: an operand reported as context: $(cat err)" || ok
+
+# a StatefulSet in a JSON file: its Service in a new file, made by -w
+# (never over an existing file), and a second -w adds nothing
+mkdir -p jsvc && cp "$ROOT/testdata/cases/json-service-kustomization/in/search/"* jsvc/
+expect 0 "-w a JSON Deployment" -- "$S" -q -w jsvc
+[ -f jsvc/search-service.json ] && cmp -s jsvc/search-service.json \
+	"$ROOT/testdata/cases/json-service-kustomization/out/search/search-service.json" && ok ||
+	bad "-w a JSON Deployment: search-service.json not made as out/ has it"
+cp -R jsvc jsvc-again
+expect 0 "-w a JSON Deployment again" -- "$S" -q -w jsvc
+diff -r jsvc jsvc-again >/dev/null && ok || bad "-w a JSON Deployment again changed something"
+[ "$(grep -c 'search-service.json' jsvc/kustomization.yaml)" = 1 ] && ok ||
+	bad "-w a JSON Deployment again: the kustomization lists the Service file $(grep -c 'search-service.json' jsvc/kustomization.yaml) times"
+# the file exists but is not an input (left out by --exclude-path): not replaced
+mkdir -p jsvc2 && cp "$ROOT/testdata/cases/json-service-kustomization/in/search/"* jsvc2/
+echo '{"kind": "ConfigMap"}' >jsvc2/search-service.json
+expect 0 "-w a JSON Deployment whose Service file exists" -- "$S" -w --exclude-path 'search-service' jsvc2
+grep -q 'search-service.json exists already \[service-not-added\]' err && [ "$(cat jsvc2/search-service.json)" = '{"kind": "ConfigMap"}' ] &&
+	ok || bad "-w over an existing Service file: $(cat err)"
+
 summary

@@ -9,6 +9,8 @@
 # A case is a folder testdata/cases/NAME/ holding
 #   desc             one line: what the case covers and what the right result is
 #   args             optional, one line of extra options as shell words
+#   operands         optional, one line of operands as shell words (paths
+#                    such as in/apps/db/deployment.yaml) instead of in/*
 #   needs-kubectl    optional: the case renders builds with kubectl
 #                    (--kustomize in args); skipped, saying so, without it
 #   in/              the input files (and folders)
@@ -24,7 +26,7 @@
 # Each run happens in a fresh temporary copy whose working directory holds
 # in/, so operands are in/NAME and diff headers read --- a/in/NAME.  For each
 # case:
-#   a. `stsify ARGS in/*`: stdout, stderr and exit code against expected.*
+#   a. `stsify ARGS in/*` (or OPERANDS): stdout, stderr and exit code against expected.*
 #   b. expected.diff applied with `patch -p1` to a copy of in/ gives out/, and
 #      `git apply --check` accepts it
 #   c. `stsify -w ARGS in/*` on a copy gives out/ (and the same exit code)
@@ -63,9 +65,13 @@ run() {
 	(
 		cd "$_dir" || exit 125
 		eval "set -- \"\$@\" $ARGS" || exit 125
-		for _f in in/*; do
-			[ -e "$_f" ] && set -- "$@" "$_f"
-		done
+		if [ -n "$OPERANDS" ]; then
+			eval "set -- \"\$@\" $OPERANDS" || exit 125
+		else
+			for _f in in/*; do
+				[ -e "$_f" ] && set -- "$@" "$_f"
+			done
+		fi
 		bin "$@"
 	) </dev/null >"$_out" 2>"$_err"
 	rc=$?
@@ -138,6 +144,8 @@ one_case() {
 	fi
 	ARGS=
 	[ -f "$c/args" ] && ARGS=$(cat "$c/args")
+	OPERANDS=
+	[ -f "$c/operands" ] && OPERANDS=$(cat "$c/operands")
 	if [ -z "$UPDATE" ]; then
 		for f in expected.diff expected.err expected.exit out; do
 			if [ ! -e "$c/$f" ]; then

@@ -10,6 +10,8 @@
 # 1 with the findings, and 0 once `stsify -w` converted it; with pre-commit
 # installed, `pre-commit run --all-files` in a git repository whose
 # .pre-commit-config.yaml names this hook fails, then passes, the same way.
+# The second hook, stsify-files, checks the staged files, each with its
+# build as context: on deployment.yaml alone it sees the claim beside it.
 # GitHub Actions: the workflow parses, uploads SARIF with
 # security-events: write even when the check fails, and its stsify step,
 # run by bash on the fixture, fails and writes SARIF 2.1.0 with results.
@@ -47,8 +49,8 @@ GIT_ID="-c user.name=stsify-tests -c user.email=tests@stsify.invalid"
 "$PY" - "$ROOT/.pre-commit-hooks.yaml" >"$T/hook" 2>"$T/hook.err" <<'EOF'
 import re, shlex, sys, yaml
 hooks = yaml.safe_load(open(sys.argv[1]))
-assert isinstance(hooks, list) and len(hooks) == 1, "not a list of one hook: %r" % hooks
-h = hooks[0]
+assert isinstance(hooks, list) and len(hooks) == 2, "not a list of two hooks: %r" % hooks
+h, hf = hooks
 known = {"id", "name", "entry", "language", "files", "exclude", "types", "types_or",
          "exclude_types", "always_run", "fail_fast", "verbose", "pass_filenames",
          "require_serial", "description", "language_version", "minimum_pre_commit_version",
@@ -63,10 +65,23 @@ files = re.compile(h.get("files", ""))
 for name in ("k8s/db.yaml", "a.yml", "list.json"):
     assert files.search(name), "files does not match %s" % name
 assert not files.search("README.md"), "files matches README.md"
+# the second hook: the same check on the staged files (pass_filenames
+# defaults to true), each with its build as context
+assert set(hf) <= known, "keys pre-commit does not know: %s" % sorted(set(hf) - known)
+assert hf["id"] == "stsify-files", "id %r" % hf["id"]
+assert hf["language"] == "system", "language %r" % hf["language"]
+assert hf.get("pass_filenames", True) is True, "stsify-files does not pass the file names"
+assert not hf.get("args"), "stsify-files has args: %r" % hf["args"]
+assert hf["entry"] == h["entry"], "stsify-files runs %r, not %r" % (hf["entry"], h["entry"])
+ffiles = re.compile(hf.get("files", ""))
+for name in ("k8s/db.yaml", "a.yml", "list.json"):
+    assert ffiles.search(name), "stsify-files: files does not match %s" % name
+assert not ffiles.search("README.md"), "stsify-files: files matches README.md"
 print(" ".join(shlex.quote(w) for w in shlex.split(h["entry"]) + [str(a) for a in h.get("args", [])]))
 EOF
 if [ $? = 0 ]; then ok; else bad ".pre-commit-hooks.yaml: $(cat "$T/hook.err" | tail -1)"; fi
 CMD=$(cat "$T/hook")
+CMD_FILES="stsify --check"	# stsify-files: the entry (checked: stsify's), no args
 case $CMD in stsify\ --check*) ok ;; *) bad "the hook runs '$CMD', not stsify --check" ;; esac
 
 # its command, as pre-commit runs it (in the repository's root)
@@ -78,6 +93,20 @@ check "the hook's command printed no shared-pvc finding" grep -q '\[shared-pvc\]
 (cd "$T/pc" && stsify -q -w . && eval "$CMD") >"$T/out" 2>"$T/err"
 rc=$?
 check "the hook's command after stsify -w: exit $rc, not 0" test "$rc" = 0
+[ "$rc" = 0 ] || show "$T/err"
+
+# the staged-files hook's command on one staged file: its claim, Service
+# and autoscaler (not staged) are read as context
+fixture pcf
+(cd "$T/pcf" && eval "$CMD_FILES apps/orders-db/deployment.yaml") >"$T/out" 2>"$T/err"
+rc=$?
+check "the staged-files hook's command on deployment.yaml: exit $rc, not 1" test "$rc" = 1
+check "the staged-files hook's command printed no shared-pvc finding" grep -q '\[shared-pvc\]' "$T/err"
+check "the staged-files hook's command did not see the claim (context)" grep -q '\[data-migration\]' "$T/err"
+(cd "$T/pcf" && stsify -q -w apps/orders-db/deployment.yaml apps/orders-db/hpa.yaml &&
+	eval "$CMD_FILES apps/orders-db/deployment.yaml") >"$T/out" 2>"$T/err"
+rc=$?
+check "the staged-files hook's command after stsify -w FILE: exit $rc, not 0" test "$rc" = 0
 [ "$rc" = 0 ] || show "$T/err"
 
 # ---- pre-commit itself ----
@@ -102,7 +131,23 @@ if command -v pre-commit >/dev/null 2>&1; then
 	check "pre-commit run after stsify -w: exit $rc, not 0" test "$rc" = 0
 	check "pre-commit: the hook did not pass" grep -q '^stsify (.*)\.*Passed$' "$T/out"
 	[ "$rc" = 0 ] || show "$T/out" 20
-	echo "hooks: $(pre-commit --version) ran the hook"
+	# stsify-files on one file: pre-commit passes it, its build is context
+	fixture realf
+	printf 'repos:\n  - repo: %s\n    rev: %s\n    hooks:\n      - id: stsify-files\n' "$T/hookrepo" "$rev" \
+		>"$T/realf/.pre-commit-config.yaml"
+	git -C "$T/realf" add -A
+	(cd "$T/realf" && pre-commit run --files apps/orders-db/deployment.yaml) >"$T/out" 2>&1
+	rc=$?
+	check "pre-commit run stsify-files on deployment.yaml: exit $rc, not 1" test "$rc" = 1
+	check "pre-commit: stsify-files did not fail" grep -q '^stsify, staged files (.*)\.*Failed$' "$T/out"
+	check "pre-commit: stsify-files did not see the claim (context)" grep -q '\[data-migration\]' "$T/out"
+	[ "$fail" = 0 ] || show "$T/out" 20
+	(cd "$T/realf" && stsify -q -w apps/orders-db/deployment.yaml apps/orders-db/hpa.yaml && git add -A &&
+		pre-commit run --files apps/orders-db/deployment.yaml) >"$T/out" 2>&1
+	rc=$?
+	check "pre-commit run stsify-files after stsify -w: exit $rc, not 0" test "$rc" = 0
+	[ "$rc" = 0 ] || show "$T/out" 20
+	echo "hooks: $(pre-commit --version) ran the hooks"
 else
 	echo "hooks: pre-commit is not installed: its run skipped (apt-get install pre-commit)"
 fi

@@ -34,7 +34,9 @@ static char *edited(const char *text, bool base_templates, bool no_volumes, size
 	struct overlay_claim oc = { "pg", "", "data", "pg-data", t, base_templates, no_volumes, "overlays/prod" };
 	char *out = NULL;
 
-	if (overlay_claim_patches(&f, 1, SIZE_MAX, &oc, &rep) && f.status == STSIFY_CHANGED)
+	bool patch = true;
+
+	if (overlay_claim_patches(&f, 1, &patch, &oc, &rep) && f.status == STSIFY_CHANGED)
 		out = strndup(f.out, f.outlen);
 	*nfind = rep.n;
 	for (size_t i = 0; i < rep.n; i++)
@@ -173,4 +175,25 @@ Test(overlay, claim_patch_gets_a_statefulset_patch_file)
 	report_release(&rep);
 	stsify_file_release(&f);
 	val_free(seq);
+}
+
+/* asked before the conversion: the patch still names a Deployment */
+Test(overlay, patchable_asks_without_editing)
+{
+	static const char smp[] =
+		"apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: pg\nspec:\n  template:\n    spec:\n"
+		"      volumes:\n        - name: data\n          persistentVolumeClaim:\n            claimName: pg-data\n";
+	struct stsify_file f = { .path = "storage.yaml", .in = smp, .inlen = sizeof(smp) - 1 };
+	struct val *any = val_map();
+	/* rendered with the build's name prefix */
+	struct overlay_claim oc = { "pg", "", "data", "prod-pg-data", any, false, false, "overlays/prod" };
+	bool yes = true, no = false;
+
+	cr_assert(overlay_claim_patchable(&f, 1, &yes, &oc), "expected the patch to be editable");
+	cr_assert(!overlay_claim_patchable(&f, 1, &no, &oc), "expected a patch of another build to be left");
+	oc.volume = "cache";
+	cr_assert(!overlay_claim_patchable(&f, 1, &yes, &oc), "expected no patch of volume cache");
+	cr_assert_eq(f.status, STSIFY_UNCHANGED, "expected the file untouched");
+	cr_assert_null(f.out, "expected no output");
+	val_free(any);
 }

@@ -126,6 +126,85 @@ Test(service, a_json_file_gets_no_new_document)
 	planfix_release(&f);
 }
 
+#define JSON_DB                                                                                    \
+	"{\"apiVersion\": \"apps/v1\", \"kind\": \"Deployment\", \"metadata\": {\"name\": \"db\"},"      \
+	" \"spec\": {\"selector\": {\"matchLabels\": {\"app\": \"db\"}}, \"template\": {\"metadata\":"     \
+	" {\"labels\": {\"app\": \"db\"}}, \"spec\": {\"containers\": []}}}}\n"
+
+Test(service, a_json_file_gets_a_new_file_when_the_caller_writes_files)
+{
+	static const char *const texts[] = {
+		JSON_DB,
+		"kind: Kustomization\nresources:\n- a.json\n- other.yaml\n",
+	};
+	static const char *const names[] = { "app/a.json", "app/kustomization.yaml" };
+	struct stsify_options opt = STSIFY_OPTIONS_INIT;
+	const struct resource *dep;
+	struct planfix f;
+	char *name;
+
+	opt.new_files = true;
+	planfix_init(&f, &opt, names, texts, 2);
+	dep = planfix_find(&f, "Deployment", "db");
+	planfix_dplan(&f, dep);
+	name = service_plan(f.c, dep, ynode_path(dep->node, "spec", "template", "spec", NULL));
+	assert_str_eq(planfix_codes(&f), "service-added service-added", "the findings");
+	assert_str_eq(name, "db", "the serviceName");
+	cr_assert_str_eq(f.p.d[0].service_file, "app/db-service.json", "the new file: %s", f.p.d[0].service_file);
+	/* one line, as the manifest */
+	cr_assert_str_eq(f.p.d[0].service_text,
+			 "{\"apiVersion\": \"v1\", \"kind\": \"Service\", \"metadata\": {\"name\": \"db\", "
+			 "\"labels\": {\"app\": \"db\"}}, \"spec\": {\"clusterIP\": \"None\", \"selector\": "
+			 "{\"app\": \"db\"}}}\n",
+			 "the new file's text: %s", f.p.d[0].service_text);
+	/* listed right after the manifest */
+	assert_size_eq(f.p.nop, 1);
+	cr_assert_eq(f.p.op[0].kind, OP_INSERT_ITEM, "expected an item inserted, got op kind %d", f.p.op[0].kind);
+	cr_assert_str_eq(f.p.op[0].val->str, "db-service.json", "the item: %s", f.p.op[0].val->str);
+	cr_assert_str_eq(f.p.op[0].after->text, "a.json", "inserted after %s", f.p.op[0].after->text);
+	free(name);
+	planfix_release(&f);
+}
+
+Test(service, a_json_file_whose_new_file_is_an_input_gets_none)
+{
+	static const char *const texts[] = { JSON_DB, "kind: ConfigMap\nmetadata:\n  name: x\n" };
+	static const char *const names[] = { "a.json", "./db-service.json" };
+	struct stsify_options opt = STSIFY_OPTIONS_INIT;
+	const struct resource *dep;
+	struct planfix f;
+	char *name;
+
+	opt.new_files = true;
+	planfix_init(&f, &opt, names, texts, 2);
+	dep = planfix_find(&f, "Deployment", "db");
+	planfix_dplan(&f, dep);
+	name = service_plan(f.c, dep, ynode_path(dep->node, "spec", "template", "spec", NULL));
+	assert_str_eq(planfix_codes(&f), "service-not-added", "the findings");
+	cr_assert_null(f.p.d[0].service_file, "a new file over an input: %s", f.p.d[0].service_file);
+	assert_size_eq(f.p.nop, 0);
+	free(name);
+	planfix_release(&f);
+}
+
+Test(service, file_name)
+{
+	static const char *const cases[][3] = {
+		{ "apps/db/deployment.json", "pg", "apps/db/pg-service.json" },
+		{ "db.json", "pg", "pg-service.json" },
+		{ "db.yml", "pg", "pg-service.yml" },
+		{ "a.b/db", "pg", "a.b/pg-service.json" },
+		{ "/abs/db.yaml", "pg", "/abs/pg-service.yaml" },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *got = service_file_name(cases[i][0], cases[i][1]);
+
+		cr_assert_str_eq(got, cases[i][2], "%s: expected %s, got %s", cases[i][0], cases[i][2], got);
+		free(got);
+	}
+}
+
 Test(service, an_item_of_a_list_gets_an_item)
 {
 	static const char *const texts[] = {
