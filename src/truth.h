@@ -39,7 +39,10 @@
  *     StatefulSet.  One that a build converts with a claim its source
  *     lacks (a patch adds it) is a claims_added need, converted without a
  *     template, unless some build renders it and leaves it (split: the
- *     base would become a StatefulSet there too; build-mismatch instead);
+ *     base would become a StatefulSet there too; build-mismatch instead)
+ *     or no patch file of the build's own kustomizations that
+ *     overlay_claim_patchable() can edit adds the claim (an inline patch:
+ *     converted, the base would keep the claim as a shared volume);
  *   - truth_edit(), after: for each rendered StatefulSet whose source the
  *     sources convert, the template of a claim that a patch adds goes into
  *     that patch, and templates that differ from the sources' (an overlay
@@ -49,6 +52,8 @@
  *     `kubectl kustomize R | stsify` writes it), its keys in the order of
  *     the claim's manifest (Kustomize sorts them).  A rendered workload
  *     whose difference the edits carry is no build-mismatch.
+ *     Files read as context (cli.c, files[nedit..n)) are never edited,
+ *     and nothing is carried for a source Deployment among them.
  *
  * Calling sequence (cli.c, run_files()):
  *
