@@ -16,6 +16,9 @@
 #include "util.h"
 #include "ytree.h"
 
+/* Pairs, and builds of a pair, named in a message; the rest are counted. */
+#define BNAMES_SHOWN 5
+
 static const struct ynode *kroot(const struct plan_input *in, const struct build *b)
 {
 	if (in[b->in].skip || !in[b->in].ys || b->doc >= in[b->in].ys->ndoc)
@@ -146,29 +149,52 @@ static bool same_pair(const struct claim_build *a, const struct claim_build *b)
 	return !strcmp(a->ns, b->ns) && !strcmp(a->claim, b->claim) && !strcmp(a->new_claim, b->new_claim);
 }
 
+/* The builds of the group of cb[i] (the same pair), at most BNAMES_SHOWN
+ * of them named; marks them done. */
+static void group_builds(struct strbuf *sb, const struct claim_build *cb, size_t n, size_t i, bool *done)
+{
+	size_t m = 0;
+
+	for (size_t j = i; j < n; j++) {
+		if (done[j] || !same_pair(&cb[i], &cb[j]))
+			continue;
+		done[j] = true;
+		if (m < BNAMES_SHOWN)
+			strbuf_addf(sb, "%s\"%s\"", m ? ", " : "", cb[j].build);
+		m++;
+	}
+	if (m > BNAMES_SHOWN)
+		strbuf_addf(sb, " and %zu more", m - BNAMES_SHOWN);
+}
+
 void bnames_pairs(struct strbuf *sb, const struct claim_build *cb, size_t n)
 {
 	bool *done = xcalloc(n ? n : 1, sizeof(*done));
-	const char *sep = "";
+	size_t groups = 0, rest = 0;
 
 	for (size_t i = 0; i < n; i++) {
 		size_t count = 0;
 
 		if (done[i])
 			continue;
+		if (groups == BNAMES_SHOWN) {
+			rest++;
+			done[i] = true;
+			for (size_t j = i + 1; j < n; j++)
+				done[j] |= same_pair(&cb[i], &cb[j]);
+			continue;
+		}
 		for (size_t j = i; j < n; j++)
 			count += same_pair(&cb[i], &cb[j]);
-		strbuf_addf(sb, "%sclaim \"%s%s%s\" to claim \"%s%s%s\" (build%s ", sep, cb[i].ns,
+		strbuf_addf(sb, "%sclaim \"%s%s%s\" to claim \"%s%s%s\" (build%s ", groups ? ", of " : "", cb[i].ns,
 			    *cb[i].ns ? "/" : "", cb[i].claim, cb[i].ns, *cb[i].ns ? "/" : "", cb[i].new_claim,
 			    count > 1 ? "s" : "");
-		for (size_t j = i, m = 0; j < n; j++) {
-			if (done[j] || !same_pair(&cb[i], &cb[j]))
-				continue;
-			done[j] = true;
-			strbuf_addf(sb, "%s\"%s\"", m++ ? ", " : "", cb[j].build);
-		}
+		group_builds(sb, cb, n, i, done);
 		strbuf_addch(sb, ')');
-		sep = ", of ";
+		groups++;
 	}
+	if (rest)
+		strbuf_addf(sb, ", and %zu more pair%s (the JSON report and --migration-plan name them all)", rest,
+			    rest == 1 ? "" : "s");
 	free(done);
 }

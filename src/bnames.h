@@ -87,7 +87,8 @@ bool bnames_as_written(const struct claim_build *cb, size_t n, const char *ns, c
 		       const char *new_claim);
 /* "claim "NS/OLD" to claim "NS/NEW" (build "B"), of claim ... (builds "C",
  * "D")": the pairs of cb[0..n), the builds that render the same pair
- * grouped, in the order of their first build. */
+ * grouped, in the order of their first build; past five pairs, or five
+ * builds of a pair, the rest are counted ("and 3 more"). */
 void bnames_pairs(struct strbuf *sb, const struct claim_build *cb, size_t n);
 
 #endif

@@ -168,3 +168,29 @@ Test(bnames, plain_input_has_no_builds)
 	free(cb);
 	nfix_release(&f);
 }
+
+Test(bnames, pairs_capped)
+{
+	static char *const names[] = { "b0", "b1", "b2", "b3", "b4", "b5", "b6" };
+	static char *const nss[] = { "n0", "n1", "n2", "n3", "n4", "n5", "n6" };
+	struct claim_build cb[7];
+	struct strbuf sb = STRBUF_INIT;
+
+	for (size_t i = 0; i < 7; i++)
+		cb[i] = (struct claim_build){ names[i], "", "db", "data", "v-db-0" };
+	bnames_pairs(&sb, cb, 7);
+	cr_assert_str_eq(sb.buf,
+			 "claim \"data\" to claim \"v-db-0\" (builds \"b0\", \"b1\", \"b2\", \"b3\", \"b4\" and 2 more)",
+			 "expected five builds named and the rest counted, got %s", sb.buf);
+	strbuf_release(&sb);
+	for (size_t i = 0; i < 7; i++)
+		cb[i].ns = nss[i];
+	strbuf_init(&sb);
+	bnames_pairs(&sb, cb, 7);
+	cr_assert(strstr(sb.buf, "claim \"n4/data\" to claim \"n4/v-db-0\" (build \"b4\")") != NULL,
+		  "expected the fifth pair named, got %s", sb.buf);
+	cr_assert(strstr(sb.buf, "n5/") == NULL, "expected the sixth pair counted, not named, got %s", sb.buf);
+	cr_assert(strstr(sb.buf, ", and 2 more pairs (the JSON report and --migration-plan name them all)") != NULL,
+		  "expected two more pairs counted, got %s", sb.buf);
+	strbuf_release(&sb);
+}
