@@ -1,7 +1,9 @@
 /*
  * overlay.c - a build's rendering carried into its overlays' sources
  * (overlay.h): patches that add a claim become patches that add a claim
- * template, and an overlay that patches a claim gets a StatefulSet patch.
+ * template, an overlay that patches a claim gets a StatefulSet patch, and
+ * one whose build alone converts a base Deployment a patch that changes
+ * its kind (with the headless Service as a new resource).
  *
  * Each edit is a small plan of operations (plan.h) on the file's current
  * bytes (the conversion's output when it changed the file), rewritten by
@@ -349,5 +351,112 @@ int overlay_template_patch(struct stsify_file *files, size_t k, const char *ns, 
 	}
 	val_free(doc);
 	free(path);
+	return rc;
+}
+
+/* ---- a build that converts a Deployment the others leave ---- */
+
+static char *beside(const char *kpath, const char *name, const char *what)
+{
+	const char *slash = strrchr(kpath, '/');
+
+	return slash ? xasprintf("%.*s/%s-%s.yaml", (int)(slash - kpath), kpath, name, what)
+		     : xasprintf("%s-%s.yaml", name, what);
+}
+
+/* Append item to list key of kustomization root (a new pair when it has none). */
+static int list_add(struct ofile *o, const struct ynode *root, const char *key, struct val *item)
+{
+	const struct ynode *seq = ynode_get(root, key);
+
+	if (seq && (seq->kind != YNODE_SEQ || !seq->nkid)) {
+		val_free(item);
+		return -1;
+	}
+	mark(o, seq ? seq : root);
+	if (seq) {
+		plan_add_item(&o->p, 0, 0, seq, seq->kid[seq->nkid - 1], item, 0);
+	} else {
+		struct val *s = val_seq();
+
+		val_push(s, item);
+		plan_add_pair(&o->p, 0, 0, root, key, s, 0);
+	}
+	return 0;
+}
+
+/* The kustomization's entries: the patch (last in patches) and the Service (last in resources). */
+static int list_kind(struct ofile *o, struct stsify_file *f, const char *patch, const char *service,
+		     const char *name, unsigned *line)
+{
+	const struct ynode *root = o->ys.ndoc ? o->ys.doc[0].root : NULL;
+	struct val *item = val_map(), *target;
+
+	val_set(item, "path", val_str(patch));
+	target = val_set(item, "target", val_map());
+	val_set(target, "kind", val_str("Deployment"));
+	val_set(target, "name", val_str(name));
+	if (!root || root->kind != YNODE_MAP) {
+		val_free(item);
+		return -1;
+	}
+	if (list_add(o, root, "patches", item) || (service && list_add(o, root, "resources", val_str(service))))
+		return -1;
+	*line = line_at(o);
+	return ofile_apply(o, f);
+}
+
+static void new_file(struct plan_files *nf, char *path, const struct style *st, const char *comment,
+		     const struct val *doc, bool service)
+{
+	ALLOC_GROW(nf->f, nf->n + 1, nf->alloc);
+	nf->f[nf->n] = (struct plan_file){ .name = path, .build_patch = !service, .service = service };
+	strbuf_init(&nf->f[nf->n].text);
+	strbuf_addf(&nf->f[nf->n].text, "# %s (stsify)%s", comment, st->eol);
+	if (doc->kind == VAL_SEQ)	/* (a JSON 6902 patch) */
+		for (size_t i = 0; i < doc->n; i++)
+			render_block_item(&nf->f[nf->n].text, st, 0, doc->item[i]);
+	else
+		render_block_doc(&nf->f[nf->n].text, st, doc);
+	nf->n++;
+}
+
+int overlay_kind_patch(struct stsify_file *files, size_t k, const struct overlay_kind *ok, struct plan_files *nf,
+		       struct report *rep)
+{
+	char *path = beside(files[k].path, ok->name, "statefulset");
+	char *svc = ok->service ? beside(files[k].path, ok->name, "service") : NULL;
+	const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+	const char *sbase = svc && strrchr(svc, '/') ? strrchr(svc, '/') + 1 : svc;
+	struct ofile o;
+	struct style st;
+	struct stat sb;
+	unsigned line;
+	int rc = -1;
+
+	if (!lstat(path, &sb) || (svc && !lstat(svc, &sb))) {
+		report_add_at(rep, svc && !lstat(svc, &sb) ? svc : path, 0, 0, CODE_BUILD_PATCH,
+			      "exists already: build \"%s\" converts Deployment \"%s\" that other builds leave, and its "
+			      "StatefulSet patch is not written", ok->build, ok->name);
+	} else if (!ofile_open(&o, &files[k])) {
+		style_detect(&st, &o.src, &o.ys.doc[0]);
+		if (!list_kind(&o, &files[k], base, sbase, ok->name, &line)) {
+			new_file(nf, path, &st, "this overlay alone makes the Deployment a StatefulSet", ok->ops, false);
+			path = NULL;
+			if (svc) {
+				new_file(nf, svc, &st, "the headless Service of the StatefulSet of this overlay",
+					 ok->service, true);
+				svc = NULL;
+			}
+			rc = 0;
+			report_add_at(rep, files[k].path, line, 1, CODE_BUILD_CONVERT,
+				      "build \"%s\" converts Deployment \"%s\" (StatefulSet \"%s\") that other builds "
+				      "leave: %s changes its kind in this overlay alone%s%s",
+				      ok->build, ok->name, ok->sts, base, sbase ? ", and " : "", sbase ? sbase : "");
+		}
+		ofile_close(&o);
+	}
+	free(path);
+	free(svc);
 	return rc;
 }

@@ -23,6 +23,8 @@
  *     template as the build renders it (a StatefulSet's
  *     volumeClaimTemplates have no merge key: the list is replaced whole),
  *     and a `- path:` entry for it at the end of its `patches`.
+ *   - A build that converts a base Deployment that other builds leave
+ *     changes its kind in its own overlay: overlay_kind_patch() below.
  *
  * Calling sequence (truth.c, after run_rewrite_needs()): each function
  * edits files[i].out (or, unchanged, files[i].in) in place: out is
@@ -76,6 +78,28 @@ bool overlay_claim_patchable(const struct stsify_file *files, size_t n, const bo
 int overlay_template_patch(struct stsify_file *files, size_t k, const char *ns, const char *name,
 			   const struct val *templates, const char *build, struct plan_files *nf,
 			   struct report *rep);
+
+/* A build that converts Deployment name, which other builds that include
+ * the same source leave (truth.c): the change its rendering needs. */
+struct overlay_kind {
+	const char *name;		/* the Deployment as the overlay's resources name it */
+	const char *sts;		/* the StatefulSet as the build renders it (messages) */
+	const struct val *ops;		/* the JSON 6902 operations (a sequence) */
+	const struct val *service;	/* the headless Service to add, or NULL */
+	const char *build;		/* the build's folder (for messages) */
+};
+
+/*
+ * Kustomization files[k] gets ok->ops as a new JSON 6902 patch file
+ * NAME-statefulset.yaml beside it, the last entry of its `patches` (target
+ * kind Deployment, name NAME: the patches before it still see a
+ * Deployment), and, with ok->service, NAME-service.yaml, the last entry of
+ * its `resources` (both to nf; a finding when one exists already).  A
+ * build-convert finding at the kustomization says so.  Returns 0, or -1
+ * when nothing was done.
+ */
+int overlay_kind_patch(struct stsify_file *files, size_t k, const struct overlay_kind *ok, struct plan_files *nf,
+		       struct report *rep);
 
 /* "dir/kustomization.yaml", "db" -> "dir/db-claim-templates.yaml"; malloc'd. */
 char *overlay_patch_name(const char *kpath, const char *name);

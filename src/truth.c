@@ -8,7 +8,10 @@
  * replace it).  Rendering is kustomize.h's.  Each rendering is planned by
  * run_rewrite() as one stream with its own report, whose workload
  * summaries are compared with the sources' summaries; the differences
- * that truth_edit() carries into the overlays (overlay.h) are edits, the
+ * that truth_edit() carries into the overlays (overlay.h: including a
+ * patch that changes the kind, for a Deployment that builds disagree on,
+ * made of the difference between the rendered Deployment and its
+ * conversion) are edits, the
  * others findings in the caller's report, one per source place and
  * difference, naming every build that shows it.
  */
@@ -935,6 +938,248 @@ static void edit_changed(struct truth *t, size_t k, const struct dep_summary *rd
 	val_free(v);
 }
 
+/* ---- a build that converts a Deployment the others leave ---- */
+
+static char *ptr_join(const char *path, const char *key)
+{
+	struct strbuf sb;
+
+	strbuf_init(&sb);
+	strbuf_addf(&sb, "%s/", path);
+	for (const char *c = key; *c; c++)
+		if (*c == '~')
+			strbuf_addf(&sb, "~0");
+		else if (*c == '/')
+			strbuf_addf(&sb, "~1");
+		else
+			strbuf_addf(&sb, "%c", *c);
+	return strbuf_detach(&sb, NULL);
+}
+
+static void add_op(struct val *ops, const char *op, const char *path, const struct val *v)
+{
+	struct val *o = val_push(ops, val_map());
+
+	val_set(o, "op", val_str(op));
+	val_set(o, "path", val_str(path));
+	if (v)
+		val_set(o, "value", val_copy(v));
+}
+
+static void diff_val(struct val *ops, const char *path, const struct val *a, const struct val *b);
+
+/* Sequence b is a with some items deleted: test and remove them, the last first. */
+static bool diff_removed(struct val *ops, const char *path, const struct val *a, const struct val *b)
+{
+	bool *gone = xcalloc(a->n ? a->n : 1, sizeof(*gone));
+	size_t j = 0;
+
+	for (size_t i = 0; i < a->n; i++)
+		if (j < b->n && val_same(a->item[i], b->item[j]))
+			j++;
+		else
+			gone[i] = true;
+	if (j == b->n)
+		for (size_t i = a->n; i-- > 0;) {
+			char *ip = xasprintf("%s/%zu", path, i), *np = xasprintf("%s/name", ip);
+			const struct val *name = a->item[i]->kind == VAL_MAP ? val_get(a->item[i], "name") : NULL;
+
+			if (gone[i] && name)
+				add_op(ops, "test", np, name);
+			if (gone[i])
+				add_op(ops, "remove", ip, NULL);
+			free(ip);
+			free(np);
+		}
+	free(gone);
+	return j == b->n;
+}
+
+/* The JSON 6902 operations that make a (rendered) b (converted); metadata stays. */
+static void diff_val(struct val *ops, const char *path, const struct val *a, const struct val *b)
+{
+	if (val_same(a, b))
+		return;
+	if (a->kind == VAL_MAP && b->kind == VAL_MAP) {
+		for (size_t i = 0; i < a->n; i++) {
+			char *p = ptr_join(path, a->key[i]);
+			const struct val *bv = val_get(b, a->key[i]);
+
+			if (!*path && (!strcmp(a->key[i], "metadata") || !strcmp(a->key[i], "status")))
+				;
+			else if (!bv)
+				add_op(ops, "remove", p, NULL);
+			else
+				diff_val(ops, p, a->item[i], bv);
+			free(p);
+		}
+		for (size_t i = 0; i < b->n; i++)
+			if (!val_get(a, b->key[i])) {
+				char *p = ptr_join(path, b->key[i]);
+
+				add_op(ops, "add", p, b->item[i]);
+				free(p);
+			}
+	} else if (a->kind == VAL_SEQ && b->kind == VAL_SEQ && b->n < a->n && diff_removed(ops, path, a, b)) {
+		;
+	} else if (a->kind == VAL_SEQ && b->kind == VAL_SEQ && a->n == b->n) {
+		for (size_t i = 0; i < a->n; i++) {
+			char *p = xasprintf("%s/%zu", path, i);
+
+			diff_val(ops, p, a->item[i], b->item[i]);
+			free(p);
+		}
+	} else {
+		add_op(ops, "replace", path, b);
+	}
+}
+
+/* Does another build than k render source name of file j and leave it? */
+static bool left_elsewhere(const struct truth *t, const struct disc *abs, size_t k, size_t j, const char *name)
+{
+	bool left = false;
+
+	for (size_t b = 0; b < t->nb && !left; b++)
+		for (size_t i = 0; b != k && t->b[b].ok && i < t->rr[b].ndep && !left; i++) {
+			const struct dep_summary *rd = &t->rr[b].dep[i];
+			const struct kz_object *o = object_at(&t->b[b], rd->line);
+			char *ns, *sn;
+
+			if (rd->converted || !o || !o->origin || o->generated || input_named(abs, o->origin) != j ||
+			    !(sn = source_name(&abs->files[j], rd->name, &ns)))
+				continue;
+			left = !strcmp(sn, name);
+			free(sn);
+			free(ns);
+		}
+	return left;
+}
+
+/* Does an autoscaler of build k target rendered workload name? */
+static bool scaled(const struct kz_build *b, const char *name)
+{
+	for (size_t i = 0; i < b->nobj; i++) {
+		const struct ynode *r = b->obj[i].root;
+
+		if (ynode_is(ynode_path(r, "spec", "scaleTargetRef", "name", NULL), name) ||
+		    ynode_is(ynode_path(r, "spec", "targetRef", "name", NULL), name))
+			return true;
+	}
+	return false;
+}
+
+/* name without the overlay's own namePrefix and nameSuffix (kz); malloc'd. */
+static char *unprefixed(const struct ynode *kz, const char *name)
+{
+	const char *pre = ynode_str(ynode_get(kz, "namePrefix")), *suf = ynode_str(ynode_get(kz, "nameSuffix"));
+	size_t len = strlen(name), lp = pre ? strlen(pre) : 0, ls = suf ? strlen(suf) : 0;
+
+	if (lp && len > lp && !strncmp(name, pre, lp)) {
+		name += lp;
+		len -= lp;
+	}
+	if (ls && len > ls && !strcmp(name + len - ls, suf))
+		len -= ls;
+	return xasprintf("%.*s", (int)len, name);
+}
+
+static void val_remove(struct val *map, const char *key)
+{
+	for (size_t i = 0; i < map->n; i++)
+		if (!strcmp(map->key[i], key)) {
+			free(map->key[i]);
+			val_free(map->item[i]);
+			memmove(&map->key[i], &map->key[i + 1], (map->n - i - 1) * sizeof(*map->key));
+			memmove(&map->item[i], &map->item[i + 1], (map->n - i - 1) * sizeof(*map->item));
+			map->n--;
+			return;
+		}
+}
+
+/* The headless Service that the build's conversion adds for sts, as a resource of overlay kz, or NULL. */
+static struct val *kind_service(const struct kz_build *b, const struct ystream *conv, const struct ynode *sts,
+				const struct ynode *kz)
+{
+	const char *svc = ynode_str(ynode_path(sts, "spec", "serviceName", NULL));
+	struct val *v = NULL, *md, *an;
+	char *nm;
+
+	for (size_t i = 0; svc && i < b->nobj; i++)
+		if (!strcmp(b->obj[i].kind, "Service") && !strcmp(b->obj[i].name, svc))
+			return NULL;	/* (the build has it) */
+	for (size_t d = 0; svc && d < conv->ndoc && !v; d++)
+		if (ynode_is(ynode_get(conv->doc[d].root, "kind"), "Service") &&
+		    ynode_is(ynode_path(conv->doc[d].root, "metadata", "name", NULL), svc))
+			v = val_from_ynode(conv->doc[d].root);
+	if (!v || !(md = val_get(v, "metadata")) || md->kind != VAL_MAP)
+		return v;
+	nm = unprefixed(kz, svc);
+	val_set(md, "name", val_str(nm));
+	free(nm);
+	if (ynode_get(kz, "namespace"))
+		val_remove(md, "namespace");
+	if ((an = val_get(md, "annotations")) && an->kind == VAL_MAP) {
+		val_remove(an, "config.kubernetes.io/origin");
+		val_remove(an, "alpha.config.kubernetes.io/transformations");
+		if (!an->n)
+			val_remove(md, "annotations");
+	}
+	return v;
+}
+
+/* The data-migration findings of build k's own conversion of rd, at kustomization path. */
+static void carry_migration(const struct truth *t, size_t k, const struct dep_summary *rd, const char *path,
+			    struct report *rep)
+{
+	char *quoted = xasprintf("StatefulSet \"%s\"", rd->name);
+
+	for (size_t i = 0; i < t->rr[k].n; i++) {
+		const struct finding *f = &t->rr[k].f[i];
+
+		if (f->code == CODE_DATA_MIGRATION && strstr(f->msg, quoted))
+			report_add_at(rep, path, 0, 0, CODE_DATA_MIGRATION, "build \"%s\": %s", t->b[k].dir, f->msg);
+	}
+	free(quoted);
+}
+
+/*
+ * Build k converts source Deployment of file j that another build
+ * leaves: a patch in its overlay alone changes the kind (overlay.h).
+ */
+static void edit_kind(struct truth *t, size_t k, const struct dep_summary *rd, const struct ynode *sts,
+		      const struct ystream *conv, struct stsify_file *files, const struct disc *abs, size_t j,
+		      struct plan_files *nf, struct report *rep)
+{
+	const struct kz_object *o = object_at(&t->b[k], rd->line);
+	struct stsify_file *kf = &files[t->kfile[k]];
+	struct ystream kys;
+	char *ns, *name;
+
+	if (!(name = source_name(&abs->files[j], rd->name, &ns)))
+		return;
+	if (left_elsewhere(t, abs, k, j, name) && !scaled(&t->b[k], rd->name) && kf->in &&
+	    !ystream_parse(&kys, kf->in, kf->inlen)) {
+		const struct ynode *kz = kys.ndoc ? kys.doc[0].root : NULL;
+		struct val *a = val_from_ynode(o->root), *b = val_from_ynode(sts), *ops = val_seq();
+		struct val *svc = kz && !ynode_get(kz, "patchesJson6902") ? kind_service(&t->b[k], conv, sts, kz) : NULL;
+		struct overlay_kind ok = { name, rd->name, ops, svc, t->b[k].dir };
+
+		diff_val(ops, "", a, b);
+		if (kz && !ynode_get(kz, "patchesJson6902") && ops->n &&
+		    !overlay_kind_patch(files, t->kfile[k], &ok, nf, rep)) {
+			fixed(t, rd);
+			carry_migration(t, k, rd, kf->path, rep);
+		}
+		val_free(a);
+		val_free(b);
+		val_free(ops);
+		val_free(svc);
+		ystream_release(&kys);
+	}
+	free(name);
+	free(ns);
+}
+
 void truth_edit(struct truth *t, struct stsify_file *files, size_t n, size_t nedit, struct report *rep,
 		struct plan_files *nf)
 {
@@ -960,11 +1205,14 @@ void truth_edit(struct truth *t, struct stsify_file *files, size_t n, size_t ned
 			size_t j;
 
 			if (!rd->converted || !sts || !o || !o->origin || o->generated ||
-			    (j = input_named(&abs, o->origin)) >= abs.n ||
-			    !(sd = source_dep(rep, files[j].path, rd->kind, rd->name)) || !sd->converted)
-				continue;
-			if (j >= nedit)
+			    (j = input_named(&abs, o->origin)) >= abs.n || j >= nedit ||
+			    !(sd = source_dep(rep, files[j].path, rd->kind, rd->name)))
 				continue;	/* (a source in the context is not written) */
+			if (!sd->converted) {
+				if (t->kfile[k] < nedit && !strcmp(sd->kind, "Deployment"))
+					edit_kind(t, k, rd, sts, &ys, files, &abs, j, nf, rep);
+				continue;
+			}
 			edit_added(t, k, rd, sd, sts, files, &abs, patch, rep);
 			if (t->kfile[k] < nedit)
 				edit_changed(t, k, rd, sd, sts, files, rep, nf);

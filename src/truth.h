@@ -39,7 +39,7 @@
  *     StatefulSet.  One that a build converts with a claim its source
  *     lacks (a patch adds it) is a claims_added need, converted without a
  *     template, unless some build renders it and leaves it (split: the
- *     base would become a StatefulSet there too; build-mismatch instead)
+ *     base would become a StatefulSet there too; see truth_edit() below)
  *     or no patch file of the build's own kustomizations that
  *     overlay_claim_patchable() can edit adds the claim (an inline patch:
  *     converted, the base would keep the claim as a shared volume);
@@ -47,7 +47,17 @@
  *     sources convert, the template of a claim that a patch adds goes into
  *     that patch, and templates that differ from the sources' (an overlay
  *     patched the claim) into a new StatefulSet patch beside the build's
- *     kustomization (overlay.h: the edits, and what is not edited).  The
+ *     kustomization (overlay.h: the edits, and what is not edited).
+ *     A rendered Deployment that the build converts and the sources leave
+ *     because another build renders the same source and leaves it (the
+ *     split above) is converted in that build's overlay alone
+ *     (overlay_kind_patch(): a JSON 6902 patch that changes the kind, the
+ *     difference between the rendered Deployment and its conversion, and
+ *     the headless Service as a new resource; build-convert), unless an
+ *     autoscaler of the build targets it, the kustomization has
+ *     patchesJson6902 (applied after its patches) or is context; the
+ *     rendering's data-migration findings for it are repeated at the
+ *     kustomization.  The
  *     template is taken from the build's own rendering converted (as
  *     `kubectl kustomize R | stsify` writes it), its keys in the order of
  *     the claim's manifest (Kustomize sorts them).  A rendered workload
