@@ -56,6 +56,24 @@ static json_t *users_json(const struct claim_summary *c)
 	return a;
 }
 
+/* The claim's names per root build (bnames.h): empty for a plain manifest. */
+static json_t *builds_json(const struct claim_summary *c)
+{
+	json_t *a = json_array();
+
+	for (size_t b = 0; b < c->nbuild; b++) {
+		json_t *o = json_object();
+
+		json_object_set_new(o, "build", json_string(c->build[b].build));
+		json_object_set_new(o, "namespace", str_or_null(c->build[b].ns));
+		json_object_set_new(o, "statefulSet", json_string(c->build[b].sts));
+		json_object_set_new(o, "claim", json_string(c->build[b].claim));
+		json_object_set_new(o, "newClaim", json_string(c->build[b].new_claim));
+		json_array_append_new(a, o);
+	}
+	return a;
+}
+
 static json_t *deployment_json(const struct dep_summary *d)
 {
 	json_t *o = json_object(), *claims = json_array(), *refs = json_array();
@@ -98,7 +116,10 @@ static json_t *deployment_json(const struct dep_summary *d)
 			json_object_set_new(co, "claimManifest", json_null());
 		}
 		json_object_set_new(co, "staticVolume", json_boolean(c->static_volume));
+		json_object_set_new(co, "dataPath", json_string(c->rebind ? "rebind" : "copy"));
+		json_object_set_new(co, "dataPathReason", str_or_null(c->why));
 		json_object_set_new(co, "stillMountedBy", users_json(c));
+		json_object_set_new(co, "builds", builds_json(c));
 		json_array_append_new(claims, co);
 	}
 	for (size_t k = 0; k < d->nref; k++) {

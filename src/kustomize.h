@@ -116,8 +116,8 @@ char *kz_path_norm(const char *path);
  * apiVersion, kind, metadata, resources, bases, buildMetadata, namespace,
  * namePrefix, nameSuffix, labels and annotations, ConfigMap and Secret
  * generators, crds, openapi, sortOptions, configurations (names alone do
- * not change a decision: the plans per build of issue 11 item 7, which
- * would need them, are not made yet).  A build none of whose
+ * not change a decision, and the plans per build of issue 11 item 7 read
+ * them from the kustomizations: bnames.h).  A build none of whose
  * kustomizations transforms is read directly, never rendered.
  */
 bool kz_transforms(const struct ynode *root);

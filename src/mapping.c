@@ -5,8 +5,10 @@
  */
 #include "mapping.h"
 
+#include <stdlib.h>
 #include <string.h>
 
+#include "bnames.h"
 #include "facts.h"
 #include "planner.h"
 #include "rebind.h"
@@ -530,7 +532,9 @@ static char *modes_text(const struct ynode *modes)
 static void data_path(struct pctx *c, const struct resource *dep, const struct claim_use *cu,
 		      struct claim_plan *cp)
 {
-	struct strbuf hint = STRBUF_INIT;
+	struct strbuf hint = STRBUF_INIT, pairs = STRBUF_INIT;
+	const char *claim = cu->pvc ? cu->pvc->name : cu->claim->text;
+	char *newc;
 
 	cp->old_modes = modes_text(plan_pvc_modes(cu->pvc));
 	cp->rebind = rebind_choose((enum data_path)c->ru->data_path, cp->old_modes, cp->spec, NULL, cp->static_volume,
@@ -538,13 +542,21 @@ static void data_path(struct pctx *c, const struct resource *dep, const struct c
 	if (c->managed && !c->opt->protect_claims)
 		strbuf_addf(&hint, "; %s manages the repository: --protect-claims keeps the claim when its manifest goes",
 			    c->managed);
+	/* the names each root build gives them (bnames.h); a plain manifest's as written */
+	bnames_claim(&c->bs, c->in, dep, cu->pvc, cu->claim->text, cu->volname, &cp->build, &cp->nbuild);
+	newc = xasprintf("%s-%s-0", cu->volname, dep->name);
+	if (bnames_as_written(cp->build, cp->nbuild, dep->ns, claim, newc))
+		strbuf_addf(&pairs, "claim \"%s\" to claim \"%s\"", claim, newc);
+	else
+		bnames_pairs(&pairs, cp->build, cp->nbuild);
+	free(newc);
 	plan_note(c, cu->pvc ? cu->pvc : dep,
 		  cu->pvc ? ynode_path(cu->pvc->node, "metadata", "name", NULL) : cu->claim, CODE_DATA_MIGRATION,
-		  "%s the data of claim \"%s\" to claim \"%s-%s-0\" before StatefulSet \"%s\" starts (%s: %s): pod 0 adopts an existing claim of that name, otherwise it gets a new empty one; keep this claim until then (deleting its manifest from a GitOps repository prunes the claim and its data)%s",
-		  cp->rebind ? "move" : "copy", cu->pvc ? cu->pvc->name : cu->claim->text, cu->volname, dep->name,
-		  dep->name, cp->rebind ? "rebind" : "copy", cp->why,
+		  "%s the data of %s before StatefulSet \"%s\" starts (%s: %s): pod 0 adopts an existing claim of that name, otherwise it gets a new empty one; keep this claim until then (deleting its manifest from a GitOps repository prunes the claim and its data)%s",
+		  cp->rebind ? "move" : "copy", pairs.buf, dep->name, cp->rebind ? "rebind" : "copy", cp->why,
 		  hint.buf ? hint.buf : "");
 	strbuf_release(&hint);
+	strbuf_release(&pairs);
 }
 
 /* The annotations that keep a claim when its manifest leaves a repository

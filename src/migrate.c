@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "builds.h"
 #include "cluster.h"
 #include "rebind.h"
 #include "render.h"
@@ -166,7 +167,7 @@ struct move {
 };
 
 static void move_decide(const struct migrate_opts *mo, const struct dep_summary *d,
-			const struct claim_summary *c, struct move *mv)
+			const struct claim_summary *c, const char *tag, struct move *mv)
 {
 	const char *ns = snapshot_ns(d->ns);
 	const struct cluster_claim *cc = mo->cl ? cluster_claim(mo->cl, ns, c->claim) : NULL;
@@ -183,8 +184,8 @@ static void move_decide(const struct migrate_opts *mo, const struct dep_summary 
 				   c->static_volume || (mv->pv && !mv->pv->provisioned), &mv->why);
 	mv->changed = mv->rebind != c->rebind;
 	mv->size = !c->pvc_path && cc ? cc->capacity : NULL;
-	mv->base = *d->ns ? xasprintf("%s--%s--%s", d->ns, d->name, c->volume)
-			  : xasprintf("%s--%s", d->name, c->volume);
+	mv->base = *d->ns ? xasprintf("%s%s%s--%s--%s", tag ? tag : "", tag ? "--" : "", d->ns, d->name, c->volume)
+			  : xasprintf("%s%s%s--%s", tag ? tag : "", tag ? "--" : "", d->name, c->volume);
 }
 
 /* The claim of pod 0 (bound in advance to the volume) and the script. */
@@ -280,14 +281,18 @@ static void add_move_first(struct strbuf *readme, const struct dep_summary *d)
 		strbuf_addch(readme, '\n');
 }
 
-/* The files and README steps of converted workload d; returns its claims moved by rebind. */
+/*
+ * The files and README steps of converted workload d; returns its claims
+ * moved by rebind.  h: the heading's level ("##", or "###" in a build's
+ * section); tag: the files' prefix (a build's), or NULL.
+ */
 static size_t plan_workload(const struct migrate_opts *mo, struct plan_files *pf, struct strbuf *readme,
-			    const struct dep_summary *d)
+			    const struct dep_summary *d, const char *h, const char *tag)
 {
 	const char *nsflag = *d->ns ? " -n " : "";
 	size_t nrebind = 0;
 
-	strbuf_addf(readme, "## StatefulSet %s%s%s\n\n", d->name, *d->ns ? " in namespace " : "", d->ns);
+	strbuf_addf(readme, "%s StatefulSet %s%s%s\n\n", h, d->name, *d->ns ? " in namespace " : "", d->ns);
 	add_move_first(readme, d);
 	strbuf_addf(readme, "1. Stop the writers: `kubectl scale %s/%s --replicas=0%s%s`\n"
 			    "   and wait until its pods are gone (`kubectl get pods%s%s`).\n",
@@ -296,7 +301,7 @@ static size_t plan_workload(const struct migrate_opts *mo, struct plan_files *pf
 		const struct claim_summary *c = &d->claim[k];
 		struct move mv;
 
-		move_decide(mo, d, c, &mv);
+		move_decide(mo, d, c, tag, &mv);
 		if (mv.rebind)
 			rebind_files(pf, d, c, &mv, NULL);
 		else
@@ -320,6 +325,148 @@ static size_t plan_workload(const struct migrate_opts *mo, struct plan_files *pf
 			    "   the data, set the policy back if the volume should go with its claim.\n",
 			    3 + (int)d->nclaim + (nrebind < d->nclaim));
 	strbuf_addch(readme, '\n');
+	return nrebind;
+}
+
+/* ---- one section per root build (bnames.h) ---- */
+
+/* Is converted workload d in a root build (its claims named per build)? */
+static bool built(const struct dep_summary *d)
+{
+	return d->nclaim && d->claim[0].nbuild;
+}
+
+/* The names claim c has in build b, or NULL. */
+static const struct claim_build *in_build(const struct claim_summary *c, const char *b)
+{
+	for (size_t i = 0; i < c->nbuild; i++)
+		if (!strcmp(c->build[i].build, b))
+			return &c->build[i];
+	return NULL;
+}
+
+/* d as build b renders it: *v a shallow copy of d with the build's names
+ * (its claims malloc'd: free(v->claim)); false when b does not include d. */
+static bool view_of(const struct dep_summary *d, const char *b, struct dep_summary *v)
+{
+	const struct claim_build *cb = d->nclaim ? in_build(&d->claim[0], b) : NULL;
+
+	if (!cb)
+		return false;
+	*v = *d;
+	v->ns = cb->ns;
+	v->name = cb->sts;
+	v->claim = xcalloc(d->nclaim, sizeof(*v->claim));
+	for (size_t k = 0; k < d->nclaim; k++) {
+		v->claim[k] = d->claim[k];
+		if ((cb = in_build(&d->claim[k], b))) {
+			v->claim[k].claim = cb->claim;
+			v->claim[k].new_claim = cb->new_claim;
+		}
+	}
+	return true;
+}
+
+/* The root builds of the converted workloads, in order of first mention. */
+static size_t build_list(const struct report *rep, const char ***out)
+{
+	size_t n = 0;
+
+	*out = NULL;
+	for (size_t i = 0; i < rep->ndep; i++) {
+		const struct claim_summary *c = rep->dep[i].converted && built(&rep->dep[i]) ? &rep->dep[i].claim[0] : NULL;
+
+		for (size_t j = 0; c && j < c->nbuild; j++) {
+			size_t k = 0;
+
+			while (k < n && strcmp((*out)[k], c->build[j].build))
+				k++;
+			if (k < n)
+				continue;
+			*out = xrealloc(*out, (n + 1) * sizeof(**out));
+			(*out)[n++] = c->build[j].build;
+		}
+	}
+	return n;
+}
+
+/* The leading characters of every folder of b[0..n) that name the
+ * folders they all share (each keeps at least its last folder). */
+static size_t shared_dirs(const char *const *b, size_t n)
+{
+	size_t len = 0;
+
+	for (size_t i = 0; n && b[0][i]; i++) {
+		bool all = b[0][i] == '/';
+
+		for (size_t k = 1; all && k < n; k++)
+			all = !strncmp(b[k], b[0], i + 1);
+		if (b[0][i] == '/' && !all)
+			break;
+		if (all)
+			len = i + 1;
+	}
+	return len;
+}
+
+/* The prefix of build b's files: its folder past the shared ones, '/'
+ * made '-' ("root" for "."). */
+static char *build_tag(const char *b, size_t shared)
+{
+	char *t = xstrdup(strcmp(b, ".") ? b + shared : "root");
+
+	for (char *p = t; *p; p++)
+		if (*p == '/')
+			*p = '-';
+	return t;
+}
+
+/* Did Kustomize fail to render build b (a build-not-rendered finding at its kustomization)? */
+static bool not_rendered(const struct report *rep, const char *b)
+{
+	bool hit = false;
+
+	for (size_t i = 0; i < rep->n && !hit; i++) {
+		char *p, *slash;
+
+		if (rep->f[i].code != CODE_BUILD_NOT_RENDERED)
+			continue;
+		p = builds_path_join("", rep->f[i].path);
+		slash = strrchr(p, '/');
+		hit = slash ? (*slash = 0, !strcmp(p, b)) : !strcmp(b, ".");
+		free(p);
+	}
+	return hit;
+}
+
+/* The section of build b: the steps of each converted workload it
+ * renders, with its names.  Returns the claims moved by rebind; *nclaim
+ * counts the claims. */
+static size_t plan_build(const struct migrate_opts *mo, struct plan_files *pf, struct strbuf *readme,
+			 const struct report *rep, const char *b, size_t shared, size_t *nclaim)
+{
+	char *tag = build_tag(b, shared);
+	size_t nrebind = 0;
+
+	strbuf_addf(readme,
+		    "## Build %s\n\n"
+		    "For the cluster this build deploys to, with the names it gives (the\n"
+		    "namespace, namePrefix and nameSuffix of its kustomizations); its files\n"
+		    "are `%s--*`.\n\n",
+		    b, tag);
+	if (not_rendered(rep, b))
+		strbuf_addstr(readme, "Kustomize did not render this build (build-not-rendered): the names\n"
+				      "are read from its kustomizations alone; check them against the cluster.\n\n");
+	for (size_t i = 0; i < rep->ndep; i++) {
+		struct dep_summary v;
+
+		if (!rep->dep[i].converted || !view_of(&rep->dep[i], b, &v))
+			continue;
+		nrebind += plan_workload(mo, pf, readme, &v, "###", tag);
+		*nclaim += v.nclaim;
+		free(v.claim);
+	}
+	free(tag);
 	return nrebind;
 }
 
@@ -469,18 +616,30 @@ int migrate_write(const struct migrate_opts *mo, struct report *rep)
 {
 	struct strbuf readme = STRBUF_INIT, manifest = STRBUF_INIT;
 	struct plan_files pf = { NULL, 0, 0 };
-	size_t nrebind = 0, nclaim = 0, nfile;
+	size_t nrebind = 0, nclaim = 0, nfile, nbuild;
+	const char **build;
 	int bad = 0;
 
 	if (prepare_dir(mo->dir, rep))
 		return 1;
 	strbuf_addstr(&readme, readme_head);
+	/* the plain manifests' workloads, then a section per root build */
 	for (size_t i = 0; i < rep->ndep; i++) {
-		if (!rep->dep[i].converted)
+		if (!rep->dep[i].converted || built(&rep->dep[i]))
 			continue;
-		nrebind += plan_workload(mo, &pf, &readme, &rep->dep[i]);
+		nrebind += plan_workload(mo, &pf, &readme, &rep->dep[i], "##", NULL);
 		nclaim += rep->dep[i].nclaim;
 	}
+	nbuild = build_list(rep, &build);
+	if (nbuild)
+		strbuf_addf(&readme,
+			    "The workloads of Kustomize builds are in a section per root build (%zu),\n"
+			    "named as the build renders them: on each cluster, follow the section of\n"
+			    "the build that it deploys.\n\n",
+			    nbuild);
+	for (size_t k = 0; k < nbuild; k++)
+		nrebind += plan_build(mo, &pf, &readme, rep, build[k], shared_dirs(build, nbuild), &nclaim);
+	free(build);
 	if (!nclaim)
 		strbuf_addstr(&readme, "No Deployment was converted: there is nothing to migrate.\n\n");
 	else
@@ -518,6 +677,42 @@ static void copy_claim(struct strbuf *out, const struct dep_summary *d, const st
 	val_free(pvc);
 }
 
+/* A build of c that renames StatefulSet sts (namePrefix, nameSuffix), or NULL. */
+static const struct claim_build *renamed_by(const struct claim_summary *c, const char *sts)
+{
+	for (size_t i = 0; i < c->nbuild; i++)
+		if (strcmp(c->build[i].sts, sts))
+			return &c->build[i];
+	return NULL;
+}
+
+/* The namespace every build of c gives its workload, else ns. */
+static char *build_ns(const struct claim_summary *c, char *ns)
+{
+	for (size_t i = 1; i < c->nbuild; i++)
+		if (strcmp(c->build[i].ns, c->build[0].ns))
+			return ns;
+	return c->nbuild ? c->build[0].ns : ns;
+}
+
+/*
+ * Claim c of d is not written beside d's manifest when build rn renames
+ * the StatefulSet: Kustomize would rename that claim as well (prefix +
+ * <volume>-<sts>-0 + suffix), not the <volume>-<prefix><sts><suffix>-0 pod 0
+ * looks for.  A finding, and a comment in the file (a kustomization lists it).
+ */
+static void unwritten_renamed(struct report *rep, const struct dep_summary *d, const struct claim_summary *c,
+			      const struct claim_build *rn, struct strbuf *sb)
+{
+	report_add_at(rep, d->path, d->line, d->col, CODE_CLAIM_IN_REPO,
+		      "claim \"%s\" is not written into the repository: build \"%s\" renames StatefulSet \"%s\" to \"%s\", whose pod 0 looks for claim \"%s\", and would rename this claim too; use the claim of that build's section of the migration plan",
+		      c->new_claim, rn->build, d->name, rn->sts, rn->new_claim);
+	strbuf_addf(sb, "# Claim \"%s\" of pod 0 of StatefulSet \"%s\" is not here: build \"%s\" renames the\n"
+			"# StatefulSet to \"%s\", whose pod 0 looks for claim \"%s\", and would rename this\n"
+			"# claim too (see the build's section of the migration plan).\n",
+		    c->new_claim, d->name, rn->build, rn->sts, rn->new_claim);
+}
+
 /*
  * The claims of converted workload d for the repository, into sb; a claim
  * to rebind whose volume is not known is left out (a comment says so, and
@@ -526,13 +721,21 @@ static void copy_claim(struct strbuf *out, const struct dep_summary *d, const st
 static void repo_claims(const struct migrate_opts *mo, struct report *rep, const struct dep_summary *d,
 			struct plan_files *pf, struct strbuf *sb)
 {
+	struct dep_summary v = *d;
 	size_t ndoc = 0;
 
 	for (size_t k = 0; k < d->nclaim; k++) {
 		const struct claim_summary *c = &d->claim[k];
+		const struct claim_build *rn = renamed_by(c, d->name);
 		struct move mv;
 
-		move_decide(mo, d, c, &mv);
+		if (rn) {
+			unwritten_renamed(rep, d, c, rn, sb);
+			continue;
+		}
+		/* the snapshot holds the claim in the namespace its builds give it */
+		v.ns = build_ns(c, d->ns);
+		move_decide(mo, &v, c, NULL, &mv);
 		if (mv.rebind && !mv.pv) {
 			report_add_at(rep, d->path, d->line, d->col, CODE_CLAIM_IN_REPO,
 				      "claim \"%s\" is not written into the repository: rebinding needs the name of the volume of claim \"%s\" (give --cluster-state), else the claim gets a new, empty volume when it is synced",

@@ -18,6 +18,27 @@
  * steps, the order for Argo CD, Flux and kubectl apply, and the files.
  * Nothing is applied by stsify.
  *
+ * Plans per build (issue 11 item 7): the workloads of plain manifests come
+ * first, as above; those of Kustomize builds (claim_summary.build, made
+ * by bnames.h) get a README section per root build ("## Build DIR", in
+ * the order the workloads first name them), whose steps, scripts and
+ * claims use the names that build gives (namespace, StatefulSet, old
+ * claim, claim of pod 0: what the cluster it deploys to holds), and whose
+ * files are <build>--<namespace>--<sts>--<volume>.*, <build> the build's
+ * folder past the folders every build of the plan shares, '/' made '-'
+ * ("root" for the current folder).  Flat files, not a folder per build:
+ * the folder stays one list (.stsify-plan) that a next run replaces.  A
+ * build with a build-not-rendered finding in rep is named the same way
+ * (its names are read, not rendered), and its section says so.
+ *
+ * The snapshot (--cluster-state) is looked up with those names too.
+ * --claims-in-repo (migrate_claim_files()) writes the source's names:
+ * the file goes beside the source manifest, and the builds' namespace
+ * applies to it as to the manifest (the snapshot is looked up in it when
+ * the builds agree on one); a claim whose StatefulSet some build renames
+ * (namePrefix, nameSuffix) is left out, with a finding: Kustomize would
+ * rename the claim too, not as pod 0 looks for it.
+ *
  * The folder is stsify's: DIR/.stsify-plan lists the files a plan wrote.
  * A folder that holds anything else is refused (an error, nothing
  * written); the files of an earlier plan are removed first.

@@ -549,6 +549,7 @@ void plan_release(struct plan *p)
 				free(p->d[i].claim[k].user[u].path);
 			}
 			free(p->d[i].claim[k].user);
+			claim_builds_free(p->d[i].claim[k].build, p->d[i].claim[k].nbuild);
 		}
 		free(p->d[i].claim);
 		free(p->d[i].ref);

@@ -18,6 +18,7 @@
 
 #include "codes.h"
 
+struct claim_build;
 struct resource;
 struct source;
 struct ystream;
@@ -70,6 +71,10 @@ struct claim_plan {
 	bool static_volume;
 	struct claim_user *user;	/* the other workloads that mount it */
 	size_t nuser, auser;
+	/* its names per root build that includes the workload (bnames.h;
+	 * report.h defines the struct), none for a plain manifest */
+	struct claim_build *build;
+	size_t nbuild;
 };
 
 /* An object whose reference to the Deployment now names the StatefulSet. */

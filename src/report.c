@@ -91,6 +91,28 @@ void finding_set_resource(struct finding *f, const char *kind, const char *ns, c
 	f->name = m;
 }
 
+struct claim_build *claim_builds_copy(const struct claim_build *cb, size_t n)
+{
+	struct claim_build *c = xcalloc(n ? n : 1, sizeof(*c));
+
+	for (size_t i = 0; i < n; i++)
+		c[i] = (struct claim_build){ xstrdup(cb[i].build), xstrdup(cb[i].ns), xstrdup(cb[i].sts),
+					     xstrdup(cb[i].claim), xstrdup(cb[i].new_claim) };
+	return c;
+}
+
+void claim_builds_free(struct claim_build *cb, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(cb[i].build);
+		free(cb[i].ns);
+		free(cb[i].sts);
+		free(cb[i].claim);
+		free(cb[i].new_claim);
+	}
+	free(cb);
+}
+
 static void dep_summary_release(struct dep_summary *d)
 {
 	for (size_t k = 0; k < d->nclaim; k++) {
@@ -107,6 +129,7 @@ static void dep_summary_release(struct dep_summary *d)
 		free(d->claim[k].user);
 		free(d->claim[k].old_modes);
 		free(d->claim[k].why);
+		claim_builds_free(d->claim[k].build, d->claim[k].nbuild);
 	}
 	for (size_t k = 0; k < d->nref; k++) {
 		free(d->ref[k].path);

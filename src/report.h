@@ -51,6 +51,19 @@ struct claim_summary {
 	char *why;			/* why, a clause of a message */
 	struct claim_user_summary *user;	/* other workloads that mount it (claim-still-mounted) */
 	size_t nuser;
+	/* its names per root build that includes the workload, in the
+	 * order of the builds (none for a plain manifest) */
+	struct claim_build *build;
+	size_t nbuild;
+};
+
+/* A converted claim as one root build renders it (bnames.h). */
+struct claim_build {
+	char *build;			/* the root build's folder ("." for the current one) */
+	char *ns;			/* the workload's namespace there ("" unset) */
+	char *sts;			/* the StatefulSet's name there */
+	char *claim;			/* the old claim */
+	char *new_claim;		/* <volume>-<sts>-0 */
 };
 
 struct claim_user_summary {
@@ -105,6 +118,9 @@ struct finding *report_vadd(struct report *r, const struct source *src, size_t o
 struct finding *report_add_at(struct report *r, const char *path, unsigned line, unsigned col,
 			      enum code code, const char *fmt, ...)
 	ATTR_PRINTF(6, 7);
+/* Copies and frees of cb[0..n). */
+struct claim_build *claim_builds_copy(const struct claim_build *cb, size_t n);
+void claim_builds_free(struct claim_build *cb, size_t n);
 void finding_set_resource(struct finding *f, const char *kind, const char *ns, const char *name);
 void report_release(struct report *r);
 /* Drop the findings of owner whose code is not one of keep[0..nkeep). */

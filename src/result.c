@@ -55,6 +55,8 @@ static void summarize_dplan(const struct dplan *d, const struct plan_input *in, 
 		c->old_modes = cp->old_modes ? xstrdup(cp->old_modes) : NULL;
 		c->rebind = cp->rebind;
 		c->why = cp->why ? xstrdup(cp->why) : NULL;
+		c->build = cp->nbuild ? claim_builds_copy(cp->build, cp->nbuild) : NULL;
+		c->nbuild = cp->nbuild;
 	}
 	s->ref = xcalloc(d->nref ? d->nref : 1, sizeof(*s->ref));
 	s->nref = d->nref;

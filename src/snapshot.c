@@ -153,6 +153,42 @@ static void compare_claim(const struct cluster *cl, struct report *rep, const st
 	compare_mounts(cl, rep, d, c, ns);
 }
 
+/*
+ * A claim of Kustomize builds (bnames.h) is in the cluster under the names
+ * one of its builds gives it (the build the snapshot's cluster deploys):
+ * compared under the first build's names that the snapshot holds; when it
+ * holds none, one finding names them all.
+ */
+static void compare_built(const struct cluster *cl, struct report *rep, const struct dep_summary *d,
+			  const struct claim_summary *c)
+{
+	struct strbuf names = STRBUF_INIT;
+
+	for (size_t b = 0; b < c->nbuild; b++) {
+		const struct claim_build *cb = &c->build[b];
+		struct dep_summary vd;
+		struct claim_summary vc;
+
+		if (!cluster_claim(cl, snapshot_ns(cb->ns), cb->claim))
+			continue;
+		vd = *d;
+		vd.ns = cb->ns;
+		vd.name = cb->sts;
+		vc = *c;
+		vc.claim = cb->claim;
+		compare_claim(cl, rep, &vd, &vc);
+		strbuf_release(&names);
+		return;
+	}
+	for (size_t b = 0; b < c->nbuild; b++)
+		strbuf_addf(&names, "%s\"%s%s%s\" (build \"%s\")", b ? ", " : "", c->build[b].ns,
+			    *c->build[b].ns ? "/" : "", c->build[b].claim, c->build[b].build);
+	at_claim(rep, d, c,
+		 "claim \"%s\" is %s the cluster snapshot under the names its builds give it (%s): check the namespace and the context the snapshot was taken in",
+		 c->claim, c->pvc_path ? "in the repository but not in" : "in neither the input nor", names.buf);
+	strbuf_release(&names);
+}
+
 void snapshot_compare(const struct cluster *cl, struct report *rep)
 {
 	size_t ndep = rep->ndep;
@@ -163,7 +199,11 @@ void snapshot_compare(const struct cluster *cl, struct report *rep)
 
 		if (!d->converted)
 			continue;
-		for (size_t k = 0; k < d->nclaim; k++)
-			compare_claim(cl, rep, d, &d->claim[k]);
+		for (size_t k = 0; k < d->nclaim; k++) {
+			if (d->claim[k].nbuild)
+				compare_built(cl, rep, d, &d->claim[k]);
+			else
+				compare_claim(cl, rep, d, &d->claim[k]);
+		}
 	}
 }

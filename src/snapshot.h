@@ -14,7 +14,11 @@
  * For each claim of a converted workload, snapshot_compare() reports a
  * claim that the cluster lacks, a size that differs between the claim's
  * manifest and the cluster, and pods that mount the claim now (a writer
- * still running, or the workload not scaled to 0).
+ * still running, or the workload not scaled to 0).  A claim of Kustomize
+ * builds is looked up under the names each build gives it (bnames.h) and
+ * compared under the first the snapshot holds (the build of the
+ * snapshot's cluster); a claim it holds under none is one finding naming
+ * them all.
  */
 #ifndef STSIFY_SNAPSHOT_H
 #define STSIFY_SNAPSHOT_H

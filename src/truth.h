@@ -12,7 +12,11 @@
  *   - it transforms something that can change a decision or a claim
  *     (kz_transforms() of some kustomization of its closure: patches,
  *     replicas, components, images...): a build that only lists resources,
- *     or also sets names, labels or generators, is read directly.
+ *     or also sets names, labels or generators, is read directly.  The
+ *     names each root build gives a converted workload and its claims
+ *     (the data-migration finding, --migration-plan) are read from the
+ *     kustomizations by the planner (bnames.h), rendered or not: the
+ *     renderings here are not used for them.
  * A build that cannot be rendered (no Kustomize on the machine, a missing
  * file, a remote base, a timeout) gets one build-not-rendered finding at
  * its kustomization, and the conversion of the sources stands alone for it.

@@ -1,22 +1,22 @@
 #!/bin/sh
-# Rebind the volume of claim "pg-data" to claim "data-pg-0", which pod 0 of
-# StatefulSet "pg" adopts: the data stays where it is, nothing is copied.
-# Made by stsify.  Run it after deployment/pg is scaled to 0:
+# Rebind the volume of claim "eu-data-v2" to claim "data-eu-db-v2-0", which pod 0 of
+# StatefulSet "eu-db-v2" adopts: the data stays where it is, nothing is copied.
+# Made by stsify.  Run it after deployment/eu-db-v2 is scaled to 0:
 #
-#   sh db--pg--data.sh --dry-run   print every change, make none
-#   sh db--pg--data.sh             check everything, then do it
+#   sh prod--prod--eu-db-v2--data.sh --dry-run   print every change, make none
+#   sh prod--prod--eu-db-v2--data.sh             check everything, then do it
 #
 # Every step first checks whether it is done, so running it again after
 # success or after an interruption finishes the job or says what is
 # wrong.  KUBECTL names the kubectl to run.
 set -eu
 
-NS='db'
-WORKLOAD='deployment/pg'
-STS='pg'
-OLD='pg-data'
-NEW='data-pg-0'
-PV='pvc-4f1c2a8e-2f0b-4c1e-9a7d-6b1f0e3c9d21'
+NS='prod'
+WORKLOAD='deployment/eu-db-v2'
+STS='eu-db-v2'
+OLD='eu-data-v2'
+NEW='data-eu-db-v2-0'
+PV=''
 
 # The claim to apply, for a volume of class $1.
 claim() {
@@ -24,8 +24,8 @@ claim() {
 apiVersion: v1
 kind: PersistentVolumeClaim
 metadata:
-  name: data-pg-0
-  namespace: db
+  name: data-eu-db-v2-0
+  namespace: prod
   labels:
     app.kubernetes.io/managed-by: stsify
 spec:
@@ -33,7 +33,7 @@ spec:
   - ReadWriteOnce
   resources:
     requests:
-      storage: 50Gi
+      storage: 10Gi
 EOF_CLAIM
 	printf "  storageClassName: '%s'\n  volumeName: '%s'\n" "$1" "$PV"
 }

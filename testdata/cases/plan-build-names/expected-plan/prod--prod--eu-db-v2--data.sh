@@ -1,21 +1,21 @@
 #!/bin/sh
-# Rebind the volume of claim "orders-db-data" to claim "data-orders-db-0", which pod 0 of
-# StatefulSet "orders-db" adopts: the data stays where it is, nothing is copied.
-# Made by stsify.  Run it after deployment/orders-db is scaled to 0:
+# Rebind the volume of claim "eu-data-v2" to claim "data-eu-db-v2-0", which pod 0 of
+# StatefulSet "eu-db-v2" adopts: the data stays where it is, nothing is copied.
+# Made by stsify.  Run it after deployment/eu-db-v2 is scaled to 0:
 #
-#   sh shop--orders-db--data.sh --dry-run   print every change, make none
-#   sh shop--orders-db--data.sh             check everything, then do it
+#   sh prod--prod--eu-db-v2--data.sh --dry-run   print every change, make none
+#   sh prod--prod--eu-db-v2--data.sh             check everything, then do it
 #
 # Every step first checks whether it is done, so running it again after
 # success or after an interruption finishes the job or says what is
 # wrong.  KUBECTL names the kubectl to run.
 set -eu
 
-NS='shop'
-WORKLOAD='deployment/orders-db'
-STS='orders-db'
-OLD='orders-db-data'
-NEW='data-orders-db-0'
+NS='prod'
+WORKLOAD='deployment/eu-db-v2'
+STS='eu-db-v2'
+OLD='eu-data-v2'
+NEW='data-eu-db-v2-0'
 PV=''
 
 # The claim to apply, for a volume of class $1.
@@ -24,8 +24,8 @@ claim() {
 apiVersion: v1
 kind: PersistentVolumeClaim
 metadata:
-  name: data-orders-db-0
-  namespace: shop
+  name: data-eu-db-v2-0
+  namespace: prod
   labels:
     app.kubernetes.io/managed-by: stsify
 spec:
@@ -33,7 +33,7 @@ spec:
   - ReadWriteOnce
   resources:
     requests:
-      storage: 50Gi
+      storage: 10Gi
 EOF_CLAIM
 	printf "  storageClassName: '%s'\n  volumeName: '%s'\n" "$1" "$PV"
 }

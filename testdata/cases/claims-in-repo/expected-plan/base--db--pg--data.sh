@@ -1,22 +1,22 @@
 #!/bin/sh
-# Rebind the volume of claim "sessions" to claim "data-sessions-0", which pod 0 of
-# StatefulSet "sessions" adopts: the data stays where it is, nothing is copied.
-# Made by stsify.  Run it after deployment/sessions is scaled to 0:
+# Rebind the volume of claim "pg-data" to claim "data-pg-0", which pod 0 of
+# StatefulSet "pg" adopts: the data stays where it is, nothing is copied.
+# Made by stsify.  Run it after deployment/pg is scaled to 0:
 #
-#   sh shop--sessions--data.sh --dry-run   print every change, make none
-#   sh shop--sessions--data.sh             check everything, then do it
+#   sh base--db--pg--data.sh --dry-run   print every change, make none
+#   sh base--db--pg--data.sh             check everything, then do it
 #
 # Every step first checks whether it is done, so running it again after
 # success or after an interruption finishes the job or says what is
 # wrong.  KUBECTL names the kubectl to run.
 set -eu
 
-NS='shop'
-WORKLOAD='deployment/sessions'
-STS='sessions'
-OLD='sessions'
-NEW='data-sessions-0'
-PV=''
+NS='db'
+WORKLOAD='deployment/pg'
+STS='pg'
+OLD='pg-data'
+NEW='data-pg-0'
+PV='pvc-4f1c2a8e-2f0b-4c1e-9a7d-6b1f0e3c9d21'
 
 # The claim to apply, for a volume of class $1.
 claim() {
@@ -24,8 +24,8 @@ claim() {
 apiVersion: v1
 kind: PersistentVolumeClaim
 metadata:
-  name: data-sessions-0
-  namespace: shop
+  name: data-pg-0
+  namespace: db
   labels:
     app.kubernetes.io/managed-by: stsify
 spec:
@@ -33,7 +33,7 @@ spec:
   - ReadWriteOnce
   resources:
     requests:
-      storage: 2Gi
+      storage: 50Gi
 EOF_CLAIM
 	printf "  storageClassName: '%s'\n  volumeName: '%s'\n" "$1" "$PV"
 }
