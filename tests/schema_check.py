@@ -89,13 +89,8 @@ JOB_SPEC_KEYS = {"backoffLimit", "template", "ttlSecondsAfterFinished", "activeD
 
 
 def plan_object_errors(o):
-    """What is wrong with an object of a migration plan (a claim or a Job),
-    or of a new file (the claims of --claims-in-repo, the headless Service
-    of a JSON manifest)."""
+    """What is wrong with an object of a migration plan (a claim or a Job)."""
     kind = o.get("kind") if isinstance(o, dict) else None
-    if kind == "Service":
-        return ["/%s: %s" % ("/".join(str(x) for x in e.absolute_path), e.message[:200])
-                for e in errors("Service", o)]
     if kind == "PersistentVolumeClaim":
         v = sub_validator("StatefulSet", "spec", "volumeClaimTemplates", "[]")
         return ["/%s: %s" % ("/".join(str(x) for x in e.absolute_path), e.message[:200])
