@@ -317,13 +317,14 @@ static size_t emit_new(const struct cli *cli, const struct plan_file *f, struct 
 		}
 	} else if (cli->mode == MODE_WRITE && write_new(f->name, f->text.buf, f->text.len)) {
 		report_add_at(rep, f->name, 0, 0, CODE_WRITE_ERROR, "cannot write the %s: %s",
-			      f->service ? "headless Service" : "claims of pod 0", strerror(errno));
+			      f->service ? "headless Service" : f->build_patch ? "StatefulSet patch" : "claims of pod 0",
+			      strerror(errno));
 		return 1;
 	}
 	if (f->service)
 		report_add_at(rep, f->name, 0, 0, CODE_SERVICE_ADDED, "%s the headless Service of a StatefulSet",
 			      cli->mode == MODE_WRITE ? "wrote" : "would write");
-	else
+	else if (!f->build_patch)	/* (truth_edit() said what it is) */
 		report_add_at(rep, f->name, 0, 0, CODE_CLAIM_IN_REPO,
 			      "%s the claims of pod 0: commit this file before the conversion (see the migration plan's README.md)",
 			      cli->mode == MODE_WRITE ? "wrote" : "would write");
@@ -754,11 +755,12 @@ static int run_files(struct cli *cli)
 		code = STSIFY_EXIT_USAGE;
 		goto out;
 	}
+	truth_edit(&truth, files, n + nctx, n, &rep, &nf);	/* (the context is read only) */
 	truth_check(&truth, files, n + nctx, &rep);
 	context_drop(&cx, &rep);
 	datamove_begin(cli, &rep, &dm);
 	claim_files(cli, &rep, &dm, &nf);
-	service_files(&rep, &nf);
+	service_files(&rep, &nf);	/* (sorts nf: truth_edit()'s files among them) */
 	failed = emit(cli, files, n, was, &nf, &rep, &changed);
 	plan_files_release(&nf);
 	failed += (size_t)datamove_end(cli, &rep, &dm);

@@ -254,8 +254,6 @@ static bool any_writable(const struct facts *f)
 
 void facts_read(struct pctx *c, const struct resource *dep, struct facts *f)
 {
-	const struct ynode *replicas;
-
 	memset(f, 0, sizeof(*f));
 	f->alias_claim = SIZE_MAX;
 	f->spec = ynode_get(dep->node, "spec");
@@ -270,7 +268,15 @@ void facts_read(struct pctx *c, const struct resource *dep, struct facts *f)
 	if (!decide_api(dep->kind, dep->api) || !dep->name[0] || !f->in.pod_template)
 		return;
 	read_claims(c, dep, f);
-	if (!any_writable(f))
+	if (any_writable(f))
+		facts_read_rest(c, dep, f);
+}
+
+void facts_read_rest(struct pctx *c, const struct resource *dep, struct facts *f)
+{
+	const struct ynode *replicas;
+
+	if (f->in.replicas || !f->in.pod_template)
 		return;
 	replicas = ynode_get(f->spec, "replicas");
 	f->in.replicas = replicas ? ynode_int(replicas) : 1;

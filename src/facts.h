@@ -53,6 +53,11 @@ struct facts {
  * nothing past the claims when none is writable.
  */
 void facts_read(struct pctx *c, const struct resource *dep, struct facts *f);
+/* The facts facts_read() leaves unread for a workload without a writable
+ * claim (replicas, autoscalers, images, annotations, selector), for one
+ * that a build converts for a claim its patch adds (rules.h); nothing when
+ * they are read already or it has no pod template. */
+void facts_read_rest(struct pctx *c, const struct resource *dep, struct facts *f);
 /* The writable claims, in order: *out gets a malloc'd array (the caller
  * frees it), the return value its length. */
 size_t facts_writable(const struct facts *f, struct claim_use **out);

@@ -628,6 +628,10 @@ static void convert_claims(struct pctx *c, const struct resource *dep, const str
 		cp->pvc = cu[i].pvc;
 		cp->spec = val_copy(val_get(t, "spec"));
 	}
+	if (!ncu) {	/* converted for a build whose patch adds the claim (plan.c) */
+		val_free(vcts);
+		return;
+	}
 	o = plan_add_op(c, OP_INSERT_PAIR, dep, ynode_get(dep->node, "spec"));
 	o->where = INS_LAST;
 	o->key = xstrdup("volumeClaimTemplates");

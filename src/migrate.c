@@ -421,6 +421,34 @@ static char *build_tag(const char *b, size_t shared)
 	return t;
 }
 
+/* The prefixes of the n builds, one each: two folders that flatten alike
+ * (x/a-b and x/a/b) must not write the same files, so a later one gets
+ * "-2", "-3"... (said in its README section, which names the folder). */
+static char **build_tags(const char *const *build, size_t n)
+{
+	char **tag = xcalloc(n ? n : 1, sizeof(*tag));
+	size_t shared = shared_dirs(build, n);
+
+	for (size_t k = 0; k < n; k++) {
+		char *t = build_tag(build[k], shared);
+
+		for (unsigned u = 2;; u++) {
+			size_t j = 0;
+
+			while (j < k && strcmp(tag[j], t))
+				j++;
+			if (j == k)
+				break;
+			free(t);
+			t = build_tag(build[k], shared);
+			t = xrealloc(t, strlen(t) + 16);
+			sprintf(t + strlen(t), "-%u", u);
+		}
+		tag[k] = t;
+	}
+	return tag;
+}
+
 /* Did Kustomize fail to render build b (a build-not-rendered finding at its kustomization)? */
 static bool not_rendered(const struct report *rep, const char *b)
 {
@@ -443,9 +471,8 @@ static bool not_rendered(const struct report *rep, const char *b)
  * renders, with its names.  Returns the claims moved by rebind; *nclaim
  * counts the claims. */
 static size_t plan_build(const struct migrate_opts *mo, struct plan_files *pf, struct strbuf *readme,
-			 const struct report *rep, const char *b, size_t shared, size_t *nclaim)
+			 const struct report *rep, const char *b, const char *tag, size_t *nclaim)
 {
-	char *tag = build_tag(b, shared);
 	size_t nrebind = 0;
 
 	strbuf_addf(readme,
@@ -466,7 +493,6 @@ static size_t plan_build(const struct migrate_opts *mo, struct plan_files *pf, s
 		*nclaim += v.nclaim;
 		free(v.claim);
 	}
-	free(tag);
 	return nrebind;
 }
 
@@ -618,6 +644,7 @@ int migrate_write(const struct migrate_opts *mo, struct report *rep)
 	struct plan_files pf = { NULL, 0, 0 };
 	size_t nrebind = 0, nclaim = 0, nfile, nbuild;
 	const char **build;
+	char **tag;
 	int bad = 0;
 
 	if (prepare_dir(mo->dir, rep))
@@ -637,8 +664,12 @@ int migrate_write(const struct migrate_opts *mo, struct report *rep)
 			    "named as the build renders them: on each cluster, follow the section of\n"
 			    "the build that it deploys.\n\n",
 			    nbuild);
-	for (size_t k = 0; k < nbuild; k++)
-		nrebind += plan_build(mo, &pf, &readme, rep, build[k], shared_dirs(build, nbuild), &nclaim);
+	tag = build_tags(build, nbuild);
+	for (size_t k = 0; k < nbuild; k++) {
+		nrebind += plan_build(mo, &pf, &readme, rep, build[k], tag[k], &nclaim);
+		free(tag[k]);
+	}
+	free(tag);
 	free(build);
 	if (!nclaim)
 		strbuf_addstr(&readme, "No Deployment was converted: there is nothing to migrate.\n\n");

@@ -71,6 +71,7 @@ struct plan_file {
 	char *name;		/* in the plan folder; for claims, the path */
 	struct strbuf text;
 	bool script;		/* executable */
+	bool build_patch;	/* a StatefulSet patch of an overlay (overlay.h) */
 	bool service;		/* a headless Service's new file (the command's), not claims */
 };
 

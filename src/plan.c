@@ -215,8 +215,8 @@ static void convert(struct pctx *c, const struct resource *dep, const struct fac
 }
 
 /* A root build renders dep with more replicas (rules.h): judge it so. */
-static const struct build_need *build_need(const struct pctx *c, const struct resource *dep,
-					   const struct workload *report, struct facts *f)
+static const struct build_need *build_need(struct pctx *c, const struct resource *dep,
+					   const struct workload *report, struct facts *f, long long *was)
 {
 	const struct workload *w = workload_named(dep->kind);
 	const struct build_need *need;
@@ -224,10 +224,41 @@ static const struct build_need *build_need(const struct pctx *c, const struct re
 	if (report || !c->ru->nneed || !w || w->action != WORKLOAD_CONVERT)
 		return NULL;
 	need = rules_build_need(c->ru, c->in[dep->in].src->path, dep->ns, dep->name);
-	if (!need || need->replicas <= f->in.replicas)
+	if (!need || (need->replicas <= f->in.replicas && !need->claims_added))
 		return NULL;
-	f->in.replicas = need->replicas;
+	if (need->claims_added)
+		facts_read_rest(c, dep, f);	/* (a Deployment without a claim is read no further) */
+	*was = f->in.replicas;
+	if (need->replicas > f->in.replicas)
+		f->in.replicas = need->replicas;
 	return need;
+}
+
+/*
+ * Every build that renders dep converts it for a claim that a patch of
+ * the build adds (rules.h: claims_added): convert it without a template of
+ * its own (the patch gets the template: truth.h), unless an annotation or
+ * --select/--exclude says otherwise.
+ */
+static void force_build_claims(struct pctx *c, const struct resource *dep, const struct build_need *need,
+			       const struct facts *f, struct verdict *v, long long need_was)
+{
+	bool many = strchr(need->builds, ',') != NULL;
+
+	if ((f->in.skip && decide_truthy(f->in.skip)) || !rules_selected(c->ru, dep->name) ||
+	    v->stop != DECIDE_GO || f->in.nclaim || !f->in.selector || !f->in.pod_template || f->in.merge_keys ||
+	    f->in.alias)
+		return;
+	v->convert = true;
+	v->chosen = true;
+	v->row = v->reason = CODE_SHARED_PVC;
+	plan_note(c, dep, dep->node, CODE_BUILD_DECIDES,
+		  "%s \"%s\" is converted for build%s %s, which render%s it with a claim that %s patch adds "
+		  "and %lld replicas%s%.0lld%s: every build that includes it gets the StatefulSet, "
+		  "and the patch the claim template",
+		  dep->kind, dep->name, many ? "s" : "", need->builds, many ? "" : "s", many ? "their" : "its",
+		  f->in.replicas, need_was != f->in.replicas ? " (its source says " : "",
+		  need_was != f->in.replicas ? need_was : 0, need_was != f->in.replicas ? ")" : "");
 }
 
 /*
@@ -251,7 +282,7 @@ static void plan_deployment(struct pctx *c, const struct resource *dep, const st
 	if (tmpl)
 		detect_template_facts(tmpl, &f);
 	need_was = f.in.replicas;
-	need = build_need(c, dep, report, &f);
+	need = build_need(c, dep, report, &f, &need_was);
 	decide(&f.in, c->opt, c->ru, &v);
 	if (report) {
 		if (v.chosen)
@@ -263,7 +294,9 @@ static void plan_deployment(struct pctx *c, const struct resource *dep, const st
 			explain_row(c, dep, &f, &v);
 		explain_stop(c, dep, &f, &v);
 	}
-	if (need && v.convert && v.row == CODE_SHARED_PVC)
+	if (need && need->claims_added && !v.convert && !report)
+		force_build_claims(c, dep, need, &f, &v, need_was);
+	else if (need && v.convert && v.row == CODE_SHARED_PVC && f.in.replicas > need_was)
 		plan_note(c, dep, dep->node, CODE_BUILD_DECIDES,
 			  "%s \"%s\" is converted for build%s %s, which render%s it with %lld replicas "
 			  "(its source says %lld): every build that includes it gets the StatefulSet",

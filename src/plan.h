@@ -103,6 +103,9 @@ void plan_add_pair(struct plan *p, size_t in, size_t doc, const struct ynode *ma
 		   struct val *val, size_t dep);
 void plan_add_set(struct plan *p, size_t in, size_t doc, const struct ynode *node, const char *value,
 		  size_t dep);
+/* Insert item val (taken) into sequence seq after its item after. */
+void plan_add_item(struct plan *p, size_t in, size_t doc, const struct ynode *seq, const struct ynode *after,
+		   struct val *val, size_t dep);
 /* Cancel operation k and forget what it points to (its key and value are
  * freed; it names no input, document or node any more): its tree can go. */
 void plan_forget_op(struct plan *p, size_t k);

@@ -56,6 +56,15 @@ void plan_add_pair(struct plan *p, size_t in, size_t doc, const struct ynode *ma
 	o->val = val;
 }
 
+void plan_add_item(struct plan *p, size_t in, size_t doc, const struct ynode *seq, const struct ynode *after,
+		   struct val *val, size_t dep)
+{
+	struct op *o = add_op(p, OP_INSERT_ITEM, in, doc, seq, dep);
+
+	o->after = after;
+	o->val = val;
+}
+
 void plan_add_set(struct plan *p, size_t in, size_t doc, const struct ynode *node, const char *value,
 		  size_t dep)
 {

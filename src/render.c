@@ -86,6 +86,34 @@ struct val *val_insert(struct val *map, size_t at, const char *key, struct val *
 	return v;
 }
 
+void val_order_like(struct val *v, const struct val *like)
+{
+	size_t at = 0;
+
+	if (!v || !like || v->kind != like->kind)
+		return;
+	if (v->kind == VAL_SEQ) {
+		for (size_t i = 0; i < v->n && i < like->n; i++)
+			val_order_like(v->item[i], like->item[i]);
+		return;
+	}
+	for (size_t k = 0; v->kind == VAL_MAP && k < like->n; k++) {
+		for (size_t i = at; i < v->n; i++) {
+			char *key = v->key[i];
+			struct val *item = v->item[i];
+
+			if (strcmp(key, like->key[k]))
+				continue;
+			memmove(v->key + at + 1, v->key + at, (i - at) * sizeof(*v->key));
+			memmove(v->item + at + 1, v->item + at, (i - at) * sizeof(*v->item));
+			v->key[at] = key;
+			v->item[at++] = item;
+			val_order_like(item, like->item[k]);
+			break;
+		}
+	}
+}
+
 struct val *val_push(struct val *seq, struct val *v)
 {
 	BUG_ON(seq->kind != VAL_SEQ);

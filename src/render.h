@@ -42,6 +42,11 @@ struct val *val_raw(const char *s);	/* a plain literal: 8080, true, None */
  * v; a replaced value is freed); returns v. */
 struct val *val_set(struct val *map, const char *key, struct val *v);
 struct val *val_push(struct val *seq, struct val *v);
+/* Put the keys of map v (and of the maps and sequences in it, item by
+ * item) that like has first, in like's order; the others follow in their
+ * own.  Kustomize writes keys sorted: a rendered value takes the order of
+ * the manifest it came from. */
+void val_order_like(struct val *v, const struct val *like);
 /* Insert into a map at position at (takes ownership of v); returns v. */
 struct val *val_insert(struct val *map, size_t at, const char *key, struct val *v);
 struct val *val_get(const struct val *map, const char *key);

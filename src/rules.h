@@ -19,8 +19,8 @@ enum { RULES_NEEDLE = 6 };
 
 /*
  * A workload that a root build renders with more replicas than its source
- * says (DESIGN.md section 9: a base Deployment is converted when a build
- * that includes it needs it).  The command's rendering (truth.h) finds
+ * says, or with a claim that a patch adds (DESIGN.md section 9: a base
+ * Deployment is converted when a build that includes it needs it).  The command's rendering (truth.h) finds
  * them; the planner judges the workload of kind Deployment named `name`
  * (namespace ns, "" when unset) in the input at `path` with at least
  * `replicas` replicas, and says which builds decided.
@@ -29,6 +29,11 @@ struct build_need {
 	const char *path, *ns, *name;
 	long long replicas;
 	const char *builds;		/* "\"overlays/prod\", \"overlays/staging\"" */
+	/* the builds render it with a claim that a patch of theirs adds (its
+	 * source has none, or not that one), and every build that renders it
+	 * converts it: it is converted even without a claim of its own, and
+	 * the patch gets the claim template (truth.h) */
+	bool claims_added;
 };
 
 /* The first bytes of a kubectl name of some workload kinds (a bit per

@@ -8,7 +8,8 @@
  * replace it).  Rendering is kustomize.h's.  Each rendering is planned by
  * run_rewrite() as one stream with its own report, whose workload
  * summaries are compared with the sources' summaries; the differences
- * become findings in the caller's report, one per source place and
+ * that truth_edit() carries into the overlays (overlay.h) are edits, the
+ * others findings in the caller's report, one per source place and
  * difference, naming every build that shows it.
  */
 #include <stdlib.h>
@@ -16,6 +17,8 @@
 #include <unistd.h>
 
 #include "kustomize.h"
+#include "migrate.h"
+#include "overlay.h"
 #include "pool.h"
 #include "render.h"
 #include "report.h"
@@ -339,7 +342,12 @@ void truth_release(struct truth *t)
 		free(t->dir[k]);
 		if (t->rr)
 			report_release(&t->rr[k]);
+		if (t->conv)
+			free(t->conv[k]);
 	}
+	free(t->conv);
+	free(t->convlen);
+	free(t->fixed);
 	for (size_t i = 0; i < t->nneed; i++) {
 		free((char *)t->need[i].path);
 		free((char *)t->need[i].ns);
@@ -365,6 +373,7 @@ struct miss {
 };
 
 struct cmp {
+	const struct truth *t;
 	struct disc abs;		/* inputs by absolute path (no kustomizations) */
 	const struct stsify_file *files;
 	const struct report *src;	/* the sources' report */
@@ -454,7 +463,16 @@ static void compare_claims(struct cmp *c, const struct dep_summary *rd, const st
 		for (size_t k = 0; k < sd->nclaim && !sc; k++)
 			if (!strcmp(sd->claim[k].volume, rc->volume))
 				sc = &sd->claim[k];
-		if (!sc || val_same(rc->spec, sc->spec))
+		if (!sc) {	/* a patch adds it, and truth_edit() could not carry it */
+			add_miss(c, sd, NULL,
+				 xasprintf("renders claim \"%s\" of %s \"%s\" as template \"%s\"; the patch that adds "
+					   "it is not edited (an inline patch?): the StatefulSet keeps the volume, "
+					   "shared by its replicas",
+					   rc->claim, sd->kind, sd->name, rc->volume),
+				 build);
+			continue;
+		}
+		if (val_same(rc->spec, sc->spec))
 			continue;
 		rs = flow(rc->spec);
 		ss = flow(sc->spec);
@@ -474,6 +492,9 @@ static void compare_dep(struct cmp *c, const struct kz_build *b, const struct de
 	const struct dep_summary *sd;
 	size_t j;
 
+	for (size_t i = 0; i < c->t->nfixed; i++)
+		if (c->t->fixed[i] == rd)
+			return;
 	if (!o || !o->origin || o->generated || (j = input_named(&c->abs, o->origin)) >= c->abs.n)
 		return;
 	sd = source_dep(c->src, c->files[j].path, rd->kind, rd->name);
@@ -481,7 +502,8 @@ static void compare_dep(struct cmp *c, const struct kz_build *b, const struct de
 		add_miss(c, sd, sd ? NULL : c->files[j].path,
 			 xasprintf("converts %s \"%s\" as it renders it (%s); the sources leave it%s%s%s: "
 				   "an overlay or component adds its claim, replicas or autoscaler, "
-				   "which stsify does not rewrite yet",
+				   "which stsify cannot carry into the sources here (an inline patch, "
+				   "or a build that leaves it)",
 				   rd->kind, rd->name, code_name(rd->reason), sd ? " (" : "",
 				   sd ? code_name(sd->reason) : "", sd ? ")" : ""),
 			 b->dir);
@@ -564,8 +586,30 @@ static char *source_name(const struct stsify_file *f, const char *rendered, char
 	return best;
 }
 
+/* Does the workload named name of f mount a claim as pod volume volume? */
+static bool source_has_claim(const struct stsify_file *f, const char *name, const char *volume)
+{
+	struct ystream ys;
+	bool has = false;
+
+	if (!ystream_parse(&ys, f->in ? f->in : "", f->inlen)) {
+		for (size_t d = 0; d < ys.ndoc && !has; d++) {
+			const struct ynode *r = ys.doc[d].root;
+			const struct ynode *vs = ynode_path(r, "spec", "template", "spec", "volumes", NULL);
+
+			if (!ynode_is(ynode_path(r, "metadata", "name", NULL), name) || !vs || vs->kind != YNODE_SEQ)
+				continue;
+			for (size_t i = 0; i < vs->nkid && !has; i++)
+				has = ynode_is(ynode_get(vs->kid[i], "name"), volume) &&
+				      ynode_get(vs->kid[i], "persistentVolumeClaim");
+		}
+	}
+	ystream_release(&ys);
+	return has;
+}
+
 static void add_need(struct truth *t, const char *path, char *ns, char *name, long long replicas,
-		     const char *build)
+		     bool claims_added, const char *build)
 {
 	struct build_need *b;
 
@@ -579,20 +623,53 @@ static void add_need(struct truth *t, const char *path, char *ns, char *name, lo
 		b->builds = builds;
 		if (replicas > b->replicas)
 			b->replicas = replicas;
+		b->claims_added |= claims_added;
 		free(ns);
 		free(name);
 		return;
 	}
 	t->need = xrealloc(t->need, (t->nneed + 1) * sizeof(*t->need));
 	t->need[t->nneed++] = (struct build_need){ xstrdup(path), ns, name, replicas,
-						    xasprintf("\"%s\"", build) };
+						    xasprintf("\"%s\"", build), claims_added };
 }
 
 /* Build k converts rendered Deployment rd for its replicas: the source needs it. */
-static void need_of(struct truth *t, const struct disc *abs, size_t k, const struct dep_summary *rd)
+static bool *build_patches(const struct truth *t, size_t k, const struct disc *d);
+
+/*
+ * Does build k render source workload name (file j) with a claim its
+ * source lacks, and does an editable patch of the build add every such
+ * claim (overlay_claim_patchable())?  Otherwise converting the source
+ * would leave the claim a shared volume: it is no claims_added need.
+ */
+static bool claims_added(const struct truth *t, const struct disc *d, size_t k, const struct dep_summary *rd,
+			 size_t j, const char *name)
+{
+	bool *patch = NULL, added = false, ok = true;
+	struct val *any = val_map();
+
+	for (size_t i = 0; i < rd->nclaim && ok; i++) {
+		struct overlay_claim oc = { name, "", rd->claim[i].volume, rd->claim[i].claim, any, false, false,
+					    t->b[k].dir };
+
+		if (source_has_claim(&d->files[j], name, rd->claim[i].volume))
+			continue;
+		added = true;
+		if (!patch)
+			patch = build_patches(t, k, d);
+		ok = overlay_claim_patchable(d->files, d->n, patch, &oc);
+	}
+	free(patch);
+	val_free(any);
+	return added && ok;
+}
+
+static void need_of(struct truth *t, const struct disc *abs, const struct disc *d, size_t k,
+		    const struct dep_summary *rd)
 {
 	const struct kz_object *o = object_at(&t->b[k], rd->line);
 	long long replicas;
+	bool added;
 	char *ns, *name;
 	size_t j;
 
@@ -601,9 +678,29 @@ static void need_of(struct truth *t, const struct disc *abs, size_t k, const str
 		return;
 	if (!(name = source_name(&abs->files[j], rd->name, &ns)))
 		return;
+	added = claims_added(t, d, k, rd, j, name);
 	replicas = ynode_int(ynode_path(o->root, "spec", "replicas", NULL));
 	/* more than one replica, or an autoscaler that scales past one */
-	add_need(t, abs->files[j].path, ns, name, replicas > 1 ? replicas : 2, t->b[k].dir);
+	add_need(t, abs->files[j].path, ns, name, replicas > 1 ? replicas : 2, added, t->b[k].dir);
+}
+
+/* A build that renders the source of need b and leaves it: b is no claims_added need
+ * (converting the source would give that build a StatefulSet without the claim). */
+static void split_need(struct truth *t, const struct disc *abs, size_t k, const struct dep_summary *rd)
+{
+	const struct kz_object *o = object_at(&t->b[k], rd->line);
+	char *ns, *name;
+	size_t j;
+
+	if (rd->converted || !o || !o->origin || o->generated || (j = input_named(abs, o->origin)) >= abs->n ||
+	    !(name = source_name(&abs->files[j], rd->name, &ns)))
+		return;
+	for (size_t i = 0; i < t->nneed; i++)
+		if (!strcmp(t->need[i].path, abs->files[j].path) && !strcmp(t->need[i].ns, ns) &&
+		    !strcmp(t->need[i].name, name))
+			t->need[i].claims_added = false;
+	free(ns);
+	free(name);
 }
 
 /* Plan the rendering of build k as one stream, into t->rr[k]. */
@@ -618,8 +715,13 @@ static void plan_rendered(struct truth *t, const struct stsify_options *opt, siz
 	f.path = label;
 	f.in = t->b[k].out;
 	f.inlen = t->b[k].outlen;
-	if (run_rewrite(&o, &f, 1, &t->rr[k]))
+	if (run_rewrite(&o, &f, 1, &t->rr[k])) {
 		report_release(&t->rr[k]);
+	} else if (f.status == STSIFY_CHANGED) {
+		t->conv[k] = f.out;
+		t->convlen[k] = f.outlen;
+		f.out = NULL;
+	}
 	stsify_file_release(&f);
 	free(label);
 }
@@ -627,25 +729,32 @@ static void plan_rendered(struct truth *t, const struct stsify_options *opt, siz
 void truth_plan(struct truth *t, const struct stsify_options *opt, const struct stsify_file *files,
 		size_t n)
 {
-	struct disc abs;
+	struct disc abs, d;
 
 	if (!t->any)
 		return;
 	t->rr = xcalloc(t->nb, sizeof(*t->rr));
+	t->conv = xcalloc(t->nb, sizeof(*t->conv));
+	t->convlen = xcalloc(t->nb, sizeof(*t->convlen));
 	abs_paths(&abs, files, n);
+	discover(&d, files, n);
 	for (size_t k = 0; k < t->nb; k++) {
 		if (!t->b[k].ok)
 			continue;
 		plan_rendered(t, opt, k);
 		for (size_t i = 0; i < t->rr[k].ndep; i++)
-			need_of(t, &abs, k, &t->rr[k].dep[i]);
+			need_of(t, &abs, &d, k, &t->rr[k].dep[i]);
 	}
+	for (size_t k = 0; k < t->nb; k++)
+		for (size_t i = 0; t->b[k].ok && t->rr[k].dep && i < t->rr[k].ndep; i++)
+			split_need(t, &abs, k, &t->rr[k].dep[i]);
+	disc_release(&d);
 	disc_release(&abs);
 }
 
 void truth_check(struct truth *t, const struct stsify_file *files, size_t n, struct report *rep)
 {
-	struct cmp c = { .files = files, .src = rep };
+	struct cmp c = { .t = t, .files = files, .src = rep };
 
 	if (!t->any)
 		return;
@@ -655,4 +764,214 @@ void truth_check(struct truth *t, const struct stsify_file *files, size_t n, str
 			compare_dep(&c, &t->b[k], &t->rr[k].dep[i]);
 	disc_release(&c.abs);
 	emit(&c, rep);
+}
+
+/* ---- the edits (overlay.h) ---- */
+
+/* Mark in patch[] the patch files that the kustomizations of the closure
+ * of kd[k] name (a patch of another build is never edited for this one). */
+static void mark_patches(const struct disc *d, size_t k, bool *seen, bool *patch)
+{
+	static const char *const lists[] = { "patches", "patchesStrategicMerge", "patchesJson6902" };
+
+	if (seen[k])
+		return;
+	seen[k] = true;
+	for (size_t l = 0; l < sizeof(lists) / sizeof(*lists); l++) {
+		const struct ynode *seq = ynode_get(d->kd[k].root, lists[l]);
+
+		for (size_t i = 0; seq && seq->kind == YNODE_SEQ && i < seq->nkid; i++) {
+			const struct ynode *it = seq->kid[i];
+			const char *rel = ynode_is_scalar(it) ? ynode_str(it) : ynode_str(ynode_get(it, "path"));
+			char *p;
+			size_t j;
+
+			if (!rel || strchr(rel, '\n'))
+				continue;
+			p = join(d->kd[k].dir, rel);
+			if ((j = input_named(d, p)) < d->n)
+				patch[j] = true;
+			free(p);
+		}
+	}
+	for (size_t s = 0; s < d->kd[k].nsub; s++)
+		mark_patches(d, d->kd[k].sub[s], seen, patch);
+}
+
+/* The patch files of build k (kustomization files[t->kfile[k]]): malloc'd, n of them. */
+static bool *build_patches(const struct truth *t, size_t k, const struct disc *d)
+{
+	bool *patch = xcalloc(d->n ? d->n : 1, sizeof(*patch));
+	bool *seen = xcalloc(d->nkd ? d->nkd : 1, sizeof(*seen));
+
+	for (size_t i = 0; i < d->nkd; i++)
+		if (d->kd[i].file == t->kfile[k])
+			mark_patches(d, i, seen, patch);
+	free(seen);
+	return patch;
+}
+
+/* The document of StatefulSet name in build k's converted rendering, or NULL. */
+static const struct ynode *converted_sts(const struct ystream *ys, const char *name)
+{
+	for (size_t d = 0; d < ys->ndoc; d++) {
+		const struct ynode *r = ys->doc[d].root;
+
+		if (ynode_is(ynode_get(r, "kind"), "StatefulSet") &&
+		    ynode_is(ynode_path(r, "metadata", "name", NULL), name))
+			return r;
+	}
+	return NULL;
+}
+
+static const struct ynode *template_named(const struct ynode *sts, const char *volume)
+{
+	const struct ynode *vct = ynode_path(sts, "spec", "volumeClaimTemplates", NULL);
+
+	for (size_t i = 0; vct && vct->kind == YNODE_SEQ && i < vct->nkid; i++)
+		if (ynode_is(ynode_path(vct->kid[i], "metadata", "name", NULL), volume))
+			return vct->kid[i];
+	return NULL;
+}
+
+/* The spec of claim (as build k renders its name) in its source manifest, or NULL. */
+static struct val *claim_source_spec(const struct truth *t, size_t k, const struct disc *abs, const char *claim)
+{
+	for (size_t i = 0; i < t->b[k].nobj; i++) {
+		const struct kz_object *o = &t->b[k].obj[i];
+		struct val *spec = NULL;
+		struct ystream ys;
+		size_t j;
+
+		if (strcmp(o->kind, "PersistentVolumeClaim") || strcmp(o->name, claim) || !o->origin ||
+		    o->generated || (j = input_named(abs, o->origin)) >= abs->n || !abs->files[j].in)
+			continue;
+		if (!ystream_parse(&ys, abs->files[j].in, abs->files[j].inlen))
+			for (size_t d = 0; d < ys.ndoc && !spec; d++) {
+				const struct ynode *r = ys.doc[d].root;
+				const char *name = ynode_str(ynode_path(r, "metadata", "name", NULL));
+
+				if (ynode_is(ynode_get(r, "kind"), "PersistentVolumeClaim") && name && strstr(claim, name) &&
+				    ynode_get(r, "spec"))
+					spec = val_from_ynode(ynode_get(r, "spec"));
+			}
+		ystream_release(&ys);
+		return spec;
+	}
+	return NULL;
+}
+
+/* Template tmpl (rendered: keys sorted) in the order of a claim spec. */
+static void order_template(struct val *tmpl, const struct val *spec)
+{
+	struct val *like = val_map();
+
+	val_set(like, "metadata", val_map());
+	val_set(like, "spec", val_copy(spec));
+	val_order_like(tmpl, like);
+	val_free(like);
+}
+
+static void fixed(struct truth *t, const struct dep_summary *rd)
+{
+	t->fixed = xrealloc(t->fixed, (t->nfixed + 1) * sizeof(*t->fixed));
+	t->fixed[t->nfixed++] = rd;
+}
+
+/* Claims that build k adds to source Deployment sd (file j): their patches. */
+static void edit_added(struct truth *t, size_t k, const struct dep_summary *rd, const struct dep_summary *sd,
+		       const struct ynode *sts, struct stsify_file *files, const struct disc *abs,
+		       const bool *patch, struct report *rep)
+{
+	size_t done = 0, want = 0;
+
+	for (size_t i = 0; i < rd->nclaim; i++) {
+		const struct ynode *tn = template_named(sts, rd->claim[i].volume);
+		bool in_src = false;
+		struct val *tmpl, *spec;
+
+		for (size_t s = 0; s < sd->nclaim; s++)
+			in_src |= !strcmp(sd->claim[s].volume, rd->claim[i].volume);
+		if (in_src || !tn)
+			continue;
+		want++;
+		tmpl = val_from_ynode(tn);
+		if ((spec = claim_source_spec(t, k, abs, rd->claim[i].claim)))
+			order_template(tmpl, spec);
+		val_free(spec);
+		struct overlay_claim oc = { sd->name, sd->ns, rd->claim[i].volume, rd->claim[i].claim, tmpl,
+					    sd->nclaim > 0,
+					    !ynode_path(sts, "spec", "template", "spec", "volumes", NULL), t->b[k].dir };
+		done += overlay_claim_patches(files, abs->n, patch, &oc, rep) > 0;
+		val_free(tmpl);
+	}
+	if (want && done == want)
+		fixed(t, rd);
+}
+
+/* Build k renders the claims of sd otherwise than its sources: a StatefulSet patch. */
+static void edit_changed(struct truth *t, size_t k, const struct dep_summary *rd, const struct dep_summary *sd,
+			 const struct ynode *sts, struct stsify_file *files, struct report *rep,
+			 struct plan_files *nf)
+{
+	const struct ynode *vct = ynode_path(sts, "spec", "volumeClaimTemplates", NULL);
+	bool differ = false;
+	struct val *v;
+
+	for (size_t i = 0; i < rd->nclaim; i++)
+		for (size_t s = 0; s < sd->nclaim; s++)
+			if (!strcmp(sd->claim[s].volume, rd->claim[i].volume) &&
+			    !val_same(rd->claim[i].spec, sd->claim[s].spec))
+				differ = true;
+	if (!differ || !vct || vct->kind != YNODE_SEQ)
+		return;
+	v = val_from_ynode(vct);
+	for (size_t i = 0; i < v->n; i++)
+		for (size_t s = 0; s < sd->nclaim; s++)
+			if (ynode_is(ynode_path(vct->kid[i], "metadata", "name", NULL), sd->claim[s].volume))
+				order_template(v->item[i], sd->claim[s].spec);
+	if (!overlay_template_patch(files, t->kfile[k], sd->ns, sd->name, v, t->b[k].dir, nf, rep))
+		fixed(t, rd);
+	val_free(v);
+}
+
+void truth_edit(struct truth *t, struct stsify_file *files, size_t n, size_t nedit, struct report *rep,
+		struct plan_files *nf)
+{
+	struct disc abs, d;
+
+	if (!t->any)
+		return;
+	abs_paths(&abs, files, n);
+	discover(&d, files, n);
+	for (size_t k = 0; k < t->nb; k++) {
+		struct ystream ys;
+		bool *patch;
+
+		if (!t->b[k].ok || !t->conv[k] || ystream_parse(&ys, t->conv[k], t->convlen[k]))
+			continue;
+		patch = build_patches(t, k, &d);
+		for (size_t i = nedit; i < n; i++)
+			patch[i] = false;	/* (context) */
+		for (size_t i = 0; i < t->rr[k].ndep; i++) {
+			const struct dep_summary *rd = &t->rr[k].dep[i], *sd;
+			const struct kz_object *o = object_at(&t->b[k], rd->line);
+			const struct ynode *sts = converted_sts(&ys, rd->name);
+			size_t j;
+
+			if (!rd->converted || !sts || !o || !o->origin || o->generated ||
+			    (j = input_named(&abs, o->origin)) >= abs.n ||
+			    !(sd = source_dep(rep, files[j].path, rd->kind, rd->name)) || !sd->converted)
+				continue;
+			if (j >= nedit)
+				continue;	/* (a source in the context is not written) */
+			edit_added(t, k, rd, sd, sts, files, &abs, patch, rep);
+			if (t->kfile[k] < nedit)
+				edit_changed(t, k, rd, sd, sts, files, rep, nf);
+		}
+		free(patch);
+		ystream_release(&ys);
+	}
+	disc_release(&d);
+	disc_release(&abs);
 }

@@ -30,9 +30,30 @@
  *   - the sources convert a Deployment that the build leaves;
  *   - a claim template differs from the build's claim (an overlay patched
  *     the PVC: class, size, access modes, volume mode).
- * Source edits for these (issue 11 item 4) are not made yet, but for the
- * replicas of a Deployment whose claim is in its source (the needs, below):
- * the finding says what the build needs.
+ * Edits go to the sources (issue 11 item 4), in two steps:
+ *   - the needs (rules.h), before the sources are planned: a source
+ *     Deployment that a build converts for its replicas (shared-pvc) and
+ *     the sources would not, with the claim in the source itself, is
+ *     converted in the sources (build-decides names the builds): the
+ *     overlay's replicas patch or `replicas:` field then applies to the
+ *     StatefulSet.  One that a build converts with a claim its source
+ *     lacks (a patch adds it) is a claims_added need, converted without a
+ *     template, unless some build renders it and leaves it (split: the
+ *     base would become a StatefulSet there too; build-mismatch instead)
+ *     or no patch file of the build's own kustomizations that
+ *     overlay_claim_patchable() can edit adds the claim (an inline patch:
+ *     converted, the base would keep the claim as a shared volume);
+ *   - truth_edit(), after: for each rendered StatefulSet whose source the
+ *     sources convert, the template of a claim that a patch adds goes into
+ *     that patch, and templates that differ from the sources' (an overlay
+ *     patched the claim) into a new StatefulSet patch beside the build's
+ *     kustomization (overlay.h: the edits, and what is not edited).  The
+ *     template is taken from the build's own rendering converted (as
+ *     `kubectl kustomize R | stsify` writes it), its keys in the order of
+ *     the claim's manifest (Kustomize sorts them).  A rendered workload
+ *     whose difference the edits carry is no build-mismatch.
+ *     Files read as context (cli.c, files[nedit..n)) are never edited,
+ *     and nothing is carried for a source Deployment among them.
  *
  * Calling sequence (cli.c, run_files()):
  *
@@ -41,17 +62,15 @@
  *                                                  // sets opt.every_deployment
  *   truth_plan(&t, &opt, files, n);                // plans the renderings: t.need
  *   run_rewrite_needs(&opt, files, n, t.need, t.nneed, &rep);   // the sources
+ *   truth_edit(&t, files, n, nedit, &rep, &new_files);  // the overlays: edits
+ *                                                  // files[i].out, adds files
  *   truth_check(&t, files, n, &rep);               // the findings
  *   truth_release(&t);
  *
- * The needs (rules.h): a source Deployment that a build converts for its
- * replicas (shared-pvc) and the sources would not, with the claim in the
- * source itself, is converted in the sources (build-decides names the
- * builds): the overlay's replicas patch or `replicas:` field then applies
- * to the StatefulSet.
- *
  * cmd is --kustomize (NULL: find one; "none": render nothing).
- * Ownership: struct truth owns its renderings; files stay the caller's.
+ * Ownership: struct truth owns its renderings; files stay the caller's
+ * (truth_edit() replaces files[i].out of the files it edits); the new
+ * files go to the caller's struct plan_files (migrate.h).
  */
 #ifndef STSIFY_TRUTH_H
 #define STSIFY_TRUTH_H
@@ -75,12 +94,21 @@ struct truth {
 	struct report *rr;	/* truth_plan(): b[k]'s plan (when b[k].ok) */
 	struct build_need *need;	/* its strings owned */
 	size_t nneed;
+	char **conv;		/* truth_plan(): b[k]'s rendering converted (owned) */
+	size_t *convlen;
+	const struct dep_summary **fixed;	/* truth_edit(): rendered workloads the edits match */
+	size_t nfixed;
 };
 
 void truth_render(struct truth *t, struct stsify_options *opt, const char *cmd,
 		  const struct stsify_file *files, size_t n, struct report *rep);
 void truth_plan(struct truth *t, const struct stsify_options *opt, const struct stsify_file *files,
 		size_t n);
+struct plan_files;
+/* files[nedit..n) are read-only context (cli.c): never edited, and no new
+ * file goes beside one of them. */
+void truth_edit(struct truth *t, struct stsify_file *files, size_t n, size_t nedit, struct report *rep,
+		struct plan_files *nf);
 void truth_check(struct truth *t, const struct stsify_file *files, size_t n, struct report *rep);
 void truth_release(struct truth *t);
 

@@ -239,3 +239,27 @@ Test(facts, nothing_is_read_past_what_decide_reads)
 	assert_int_eq(fa.in.replicas, 0);
 	done(&f, &fa);
 }
+
+/* A workload without a claim is read no further, unless a build converts
+ * it for a claim that its patch adds (facts_read_rest()). */
+Test(facts, the_rest_of_a_workload_without_a_claim)
+{
+	static const char *const texts[] = {
+		HEAD("apps/v1", "") "  replicas: 3\n" TEMPLATE
+		"      containers:\n      - name: c\n        image: postgres:16\n"
+		"      volumes:\n      - name: tmp\n        emptyDir: {}\n",
+	};
+	struct planfix f;
+	struct facts fa;
+
+	read_db(&f, &fa, texts, 1);
+	cr_assert_eq(fa.in.nclaim, 0, "expected no claim, got %zu", fa.in.nclaim);
+	cr_assert_eq(fa.in.replicas, 0, "expected replicas unread (0), got %lld", fa.in.replicas);
+	cr_assert(!fa.in.selector, "expected the selector unread");
+	facts_read_rest(f.c, planfix_find(&f, "Deployment", "db"), &fa);
+	cr_assert_eq(fa.in.replicas, 3, "expected 3 replicas, got %lld", fa.in.replicas);
+	cr_assert(fa.in.selector, "expected the selector read");
+	cr_assert_eq(fa.in.nimage, 1, "expected one image, got %zu", fa.in.nimage);
+	cr_assert_str_eq(fa.in.image[0], "postgres:16", "the image");
+	done(&f, &fa);
+}

@@ -119,6 +119,24 @@ Test(lower, inserts_a_pair_at_the_column_of_the_keys)
 	teardown(&f);
 }
 
+/* plan_add_item(): a kustomization's patches list gets an entry in its style */
+Test(lower, inserts_an_item_after_the_last_of_a_block_sequence)
+{
+	struct fixture f;
+	const struct ynode *ps;
+	struct val *v = val_map();
+
+	setup(&f, "patches:\n  - path: pvc.yaml\n    target:\n      kind: PersistentVolumeClaim\nnamespace: x\n");
+	ps = at(&f, "patches");
+	val_set(v, "path", val_str("db-claim-templates.yaml"));
+	plan_add_item(&f.p, 0, 0, ps, ps->kid[ps->nkid - 1], v, 0);
+	assert_str_eq(lower_ok(&f),
+		      "patches:\n  - path: pvc.yaml\n    target:\n      kind: PersistentVolumeClaim\n"
+		      "  - path: db-claim-templates.yaml\nnamespace: x\n",
+		      "the output");
+	teardown(&f);
+}
+
 Test(lower, inserts_a_pair_in_a_flow_mapping_in_json_style)
 {
 	struct fixture f;

@@ -207,3 +207,35 @@ Test(render, val_from_ynode_keeps_types)
 	val_free(v);
 	ystream_release(&ys);
 }
+
+/* Kustomize writes keys sorted: a rendered claim spec takes its manifest's order. */
+Test(render, val_order_like_follows_the_manifest)
+{
+	struct val *v = val_map(), *like = val_map(), *res, *lres;
+	struct strbuf sb = STRBUF_INIT;
+	struct style st = { .indent = 2, .seq_indent = 2, .dash_gap = 1, .eol = "\n" };
+
+	val_push(val_set(v, "accessModes", val_seq()), val_str("ReadWriteOnce"));
+	res = val_set(v, "resources", val_map());
+	val_set(val_submap(res, "requests"), "storage", val_str("50Gi"));
+	val_set(val_submap(res, "limits"), "storage", val_str("60Gi"));
+	val_set(v, "storageClassName", val_str("longhorn"));
+	val_set(v, "volumeMode", val_str("Filesystem"));
+	/* the manifest: class first, limits before requests, no volumeMode */
+	val_set(like, "storageClassName", val_str("replace-me"));
+	lres = val_set(like, "resources", val_map());
+	val_set(val_submap(lres, "limits"), "storage", val_str("3Gi"));
+	val_set(val_submap(lres, "requests"), "storage", val_str("2Gi"));
+	val_set(like, "accessModes", val_seq());
+	val_order_like(v, like);
+	render_block_doc(&sb, &st, v);
+	cr_assert_str_eq(sb.buf,
+			 "storageClassName: longhorn\n"
+			 "resources:\n  limits:\n    storage: 60Gi\n  requests:\n    storage: 50Gi\n"
+			 "accessModes:\n  - ReadWriteOnce\n"
+			 "volumeMode: Filesystem\n",
+			 "keys not in the manifest's order: %s", sb.buf);
+	strbuf_release(&sb);
+	val_free(v);
+	val_free(like);
+}
