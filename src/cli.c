@@ -666,18 +666,39 @@ static bool excluded(const char *path, void *arg)
 	return pathlist_excludes(arg, path);
 }
 
+/* The files among files[0..n) (read from pl's entries, in order) named as
+ * operands, not found in a folder, that may need context: into ops. */
+static size_t named_files(const struct cli *cli, const struct pathlist *pl, const struct stsify_file *files,
+			  size_t n, const char **ops)
+{
+	struct stat *named = xcalloc(cli->noperand ? cli->noperand : 1, sizeof(*named));
+	size_t nnamed = 0, nops = 0, j = 0;
+
+	for (size_t i = 0; i < cli->noperand; i++)
+		if (!stat(cli->operand[i], &named[nnamed]) && S_ISREG(named[nnamed].st_mode))
+			nnamed++;
+	for (size_t k = 0; nnamed && k < n; k++) {
+		bool op = false;
+
+		while (j < pl->n && pl->e[j].path != files[k].path)
+			j++;
+		for (size_t i = 0; j < pl->n && !op && i < nnamed; i++)
+			op = named[i].st_dev == pl->e[j].dev && named[i].st_ino == pl->e[j].ino;
+		if (op && context_wanted(files[k].path, files[k].in, files[k].inlen))
+			ops[nops++] = files[k].path;
+	}
+	free(named);
+	return nops;
+}
+
 static size_t add_context(const struct cli *cli, const struct pathlist *pl, struct context *cx,
 			  struct stsify_file **files, size_t n)
 {
-	const char **ops = xcalloc(cli->noperand ? cli->noperand : 1, sizeof(*ops));
+	const char **ops = xcalloc(n ? n : 1, sizeof(*ops));
 	const char **have = xcalloc(n ? n : 1, sizeof(*have));
-	size_t nops = 0;
-	struct stat st;
+	size_t nops = cli->no_context ? 0 : named_files(cli, pl, *files, n, ops);
 
 	memset(cx, 0, sizeof(*cx));
-	for (size_t i = 0; !cli->no_context && i < cli->noperand; i++)
-		if (!stat(cli->operand[i], &st) && S_ISREG(st.st_mode))
-			ops[nops++] = cli->operand[i];
 	for (size_t i = 0; i < n; i++)
 		have[i] = (*files)[i].path;
 	if (nops)

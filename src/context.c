@@ -22,6 +22,7 @@
 #include "plandata.h"
 #include "report.h"
 #include "source.h"
+#include "split.h"
 #include "util.h"
 #include "ytree.h"
 
@@ -402,6 +403,19 @@ void context_find(struct context *cx, const char *const *ops, size_t nops, const
 		context_of(&st, ops[i]);
 	collect(&st, cx);
 	cstate_release(&st);
+}
+
+bool context_wanted(const char *path, const char *buf, size_t len)
+{
+	struct split sp;
+	bool wanted = base_is_kust(path);
+
+	if (wanted || split_stream(&sp, buf, len))
+		return true;
+	for (size_t k = 0; k < sp.n && !wanted; k++)
+		wanted = chunk_wanted(&sp.c[k]);
+	split_release(&sp);
+	return wanted;
 }
 
 static bool in_context(const struct context *cx, const char *path)

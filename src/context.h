@@ -3,7 +3,8 @@
  * (DESIGN.md section 9: `stsify FILE` converts FILE as `stsify FOLDER`
  * does; stsify(1), --no-context).
  *
- * For each file named as an operand (not found by walking a folder), the
+ * For each file named as an operand (not found by walking a folder) that
+ * may matter to the planner (context_wanted()), the
  * nearest enclosing kustomization: the folders from the file's own up to
  * the repository's root (the first folder that holds a .git entry; the
  * filesystem's root when none does; at most CONTEXT_MAX_LEVELS levels) are
@@ -62,6 +63,12 @@ struct context {
  * which skip(path, arg) is true (--exclude-path; skip may be NULL). */
 void context_find(struct context *cx, const char *const *ops, size_t nops, const char *const *have,
 		  size_t nhave, bool (*skip)(const char *path, void *arg), void *arg);
+/* May the file's bytes matter to the planner (split.h: a workload with a
+ * claim, a claim, Service, autoscaler, List or kustomization, or text it
+ * cannot classify)?  Only such an operand needs context: a file of
+ * ConfigMaps, or one that does not parse, converts alone as with its
+ * build (a stale-reference to a workload of its build is not seen). */
+bool context_wanted(const char *path, const char *buf, size_t len);
 /* Drop the findings located in context files, but for the warnings and
  * errors about a workload of an operand (data-migration at its claim's
  * manifest), and the summaries of the context files' workloads (they are

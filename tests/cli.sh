@@ -289,6 +289,25 @@ expect 0 "--no-context" -- "$S" --no-context ctx-no/deployment.yaml
 grep -q 'claim-not-found' err && ! grep -q '^+' out && ok || bad "--no-context: the claim beside the file was seen: $(cat err)"
 expect 0 "context" -- "$S" ctx-no/deployment.yaml
 grep -q '^+            storage: 50Gi' out && ok || bad "context: the claim beside the file was not seen"
+# an operand that changes for a workload of a context file: it changes as
+# with its folder, and context-not-edited says the workload's file is not
+cat >ctx-no/hpa.yaml <<'EOF2'
+apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata:
+  name: pg
+spec:
+  scaleTargetRef:
+    apiVersion: apps/v1
+    kind: Deployment
+    name: pg
+  minReplicas: 2
+  maxReplicas: 3
+EOF2
+expect 0 "context: an autoscaler alone" -- "$S" ctx-no/hpa.yaml
+grep -q '^+    kind: StatefulSet' out && grep -q 'changes for Deployment "pg" of ctx-no/deployment.yaml, which is read as context.*\[context-not-edited\]' err &&
+	ok || bad "context: an autoscaler alone: $(cat out err)"
+rm ctx-no/hpa.yaml
 # a folder of many files: each context file read once (a second operand of
 # the same folder reads nothing more); files that are operands are not context
 expect 1 "context --check of two files" -- "$S" --check ctx-no/deployment.yaml ctx-no/pvc.yaml

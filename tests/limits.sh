@@ -153,10 +153,13 @@ rm -f huge.yaml
 
 # peak LABEL INPUT ARG...: run stsify (stdin INPUT; stdout, stderr and the
 # exit code to out, err and $rc), then again under bench/runner for $kb,
-# its peak resident memory (ru_maxrss from wait4)
+# its peak resident memory (ru_maxrss from wait4).  A file named alone is
+# measured alone (--no-context): the other files of this folder (long.yaml,
+# 30 MB) would otherwise be read as its context (stsify(1), --no-context)
 peak() {
 	_l=$1 _in=$2
 	shift 2
+	[ $# -gt 0 ] && set -- --no-context "$@"
 	timeout -k 2 60 "$S" "$@" <"$_in" >out 2>err
 	rc=$?
 	crashcheck "$_l"

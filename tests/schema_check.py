@@ -9,7 +9,9 @@ whose args ask for it) and the claims --claims-in-repo adds to the
 repository are checked too: each PersistentVolumeClaim against the claim
 schema inside the StatefulSet schema (volumeClaimTemplates items), each
 copy Job's metadata and pod template against the Deployment schema's, its
-other fields by hand (no Job or claim schema is vendored).
+other fields by hand (no Job or claim schema is vendored).  So is the new
+file of a JSON manifest's headless Service: valid JSON, and the Service
+against its schema.
 
 Subjects: each golden case (its in/ with its args, as one resource set) and
 each folder of the corpus (../shared/corpus, or STSIFY_CORPUS; its files as
@@ -119,6 +121,12 @@ def check_plan(workdir, new_files):
     paths = [os.path.join("plan", x) for x in sorted(os.listdir(plan)) if x.endswith(".yaml")] \
         if os.path.isdir(plan) else []
     for rel in paths + sorted(new_files):
+        if rel.endswith(".json"):
+            try:
+                with open(os.path.join(workdir, rel), "rb") as f:
+                    json.loads(f.read().decode("utf-8-sig"))
+            except ValueError as e:
+                fails.append("%s is not valid JSON: %s" % (rel, e))
         objs = objects(os.path.join(workdir, rel))
         if objs is None:
             fails.append("%s does not parse" % rel)

@@ -194,3 +194,17 @@ Test(context, drop)
 	report_release(&rep);
 	free(paths[0]);
 }
+
+Test(context, wanted)
+{
+	static const char dep[] = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: pg\nspec:\n"
+				  "  template:\n    spec:\n      volumes:\n      - name: d\n"
+				  "        persistentVolumeClaim:\n          claimName: d\n";
+	static const char cm[] = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  a: b\n";
+	static const char hpa[] = "apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata:\n  name: h\n";
+
+	cr_assert(context_wanted("a.yaml", dep, strlen(dep)), "a Deployment with a claim needs its build");
+	cr_assert(context_wanted("a.yaml", hpa, strlen(hpa)), "an autoscaler needs its build");
+	cr_assert(!context_wanted("a.yaml", cm, strlen(cm)), "a ConfigMap cannot change: no context");
+	cr_assert(context_wanted("k/kustomization.yaml", cm, strlen(cm)), "a kustomization's name: context");
+}
