@@ -2,7 +2,8 @@
  * test_overlay.c - a build's rendering carried into its overlays' patches
  * (overlay.h): the byte-exact edits of a strategic-merge and a JSON 6902
  * patch that add a claim, and the StatefulSet patch of an overlay that
- * patches a claim.
+ * patches a claim, and the kind patch of a build that alone converts a base
+ * Deployment.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -196,4 +197,43 @@ Test(overlay, patchable_asks_without_editing)
 	cr_assert_eq(f.status, STSIFY_UNCHANGED, "expected the file untouched");
 	cr_assert_null(f.out, "expected no output");
 	val_free(any);
+}
+
+/* a build alone converts the base Deployment: the kind patch last in patches, the Service in resources */
+Test(overlay, kind_patch_and_service_go_beside_the_kustomization)
+{
+	static const char kz[] = "resources:\n  - ../../base\npatches:\n  - path: replicas.yaml\n";
+	struct stsify_file f = { .path = "/nonexistent-stsify-test/overlays/ha/kustomization.yaml", .in = kz,
+				 .inlen = sizeof(kz) - 1 };
+	struct plan_files nf = { 0 };
+	struct report rep = REPORT_INIT;
+	struct val *ops = val_seq(), *op = val_push(ops, val_map()), *svc = val_map();
+	struct overlay_kind ok = { "db", "ha-db", ops, svc, "overlays/ha" };
+	int rc;
+
+	val_set(op, "op", val_str("replace"));
+	val_set(op, "path", val_str("/kind"));
+	val_set(op, "value", val_str("StatefulSet"));
+	val_set(svc, "apiVersion", val_str("v1"));
+	val_set(svc, "kind", val_str("Service"));
+	rc = overlay_kind_patch(&f, 0, &ok, &nf, &rep);
+	cr_assert_eq(rc, 0, "expected the patch to be made, got %d", rc);
+	cr_assert_str_eq(f.out, "resources:\n  - ../../base\n  - db-service.yaml\npatches:\n  - path: replicas.yaml\n"
+				"  - path: db-statefulset.yaml\n    target:\n      kind: Deployment\n      name: db\n",
+			 "got:\n%s", f.out);
+	cr_assert_eq(nf.n, 2, "expected two new files, got %zu", nf.n);
+	cr_assert_str_eq(nf.f[0].name, "/nonexistent-stsify-test/overlays/ha/db-statefulset.yaml");
+	cr_assert(strstr(nf.f[0].text.buf, "\n- op: replace\n  path: /kind\n  value: StatefulSet\n"),
+		  "expected the JSON patch, got:\n%s", nf.f[0].text.buf);
+	cr_assert(nf.f[0].build_patch && !nf.f[0].service, "expected a build patch file");
+	cr_assert_str_eq(nf.f[1].name, "/nonexistent-stsify-test/overlays/ha/db-service.yaml");
+	cr_assert(nf.f[1].service, "expected a Service file");
+	cr_assert_eq(rep.n, 1, "expected one finding, got %zu", rep.n);
+	cr_assert_str_eq(code_name(rep.f[0].code), "build-convert", "expected build-convert, got %s",
+			 code_name(rep.f[0].code));
+	plan_files_release(&nf);
+	report_release(&rep);
+	stsify_file_release(&f);
+	val_free(ops);
+	val_free(svc);
 }
