@@ -385,25 +385,53 @@ static int list_add(struct ofile *o, const struct ynode *root, const char *key, 
 	return 0;
 }
 
-/* The kustomization's entries: the patch (last in patches) and the Service (last in resources). */
-static int list_kind(struct ofile *o, struct stsify_file *f, const char *patch, const char *service,
-		     const char *name, unsigned *line)
+static struct val *patch_entry(const char *path, const char *kind, const char *name)
 {
-	const struct ynode *root = o->ys.ndoc ? o->ys.doc[0].root : NULL;
 	struct val *item = val_map(), *target;
 
-	val_set(item, "path", val_str(patch));
+	val_set(item, "path", val_str(path));
 	target = val_set(item, "target", val_map());
-	val_set(target, "kind", val_str("Deployment"));
+	val_set(target, "kind", val_str(kind));
 	val_set(target, "name", val_str(name));
-	if (!root || root->kind != YNODE_MAP) {
-		val_free(item);
+	return item;
+}
+
+static const char *base_name(const char *path)
+{
+	return strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+}
+
+/* The kustomization's entries: the patches (last in patches: the kind's,
+ * then the autoscalers') and the Service (last in resources). */
+static int list_kind(struct ofile *o, struct stsify_file *f, const struct overlay_kind *ok, char *const *path,
+		     const char *service, unsigned *line)
+{
+	const struct ynode *root = o->ys.ndoc ? o->ys.doc[0].root : NULL;
+
+	if (!root || root->kind != YNODE_MAP ||
+	    list_add(o, root, "patches", patch_entry(base_name(path[0]), "Deployment", ok->name)))
 		return -1;
-	}
-	if (list_add(o, root, "patches", item) || (service && list_add(o, root, "resources", val_str(service))))
+	if (service && list_add(o, root, "resources", val_str(base_name(service))))
 		return -1;
 	*line = line_at(o);
-	return ofile_apply(o, f);
+	if (ofile_apply(o, f))
+		return -1;
+	/* one rewrite each: two items inserted after the same item do not mix */
+	for (size_t i = 0; i < ok->nfollow; i++) {
+		struct ofile a;
+		int rc = -1;
+
+		if (ofile_open(&a, f))
+			return -1;
+		root = a.ys.ndoc ? a.ys.doc[0].root : NULL;
+		if (root && !list_add(&a, root, "patches",
+				      patch_entry(base_name(path[i + 1]), ok->follow[i].kind, ok->follow[i].name)))
+			rc = ofile_apply(&a, f);
+		ofile_close(&a);
+		if (rc)
+			return -1;
+	}
+	return 0;
 }
 
 static void new_file(struct plan_files *nf, char *path, const struct style *st, const char *comment,
@@ -421,42 +449,61 @@ static void new_file(struct plan_files *nf, char *path, const struct style *st, 
 	nf->n++;
 }
 
+/* The new files (path[0] the kind patch, then the autoscalers', then the
+ * Service's, NULL when none) to nf, which takes them. */
+static void add_kind_files(struct plan_files *nf, char **path, const struct overlay_kind *ok, const struct style *st)
+{
+	new_file(nf, path[0], st, "this overlay alone makes the Deployment a StatefulSet", ok->ops, false);
+	for (size_t i = 0; i < ok->nfollow; i++)
+		new_file(nf, path[i + 1], st, "the autoscaler of this overlay follows its StatefulSet",
+			 ok->follow[i].ops, false);
+	if (path[ok->nfollow + 1])
+		new_file(nf, path[ok->nfollow + 1], st, "the headless Service of the StatefulSet of this overlay",
+			 ok->service, true);
+	for (size_t i = 0; i < ok->nfollow + 2; i++)
+		path[i] = NULL;
+}
+
 int overlay_kind_patch(struct stsify_file *files, size_t k, const struct overlay_kind *ok, struct plan_files *nf,
 		       struct report *rep)
 {
-	char *path = beside(files[k].path, ok->name, "statefulset");
-	char *svc = ok->service ? beside(files[k].path, ok->name, "service") : NULL;
-	const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
-	const char *sbase = svc && strrchr(svc, '/') ? strrchr(svc, '/') + 1 : svc;
+	size_t np = ok->nfollow + 2;
+	char **path = xcalloc(np, sizeof(*path));
+	const char *exists = NULL;
 	struct ofile o;
 	struct style st;
 	struct stat sb;
 	unsigned line;
 	int rc = -1;
 
-	if (!lstat(path, &sb) || (svc && !lstat(svc, &sb))) {
-		report_add_at(rep, svc && !lstat(svc, &sb) ? svc : path, 0, 0, CODE_BUILD_PATCH,
+	path[0] = beside(files[k].path, ok->name, "statefulset");
+	for (size_t i = 0; i < ok->nfollow; i++)
+		path[i + 1] = beside(files[k].path, ok->follow[i].name, ok->follow[i].tag);
+	path[np - 1] = ok->service ? beside(files[k].path, ok->name, "service") : NULL;
+	for (size_t i = 0; i < np && !exists; i++)
+		if (path[i] && !lstat(path[i], &sb))
+			exists = path[i];
+	if (exists) {
+		report_add_at(rep, exists, 0, 0, CODE_BUILD_PATCH,
 			      "exists already: build \"%s\" converts Deployment \"%s\" that other builds leave, and its "
 			      "StatefulSet patch is not written", ok->build, ok->name);
 	} else if (!ofile_open(&o, &files[k])) {
 		style_detect(&st, &o.src, &o.ys.doc[0]);
-		if (!list_kind(&o, &files[k], base, sbase, ok->name, &line)) {
-			new_file(nf, path, &st, "this overlay alone makes the Deployment a StatefulSet", ok->ops, false);
-			path = NULL;
-			if (svc) {
-				new_file(nf, svc, &st, "the headless Service of the StatefulSet of this overlay",
-					 ok->service, true);
-				svc = NULL;
-			}
-			rc = 0;
+		if (!list_kind(&o, &files[k], ok, path, path[np - 1], &line)) {
+			const char *svc = path[np - 1] ? base_name(path[np - 1]) : NULL;
+
 			report_add_at(rep, files[k].path, line, 1, CODE_BUILD_CONVERT,
 				      "build \"%s\" converts Deployment \"%s\" (StatefulSet \"%s\") that other builds "
-				      "leave: %s changes its kind in this overlay alone%s%s",
-				      ok->build, ok->name, ok->sts, base, sbase ? ", and " : "", sbase ? sbase : "");
+				      "leave: %s changes its kind in this overlay alone%s%s%s",
+				      ok->build, ok->name, ok->sts, base_name(path[0]), svc ? ", with " : "",
+				      svc ? svc : "", ok->nfollow ? "; its autoscalers follow" : "");
+			add_kind_files(nf, path, ok, &st);
+			rc = 0;
 		}
 		ofile_close(&o);
 	}
+	for (size_t i = 0; i < np; i++)
+		free(path[i]);
 	free(path);
-	free(svc);
 	return rc;
 }

@@ -79,13 +79,24 @@ int overlay_template_patch(struct stsify_file *files, size_t k, const char *ns, 
 			   const struct val *templates, const char *build, struct plan_files *nf,
 			   struct report *rep);
 
+/* An autoscaler of the build that targets the Deployment: it follows. */
+struct overlay_follow {
+	const char *kind, *name;	/* as the overlay's resources name it (the
+					 * rendering's, without its own prefix, suffix) */
+	const char *tag;		/* its file: NAME-TAG.yaml (hpa, vpa, scaledobject) */
+	const struct val *ops;		/* the JSON 6902 operations (a sequence) */
+};
+
 /* A build that converts Deployment name, which other builds that include
  * the same source leave (truth.c): the change its rendering needs. */
 struct overlay_kind {
-	const char *name;		/* the Deployment as the overlay's resources name it */
+	const char *name;		/* the Deployment's name in its manifest (Kustomize
+					 * matches a target by its original name too) */
 	const char *sts;		/* the StatefulSet as the build renders it (messages) */
 	const struct val *ops;		/* the JSON 6902 operations (a sequence) */
 	const struct val *service;	/* the headless Service to add, or NULL */
+	const struct overlay_follow *follow;	/* its autoscalers */
+	size_t nfollow;
 	const char *build;		/* the build's folder (for messages) */
 };
 
@@ -93,8 +104,10 @@ struct overlay_kind {
  * Kustomization files[k] gets ok->ops as a new JSON 6902 patch file
  * NAME-statefulset.yaml beside it, the last entry of its `patches` (target
  * kind Deployment, name NAME: the patches before it still see a
- * Deployment), and, with ok->service, NAME-service.yaml, the last entry of
- * its `resources` (both to nf; a finding when one exists already).  A
+ * Deployment), then for each autoscaler that follows its own patch,
+ * ANAME-TAG.yaml (target its kind and name), and, with ok->service,
+ * NAME-service.yaml, the last entry of its `resources` (all to nf;
+ * nothing and a finding when one exists already).  A
  * build-convert finding at the kustomization says so.  Returns 0, or -1
  * when nothing was done.
  */

@@ -1055,19 +1055,6 @@ static bool left_elsewhere(const struct truth *t, const struct disc *abs, size_t
 	return left;
 }
 
-/* Does an autoscaler of build k target rendered workload name? */
-static bool scaled(const struct kz_build *b, const char *name)
-{
-	for (size_t i = 0; i < b->nobj; i++) {
-		const struct ynode *r = b->obj[i].root;
-
-		if (ynode_is(ynode_path(r, "spec", "scaleTargetRef", "name", NULL), name) ||
-		    ynode_is(ynode_path(r, "spec", "targetRef", "name", NULL), name))
-			return true;
-	}
-	return false;
-}
-
 /* name without the overlay's own namePrefix and nameSuffix (kz); malloc'd. */
 static char *unprefixed(const struct ynode *kz, const char *name)
 {
@@ -1127,6 +1114,77 @@ static struct val *kind_service(const struct kz_build *b, const struct ystream *
 	return v;
 }
 
+/* The autoscalers of a build that follow its StatefulSet (owned). */
+struct follows {
+	struct overlay_follow *f;
+	size_t n;
+};
+
+static const char *scaler_tag(const char *kind)
+{
+	static const char *const kinds[][2] = { { "HorizontalPodAutoscaler", "hpa" },
+						{ "VerticalPodAutoscaler", "vpa" },
+						{ "ScaledObject", "scaledobject" } };
+
+	for (size_t i = 0; i < sizeof(kinds) / sizeof(*kinds); i++)
+		if (!strcmp(kind, kinds[i][0]))
+			return kinds[i][1];
+	return NULL;
+}
+
+static const struct ynode *conv_object(const struct ystream *conv, const struct kz_object *o)
+{
+	for (size_t d = 0; d < conv->ndoc; d++) {
+		const struct ynode *r = conv->doc[d].root;
+		const char *ns = ynode_str(ynode_path(r, "metadata", "namespace", NULL));
+
+		if (ynode_is(ynode_get(r, "kind"), o->kind) && ynode_is(ynode_path(r, "metadata", "name", NULL), o->name) &&
+		    !strcmp(ns ? ns : "", o->ns))
+			return r;
+	}
+	return NULL;
+}
+
+/* The autoscalers of build b that target rendered Deployment name, with
+ * the operations that make them what the build's conversion makes them. */
+static void follow_scalers(struct follows *fs, const struct kz_build *b, const struct ystream *conv,
+			   const struct ynode *kz, const char *name)
+{
+	*fs = (struct follows){ 0 };
+	for (size_t i = 0; i < b->nobj; i++) {
+		const struct kz_object *o = &b->obj[i];
+		const char *tag = scaler_tag(o->kind);
+		const struct ynode *ref = ynode_path(o->root, "spec", "scaleTargetRef", NULL), *c;
+		struct val *a, *v, *ops;
+
+		if (!ref)
+			ref = ynode_path(o->root, "spec", "targetRef", NULL);
+		if (!tag || !ynode_is(ynode_get(ref, "name"), name) || !(c = conv_object(conv, o)))
+			continue;
+		a = val_from_ynode(o->root);
+		v = val_from_ynode(c);
+		ops = val_seq();
+		diff_val(ops, "", a, v);
+		val_free(a);
+		val_free(v);
+		if (!ops->n) {
+			val_free(ops);
+			continue;
+		}
+		fs->f = xrealloc(fs->f, (fs->n + 1) * sizeof(*fs->f));
+		fs->f[fs->n++] = (struct overlay_follow){ o->kind, unprefixed(kz, o->name), tag, ops };
+	}
+}
+
+static void follows_release(struct follows *fs)
+{
+	for (size_t i = 0; i < fs->n; i++) {
+		free((char *)fs->f[i].name);
+		val_free((struct val *)fs->f[i].ops);
+	}
+	free(fs->f);
+}
+
 /* The data-migration findings of build k's own conversion of rd, at kustomization path. */
 static void carry_migration(const struct truth *t, size_t k, const struct dep_summary *rd, const char *path,
 			    struct report *rep)
@@ -1157,19 +1215,23 @@ static void edit_kind(struct truth *t, size_t k, const struct dep_summary *rd, c
 
 	if (!(name = source_name(&abs->files[j], rd->name, &ns)))
 		return;
-	if (left_elsewhere(t, abs, k, j, name) && !scaled(&t->b[k], rd->name) && kf->in &&
-	    !ystream_parse(&kys, kf->in, kf->inlen)) {
+	if (left_elsewhere(t, abs, k, j, name) && kf->in && !ystream_parse(&kys, kf->in, kf->inlen)) {
 		const struct ynode *kz = kys.ndoc ? kys.doc[0].root : NULL;
+		bool can = kz && kz->kind == YNODE_MAP && !ynode_get(kz, "patchesJson6902");
 		struct val *a = val_from_ynode(o->root), *b = val_from_ynode(sts), *ops = val_seq();
-		struct val *svc = kz && !ynode_get(kz, "patchesJson6902") ? kind_service(&t->b[k], conv, sts, kz) : NULL;
-		struct overlay_kind ok = { name, rd->name, ops, svc, t->b[k].dir };
+		struct val *svc = can ? kind_service(&t->b[k], conv, sts, kz) : NULL;
+		struct follows fs = { 0 };
+
+		if (can)
+			follow_scalers(&fs, &t->b[k], conv, kz, rd->name);
+		struct overlay_kind ok = { name, rd->name, ops, svc, fs.f, fs.n, t->b[k].dir };
 
 		diff_val(ops, "", a, b);
-		if (kz && !ynode_get(kz, "patchesJson6902") && ops->n &&
-		    !overlay_kind_patch(files, t->kfile[k], &ok, nf, rep)) {
+		if (can && ops->n && !overlay_kind_patch(files, t->kfile[k], &ok, nf, rep)) {
 			fixed(t, rd);
 			carry_migration(t, k, rd, kf->path, rep);
 		}
+		follows_release(&fs);
 		val_free(a);
 		val_free(b);
 		val_free(ops);

@@ -53,9 +53,10 @@
  *     split above) is converted in that build's overlay alone
  *     (overlay_kind_patch(): a JSON 6902 patch that changes the kind, the
  *     difference between the rendered Deployment and its conversion, and
- *     the headless Service as a new resource; build-convert), unless an
- *     autoscaler of the build targets it, the kustomization has
- *     patchesJson6902 (applied after its patches) or is context; the
+ *     the headless Service as a new resource, and for each autoscaler
+ *     of the build that targets it a patch made the same way; build-
+ *     convert), unless the kustomization has patchesJson6902 (applied
+ *     after its patches) or is context; the
  *     rendering's data-migration findings for it are repeated at the
  *     kustomization.  The
  *     template is taken from the build's own rendering converted (as

@@ -199,7 +199,8 @@ Test(overlay, patchable_asks_without_editing)
 	val_free(any);
 }
 
-/* a build alone converts the base Deployment: the kind patch last in patches, the Service in resources */
+/* a build alone converts the base Deployment: the kind patch last in patches, its
+ * autoscaler's after it (a rewrite each), the Service in resources */
 Test(overlay, kind_patch_and_service_go_beside_the_kustomization)
 {
 	static const char kz[] = "resources:\n  - ../../base\npatches:\n  - path: replicas.yaml\n";
@@ -208,7 +209,8 @@ Test(overlay, kind_patch_and_service_go_beside_the_kustomization)
 	struct plan_files nf = { 0 };
 	struct report rep = REPORT_INIT;
 	struct val *ops = val_seq(), *op = val_push(ops, val_map()), *svc = val_map();
-	struct overlay_kind ok = { "db", "ha-db", ops, svc, "overlays/ha" };
+	struct overlay_follow hpa = { "HorizontalPodAutoscaler", "db", "hpa", ops };
+	struct overlay_kind ok = { "db", "ha-db", ops, svc, &hpa, 1, "overlays/ha" };
 	int rc;
 
 	val_set(op, "op", val_str("replace"));
@@ -219,15 +221,18 @@ Test(overlay, kind_patch_and_service_go_beside_the_kustomization)
 	rc = overlay_kind_patch(&f, 0, &ok, &nf, &rep);
 	cr_assert_eq(rc, 0, "expected the patch to be made, got %d", rc);
 	cr_assert_str_eq(f.out, "resources:\n  - ../../base\n  - db-service.yaml\npatches:\n  - path: replicas.yaml\n"
-				"  - path: db-statefulset.yaml\n    target:\n      kind: Deployment\n      name: db\n",
+				"  - path: db-statefulset.yaml\n    target:\n      kind: Deployment\n      name: db\n"
+				"  - path: db-hpa.yaml\n    target:\n      kind: HorizontalPodAutoscaler\n      name: db\n",
 			 "got:\n%s", f.out);
-	cr_assert_eq(nf.n, 2, "expected two new files, got %zu", nf.n);
+	cr_assert_eq(nf.n, 3, "expected three new files, got %zu", nf.n);
 	cr_assert_str_eq(nf.f[0].name, "/nonexistent-stsify-test/overlays/ha/db-statefulset.yaml");
 	cr_assert(strstr(nf.f[0].text.buf, "\n- op: replace\n  path: /kind\n  value: StatefulSet\n"),
 		  "expected the JSON patch, got:\n%s", nf.f[0].text.buf);
 	cr_assert(nf.f[0].build_patch && !nf.f[0].service, "expected a build patch file");
-	cr_assert_str_eq(nf.f[1].name, "/nonexistent-stsify-test/overlays/ha/db-service.yaml");
-	cr_assert(nf.f[1].service, "expected a Service file");
+	cr_assert_str_eq(nf.f[1].name, "/nonexistent-stsify-test/overlays/ha/db-hpa.yaml");
+	cr_assert(nf.f[1].build_patch, "expected a build patch file");
+	cr_assert_str_eq(nf.f[2].name, "/nonexistent-stsify-test/overlays/ha/db-service.yaml");
+	cr_assert(nf.f[2].service, "expected a Service file");
 	cr_assert_eq(rep.n, 1, "expected one finding, got %zu", rep.n);
 	cr_assert_str_eq(code_name(rep.f[0].code), "build-convert", "expected build-convert, got %s",
 			 code_name(rep.f[0].code));
