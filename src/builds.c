@@ -214,6 +214,23 @@ static void read_build(struct bctx *x, size_t k)
 	add_generator(x, k, ynode_get(root, "secretGenerator"));
 }
 
+/* Is document d the only one of input i's file?  Kustomize reads a
+ * kustomization file, one document; a kind: Kustomization among other
+ * documents (a rendered stream, a corpus joined into one) is data.  The
+ * input must cover its whole source: filter mode's fast path (stream.c)
+ * plans a large input in parts, and a part is not the file. */
+static bool alone_in_file(const struct plan_input *in, size_t d)
+{
+	const struct ystream *ys = in->ys;
+
+	if (!ys->ndoc || ys->doc[0].start != 0 || ys->doc[ys->ndoc - 1].end < in->src->len)
+		return false;
+	for (size_t k = 0; k < ys->ndoc; k++)
+		if (k != d && ys->doc[k].root)
+			return false;
+	return true;
+}
+
 /* Find the kustomizations: bs->b, indexed by folder. */
 static void discover(struct bctx *x, size_t nin)
 {
@@ -229,7 +246,8 @@ static void discover(struct bctx *x, size_t nin)
 			bool comp;
 			struct build *b;
 
-			if (!builds_is_kustomization(path, root, &comp))
+			if (!builds_is_kustomization(path, root, &comp) ||
+			    (!kustomization_name(path) && !alone_in_file(&x->in[i], d)))
 				continue;
 			ALLOC_GROW(bs->b, bs->n + 1, ab);
 			b = &bs->b[bs->n];

@@ -6,8 +6,9 @@
  * A kustomization is a document of a file named kustomization.yaml,
  * kustomization.yml or Kustomization, or a document of kind Kustomization
  * or Component (apiVersion kustomize.config.k8s.io/..., or none: Flux's
- * kustomize.toolkit.fluxcd.io Kustomization is not one) at the root of
- * another file.  Items of a List or ResourceList are not read (a KRM
+ * kustomize.toolkit.fluxcd.io Kustomization is not one) that is the only
+ * document of another file (among other documents, in a rendered stream
+ * or a file that joins several, it is data, as for Kustomize).  Items of a List or ResourceList are not read (a KRM
  * function receives rendered objects).
  *
  * A build is a kustomization and its closure: its own file, and every path

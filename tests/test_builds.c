@@ -181,6 +181,28 @@ Test(builds, components_kinds_and_flux)
 	bfix_release(&f);
 }
 
+/* A kind: Kustomization among other documents (a rendered stream, files
+ * joined into one) is data: filter mode's fast path, which plans a large
+ * stream in parts, and the whole parse must agree. */
+Test(builds, a_kustomization_among_other_documents_is_data)
+{
+	static const char *const paths[] = { "<stdin>", "one.yaml", "y.yaml" };
+	static const char *const texts[] = {
+		"apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nnamespace: a\n"
+		"resources: [y.yaml]\n---\n" OBJ("ConfigMap", "s"),
+		"---\n# only this\napiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n"
+		"resources: [y.yaml]\n",
+		OBJ("ConfigMap", "y"),
+	};
+	struct bfix f;
+
+	bfix_init(&f, paths, texts, ARRAY_SIZE(paths));
+	assert_size_eq(f.bs.n, 1);
+	assert_str_eq(roots_of(&f, 0), "-", "a stream with a kind: Kustomization among its documents: plain");
+	assert_str_eq(roots_of(&f, 2), ".", "a file whose one document is a kind: Kustomization: a build");
+	bfix_release(&f);
+}
+
 Test(builds, cycles_end)
 {
 	static const char *const paths[] = {
