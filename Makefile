@@ -319,7 +319,7 @@ fuzz-build: build/fuzz/fuzz_rewrite
 # FUZZ_STRICT=1 also fails on verify-failed and internal findings (a rewrite
 # stsify caught and refused: safe, but a bug to fix).  make check fuzzes for
 # FUZZ_RUNS inputs from the seeds alone (fuzz-quick).
-FUZZ_RUNS ?= 2500
+FUZZ_RUNS ?= 1500
 fuzz: deps build/fuzz/fuzz_rewrite
 	STSIFY_FUZZ_LENIENT=$(if $(FUZZ_STRICT),0,1) sh tests/fuzz.sh $(FUZZ_SECONDS)
 
@@ -333,7 +333,7 @@ fuzz-quick: build/fuzz/fuzz_rewrite
 # last: criterion's summary is the final line.
 # make check-full: the exhaustive variants (make asan, make valgrind, make
 # fuzz) after the suites.
-CHECK_SAMPLE ?= 8
+CHECK_SAMPLE ?= 12
 
 SUITES := props fastpath golden limits kill integration schema plan builds sarif embed repo scope cli helm hooks completion funclen layers
 CHECK_BUILD := all tests/unit tests/faults.so bench/gen bench/runner $(COMPLETION) $(ASAN_BUILD) build/fuzz/fuzz_rewrite

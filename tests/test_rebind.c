@@ -126,14 +126,15 @@ Test(rebind, script_runs_against_the_fake_kubectl)
 	 * see; make unit runs it (17 s, twice that under ASan) */
 	cr_skip_test("the scripts run in make unit, not under AddressSanitizer");
 #endif
-	for (int i = 0; i < 2; i++) {
-		path = write_script(i ? "pvc-4f1c2a8e" : NULL);
-		cmd = xasprintf("sh tests/rebind.sh %s quick >&2", path);
-		rc = system(cmd);
-		cr_expect_eq(rc, 0, "expected tests/rebind.sh %s to pass, it exited %d (its output is above)", path, rc);
-		free(cmd);
-		free(path);
-	}
+	/* the script of a snapshot (its volume named); the one that looks its
+	 * volume up is golden plan-rebind's, which make plan runs through
+	 * every interruption */
+	path = write_script("pvc-4f1c2a8e");
+	cmd = xasprintf("sh tests/rebind.sh %s quick >&2", path);
+	rc = system(cmd);
+	cr_expect_eq(rc, 0, "expected tests/rebind.sh %s to pass, it exited %d (its output is above)", path, rc);
+	free(cmd);
+	free(path);
 }
 
 Test(rebind, data_path_per_claim)
