@@ -113,6 +113,16 @@ void claim_builds_free(struct claim_build *cb, size_t n)
 	free(cb);
 }
 
+/* The strings a finding owns (the finding itself is an array's element). */
+static void finding_release(struct finding *f)
+{
+	free(f->path);
+	free(f->msg);
+	free(f->kind);
+	free(f->ns);
+	free(f->name);
+}
+
 static void dep_summary_release(struct dep_summary *d)
 {
 	for (size_t k = 0; k < d->nclaim; k++) {
@@ -149,13 +159,8 @@ static void dep_summary_release(struct dep_summary *d)
 
 void report_release(struct report *r)
 {
-	for (size_t i = 0; i < r->n; i++) {
-		free(r->f[i].path);
-		free(r->f[i].msg);
-		free(r->f[i].kind);
-		free(r->f[i].ns);
-		free(r->f[i].name);
-	}
+	for (size_t i = 0; i < r->n; i++)
+		finding_release(&r->f[i]);
 	free(r->f);
 	for (size_t i = 0; i < r->ndep; i++)
 		dep_summary_release(&r->dep[i]);
@@ -177,11 +182,7 @@ void report_drop_owner(struct report *r, size_t owner, const enum code *keep, si
 			r->f[k++] = *f;
 			continue;
 		}
-		free(f->path);
-		free(f->msg);
-		free(f->kind);
-		free(f->ns);
-		free(f->name);
+		finding_release(f);
 	}
 	r->n = k;
 }
@@ -198,11 +199,7 @@ void report_filter(struct report *r, bool (*keep)(const struct finding *f, void 
 			r->f[k++] = *f;
 			continue;
 		}
-		free(f->path);
-		free(f->msg);
-		free(f->kind);
-		free(f->ns);
-		free(f->name);
+		finding_release(f);
 	}
 	r->n = k;
 	k = 0;
@@ -244,11 +241,7 @@ void report_dedup(struct report *r)
 		for (size_t j = hidx_first(&seen, h); !dup && j != HIDX_NONE; j = hidx_next(&seen, j))
 			dup = same_finding(&r->f[j], f);
 		if (dup) {
-			free(f->path);
-			free(f->msg);
-			free(f->kind);
-			free(f->ns);
-			free(f->name);
+			finding_release(f);
 			continue;
 		}
 		r->f[k] = *f;
@@ -260,13 +253,8 @@ void report_dedup(struct report *r)
 
 void report_truncate(struct report *r, size_t n)
 {
-	for (size_t i = n; i < r->n; i++) {
-		free(r->f[i].path);
-		free(r->f[i].msg);
-		free(r->f[i].kind);
-		free(r->f[i].ns);
-		free(r->f[i].name);
-	}
+	for (size_t i = n; i < r->n; i++)
+		finding_release(&r->f[i]);
 	if (n < r->n)
 		r->n = n;
 }

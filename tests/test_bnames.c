@@ -18,44 +18,8 @@
 #include "util.h"
 #include "ytree.h"
 
-struct nfix {
-	size_t n;
-	struct source *src;
-	struct ystream *ys;
-	struct plan_input *in;
-	struct builds bs;
-};
-
-static void nfix_init(struct nfix *f, const char *const *paths, const char *const *texts, size_t n)
-{
-	f->n = n;
-	f->src = xcalloc(n, sizeof(*f->src));
-	f->ys = xcalloc(n, sizeof(*f->ys));
-	f->in = xcalloc(n, sizeof(*f->in));
-	for (size_t i = 0; i < n; i++) {
-		source_init_borrow(&f->src[i], paths[i], texts[i], strlen(texts[i]));
-		cr_assert_eq(ystream_parse(&f->ys[i], texts[i], strlen(texts[i])), 0,
-			     "%s: expected valid YAML, got a parse error", paths[i]);
-		f->in[i].src = &f->src[i];
-		f->in[i].ys = &f->ys[i];
-	}
-	builds_init(&f->bs, f->in, n);
-}
-
-static void nfix_release(struct nfix *f)
-{
-	builds_release(&f->bs);
-	for (size_t i = 0; i < f->n; i++) {
-		ystream_release(&f->ys[i]);
-		source_release(&f->src[i]);
-	}
-	free(f->src);
-	free(f->ys);
-	free(f->in);
-}
-
 /* The root build of folder dir (an index into bs.b). */
-static size_t root_named(const struct nfix *f, const char *dir)
+static size_t root_named(const struct tl_inputs *f, const char *dir)
 {
 	for (size_t k = 0; k < f->bs.nroot; k++)
 		if (!strcmp(f->bs.b[f->bs.root[k]].dir, dir))
@@ -74,11 +38,11 @@ Test(bnames, chain_outermost_namespace_and_nested_affixes)
 		"namePrefix: mid-\nnameSuffix: -m\nresources: [../base]\n",
 		"namespace: top\nnamePrefix: top-\nnameSuffix: -t\nresources: [../mid]\n",
 	};
-	struct nfix f;
+	struct tl_inputs f;
 	struct bn_xf xf;
 	char *name;
 
-	nfix_init(&f, paths, texts, 4);
+	tl_inputs_init(&f, paths, texts, 4);
 	cr_assert(bnames_xf(&f.bs, f.in, root_named(&f, "top"), 1, &xf), "expected top to include base/db.yaml");
 	cr_assert_str_eq(xf.ns ? xf.ns : "(none)", "top", "expected the outermost namespace, got %s",
 			 xf.ns ? xf.ns : "(none)");
@@ -86,7 +50,7 @@ Test(bnames, chain_outermost_namespace_and_nested_affixes)
 	cr_assert_str_eq(name, "top-mid-inner-db-m-t", "expected outer prefixes outside, got %s", name);
 	free(name);
 	bnames_xf_release(&xf);
-	nfix_release(&f);
+	tl_inputs_release(&f);
 }
 
 Test(bnames, claims_per_build)
@@ -100,14 +64,14 @@ Test(bnames, claims_per_build)
 		"namespace: prod\nnamePrefix: eu-\nresources: [../base, pvc.yaml]\n",
 		"kind: PersistentVolumeClaim\nmetadata: {name: data}\n",
 	};
-	struct nfix f;
+	struct tl_inputs f;
 	struct resource dep = { .in = 1, .kind = "Deployment", .name = "db", .ns = "" };
 	struct resource pvc = { .in = 4, .kind = "PersistentVolumeClaim", .name = "data", .ns = "" };
 	struct claim_build *cb;
 	size_t n;
 	struct strbuf sb = STRBUF_INIT;
 
-	nfix_init(&f, paths, texts, 5);
+	tl_inputs_init(&f, paths, texts, 5);
 	bnames_claim(&f.bs, f.in, &dep, &pvc, "data", "vol", &cb, &n);
 	cr_assert_eq(n, 2, "expected a claim per root build (dev, prod), got %zu", n);
 	/* dev does not include the claim's manifest: claimName as written */
@@ -132,7 +96,7 @@ Test(bnames, claims_per_build)
 	bnames_claim(&f.bs, f.in, &dep, NULL, "data", "vol", &cb, &n);
 	cr_assert_eq(n, 1, "expected pvc.yaml in build prod only, got %zu builds", n);
 	claim_builds_free(cb, n);
-	nfix_release(&f);
+	tl_inputs_release(&f);
 }
 
 Test(bnames, pairs_grouped)
@@ -157,16 +121,16 @@ Test(bnames, plain_input_has_no_builds)
 {
 	static const char *const paths[] = { "db.yaml" };
 	static const char *const texts[] = { "kind: Deployment\nmetadata: {name: db}\n" };
-	struct nfix f;
+	struct tl_inputs f;
 	struct resource dep = { .in = 0, .kind = "Deployment", .name = "db", .ns = "" };
 	struct claim_build *cb;
 	size_t n;
 
-	nfix_init(&f, paths, texts, 1);
+	tl_inputs_init(&f, paths, texts, 1);
 	bnames_claim(&f.bs, f.in, &dep, NULL, "data", "vol", &cb, &n);
 	cr_assert_eq(n, 0, "expected no builds for a plain manifest, got %zu", n);
 	free(cb);
-	nfix_release(&f);
+	tl_inputs_release(&f);
 }
 
 Test(bnames, pairs_capped)

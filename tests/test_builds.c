@@ -16,46 +16,9 @@
 #include "ytree.h"
 
 /* Inputs made of paths and texts, parsed. */
-struct bfix {
-	size_t n;
-	struct source *src;
-	struct ystream *ys;
-	struct plan_input *in;
-	struct builds bs;
-	char buf[1024];
-};
-
-static void bfix_init(struct bfix *f, const char *const *paths, const char *const *texts, size_t n)
-{
-	f->n = n;
-	f->src = xcalloc(n, sizeof(*f->src));
-	f->ys = xcalloc(n, sizeof(*f->ys));
-	f->in = xcalloc(n, sizeof(*f->in));
-	for (size_t i = 0; i < n; i++) {
-		source_init_borrow(&f->src[i], paths[i], texts[i], strlen(texts[i]));
-		cr_assert_eq(ystream_parse(&f->ys[i], texts[i], strlen(texts[i])), 0,
-			     "%s: expected valid YAML, got a parse error", paths[i]);
-		f->in[i].src = &f->src[i];
-		f->in[i].ys = &f->ys[i];
-	}
-	builds_init(&f->bs, f->in, n);
-}
-
-static void bfix_release(struct bfix *f)
-{
-	builds_release(&f->bs);
-	for (size_t i = 0; i < f->n; i++) {
-		ystream_release(&f->ys[i]);
-		source_release(&f->src[i]);
-	}
-	free(f->src);
-	free(f->ys);
-	free(f->in);
-}
-
 /* The folders of the root builds that include input i, space-separated
  * ("-" for plain; "." for the current folder). */
-static const char *roots_of(struct bfix *f, size_t i)
+static const char *roots_of(struct tl_inputs *f, size_t i)
 {
 	size_t n, len = 0;
 	const size_t *r = builds_of(&f->bs, i, &n);
@@ -72,7 +35,7 @@ static const char *roots_of(struct bfix *f, size_t i)
 }
 
 /* The folders of the root builds, space-separated. */
-static const char *root_dirs(struct bfix *f)
+static const char *root_dirs(struct tl_inputs *f)
 {
 	size_t len = 0;
 
@@ -106,9 +69,9 @@ Test(builds, base_and_overlays)
 		OBJ("ConfigMap", "loose"),
 		"A: b\n",
 	};
-	struct bfix f;
+	struct tl_inputs f;
 
-	bfix_init(&f, paths, texts, ARRAY_SIZE(paths));
+	tl_inputs_init(&f, paths, texts, ARRAY_SIZE(paths));
 	assert_size_eq(f.bs.n, 3);
 	assert_str_eq(root_dirs(&f), "app/overlays/prod app/overlays/dev", "the root builds");
 	assert_str_eq(roots_of(&f, 0), "app/overlays/prod app/overlays/dev", "roots of the base kustomization");
@@ -127,7 +90,7 @@ Test(builds, base_and_overlays)
 	cr_expect(!builds_share(&f.bs, 5, 6), "prod HPA and dev kustomization: expected not shared");
 	cr_expect(!builds_share(&f.bs, 7, 7), "a plain file shares no build, even with itself");
 	cr_expect(builds_partial(&f.bs, 4), "prod is remote: expected partial");
-	bfix_release(&f);
+	tl_inputs_release(&f);
 }
 
 Test(builds, sibling_variants_and_plain_folders)
@@ -140,16 +103,16 @@ Test(builds, sibling_variants_and_plain_folders)
 		"resources: [deploy.yaml]\n", OBJ("Deployment", "db"), "resources: [deploy.yaml]\n",
 		OBJ("Deployment", "db"), OBJ("Deployment", "db"),
 	};
-	struct bfix f;
+	struct tl_inputs f;
 
-	bfix_init(&f, paths, texts, ARRAY_SIZE(paths));
+	tl_inputs_init(&f, paths, texts, ARRAY_SIZE(paths));
 	assert_str_eq(root_dirs(&f), "v1 v2", "the root builds");
 	assert_str_eq(roots_of(&f, 1), "v1", "roots of v1/deploy.yaml");
 	assert_str_eq(roots_of(&f, 3), "v2", "roots of v2/deploy.yaml");
 	assert_str_eq(roots_of(&f, 4), "-", "roots of plain/deploy.yaml");
 	cr_expect(!builds_share(&f.bs, 1, 3), "sibling variants: expected no shared build");
 	cr_expect(!builds_partial(&f.bs, 1), "v1 names only inputs: expected complete");
-	bfix_release(&f);
+	tl_inputs_release(&f);
 }
 
 Test(builds, components_kinds_and_flux)
@@ -169,16 +132,16 @@ Test(builds, components_kinds_and_flux)
 		"apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: [k.yaml]\n",
 		OBJ("ConfigMap", "k"),
 	};
-	struct bfix f;
+	struct tl_inputs f;
 
-	bfix_init(&f, paths, texts, ARRAY_SIZE(paths));
+	tl_inputs_init(&f, paths, texts, ARRAY_SIZE(paths));
 	assert_size_eq(f.bs.n, 4);
 	assert_str_eq(root_dirs(&f), "app ", "the root builds (app, and kust.yaml's folder)");
 	assert_str_eq(roots_of(&f, 1), "app", "roots of a component's file");
 	assert_str_eq(roots_of(&f, 4), "-", "a component nothing includes is no root: its file is plain");
 	assert_str_eq(roots_of(&f, 5), "-", "a Flux Kustomization is no kustomization");
 	assert_str_eq(roots_of(&f, 7), ".", "roots of a file a kind: Kustomization names");
-	bfix_release(&f);
+	tl_inputs_release(&f);
 }
 
 /* A kind: Kustomization among other documents (a rendered stream, files
@@ -194,13 +157,13 @@ Test(builds, a_kustomization_among_other_documents_is_data)
 		"resources: [y.yaml]\n",
 		OBJ("ConfigMap", "y"),
 	};
-	struct bfix f;
+	struct tl_inputs f;
 
-	bfix_init(&f, paths, texts, ARRAY_SIZE(paths));
+	tl_inputs_init(&f, paths, texts, ARRAY_SIZE(paths));
 	assert_size_eq(f.bs.n, 1);
 	assert_str_eq(roots_of(&f, 0), "-", "a stream with a kind: Kustomization among its documents: plain");
 	assert_str_eq(roots_of(&f, 2), ".", "a file whose one document is a kind: Kustomization: a build");
-	bfix_release(&f);
+	tl_inputs_release(&f);
 }
 
 Test(builds, cycles_end)
@@ -216,14 +179,14 @@ Test(builds, cycles_end)
 		OBJ("ConfigMap", "x"),
 		"resources: [., ../self]\n",
 	};
-	struct bfix f;
+	struct tl_inputs f;
 
-	bfix_init(&f, paths, texts, ARRAY_SIZE(paths));
+	tl_inputs_init(&f, paths, texts, ARRAY_SIZE(paths));
 	assert_str_eq(root_dirs(&f), "c self", "the root builds");
 	assert_str_eq(roots_of(&f, 3), "c", "roots of b/x.yaml (c includes the a-b cycle)");
 	assert_str_eq(roots_of(&f, 0), "c", "roots of a/kustomization.yaml");
 	assert_str_eq(roots_of(&f, 4), "self", "a kustomization naming itself is still a root");
-	bfix_release(&f);
+	tl_inputs_release(&f);
 }
 
 Test(builds, remote_entries_and_paths)
@@ -253,13 +216,13 @@ Test(builds, no_kustomization_all_plain)
 {
 	static const char *const paths[] = { "a.yaml", "b/c.yaml" };
 	static const char *const texts[] = { OBJ("Deployment", "db"), OBJ("Service", "db") };
-	struct bfix f;
+	struct tl_inputs f;
 
-	bfix_init(&f, paths, texts, 2);
+	tl_inputs_init(&f, paths, texts, 2);
 	assert_size_eq(f.bs.n, 0);
 	assert_size_eq(f.bs.nroot, 0);
 	assert_str_eq(roots_of(&f, 0), "-", "roots of a.yaml");
 	assert_str_eq(roots_of(&f, 1), "-", "roots of b/c.yaml");
 	cr_expect(!builds_partial(&f.bs, 0), "a plain file: expected not partial");
-	bfix_release(&f);
+	tl_inputs_release(&f);
 }

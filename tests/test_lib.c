@@ -12,7 +12,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "plandata.h"
+#include "source.h"
 #include "util.h"
+#include "ytree.h"
 
 void collect(const char *dir, char ***paths, size_t *n, size_t *alloc)
 {
@@ -123,4 +126,32 @@ void tmpdir_remove(char *dir)
 		return;
 	remove_tree(dir);
 	free(dir);
+}
+
+void tl_inputs_init(struct tl_inputs *f, const char *const *paths, const char *const *texts, size_t n)
+{
+	f->n = n;
+	f->src = xcalloc(n, sizeof(*f->src));
+	f->ys = xcalloc(n, sizeof(*f->ys));
+	f->in = xcalloc(n, sizeof(*f->in));
+	for (size_t i = 0; i < n; i++) {
+		source_init_borrow(&f->src[i], paths[i], texts[i], strlen(texts[i]));
+		cr_assert_eq(ystream_parse(&f->ys[i], texts[i], strlen(texts[i])), 0,
+			     "%s: expected valid YAML, got a parse error", paths[i]);
+		f->in[i].src = &f->src[i];
+		f->in[i].ys = &f->ys[i];
+	}
+	builds_init(&f->bs, f->in, n);
+}
+
+void tl_inputs_release(struct tl_inputs *f)
+{
+	builds_release(&f->bs);
+	for (size_t i = 0; i < f->n; i++) {
+		ystream_release(&f->ys[i]);
+		source_release(&f->src[i]);
+	}
+	free(f->src);
+	free(f->ys);
+	free(f->in);
 }

@@ -151,4 +151,27 @@ char *file_slurp(const char *dir, const char *rel);
 /* Remove dir and everything under it (no symlink followed), free dir. */
 void tmpdir_remove(char *dir);
 
+/*
+ * tl_inputs: named YAML texts parsed as plan inputs, with their builds
+ * (builds.h): the fixture of the builds and bnames tests.  The texts are
+ * borrowed; tl_inputs_release() frees the rest.  buf: scratch space for a
+ * test's formatted answers.
+ */
+struct source;
+struct ystream;
+struct plan_input;
+#include "builds.h"
+
+struct tl_inputs {
+	size_t n;
+	struct source *src;
+	struct ystream *ys;
+	struct plan_input *in;
+	struct builds bs;
+	char buf[1024];
+};
+
+void tl_inputs_init(struct tl_inputs *f, const char *const *paths, const char *const *texts, size_t n);
+void tl_inputs_release(struct tl_inputs *f);
+
 #endif
