@@ -68,12 +68,16 @@ static const char *base_name(const char *path)
 	return slash ? slash + 1 : path;
 }
 
-static bool kustomization_name(const char *path)
+const char *const builds_kustomization_files[3] = { "kustomization.yaml", "kustomization.yml", "Kustomization" };
+
+bool builds_kustomization_file(const char *path)
 {
 	const char *base = base_name(path);
 
-	return !strcmp(base, "kustomization.yaml") || !strcmp(base, "kustomization.yml") ||
-	       !strcmp(base, "Kustomization");
+	for (size_t i = 0; i < ARRAY_SIZE(builds_kustomization_files); i++)
+		if (!strcmp(base, builds_kustomization_files[i]))
+			return true;
+	return false;
 }
 
 bool builds_is_kustomization(const char *path, const struct ynode *root, bool *component)
@@ -88,7 +92,7 @@ bool builds_is_kustomization(const char *path, const struct ynode *root, bool *c
 		return false;
 	if (api && !strstr(api, "kustomize.config.k8s.io"))
 		return false;	/* Flux's Kustomization, or another API's */
-	return kustomization_name(path) || comp || ynode_is(kind, "Kustomization");
+	return builds_kustomization_file(path) || comp || ynode_is(kind, "Kustomization");
 }
 
 bool builds_is_remote(const char *e)
@@ -123,7 +127,7 @@ static size_t find_dir(const struct bctx *x, const char *dir, size_t self)
 
 		if (k == self || strcmp(b->dir, dir))
 			continue;
-		if (kustomization_name(b->path))
+		if (builds_kustomization_file(b->path))
 			return k;
 		if (any == SIZE_MAX)
 			any = k;
@@ -247,7 +251,7 @@ static void discover(struct bctx *x, size_t nin)
 			struct build *b;
 
 			if (!builds_is_kustomization(path, root, &comp) ||
-			    (!kustomization_name(path) && !alone_in_file(&x->in[i], d)))
+			    (!builds_kustomization_file(path) && !alone_in_file(&x->in[i], d)))
 				continue;
 			ALLOC_GROW(bs->b, bs->n + 1, ab);
 			b = &bs->b[bs->n];

@@ -110,6 +110,11 @@ bool builds_partial(const struct builds *bs, size_t i);
 /* Is root (a document of the file at path) a kustomization (see above)?
  * component: set to whether it is a Component (may be NULL). */
 bool builds_is_kustomization(const char *path, const struct ynode *root, bool *component);
+/* The names of the files Kustomize reads as a kustomization, in the order
+ * it tries them in a folder (the one table of them: src/ uses no other). */
+extern const char *const builds_kustomization_files[3];
+/* Is the last component of path one of them? */
+bool builds_kustomization_file(const char *path);
 /* Is this resources entry a remote base (a URL, git@..., github.com/...)? */
 bool builds_is_remote(const char *entry);
 /* "dir/of/kustomization.yaml" + "../x/./p.yaml" -> "dir/x/p.yaml";

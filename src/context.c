@@ -28,7 +28,6 @@
 
 #define NONE SIZE_MAX
 
-static const char *const kust_names[] = { "kustomization.yaml", "kustomization.yml", "Kustomization" };
 
 struct cfile {
 	char *norm;
@@ -65,22 +64,13 @@ struct cstate {
 	void *arg;
 };
 
-static bool base_is_kust(const char *path)
-{
-	const char *slash = strrchr(path, '/'), *base = slash ? slash + 1 : path;
-
-	for (size_t i = 0; i < ARRAY_SIZE(kust_names); i++)
-		if (!strcmp(base, kust_names[i]))
-			return true;
-	return false;
-}
 
 static bool manifest_name(const char *path)
 {
 	size_t n = strlen(path);
 
 	return (n > 5 && !strcmp(path + n - 5, ".yaml")) || (n > 4 && !strcmp(path + n - 4, ".yml")) ||
-	       (n > 5 && !strcmp(path + n - 5, ".json")) || base_is_kust(path);
+	       (n > 5 && !strcmp(path + n - 5, ".json")) || builds_kustomization_file(path);
 }
 
 /* "dir" + "name" ("" is the current folder). */
@@ -113,7 +103,7 @@ static size_t file_get(struct cstate *st, const char *norm)
 	f = &st->f[st->n];
 	memset(f, 0, sizeof(*f));
 	f->norm = xstrdup(norm);
-	f->kust = base_is_kust(norm);
+	f->kust = builds_kustomization_file(norm);
 	f->operand = is_operand(st, norm);
 	ystream_init(&f->ys);
 	if (f->kust) {
@@ -131,8 +121,8 @@ static char *kustomization_in(const char *dir)
 {
 	struct stat sb;
 
-	for (size_t i = 0; i < ARRAY_SIZE(kust_names); i++) {
-		char *p = in_dir(dir, kust_names[i]);
+	for (size_t i = 0; i < ARRAY_SIZE(builds_kustomization_files); i++) {
+		char *p = in_dir(dir, builds_kustomization_files[i]);
 
 		if (!stat(p, &sb) && S_ISREG(sb.st_mode))
 			return p;
@@ -408,7 +398,7 @@ void context_find(struct context *cx, const char *const *ops, size_t nops, const
 bool context_wanted(const char *path, const char *buf, size_t len)
 {
 	struct split sp;
-	bool wanted = base_is_kust(path);
+	bool wanted = builds_kustomization_file(path);
 
 	if (wanted || split_stream(&sp, buf, len))
 		return true;

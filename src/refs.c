@@ -96,11 +96,7 @@ void refs_retarget_scalers(struct pctx *c, const struct resource *dep)
 
 bool refs_is_kustomization(const struct plan_input *in, const struct ynode *root)
 {
-	const char *base = strrchr(in->src->path, '/');
-
-	base = base ? base + 1 : in->src->path;
-	return ynode_is(ynode_get(root, "kind"), "Kustomization") || !strcmp(base, "kustomization.yaml") ||
-	       !strcmp(base, "kustomization.yml") || !strcmp(base, "Kustomization");
+	return ynode_is(ynode_get(root, "kind"), "Kustomization") || builds_kustomization_file(in->src->path);
 }
 
 static const char *const patch_lists[] = { "patches", "patchesJson6902" };

@@ -28,6 +28,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "builds.h"
 #include "plan.h"
 #include "pool.h"
 #include "render.h"
@@ -71,7 +72,6 @@ struct ctx {
 
 /* ---- parsing ---- */
 
-static bool kustomization_path(const char *path);
 
 /* Can no document of the input matter to the planner (split.h)?  With
  * every_deployment, a workload without a claim matters too (the report
@@ -81,7 +81,8 @@ static bool cannot_matter(const struct stsify_file *f, bool every_deployment)
 	struct split sp;
 	bool none = true;
 
-	if (kustomization_path(f->path) || split_stream(&sp, f->in, f->inlen))
+	/* a file named like a kustomization is one whatever its kind: parse it all */
+	if (builds_kustomization_file(f->path) || split_stream(&sp, f->in, f->inlen))
 		return false;
 	for (size_t k = 0; k < sp.n && none; k++)
 		none = sp.c[k].cls == CHUNK_SKIP && !(every_deployment && sp.c[k].workload);
@@ -492,15 +493,6 @@ static void run_all(struct session *ses, struct stsify_file *files, size_t n, si
 	free(pin);
 }
 
-/* A file named like a kustomization is one whatever its kind: parse it all. */
-static bool kustomization_path(const char *path)
-{
-	const char *base = strrchr(path, '/');
-
-	base = base ? base + 1 : path;
-	return !strcmp(base, "kustomization.yaml") || !strcmp(base, "kustomization.yml") ||
-	       !strcmp(base, "Kustomization");
-}
 
 int run_rewrite(const struct stsify_options *opt, struct stsify_file *files, size_t n,
 		struct report *rep)
@@ -533,7 +525,7 @@ int run_rewrite_needs(const struct stsify_options *opt, struct stsify_file *file
 	render_init();
 	if (ncontext > n)
 		ncontext = n;
-	if (n != 1 || ncontext || opt->full_parse || kustomization_path(files[0].path) ||
+	if (n != 1 || ncontext || opt->full_parse || builds_kustomization_file(files[0].path) ||
 	    stream_run(&ses, &files[0]))
 		run_all(&ses, files, n, ncontext);
 	/* a source several builds include is reported once (DESIGN.md 9) */

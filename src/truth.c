@@ -19,6 +19,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "builds.h"
 #include "kustomize.h"
 #include "migrate.h"
 #include "overlay.h"
@@ -53,14 +54,6 @@ struct disc {
 	size_t nkd;
 };
 
-static bool kustomization_name(const char *path)
-{
-	const char *base = strrchr(path, '/');
-
-	base = base ? base + 1 : path;
-	return !strcmp(base, "kustomization.yaml") || !strcmp(base, "kustomization.yml") ||
-	       !strcmp(base, "Kustomization");
-}
 
 static bool remote(const char *e)
 {
@@ -216,7 +209,7 @@ static void discover(struct disc *d, const struct stsify_file *files, size_t n)
 	sort_disc = d;
 	qsort(d->order, n, sizeof(*d->order), by_norm);
 	for (size_t i = 0; i < n; i++)
-		if (kustomization_name(files[i].path))
+		if (builds_kustomization_file(files[i].path))
 			read_kustomization(d, i);
 	for (size_t k = 0; k < d->nkd; k++) {
 		take_paths(d, &d->kd[k]);
@@ -299,7 +292,7 @@ static void choose(struct truth *t, const struct disc *d, struct report *rep)
 static bool any_may_transform(const struct stsify_file *files, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
-		if (kustomization_name(files[i].path) && files[i].in &&
+		if (builds_kustomization_file(files[i].path) && files[i].in &&
 		    kz_may_transform(files[i].in, files[i].inlen))
 			return true;
 	return false;
