@@ -336,7 +336,7 @@ fuzz-quick: build/fuzz/fuzz_rewrite
 # last: criterion's summary is the final line.
 # make check-full: the exhaustive variants (make asan, make valgrind, make
 # fuzz) after the suites.
-CHECK_SAMPLE ?= 12
+CHECK_SAMPLE ?= 16
 
 SUITES := props fastpath golden limits kill integration schema plan builds sarif embed repo scope cli helm hooks completion funclen layers
 CHECK_BUILD := all tests/unit tests/faults.so bench/gen bench/runner $(COMPLETION) $(ASAN_BUILD)
